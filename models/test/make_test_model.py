@@ -24,6 +24,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 import golden  # noqa: E402  (models/golden.py)
 
 MODEL = os.path.join(HERE, 'test-model.onnx')
+FP16_MODEL = os.path.join(HERE, 'test-model-fp16.onnx')
+BAD_INPUT_MODEL = os.path.join(HERE, 'bad-input-model.onnx')
 GOLDEN = os.path.join(HERE, 'test-model.golden.json')
 SAMPLES = os.path.join(HERE, 'golden')
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -128,6 +130,33 @@ def check_perceptual(model):
         sys.exit('test model does not separate near duplicates from unrelated photos')
 
 
+def write_fp16_io_copy():
+    """The same network behind a float16 input and output (Cast nodes at the boundary): what the Java runtime must
+    handle for --fp16 exports, without changing the numbers beyond float16 rounding."""
+    import onnx
+    from onnx import TensorProto, helper
+    m = onnx.load(MODEL)
+    g = m.graph
+    for node in g.node:
+        node.input[:] = ['image_f32' if n == 'image' else n for n in node.input]
+        node.output[:] = ['embedding_f32' if n == 'embedding' else n for n in node.output]
+    g.node.insert(0, helper.make_node('Cast', ['image'], ['image_f32'], to=TensorProto.FLOAT))
+    g.node.append(helper.make_node('Cast', ['embedding_f32'], ['embedding'], to=TensorProto.FLOAT16))
+    g.input[0].type.tensor_type.elem_type = TensorProto.FLOAT16
+    g.output[0].type.tensor_type.elem_type = TensorProto.FLOAT16
+    onnx.checker.check_model(m)
+    onnx.save(m, FP16_MODEL)
+
+
+def write_bad_input_model():
+    """A model breaking the contract (64x64 input): the runtime must refuse it with a clear message."""
+    torch.manual_seed(1)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten()).eval()
+    torch.onnx.export(model, torch.rand(2, 3, 64, 64), BAD_INPUT_MODEL, input_names=['image'],
+                      output_names=['embedding'], dynamic_axes={'image': {0: 'batch'}, 'embedding': {0: 'batch'}},
+                      opset_version=17)
+
+
 def main():
     model = TestModel().eval()
     if not os.path.isdir(SAMPLES) or not golden.sample_images(SAMPLES):
@@ -140,6 +169,8 @@ def main():
     with torch.no_grad():
         golden.write_golden(GOLDEN, os.path.basename(MODEL), golden.sample_images(SAMPLES), golden.pillow_preprocess,
                             lambda x: model(torch.from_numpy(x)).numpy(), os.path.join(SAMPLES, 'tensors'))
+    write_fp16_io_copy()
+    write_bad_input_model()
     m = golden.write_manifest(MODEL, 'test-model', 'test', 1792, GOLDEN,
                               description='random-weight conv features; for tests only, not a perceptual metric')
     print(f'wrote {MODEL} ({os.path.getsize(MODEL)} bytes, sha256 {m["sha256"]}), {GOLDEN}')
