@@ -16,9 +16,9 @@ public final class Vectors {
     return dot(a, b) / Math.sqrt((double) dot(a, a) * dot(b, b));
   }
 
-  /** DreamSim distance of two unit vectors (what {@link Embedder} returns): 1 - cosine. */
+  /** DreamSim distance of two unit vectors (what {@link Embedder} returns): 1 - cosine, never below 0. */
   public static float distance(float[] a, float[] b) {
-    return 1f - dot(a, b);
+    return Math.max(0f, 1f - dot(a, b));  // rounding can put an image -1e-7 from itself
   }
 
   /** Scales {@code v} in place to unit length; false when it cannot (zero, NaN or infinite entries). */
