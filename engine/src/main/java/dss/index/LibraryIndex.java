@@ -35,6 +35,11 @@ public final class LibraryIndex implements Closeable {
     this.searchers = new SearcherManager(writer, null);
   }
 
+  /** Where commands and the server keep the index unless told otherwise: {@code index-data/} in the repository. */
+  public static Path defaultDir() {
+    return dss.model.Models.root().resolve("index-data");
+  }
+
   /**
    * Opens or creates the index for writing; refuses an index made by a different model. An existing index keeps the
    * vector storage ({@link IndexConfig}) it was created with; {@code config} applies only to a new index.
