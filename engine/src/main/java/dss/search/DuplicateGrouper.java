@@ -32,11 +32,11 @@ import org.apache.lucene.util.VectorUtil;
  * scores, so a quantized index does not move the threshold. The approximation is only in which pairs the ANN query
  * finds: a pair it misses in both directions is not grouped.
  */
-final class DuplicateGrouper {
+public final class DuplicateGrouper {
   private DuplicateGrouper() {}
 
   /** What the grouping reads about a library of {@code size()} items numbered 0..size-1. */
-  interface Library {
+  public interface Library {
     int size();
 
     /** The item's unit vector, read on demand (the grouping keeps no copy of all vectors). */
@@ -53,14 +53,14 @@ final class DuplicateGrouper {
   }
 
   /** A group: {@code members[0]} is the keeper; {@code distances[i]} is members[i]'s distance to the keeper. */
-  record Group(int[] members, float[] distances) {
-    int keeper() {
+  public record Group(int[] members, float[] distances) {
+    public int keeper() {
       return members[0];
     }
   }
 
   /** Groups of at least two items, largest first (ties: better keeper first). */
-  static List<Group> group(Library library, float threshold) throws IOException {
+  public static List<Group> group(Library library, float threshold) throws IOException {
     if (!(threshold >= 0f && threshold <= 2f)) {
       throw new IllegalArgumentException("threshold must be a DreamSim distance in [0, 2], got " + threshold);
     }
@@ -141,7 +141,7 @@ final class DuplicateGrouper {
   }
 
   /** DreamSim distance of unit vectors, 1 - cosine, never below 0 (rounding of a vector with itself). */
-  static float distance(float[] a, float[] b) {
+  public static float distance(float[] a, float[] b) {
     return Math.max(0f, 1f - VectorUtil.dotProduct(a, b));
   }
 
