@@ -39,7 +39,7 @@ public final class DedupEval {
     DuplicateGrouper.Library library = new DuplicateGrouper.Library() {
       @Override public int size() { return n; }
       @Override public float[] vector(int item) { return vectors[item]; }
-      @Override public String hash(int item) { return null; }
+      @Override public List<int[]> exactCopies() { return List.of(); }
       @Override public Comparator<Integer> keeperOrder() { return Comparator.naturalOrder(); }
       @Override public int[] neighbours(int item, float maxDistance) {
         return IntStream.range(0, n).filter(j -> distance[item][j] <= maxDistance).toArray();

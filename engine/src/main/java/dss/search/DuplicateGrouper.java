@@ -1,15 +1,15 @@
 package dss.search;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.lucene.util.VectorUtil;
 
 /**
@@ -33,6 +33,9 @@ import org.apache.lucene.util.VectorUtil;
  * finds: a pair it misses in both directions is not grouped.
  */
 public final class DuplicateGrouper {
+  /** Items whose neighbours are fetched in one parallel batch: bounds the memory held by pending results. */
+  private static final int CHUNK = 4096;
+
   private DuplicateGrouper() {}
 
   /** What the grouping reads about a library of {@code size()} items numbered 0..size-1. */
@@ -42,11 +45,17 @@ public final class DuplicateGrouper {
     /** The item's unit vector, read on demand (the grouping keeps no copy of all vectors). */
     float[] vector(int item) throws IOException;
 
-    /** Items that the ANN index finds within {@code maxDistance} of the item (may include the item itself). */
+    /**
+     * Items that the ANN index finds within {@code maxDistance} of the item (may include the item itself). Called
+     * from several threads at once.
+     */
     int[] neighbours(int item, float maxDistance) throws IOException;
 
-    /** Content hash of the item (byte-identical files have equal hashes); null when unknown. */
-    String hash(int item) throws IOException;
+    /**
+     * Items that are byte-identical copies of each other (same content hash), as classes of at least two items;
+     * each item in at most one class. Called once.
+     */
+    List<int[]> exactCopies() throws IOException;
 
     /** Sorts the better keeper first: largest pixel count, then largest file, then oldest, then a stable tie-break. */
     Comparator<Integer> keeperOrder();
@@ -64,7 +73,11 @@ public final class DuplicateGrouper {
     if (!(threshold >= 0f && threshold <= 2f)) {
       throw new IllegalArgumentException("threshold must be a DreamSim distance in [0, 2], got " + threshold);
     }
-    Map<Integer, int[]> copies = exactCopies(library);
+    Map<Integer, int[]> copies = new HashMap<>(); // keeper of an exact-copy class -> the class, keeper first
+    for (int[] cls : library.exactCopies()) {
+      int[] sorted = Arrays.stream(cls).boxed().sorted(library.keeperOrder()).mapToInt(Integer::intValue).toArray();
+      copies.put(sorted[0], sorted);
+    }
     int n = library.size();
     Map<Integer, Integer> representedBy = new HashMap<>(); // exact copies -> the first item of their class
     for (int[] cls : copies.values()) {
@@ -72,13 +85,17 @@ public final class DuplicateGrouper {
     }
 
     Map<Integer, IntList> candidates = new HashMap<>();
-    for (int item = 0; item < n; item++) {
-      if (representedBy.containsKey(item)) continue;
-      for (int other : library.neighbours(item, threshold)) {
-        int unit = representedBy.getOrDefault(other, other);
-        if (unit == item) continue;
-        candidates.computeIfAbsent(item, k -> new IntList()).add(unit);
-        candidates.computeIfAbsent(unit, k -> new IntList()).add(item);
+    for (int start = 0; start < n; start += CHUNK) {
+      int from = start;
+      int[][] found = neighboursOfChunk(library, from, Math.min(n, from + CHUNK), representedBy, threshold);
+      for (int i = 0; i < found.length; i++) {
+        int item = from + i;
+        for (int other : found[i]) {
+          int unit = representedBy.getOrDefault(other, other);
+          if (unit == item) continue;
+          candidates.computeIfAbsent(item, k -> new IntList()).add(unit);
+          candidates.computeIfAbsent(unit, k -> new IntList()).add(item);
+        }
       }
     }
 
@@ -95,6 +112,23 @@ public final class DuplicateGrouper {
     }
     groups.sort(Comparator.comparingInt((Group g) -> -g.members.length)); // stable: keeper order among equals
     return groups;
+  }
+
+  /** The ANN queries of items [from, to), in parallel (the queries are the bulk of the work); exact copies skip. */
+  private static int[][] neighboursOfChunk(Library library, int from, int to, Map<Integer, Integer> representedBy,
+                                           float threshold) throws IOException {
+    try {
+      return IntStream.range(from, to).parallel().mapToObj(item -> {
+        if (representedBy.containsKey(item)) return new int[0];
+        try {
+          return library.neighbours(item, threshold);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).toArray(int[][]::new);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
   }
 
   /** Complete linkage around a keeper: candidates join nearest first if within the threshold of all members. */
@@ -143,47 +177,6 @@ public final class DuplicateGrouper {
   /** DreamSim distance of unit vectors, 1 - cosine, never below 0 (rounding of a vector with itself). */
   public static float distance(float[] a, float[] b) {
     return Math.max(0f, 1f - VectorUtil.dotProduct(a, b));
-  }
-
-  /**
-   * Exact-copy classes of two or more items, keyed by their best keeper; each value lists the class, keeper first.
-   * Hashes are compared through a sorted array of 64-bit digests so that only repeated prefixes reach a map.
-   */
-  private static Map<Integer, int[]> exactCopies(Library library) throws IOException {
-    int n = library.size();
-    long[] prefixes = new long[n];
-    BitSet known = new BitSet(n);
-    for (int i = 0; i < n; i++) {
-      String h = library.hash(i);
-      if (h == null || h.isEmpty()) continue;
-      prefixes[i] = prefix(h);
-      known.set(i);
-    }
-    long[] sorted = new long[known.cardinality()];
-    int s = 0;
-    for (int i = known.nextSetBit(0); i >= 0; i = known.nextSetBit(i + 1)) sorted[s++] = prefixes[i];
-    Arrays.sort(sorted);
-    Set<Long> repeated = new HashSet<>();
-    for (int i = 1; i < sorted.length; i++) if (sorted[i] == sorted[i - 1]) repeated.add(sorted[i]);
-
-    Map<String, List<Integer>> byHash = new HashMap<>();
-    for (int i = known.nextSetBit(0); i >= 0; i = known.nextSetBit(i + 1)) {
-      if (repeated.contains(prefixes[i])) byHash.computeIfAbsent(library.hash(i), k -> new ArrayList<>()).add(i);
-    }
-    Map<Integer, int[]> classes = new HashMap<>();
-    for (List<Integer> cls : byHash.values()) {
-      if (cls.size() < 2) continue;
-      cls.sort(library.keeperOrder());
-      classes.put(cls.get(0), cls.stream().mapToInt(Integer::intValue).toArray());
-    }
-    return classes;
-  }
-
-  /** 64-bit FNV-1a of the hash text: equal hashes give equal values, and collisions are re-checked on the text. */
-  private static long prefix(String hash) {
-    long p = 0xcbf29ce484222325L;
-    for (int i = 0; i < hash.length(); i++) p = (p ^ hash.charAt(i)) * 0x100000001b3L;
-    return p;
   }
 
   /** A growable int array (candidate lists are short; boxing them for a million items would not be). */

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
@@ -46,8 +48,11 @@ class DuplicateGrouperTest {
       return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    @Override public String hash(int item) {
-      return items.get(item).hash;
+    @Override public List<int[]> exactCopies() {
+      Map<String, List<Integer>> byHash = new HashMap<>();
+      for (int i = 0; i < items.size(); i++) byHash.computeIfAbsent(items.get(i).hash, h -> new ArrayList<>()).add(i);
+      return byHash.values().stream().filter(c -> c.size() > 1)
+          .map(c -> c.stream().mapToInt(Integer::intValue).toArray()).toList();
     }
 
     @Override public Comparator<Integer> keeperOrder() {
