@@ -8,7 +8,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
-import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
 import java.awt.image.ConvolveOp;
 import java.awt.image.Kernel;
@@ -172,9 +171,14 @@ public final class CopySetBuilder {
     return affine(img, new AffineTransform(0, 1, -1, 0, h, 0), h, w); // clockwise
   }
 
+  /** Exact pixel moves through Graphics2D (AffineTransformOp mirrored half of the picture for a flip on JDK 25). */
   private static BufferedImage affine(BufferedImage img, AffineTransform t, int w, int h) {
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    return new AffineTransformOp(t, AffineTransformOp.TYPE_NEAREST_NEIGHBOR).filter(img, out);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+    g.drawImage(img, t, null);
+    g.dispose();
+    return out;
   }
 
   /** Gaussian blur, sigma 0.4% of the longer side (about 8 px at 2048): visibly soft, same picture. */
@@ -212,7 +216,7 @@ public final class CopySetBuilder {
     BufferedImage out = rgb(scale(img, 1.0));
     Graphics2D g = out.createGraphics();
     int h = out.getHeight();
-    int size = Math.max(10, h / 12);
+    int size = Math.max(10, Math.min(h / 12, out.getWidth() / 16)); // the caption spans most of the width
     g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.45f));
     g.setColor(Color.BLACK);
     g.fillRect(0, h - 2 * size, out.getWidth(), (int) (1.6 * size));
