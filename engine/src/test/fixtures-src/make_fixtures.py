@@ -86,6 +86,7 @@ def formats_fixtures():
     # animated GIF: only the first frame counts
     frames = [pal, noise(64, 48).quantize(colors=16)]
     frames[0].save(os.path.join(d, 'animated.gif'), save_all=True, append_images=frames[1:], duration=100)
+    base.save(os.path.join(d, 'animated.webp'), save_all=True, append_images=[noise(64, 48)], lossless=True)
     # a JPEG whose name lies about its format: decoding goes by content
     shutil.copy(os.path.join(d, 'baseline.jpg'), os.path.join(d, 'jpeg-named.png'))
     for name in sorted(os.listdir(d)):
