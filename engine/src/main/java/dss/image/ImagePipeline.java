@@ -85,7 +85,10 @@ public final class ImagePipeline {
     return out.toBufferedImage();
   }
 
-  /** Image format recognised from the first bytes of a file ("jpeg", "png", ...), or null when not an image. */
+  /**
+   * Image format recognised from the first bytes of a file ("jpeg", "png", "gif", "webp", "tiff", "bmp"), or null
+   * when not an image. The first 32 bytes suffice (fewer may miss BMP and WebP).
+   */
   public static String sniffFormat(byte[] head) {
     return FormatSniffer.sniff(head);
   }
