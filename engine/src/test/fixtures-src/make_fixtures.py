@@ -128,6 +128,9 @@ def bad_fixtures():
     png = io.BytesIO(); photo('photo-30.jpg', (320, 240)).save(png, 'PNG'); png = png.getvalue()
     open(os.path.join(d, 'truncated.png'), 'wb').write(png[:len(png) // 2])
     open(os.path.join(d, 'header-only.jpg'), 'wb').write(good[:200])
+    for fmt, kw in (('webp', {'quality': 90}), ('gif', {}), ('bmp', {}), ('tiff', {})):
+        b = io.BytesIO(); photo('photo-30.jpg', (160, 120)).save(b, fmt.upper(), **kw); b = b.getvalue()
+        open(os.path.join(d, 'truncated.' + fmt), 'wb').write(b[:len(b) * 2 // 3])
     open(os.path.join(d, 'not-an-image.jpg'), 'wb').write(b'This is a text file, not a JPEG.\n' * 20)
     open(os.path.join(d, 'empty.png'), 'wb').write(b'')
     # PNG and JPEG headers claiming 50000 x 50000 pixels (2.5 GP): must be refused before any decoding

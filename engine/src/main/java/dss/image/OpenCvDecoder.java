@@ -50,7 +50,7 @@ final class OpenCvDecoder {
     try {
       bgr = Imgcodecs.imdecode(buffer, mode | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
       if (bgr.empty() || bgr.channels() != 3) {
-        throw new ImageException(name, "corrupt " + format + " image (the decoder could not read it)");
+        throw new ImageException(name, "corrupt or truncated " + format + " image (the decoder could not read it)");
       }
       RgbImage out = new RgbImage(bgr.cols(), bgr.rows());
       byte[] px = out.rgb();
@@ -62,7 +62,7 @@ final class OpenCvDecoder {
       }
       return out;
     } catch (RuntimeException e) { // CvException on malformed data
-      throw new ImageException(name, "corrupt " + format + " image (" + e.getMessage() + ")", e);
+      throw new ImageException(name, "corrupt or truncated " + format + " image (" + e.getMessage() + ")", e);
     } finally {
       buffer.release();
       if (bgr != null) {
