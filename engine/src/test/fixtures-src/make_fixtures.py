@@ -93,6 +93,12 @@ def formats_fixtures():
         if name.endswith('.expected.png'):
             continue
         Image.open(os.path.join(d, name)).convert('RGB').save(os.path.join(d, name + '.expected.png'))
+    # 16-bit grey: Pillow opens it as mode I and convert('RGB') clips every value above 255 to white; we keep the
+    # high byte instead (a deliberate difference, see notes/image.md), so this expected image is not Pillow's
+    grey16 = (np.asarray(grey).astype(np.uint16) << 8) | rng.integers(0, 256, (48, 64), dtype=np.uint16)
+    Image.fromarray(grey16, 'I;16').save(os.path.join(d, 'grey16.png'))
+    Image.fromarray(np.repeat((grey16 >> 8).astype(np.uint8)[:, :, None], 3, axis=2), 'RGB').save(
+        os.path.join(d, 'grey16.png.expected.png'))
 
 
 def write_png16(path, rgb16):
