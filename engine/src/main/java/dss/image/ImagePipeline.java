@@ -129,13 +129,13 @@ public final class ImagePipeline {
         }
       } else {
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
-        w = size[0];
-        h = size[1];
-        guard(w, h, name);
+        guard(size[0], size[1], name);
         // WebP: libwebp (as Pillow) when it can; animated files (OpenCV reads no animation) go through ImageIO
         image = format.equals("webp") && OpenCvDecoder.available() && !isAnimatedWebp(bytes)
             ? OpenCvDecoder.decode(bytes, format, 1, name)
             : ImageIoDecoder.decode(bytes, format, name);
+        w = image.width(); // what was decoded, should a header and its decoder disagree
+        h = image.height();
       }
       int orientation = Orientation.read(bytes, format);
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
