@@ -157,27 +157,39 @@ public final class AnnBench implements Callable<Integer> {
     return new long[] {total, raw, quantized ? total - raw : total};
   }
 
+  /**
+   * Brute-force top k of every query. Tiled: each thread walks the data once in cache-sized blocks and scores its
+   * share of the queries against a block, instead of streaming all the vectors from memory once per query.
+   */
   private int[][] exactTopK(float[][] data, float[][] queries) {
-    return IntStream.range(0, queries.length).parallel().mapToObj(qi -> {
-      float[] q = queries[qi];
-      // keep the k best in a small sorted array: n * log k, no n-sized allocation per query
-      int[] best = new int[k];
-      float[] scores = new float[k];
-      Arrays.fill(scores, Float.NEGATIVE_INFINITY);
-      for (int i = 0; i < data.length; i++) {
-        float s = VectorUtil.dotProduct(q, data[i]);
-        if (s <= scores[k - 1]) continue;
-        int pos = k - 1;
-        while (pos > 0 && scores[pos - 1] < s) {
-          scores[pos] = scores[pos - 1];
-          best[pos] = best[pos - 1];
-          pos--;
+    int[][] best = new int[queries.length][k];
+    float[][] scores = new float[queries.length][k];
+    for (float[] s : scores) Arrays.fill(s, Float.NEGATIVE_INFINITY);
+    int threads = Runtime.getRuntime().availableProcessors();
+    int block = Math.max(16, (1 << 18) / (4 * dims)); // about 256 KB of vectors: stays in L2
+    IntStream.range(0, threads).parallel().forEach(t -> {
+      for (int start = 0; start < data.length; start += block) {
+        int end = Math.min(data.length, start + block);
+        for (int q = t; q < queries.length; q += threads) {
+          for (int i = start; i < end; i++) insert(best[q], scores[q], i, VectorUtil.dotProduct(queries[q], data[i]));
         }
-        scores[pos] = s;
-        best[pos] = i;
       }
-      return best;
-    }).toArray(int[][]::new);
+    });
+    return best;
+  }
+
+  /** Keeps {@code best} sorted by descending score: insertion into a k-sized array. */
+  private static void insert(int[] best, float[] scores, int i, float s) {
+    int k = best.length;
+    if (s <= scores[k - 1]) return;
+    int pos = k - 1;
+    while (pos > 0 && scores[pos - 1] < s) {
+      scores[pos] = scores[pos - 1];
+      best[pos] = best[pos - 1];
+      pos--;
+    }
+    scores[pos] = s;
+    best[pos] = i;
   }
 
   static float[][] read(Path file, int dims) throws IOException {
