@@ -1,26 +1,73 @@
 package dss.model;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
-/** Where model files live and how a name given on the command line becomes a file. (Contract stub.) */
+/** Where model files live and how a name given on the command line becomes a file. */
 public final class Models {
   private Models() {}
+
+  /** The model used when none is named: DreamSim's ensemble, the best on NIGHTS (96.2%). */
+  public static final String DEFAULT_VARIANT = "ensemble";
+
+  /** The variants the official dreamsim 0.2.1 package offers, with their embedding widths. */
+  public static final Map<String, Integer> VARIANTS = variants();
+
+  private static Map<String, Integer> variants() {
+    Map<String, Integer> v = new LinkedHashMap<>();
+    v.put("ensemble", 1792);
+    v.put("dino_vitb16", 768);
+    v.put("dinov2_vitb14", 768);
+    v.put("synclr_vitb16", 768);
+    v.put("clip_vitb32", 512);
+    v.put("open_clip_vitb32", 512);
+    return Collections.unmodifiableMap(v);
+  }
 
   /** The repository root (system property dss.root, set by the launcher and the build), else the working dir. */
   public static Path root() {
     return Path.of(System.getProperty("dss.root", ".")).toAbsolutePath().normalize();
   }
 
+  /** The folder holding exported models ({@code models/} under the root). */
+  public static Path dir() {
+    return root().resolve("models");
+  }
+
   /** The checked-in small test model (used by tests and CI: no download needed). */
   public static Path testModel() {
-    return root().resolve("models/test/test-model.onnx");
+    return dir().resolve("test/test-model.onnx");
+  }
+
+  /** Where {@code ./dreamsim model export VARIANT} writes a variant ({@code -fp16} suffix for half precision). */
+  public static Path fileFor(String variant, boolean fp16) {
+    return dir().resolve("dreamsim-" + variant + (fp16 ? "-fp16" : "") + ".onnx");
   }
 
   /**
-   * A model path or variant name ("ensemble", "dino_vitb16", ...; null = ensemble) to an existing file. When it
-   * is missing, the exception names the exact command that gets it ({@code ./dreamsim model export VARIANT}).
+   * A model path or variant name ("ensemble", "dino_vitb16", ...; null = ensemble; "test" = the test model) to an
+   * existing file. A variant resolves to its fp32 export, else its fp16 export. When it is missing, the exception
+   * names the exact command that gets it ({@code ./dreamsim model export VARIANT}).
    */
   public static Path resolve(String nameOrPath) throws ModelException {
-    throw new UnsupportedOperationException("not built yet");
+    String name = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT_VARIANT : nameOrPath.strip();
+    if (name.equals("test")) return testModel();
+    if (VARIANTS.containsKey(name)) {
+      for (boolean fp16 : new boolean[] {false, true}) {
+        if (Files.isRegularFile(fileFor(name, fp16))) return fileFor(name, fp16);
+      }
+      throw new ModelException("model '" + name + "' is not installed (" + root().relativize(fileFor(name, false))
+          + " is missing); get it with: ./dreamsim model export " + name);
+    }
+    Path file = Path.of(name);
+    if (Files.isRegularFile(file)) return file;
+    if (name.endsWith(".onnx") || name.contains("/") || name.contains(java.io.File.separator)) {
+      throw new ModelException(name + ": model file not found");
+    }
+    throw new ModelException("unknown model '" + name + "': give a .onnx file or one of " + VARIANTS.keySet()
+        + " (or 'test')");
   }
 }

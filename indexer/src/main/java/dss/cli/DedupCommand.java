@@ -1,11 +1,110 @@
 package dss.cli;
 
+import dss.index.LibraryIndex;
+import dss.index.ReadOnlyIndex;
+import dss.search.DuplicateFinder;
+import dss.search.DuplicateGroup;
+import dss.search.Hit;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.lucene.search.IndexSearcher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands. */
-@Command(name = "dedup", description = "(not yet built)")
-final class DedupCommand implements Runnable {
-  @Override public void run() {
-    throw new UnsupportedOperationException("dedup is not built yet");
+/** {@code dreamsim dedup}: every group of near-duplicates in an index, with a suggested keeper. */
+@Command(name = "dedup", sortOptions = false, description = {
+    "Find all groups of near-duplicate images in an index. In a group every member is within the threshold of",
+    "every other (no chaining); byte-identical files are always grouped. The keeper is the largest pixel count,",
+    "then the largest file, then the oldest; members list their distance to it.",
+    "JSON: {\"threshold\", \"groups\": [{\"keeper\", \"members\": [{\"id\", \"path\", \"distance\", \"width\", \"height\",",
+    "\"bytes\"}]}], \"images\", \"seconds\"}. CSV: one row per member with its group number."})
+final class DedupCommand implements Callable<Integer> {
+  enum Format { json, csv }
+
+  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
+  Path index;
+
+  @Option(names = "--threshold", paramLabel = "D",
+      description = "DreamSim distance (1 - cosine, 0..2) within which images are duplicates. Default: "
+          + "${DEFAULT-VALUE} (calibrated with 'eval dedup' for the test model; re-calibrate for yours).")
+  float threshold = DuplicateFinder.DEFAULT_THRESHOLD;
+
+  @Option(names = "--format", defaultValue = "json", description = "json or csv. Default: ${DEFAULT-VALUE}.")
+  Format format;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the result to FILE instead of stdout.")
+  Path out;
+
+  @Spec CommandSpec spec;
+
+  record Member(String id, String path, float distance, int width, int height, long bytes) {}
+
+  record Group(String keeper, List<Member> members) {}
+
+  record Output(float threshold, List<Group> groups, int images, double seconds) {}
+
+  @Override public Integer call() throws IOException {
+    if (!(threshold >= 0 && threshold <= 2)) {
+      throw new IllegalArgumentException("--threshold must be a DreamSim distance in [0, 2], got " + threshold);
+    }
+    long start = System.nanoTime();
+    Output result;
+    try (ReadOnlyIndex library = ReadOnlyIndex.open(index != null ? index : LibraryIndex.defaultDir())) {
+      IndexSearcher searcher = library.searcherManager().acquire();
+      try {
+        List<DuplicateGroup> groups = new DuplicateFinder(searcher).find(threshold);
+        result = new Output(threshold, groups.stream().map(DedupCommand::group).toList(),
+            searcher.getIndexReader().numDocs(), (System.nanoTime() - start) / 1e9);
+      } finally {
+        library.searcherManager().release(searcher);
+      }
+    }
+    String text = format == Format.json ? JsonOut.line(result) : csv(result);
+    if (out != null) {
+      Files.writeString(out, text.endsWith("\n") ? text : text + "\n", StandardCharsets.UTF_8);
+      spec.commandLine().getErr().printf("dedup: %d groups among %d images written to %s%n",
+          result.groups().size(), result.images(), out);
+    } else {
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.print(text.endsWith("\n") ? text : text + "\n");
+      stdout.flush();
+    }
+    return 0;
+  }
+
+  private static Group group(DuplicateGroup g) {
+    return new Group(g.keeper().id(), g.members().stream().map(DedupCommand::member).toList());
+  }
+
+  private static Member member(Hit h) {
+    var r = h.image();
+    return new Member(r.id(), r.path(), h.distance(), r.width(), r.height(), r.size());
+  }
+
+  /** One row per member: group number (1-based, largest group first), keeper flag, then the member's fields. */
+  static String csv(Output result) {
+    StringBuilder sb = new StringBuilder("group,keeper,id,path,distance,width,height,bytes\n");
+    for (int g = 0; g < result.groups().size(); g++) {
+      Group group = result.groups().get(g);
+      for (Member m : group.members()) {
+        sb.append(g + 1).append(',').append(m.id().equals(group.keeper())).append(',').append(m.id()).append(',')
+            .append(quote(m.path())).append(',').append(m.distance()).append(',').append(m.width()).append(',')
+            .append(m.height()).append(',').append(m.bytes()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+
+  /** RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside. */
+  private static String quote(String field) {
+    if (field.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) return field;
+    return '"' + field.replace("\"", "\"\"") + '"';
   }
 }

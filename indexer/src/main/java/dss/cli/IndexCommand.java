@@ -1,11 +1,206 @@
 package dss.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.image.ImagePipeline;
+import dss.index.IndexConfig;
+import dss.index.LibraryIndex;
+import dss.index.LibraryIndexer;
+import dss.model.Embedder;
+import dss.model.Models;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands. */
-@Command(name = "index", description = "(not yet built)")
-final class IndexCommand implements Runnable {
-  @Override public void run() {
-    throw new UnsupportedOperationException("index is not built yet");
+/** {@code dreamsim index}: brings an index up to date with the images under some folders (thin over LibraryIndexer). */
+@Command(name = "index", sortOptions = false,
+    description = {"Index the images under DIR... (incremental: unchanged files are skipped, copies and renames reuse "
+        + "their vector, vanished files are removed). Progress on stderr; a JSON summary on stdout:",
+        "{\"added\", \"updated\", \"unchanged\", \"removed\", \"failed\", \"seconds\"}. Exit 1 when some file failed."})
+final class IndexCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "DIR", description = "Folders (or single files) to index.")
+  List<Path> roots;
+
+  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
+  Path index;
+
+  @Option(names = "--model", description = "Model variant or .onnx path (default: ensemble).")
+  String model;
+
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: auto).")
+  String device;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Model threads on CPU (0 = all cores).")
+  int threads;
+
+  @Option(names = "--batch", defaultValue = "16", description = "Images per model batch (default: 16).")
+  int batch;
+
+  @Option(names = "--quantization", paramLabel = "none|int8|int4|int1",
+      description = "Vector storage of a new index (default: none = float32); quantized vectors are rescored at "
+          + "full precision at query time. An existing index keeps its own.")
+  String quantization;
+
+  @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW max connections per node (new index).")
+  int hnswM;
+
+  @Option(names = "--hnsw-beam", defaultValue = "100", description = "HNSW beam width at build time (new index).")
+  int hnswBeam;
+
+  @Option(names = "--include", paramLabel = "GLOB", description = "Only files matching (name or relative path).")
+  List<String> include = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB", description = "Skip files matching (name or relative path).")
+  List<String> exclude = new ArrayList<>();
+
+  @Option(names = "--hidden", description = "Also index hidden files and folders (name starting with '.').")
+  boolean hidden;
+
+  @Option(names = "--keep-missing", description = "Keep the documents of files that no longer exist.")
+  boolean keepMissing;
+
+  @Option(names = "--errors", paramLabel = "FILE", description = "Write failed files as JSON lines {path, error}.")
+  Path errors;
+
+  @Option(names = "--decode-threads", description = "Parallel decode+preprocess workers (default: cores).")
+  int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  @Option(names = "--commit-every", defaultValue = "1000", description = "Commit after this many images.")
+  int commitEvery;
+
+  @Option(names = "--commit-seconds", defaultValue = "30", description = "Commit at least this often (seconds).")
+  int commitSeconds;
+
+  @Override public Integer call() throws Exception {
+    IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
+    Path dir = index != null ? index : LibraryIndex.defaultDir();
+    PrintStream err = System.err;
+    ObjectMapper json = new ObjectMapper();
+    try (Embedder embedder = Embedder.open(Models.resolve(model), device, threads, batch);
+         LibraryIndex library = LibraryIndex.open(dir, embedder.info(), config);
+         BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
+      if (quantization != null && !library.metadata().config().equals(config)) {
+        throw new ParameterException(spec.commandLine(), "index " + dir + " was created with "
+            + library.metadata().config() + "; it keeps that storage (use another --index to change it)");
+      }
+      var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, decodeThreads,
+          commitEvery, Duration.ofSeconds(commitSeconds));
+      LibraryIndexer indexer = new LibraryIndexer(library, new ImagePipeline(), embedder, options);
+      LibraryIndexer.Summary s;
+      try (ProgressDisplay progress = ProgressDisplay.start(indexer, err)) {
+        s = indexer.run(failure -> {
+          err.println("dreamsim index: " + failure.path() + ": " + failure.error());
+          if (errorLog != null) writeLine(errorLog, json, Map.of("path", failure.path(), "error", failure.error()));
+        });
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("added", s.added());
+      out.put("updated", s.updated());
+      out.put("unchanged", s.unchanged());
+      out.put("removed", s.removed());
+      out.put("failed", s.failed());
+      out.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+      spec.commandLine().getOut().println(json.writeValueAsString(out));
+      spec.commandLine().getOut().flush();
+      return s.failed() > 0 ? 1 : 0;
+    }
+  }
+
+  private IndexConfig.Quantization parseQuantization() {
+    if (quantization == null) return IndexConfig.Quantization.NONE;
+    try {
+      return IndexConfig.Quantization.valueOf(quantization.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(),
+          "--quantization must be none, int8, int4 or int1, not '" + quantization + "'");
+    }
+  }
+
+  private static void writeLine(BufferedWriter out, ObjectMapper json, Map<String, String> line) {
+    try {
+      out.write(json.writeValueAsString(line));
+      out.newLine();
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A progress bar when stderr is a terminal, else a plain log line every few seconds. */
+  private static final class ProgressDisplay implements AutoCloseable {
+    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "progress");
+      t.setDaemon(true);
+      return t;
+    });
+    private final ProgressBar bar;
+
+    private ProgressDisplay(LibraryIndexer indexer, PrintStream err, boolean terminal) {
+      bar = terminal ? new ProgressBarBuilder().setTaskName("index").setInitialMax(0).showSpeed()
+          .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).setConsumer(new ConsoleProgressBarConsumer(err))
+          .build() : null;
+      ticker.scheduleAtFixedRate(() -> show(indexer.progress(), err), terminal ? 500 : 5000,
+          terminal ? 500 : 5000, TimeUnit.MILLISECONDS);
+    }
+
+    static ProgressDisplay start(LibraryIndexer indexer, PrintStream err) {
+      return new ProgressDisplay(indexer, err, stderrIsTerminal());
+    }
+
+    private void show(LibraryIndexer.Progress p, PrintStream err) {
+      if (bar != null) {
+        bar.maxHint(p.total());
+        bar.stepTo(p.done());
+        bar.setExtraMessage(p.failed() > 0 ? p.failed() + " failed" : "");
+      } else {
+        err.printf(Locale.ROOT, "dreamsim index: %d/%d%s files, %.1f files/s, ETA %s, %d failed%n", p.done(),
+            p.total(), p.walking() ? "+" : "", p.filesPerSecond(), eta(p), p.failed());
+      }
+    }
+
+    private static String eta(LibraryIndexer.Progress p) {
+      if (p.walking() || Double.isNaN(p.etaSeconds())) return "?";
+      long s = Math.round(p.etaSeconds());
+      return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+    }
+
+    /** Linux: fd 2 links to a tty; elsewhere, whether the JVM has a console at all. */
+    private static boolean stderrIsTerminal() {
+      try {
+        String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      } catch (IOException | UnsupportedOperationException e) {
+        return System.console() != null;
+      }
+    }
+
+    @Override public void close() {
+      ticker.shutdownNow();
+      if (bar != null) bar.close();
+    }
   }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * The {@code dreamsim} command line. JSON results go to stdout, progress and logs to stderr.
  * Exit status: 0 success, 1 when some inputs failed, 2 on usage errors.
  */
-@Command(name = "dreamsim", mixinStandardHelpOptions = true, version = "dreamsim 0.1.0",
+@Command(name = "dreamsim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "dreamsim 0.1.0",
     description = "Perceptual image search: DreamSim embeddings in a Lucene HNSW index.",
     subcommands = {
         EmbedCommand.class, DistanceCommand.class, IndexCommand.class, SearchCommand.class,

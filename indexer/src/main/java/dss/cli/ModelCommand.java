@@ -1,11 +1,202 @@
 package dss.cli;
 
+import dss.image.ImageException;
+import dss.image.ImagePipeline;
+import dss.model.Checksums;
+import dss.model.Embedder;
+import dss.model.Golden;
+import dss.model.ModelException;
+import dss.model.ModelManifest;
+import dss.model.Models;
+import dss.model.Vectors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder until its issue lands. */
-@Command(name = "model", description = "(not yet built)")
+/** Getting, checking and listing model files. */
+@Command(name = "model", description = "Export DreamSim models to ONNX, verify them against PyTorch, list them.",
+    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class})
 final class ModelCommand implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override public void run() {
-    throw new UnsupportedOperationException("model is not built yet");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: export, verify or list");
+  }
+
+  /** Runs models/export_dreamsim.py in a private virtual environment (models/.venv). */
+  @Command(name = "export", sortOptions = false,
+      description = {"Export a DreamSim variant from the official dreamsim 0.2.1 package to models/dreamsim-VARIANT.onnx",
+          "(+ manifest and golden file). Needs python3 with venv and internet access (PyPI, GitHub) once;",
+          "installs models/requirements.txt into models/.venv."})
+  static final class Export implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "VARIANT", defaultValue = Models.DEFAULT_VARIANT,
+        description = "ensemble (default), dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, open_clip_vitb32, or all.")
+    String variant;
+
+    @Option(names = "--fp16", description = "Also write a float16 model (dreamsim-VARIANT-fp16.onnx), for GPUs.")
+    boolean fp16;
+
+    @Option(names = "--python", paramLabel = "PY", defaultValue = "python3",
+        description = "Python 3 used to create the virtual environment. Default: ${DEFAULT-VALUE}.")
+    String python;
+
+    @Spec CommandSpec spec;
+
+    record Result(List<String> exported) {}
+
+    @Override public Integer call() throws ModelException {
+      if (!variant.equals("all") && !Models.VARIANTS.containsKey(variant)) {
+        throw new IllegalArgumentException("unknown variant '" + variant + "': one of " + Models.VARIANTS.keySet()
+            + " or all");
+      }
+      Path models = Models.dir();
+      Path venvPython = models.resolve(".venv/bin/python");
+      run(List.of(python, "--version"), "python3 was not found ('" + python + "'); the export needs Python 3.9+ "
+          + "with venv (e.g. apt-get install python3 python3-venv)");
+      if (!Files.isExecutable(venvPython)) {
+        log("creating the virtual environment " + models.resolve(".venv"));
+        run(List.of(python, "-m", "venv", models.resolve(".venv").toString()),
+            "could not create models/.venv (on Debian/Ubuntu: apt-get install python3-venv)");
+      }
+      log("installing models/requirements.txt (torch, dreamsim 0.2.1, ...; several GB the first time)");
+      run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check", "-r",
+          models.resolve("requirements.txt").toString()),
+          "pip could not install models/requirements.txt (see above); the export needs internet access to PyPI");
+      List<String> command = new ArrayList<>(List.of(venvPython.toString(), "-u",
+          models.resolve("export_dreamsim.py").toString(), variant, "--out", models.toString()));
+      if (fp16) command.add("--fp16");
+      log("exporting " + variant + " (downloads the weights from GitHub the first time)");
+      run(command, "the export failed (see above)");
+      List<String> exported = new ArrayList<>();
+      for (String v : variant.equals("all") ? Models.VARIANTS.keySet() : List.of(variant)) {
+        exported.add(Models.fileFor(v, false).toString());
+        if (fp16) exported.add(Models.fileFor(v, true).toString());
+      }
+      spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
+      return 0;
+    }
+
+    private void log(String message) {
+      spec.commandLine().getErr().println("dreamsim model export: " + message);
+      spec.commandLine().getErr().flush();
+    }
+
+    /** Runs a child process, streaming its output to stderr (stdout is for our JSON). */
+    private void run(List<String> command, String failure) throws ModelException {
+      Process process;
+      try {
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      } catch (IOException e) {
+        throw new ModelException(failure + " [" + e.getMessage() + "]", e);
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) {
+          err.println(line);
+          err.flush();
+        }
+        if (process.waitFor() != 0) throw new ModelException(failure);
+      } catch (IOException e) {
+        throw new ModelException(failure + " [" + e.getMessage() + "]", e);
+      } catch (InterruptedException e) {
+        process.destroy();
+        Thread.currentThread().interrupt();
+        throw new ModelException("interrupted", e);
+      }
+    }
+  }
+
+  /** The end-to-end proof that an exported model is faithful: Java pipeline + runtime against PyTorch's golden. */
+  @Command(name = "verify", sortOptions = false,
+      description = {"Run the Java pipeline and runtime on MODEL's golden images and compare with the PyTorch embeddings:",
+          "prints the cosine per image (\"cosine\": whole Java pipeline; \"runtimeCosine\": runtime alone on PyTorch's",
+          "exact tensors) and the minimum. Exit status 1 when min < " + Verify.MIN_COSINE
+              + ", an image fails or the checksum differs."})
+  static final class Verify implements Callable<Integer> {
+    static final double MIN_COSINE = 0.99;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+        description = "Variant, 'test' or .onnx file (default: --model, else ensemble).")
+    String model;
+
+    @Mixin ModelOptions modelOptions;
+
+    @Spec CommandSpec spec;
+
+    record ImageResult(String name, Double cosine, Double runtimeCosine, String error) {}
+
+    /** {@code min} is the lowest pipeline cosine, null when an image could not be decoded. */
+    record Result(String model, String name, String device, String checksum, List<ImageResult> images, Double min,
+                  boolean ok) {}
+
+    @Override public Integer call() throws ModelException, IOException {
+      if (model != null) modelOptions.model = model;
+      Path file = modelOptions.modelFile();
+      ModelManifest manifest = ModelManifest.read(file);
+      Path goldenFile = ModelManifest.goldenFor(file, manifest);
+      if (!Files.isRegularFile(goldenFile)) {
+        throw new ModelException(file + ": no golden file (" + goldenFile + " is missing); "
+            + "./dreamsim model export writes one next to each model");
+      }
+      Golden golden = Golden.read(goldenFile);
+      String checksum = manifest == null || manifest.sha256() == null ? "unknown"
+          : manifest.sha256().equals(Checksums.sha256(file)) ? "ok" : "mismatch";
+      ImagePipeline pipeline = new ImagePipeline();
+      List<ImageResult> images = new ArrayList<>();
+      Double min = Double.POSITIVE_INFINITY;
+      try (Embedder embedder = modelOptions.open()) {
+        for (Golden.Image image : golden.images()) {
+          double runtime = Vectors.cosine(embedder.embed(image.readTensor()), image.embedding());
+          try {
+            double cosine = Vectors.cosine(embedder.embed(pipeline.prepare(image.file()).tensor()), image.embedding());
+            images.add(new ImageResult(image.name(), cosine, runtime, null));
+            if (min != null) min = Math.min(min, cosine);
+          } catch (ImageException e) {
+            images.add(new ImageResult(image.name(), null, runtime, e.getMessage()));
+            min = null;
+          }
+        }
+        boolean ok = min != null && min >= MIN_COSINE && !checksum.equals("mismatch");
+        spec.commandLine().getOut().println(JsonOut.line(new Result(file.toString(), embedder.info().name(),
+            embedder.device(), checksum, images, min, ok)));
+        return ok ? 0 : 1;
+      }
+    }
+  }
+
+  /** Which variants are installed. */
+  @Command(name = "list", description = "List the DreamSim variants and whether each is exported under models/.")
+  static final class ListModels implements Runnable {
+    @Spec CommandSpec spec;
+
+    record Entry(String variant, int dimensions, boolean isDefault, List<String> files, String get) {}
+
+    @Override public void run() {
+      List<Entry> entries = new ArrayList<>();
+      Models.VARIANTS.forEach((variant, dims) -> {
+        List<String> files = new ArrayList<>();
+        for (boolean half : new boolean[] {false, true}) {
+          if (Files.isRegularFile(Models.fileFor(variant, half))) files.add(Models.fileFor(variant, half).toString());
+        }
+        entries.add(new Entry(variant, dims, variant.equals(Models.DEFAULT_VARIANT), files,
+            files.isEmpty() ? "./dreamsim model export " + variant : null));
+      });
+      spec.commandLine().getOut().println(JsonOut.line(entries));
+    }
   }
 }

@@ -1,0 +1,107 @@
+package dss.image;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * The general decoder: JDK ImageIO with the TwelveMonkeys plugins (JPEG incl. CMYK/YCCK, WebP, TIFF), first image
+ * of the file only. Pixels come out with the semantics of Pillow's {@code convert('RGB')}: alpha dropped (not
+ * composited), palette expanded, grey replicated, 16-bit samples reduced to their high byte; no colour management.
+ */
+final class ImageIoDecoder {
+  static {
+    ImageIO.setUseCache(false); // decode in memory, never through temporary files
+  }
+
+  private ImageIoDecoder() {}
+
+  /** Width and height from the file's header, without decoding pixels. */
+  static int[] dimensions(byte[] bytes, String format, String name) throws ImageException {
+    return withReader(bytes, format, name, r -> new int[] {r.getWidth(0), r.getHeight(0)});
+  }
+
+  static RgbImage decode(byte[] bytes, String format, String name) throws ImageException {
+    return toRgb(withReader(bytes, format, name, r -> r.read(0)));
+  }
+
+  private interface ReaderJob<T> {
+    T run(ImageReader reader) throws IOException;
+  }
+
+  private static <T> T withReader(byte[] bytes, String format, String name, ReaderJob<T> job) throws ImageException {
+    Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+    if (!readers.hasNext()) {
+      throw new ImageException(name, "no decoder for " + format + " images");
+    }
+    ImageReader reader = readers.next();
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      reader.setInput(in, true, true);
+      return job.run(reader);
+    } catch (IOException | RuntimeException e) {
+      throw new ImageException(name, "corrupt or truncated " + format + " image (" + e + ")", e);
+    } finally {
+      reader.dispose();
+    }
+  }
+
+  /** Pillow's convert('RGB') of a decoded image; colour-managed {@code getRGB} only for non-RGB, non-grey spaces. */
+  static RgbImage toRgb(BufferedImage image) {
+    int w = image.getWidth(), h = image.getHeight();
+    RgbImage out = new RgbImage(w, h);
+    byte[] rgb = out.rgb();
+    ColorModel cm = image.getColorModel();
+    Raster raster = image.getRaster();
+    int bands = raster.getNumBands();
+    int[] row = new int[w * bands];
+    if (cm instanceof IndexColorModel palette) {
+      int[] lut = new int[palette.getMapSize()];
+      palette.getRGBs(lut);
+      for (int y = 0, o = 0; y < h; y++) {
+        raster.getPixels(0, y, w, 1, row);
+        for (int x = 0; x < w; x++) {
+          int c = lut[row[x]];
+          rgb[o++] = (byte) (c >> 16);
+          rgb[o++] = (byte) (c >> 8);
+          rgb[o++] = (byte) c;
+        }
+      }
+    } else if (cm.getNumColorComponents() == 1 || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
+      boolean grey = cm.getNumColorComponents() == 1;
+      int[] shift = new int[3];
+      int[] max = new int[3];
+      for (int c = 0; c < 3; c++) {
+        int bits = cm.getComponentSize(grey ? 0 : c);
+        shift[c] = Math.max(bits - 8, 0);
+        max[c] = bits < 8 ? (1 << bits) - 1 : 0;
+      }
+      for (int y = 0, o = 0; y < h; y++) {
+        raster.getPixels(0, y, w, 1, row);
+        for (int x = 0; x < w; x++) {
+          for (int c = 0; c < 3; c++) {
+            int v = row[x * bands + (grey ? 0 : c)] >> shift[c];
+            rgb[o++] = (byte) (max[c] == 0 ? v : (v * 255 + max[c] / 2) / max[c]);
+          }
+        }
+      }
+    } else {
+      int[] argb = new int[w];
+      for (int y = 0, o = 0; y < h; y++) {
+        image.getRGB(0, y, w, 1, argb, 0, w);
+        for (int c : argb) {
+          rgb[o++] = (byte) (c >> 16);
+          rgb[o++] = (byte) (c >> 8);
+          rgb[o++] = (byte) c;
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,46 @@
+package dss.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** SHA-256 of model files, cached beside the file ({@code <file>.sha256}) because models can be gigabytes. */
+public final class Checksums {
+  private Checksums() {}
+
+  /** The file's SHA-256 (hex); reuses {@code <file>.sha256} while the file's size and mtime are unchanged. */
+  public static String sha256Cached(Path file) throws IOException {
+    Path cache = file.resolveSibling(file.getFileName() + ".sha256");
+    String stamp = Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis();
+    if (Files.isRegularFile(cache)) {
+      String[] cached = Files.readString(cache).trim().split(" ", 2);
+      if (cached.length == 2 && cached[1].equals(stamp)) return cached[0];
+    }
+    String hash = sha256(file);
+    try {
+      Files.writeString(cache, hash + " " + stamp + "\n");
+    } catch (IOException ignored) {
+      // a read-only models folder only costs a recomputation next time
+    }
+    return hash;
+  }
+
+  /** The file's SHA-256 (hex), always computed. */
+  public static String sha256(Path file) throws IOException {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);  // every JDK has SHA-256
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 20];
+      for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+}

@@ -1,0 +1,75 @@
+package dss.model;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens the one ONNX Runtime session on the device asked for: {@code cpu}, {@code cuda[:N]} (fails when CUDA cannot
+ * be used) or {@code auto} (CUDA device 0 when it works, else CPU with one log line naming the reason). ORT's
+ * {@code getAvailableProviders()} lists CUDA whenever the GPU jar is used, so the only real test is to try it.
+ */
+final class DeviceSelector {
+  private static final Logger LOG = LoggerFactory.getLogger(DeviceSelector.class);
+
+  /** A session and where it runs ("cpu" or "cuda:N"); the options must stay open as long as the session. */
+  record Opened(OrtSession session, OrtSession.SessionOptions options, String device) {}
+
+  private DeviceSelector() {}
+
+  /** The CUDA device index {@code device} asks for, -1 for cpu; {@code auto} asks for 0. */
+  static int cudaIndex(String device) {
+    String d = device == null ? "auto" : device.strip().toLowerCase(java.util.Locale.ROOT);
+    if (d.equals("cpu")) return -1;
+    if (d.equals("auto") || d.equals("cuda")) return 0;
+    if (d.matches("cuda:\\d{1,3}")) return Integer.parseInt(d.substring(5));
+    throw new IllegalArgumentException("--device must be auto, cpu, cuda or cuda:N, not '" + device + "'");
+  }
+
+  static Opened open(OrtEnvironment env, Path model, String device, int threads) throws ModelException {
+    int cuda = cudaIndex(device);
+    boolean auto = device == null || device.strip().equalsIgnoreCase("auto");
+    if (cuda >= 0) {
+      try {
+        return session(env, model, threads, cuda);
+      } catch (OrtException e) {
+        String reason = firstLine(e.getMessage());
+        if (!auto) {
+          throw new ModelException("cannot run on cuda:" + cuda + ": " + reason
+              + " (this ONNX Runtime build needs an NVIDIA driver with CUDA 12 and cuDNN 9 libraries; "
+              + "use --device cpu or auto)", e);
+        }
+        LOG.warn("CUDA not usable, running on CPU: {} (ONNX Runtime's CUDA provider needs the CUDA 12 and cuDNN 9 "
+            + "libraries, e.g. libcublasLt.so.12 and libcudnn.so.9, on the library path)", reason);
+      }
+    }
+    try {
+      return session(env, model, threads, -1);
+    } catch (OrtException e) {
+      throw new ModelException(model + ": cannot load the model: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private static Opened session(OrtEnvironment env, Path model, int threads, int cuda) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      if (threads > 0) options.setIntraOpNumThreads(threads);
+      if (cuda >= 0) options.addCUDA(cuda);
+      OrtSession session = env.createSession(model.toString(), options);
+      return new Opened(session, options, cuda >= 0 ? "cuda:" + cuda : "cpu");
+    } catch (OrtException | RuntimeException e) {
+      options.close();
+      throw e;
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) return "unknown error";
+    String line = message.strip().lines().findFirst().orElse(message);
+    return line.replaceFirst("^Error code - ORT_\\w+ - message: ", "");
+  }
+}

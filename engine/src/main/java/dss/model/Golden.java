@@ -1,0 +1,45 @@
+package dss.model;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reference embeddings computed in PyTorch with DreamSim's official preprocess (written by {@code models/golden.py}):
+ * how tests and {@code dreamsim model verify} prove that the Java pipeline and runtime reproduce the original.
+ */
+public record Golden(Path file, String model, int dimensions, List<Image> images) {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** One sample image: its file, its exact preprocess output (uint8 CHW, value/255) and its PyTorch embedding. */
+  public record Image(String name, Path file, Path tensor, float[] embedding) {
+    /** The preprocess output PyTorch saw, as the CHW floats the model takes. */
+    public float[] readTensor() throws IOException {
+      byte[] bytes = Files.readAllBytes(tensor);
+      if (bytes.length != Embedder.TENSOR_SIZE) {
+        throw new IOException(tensor + ": expected " + Embedder.TENSOR_SIZE + " bytes, found " + bytes.length);
+      }
+      float[] t = new float[bytes.length];
+      for (int i = 0; i < bytes.length; i++) t[i] = (bytes[i] & 0xff) / 255f;
+      return t;
+    }
+  }
+
+  private record Json(String model, int dimensions, List<JsonImage> images) {}
+
+  private record JsonImage(String name, String file, String tensor, float[] embedding) {}
+
+  public static Golden read(Path file) throws IOException {
+    Json json = JSON.readValue(file.toFile(), Json.class);
+    Path dir = file.toAbsolutePath().getParent();
+    List<Image> images = json.images().stream()
+        .map(i -> new Image(i.name(), dir.resolve(i.file()).normalize(), dir.resolve(i.tensor()).normalize(),
+            i.embedding()))
+        .toList();
+    return new Golden(file, json.model(), json.dimensions(), images);
+  }
+}

@@ -1,0 +1,82 @@
+package dss.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every bad input is refused with an ImageException naming the file and the reason; nothing else escapes. */
+class BadInputTest {
+  private final ImagePipeline pipeline = new ImagePipeline();
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "truncated.jpg, truncated JPEG",
+      "truncated-progressive.jpg, truncated JPEG",
+      "header-only.jpg, truncated JPEG",
+      "truncated.png, corrupt or truncated png",
+      "not-an-image.jpg, not an image",
+      "empty.png, empty file",
+      "bomb.png, image too large: 50000x50000",
+      "bomb.jpg, image too large: 50000x50000",
+  })
+  void refusedWithReason(String file, String reason) {
+    Path path = Fixtures.path("bad/" + file);
+    ImageException e = assertThrows(ImageException.class, () -> pipeline.prepare(path));
+    assertTrue(e.getMessage().startsWith(path.toString() + ": "), e.getMessage());
+    assertTrue(e.reason().contains(reason), e.getMessage());
+    ImageException thumb = assertThrows(ImageException.class, () -> pipeline.decodeOriented(path, 256));
+    assertEquals(e.reason(), thumb.reason());
+  }
+
+  @Test
+  void pixelLimitIsConfigurable() throws Exception {
+    Path photo = Fixtures.path("parity/wide-1600x900.jpg");
+    ImageException e = assertThrows(ImageException.class, () -> new ImagePipeline(1_000_000).prepare(photo));
+    assertTrue(e.reason().contains("1600x900 = 1440000 pixels, above the limit of 1000000"), e.getMessage());
+    assertEquals(1600, new ImagePipeline(1_440_000).prepare(photo).width());
+  }
+
+  @Test
+  void corruptBytesInsideAFileAreRefusedOrDecodedNeverThrownOut(@TempDir Path dir) throws Exception {
+    // flip bytes all over real files of every format: each attempt either decodes or raises ImageException
+    for (String name : new String[] {"baseline.jpg", "progressive.jpg", "rgb.png", "lossless.webp", "lossy.webp",
+        "rgb.gif", "rgb.bmp", "rgb.tiff"}) {
+      byte[] good = Files.readAllBytes(Fixtures.path("formats/" + name));
+      java.util.Random random = new java.util.Random(name.hashCode());
+      for (int trial = 0; trial < 25; trial++) {
+        byte[] bad = good.clone();
+        for (int i = 0; i < 8; i++) {
+          bad[8 + random.nextInt(bad.length - 8)] = (byte) random.nextInt(256);
+        }
+        Path file = dir.resolve(trial + "-" + name);
+        Files.write(file, bad);
+        try {
+          assertEquals(3 * 224 * 224, pipeline.prepare(file).tensor().length);
+        } catch (ImageException expected) {
+          assertTrue(expected.getMessage().startsWith(file + ": "), expected.getMessage());
+        }
+      }
+    }
+  }
+
+  @Test
+  void missingFilesAndDirectoriesAreRefused(@TempDir Path dir) {
+    ImageException missing = assertThrows(ImageException.class, () -> pipeline.prepare(dir.resolve("nope.jpg")));
+    assertEquals("no such file", missing.reason());
+    ImageException directory = assertThrows(ImageException.class, () -> pipeline.prepare(dir));
+    assertEquals("not a regular file", directory.reason());
+  }
+
+  @Test
+  void badUploadsNameTheUpload() {
+    ImageException e = assertThrows(ImageException.class, () -> pipeline.prepare("hello".getBytes(), "upload.jpg"));
+    assertEquals("upload.jpg: not an image (unrecognised content)", e.getMessage());
+  }
+}

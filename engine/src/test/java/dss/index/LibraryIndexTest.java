@@ -1,0 +1,176 @@
+package dss.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dss.model.ModelInfo;
+import dss.search.Hit;
+import dss.search.Searcher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LibraryIndexTest {
+  static final int DIMS = 1792;
+  static final ModelInfo MODEL = new ModelInfo("test-model", "test", DIMS, "c0ffee");
+
+  @TempDir Path tmp;
+
+  static ImageRecord record(int i) {
+    String path = "/photos/" + (i % 2 == 0 ? "even" : "odd") + "/img" + i + ".jpg";
+    return new ImageRecord(IndexSchema.idFor(path), path, "hash" + i, 1000 + i, 1_700_000_000_000L + i, 640, 480,
+        "jpeg", 1_800_000_000_000L);
+  }
+
+  @Test void writesRecordsAndReadsThemBackFromAnotherOpener() throws Exception {
+    Path dir = tmp.resolve("idx");
+    float[][] vectors = TestVectors.clustered(50, DIMS, 1);
+    try (LibraryIndex index = LibraryIndex.open(dir, MODEL, IndexConfig.DEFAULT)) {
+      for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
+      index.commit();
+    }
+    try (ReadOnlyIndex index = ReadOnlyIndex.open(dir)) {
+      assertEquals(MODEL, index.metadata().model());
+      IndexSearcher s = index.searcherManager().acquire();
+      try {
+        Searcher searcher = new Searcher(s);
+        assertEquals(50, searcher.count());
+        assertEquals(record(7), searcher.get(record(7).id()).orElseThrow());
+        assertArrayEquals(vectors[7], searcher.vector(record(7).id()).orElseThrow());
+        assertEquals(record(9), searcher.firstWithHash("hash9").orElseThrow());
+        assertTrue(searcher.get("nope").isEmpty());
+        assertTrue(searcher.vector("nope").isEmpty());
+        assertTrue(searcher.firstWithHash("nope").isEmpty());
+      } finally {
+        index.searcherManager().release(s);
+      }
+      IndexStats stats = index.stats();
+      assertEquals(50, stats.documents());
+      assertEquals(DIMS, stats.dimensions());
+      assertEquals("none", stats.quantization());
+      assertTrue(stats.bytes() > 50L * DIMS * 4, "float32 vectors alone take " + 50L * DIMS * 4 + " bytes");
+    }
+  }
+
+  @Test void upsertReplacesByPathAndDeleteRemoves() throws Exception {
+    float[][] vectors = TestVectors.clustered(3, DIMS, 2);
+    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+      index.upsert(record(1), vectors[0]);
+      index.upsert(record(1), vectors[1]);
+      index.upsert(record(2), vectors[2]);
+      index.delete(record(2).id());
+      index.searcherManager().maybeRefreshBlocking();
+      IndexSearcher s = index.searcherManager().acquire();
+      try {
+        Searcher searcher = new Searcher(s);
+        assertEquals(1, searcher.count());
+        assertArrayEquals(vectors[1], searcher.vector(record(1).id()).orElseThrow());
+      } finally {
+        index.searcherManager().release(s);
+      }
+    }
+  }
+
+  @Test void distancesPrefixFilterAndMaxDistance() throws Exception {
+    float[][] vectors = TestVectors.clustered(200, DIMS, 3);
+    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+      for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
+      index.searcherManager().maybeRefreshBlocking();
+      IndexSearcher s = index.searcherManager().acquire();
+      try {
+        Searcher searcher = new Searcher(s);
+        List<Hit> hits = searcher.knn(vectors[4], 5, null, null);
+        assertEquals(record(4), hits.get(0).image());
+        assertEquals(0f, hits.get(0).distance(), 1e-5f);
+        for (Hit h : hits) {
+          int i = Integer.parseInt(h.image().path().replaceAll("\\D", ""));
+          assertEquals(1 - TestVectors.dot(vectors[4], vectors[i]), h.distance(), 1e-4f, "distance = 1 - cosine");
+        }
+        List<Hit> odd = searcher.knn(vectors[4], 10, null, "/photos/odd/");
+        assertEquals(10, odd.size());
+        assertTrue(odd.stream().allMatch(h -> h.image().path().startsWith("/photos/odd/")));
+        float cut = hits.get(2).distance();
+        List<Hit> near = searcher.knn(vectors[4], 5, cut, null);
+        assertEquals(3, near.size());
+        assertTrue(near.stream().allMatch(h -> h.distance() <= cut));
+      } finally {
+        index.searcherManager().release(s);
+      }
+    }
+  }
+
+  @Test void defaultCodecReadsHighDimensionIndex() throws Exception {
+    float[][] vectors = TestVectors.clustered(30, DIMS, 4);
+    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, new IndexConfig(IndexConfig.Quantization.INT8, 16, 100))) {
+      for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
+      index.commit();
+    }
+    // Plain Lucene, no codec of ours: segments name the built-in formats, and the reader side accepts 1792 dims.
+    try (var dir = FSDirectory.open(tmp); var reader = DirectoryReader.open(dir)) {
+      TopDocs top = new IndexSearcher(reader).search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vectors[3], 1), 1);
+      assertEquals(record(3).id(), reader.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.ID));
+    }
+  }
+
+  @Test void refusesAnotherModel() throws Exception {
+    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+      index.commit();
+    }
+    ModelInfo other = new ModelInfo("other-model", "other", DIMS, "beef");
+    IndexException e = assertThrows(IndexException.class, () -> LibraryIndex.open(tmp, other, IndexConfig.DEFAULT));
+    assertTrue(e.getMessage().contains("built with model test-model") && e.getMessage().contains("other-model"),
+        e.getMessage());
+    try (ReadOnlyIndex index = ReadOnlyIndex.open(tmp)) {
+      assertThrows(IndexException.class, () -> index.requireModel(other));
+      index.requireModel(MODEL);
+    }
+  }
+
+  @Test void keepsTheStorageItWasCreatedWith() throws Exception {
+    IndexConfig int4 = new IndexConfig(IndexConfig.Quantization.INT4, 8, 50);
+    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, int4)) {
+      assertEquals(int4, index.metadata().config());
+    }
+    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+      assertEquals(int4, index.metadata().config());
+    }
+  }
+
+  @Test void secondWriterGetsInUseMessage() throws Exception {
+    try (LibraryIndex first = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+      IndexException e = assertThrows(IndexException.class, () -> LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT));
+      assertTrue(e.getMessage().startsWith("index " + tmp + " is in use by another process"), e.getMessage());
+      try (ReadOnlyIndex reader = ReadOnlyIndex.open(tmp)) {
+        assertEquals(0, reader.stats().documents(), "readers take no lock");
+      }
+    }
+    try (LibraryIndex again = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+      assertFalse(again.dir().toString().isEmpty(), "the lock is released on close");
+    }
+  }
+
+  @Test void missingIndexIsAClearError() {
+    IndexException e = assertThrows(IndexException.class, () -> ReadOnlyIndex.open(tmp.resolve("none")));
+    assertTrue(e.getMessage().startsWith("no index at "), e.getMessage());
+  }
+
+  @Test void notOurIndexIsAClearError() throws Exception {
+    Files.createDirectories(tmp);
+    try (var dir = FSDirectory.open(tmp);
+         var w = new org.apache.lucene.index.IndexWriter(dir, new org.apache.lucene.index.IndexWriterConfig())) {
+      w.commit();
+    }
+    IndexException e = assertThrows(IndexException.class, () -> ReadOnlyIndex.open(tmp));
+    assertTrue(e.getMessage().contains("not made by dreamsim"), e.getMessage());
+  }
+}

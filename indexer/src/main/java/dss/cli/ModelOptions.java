@@ -1,0 +1,37 @@
+package dss.cli;
+
+import dss.model.Embedder;
+import dss.model.ModelException;
+import dss.model.Models;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** {@code --model --device --threads --batch}: how every command that embeds images opens the model. */
+public final class ModelOptions {
+  @Option(names = "--model", paramLabel = "M",
+      description = "Model: a variant (ensemble, dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, "
+          + "open_clip_vitb32; default ${DEFAULT-VALUE}), 'test' (the small test model) or a .onnx file.",
+      defaultValue = Models.DEFAULT_VARIANT)
+  public String model;
+
+  @Option(names = "--device", paramLabel = "D", defaultValue = "auto",
+      description = "auto (CUDA when usable, else CPU), cpu, cuda or cuda:N. Default: ${DEFAULT-VALUE}.")
+  public String device;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+      description = "ONNX Runtime threads; 0 = one per physical core. Default: ${DEFAULT-VALUE}.")
+  public int threads;
+
+  @Option(names = "--batch", paramLabel = "N", defaultValue = "8",
+      description = "Images per inference call (use 32-64 on a GPU). Default: ${DEFAULT-VALUE}.")
+  public int batch;
+
+  /** The model file; the error names the command that gets a missing variant. */
+  public Path modelFile() throws ModelException {
+    return Models.resolve(model);
+  }
+
+  public Embedder open() throws ModelException {
+    return Embedder.open(modelFile(), device, threads, batch);
+  }
+}

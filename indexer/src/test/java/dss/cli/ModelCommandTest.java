@@ -1,0 +1,80 @@
+package dss.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.model.Models;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dreamsim model export|verify|list}: the parts that run without network or Python. */
+class ModelCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test void verifyProvesTheTestModelEndToEnd() throws Exception {
+    CliRun run = CliRun.of("model", "verify", "test", "--device", "cpu", "--threads", "1");
+    assertEquals(0, run.status(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals("test-model", result.get("name").asText());
+    assertEquals("ok", result.get("checksum").asText());
+    assertEquals(8, result.get("images").size());
+    for (JsonNode image : result.get("images")) {
+      assertTrue(image.get("cosine").asDouble() >= 0.99, image.toString());
+      assertTrue(image.get("runtimeCosine").asDouble() >= 0.9999, image.toString());
+    }
+    assertTrue(result.get("ok").asBoolean());
+  }
+
+  @Test void verifyFailsOnAModelThatDiffersFromItsGolden(@TempDir Path dir) throws Exception {
+    // the fp16 network under the fp32 model's manifest: same numbers, but its checksum cannot match
+    Path test = Models.testModel().getParent();
+    Path model = Files.copy(test.resolve("test-model-fp16.onnx"), dir.resolve("test-model.onnx"));
+    Files.copy(test.resolve("test-model.json"), dir.resolve("test-model.json"));
+    Files.writeString(dir.resolve("test-model.golden.json"),
+        Files.readString(test.resolve("test-model.golden.json")).replace("\"golden/", "\"" + test + "/golden/"));
+    CliRun run = CliRun.of("model", "verify", model.toString(), "--device", "cpu");
+    assertEquals(1, run.status(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals("mismatch", result.get("checksum").asText());
+    assertTrue(!result.get("ok").asBoolean());
+  }
+
+  @Test void verifyNeedsAGoldenFile(@TempDir Path dir) throws Exception {
+    Path model = Files.copy(Models.testModel(), dir.resolve("m.onnx"));
+    CliRun run = CliRun.of("model", "verify", model.toString());
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains(model + ": no golden file (" + dir.resolve("m.golden.json") + " is missing)"),
+        run.err());
+  }
+
+  @Test void exportExplainsAMissingPython() {
+    CliRun run = CliRun.of("model", "export", "dino_vitb16", "--python", "/nonexistent/python3");
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("python3 was not found ('/nonexistent/python3'); the export needs Python 3.9+"),
+        run.err());
+  }
+
+  @Test void exportRefusesUnknownVariants() {
+    CliRun run = CliRun.of("model", "export", "vit_huge");
+    assertEquals(2, run.status());
+    assertTrue(run.err().contains("unknown variant 'vit_huge'"), run.err());
+  }
+
+  @Test void listNamesTheCommandForMissingVariants() throws Exception {
+    CliRun run = CliRun.of("model", "list");
+    assertEquals(0, run.status(), run.err());
+    JsonNode list = JSON.readTree(run.out());
+    assertEquals(Models.VARIANTS.size(), list.size());
+    for (JsonNode entry : list) {
+      String variant = entry.get("variant").asText();
+      boolean present = Files.isRegularFile(Models.fileFor(variant, false))
+          || Files.isRegularFile(Models.fileFor(variant, true));
+      assertEquals(present, entry.get("files").size() > 0, entry.toString());
+      if (!present) assertEquals("./dreamsim model export " + variant, entry.get("get").asText());
+    }
+  }
+}
