@@ -1,6 +1,7 @@
 package dss.web;
 
 import dss.index.ImageRecord;
+import dss.index.IndexSchema;
 import dss.index.LibraryIndex;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -35,7 +36,7 @@ final class AddImageHandler implements Handler {
     Path target = target(Params.string(ctx, "path"), hash, prepared.format());
     Files.createDirectories(target.getParent());
     Files.write(target, upload.bytes());
-    ImageRecord record = new ImageRecord(idFor(target), target.toString(), hash,
+    ImageRecord record = new ImageRecord(IndexSchema.idFor(target.toString()), target.toString(), hash,
         upload.bytes().length, Files.getLastModifiedTime(target).toMillis(), prepared.width(), prepared.height(),
         prepared.format(), System.currentTimeMillis());
     index.upsert(record, prepared.vector());
@@ -43,11 +44,6 @@ final class AddImageHandler implements Handler {
     library.refreshNow();
     ctx.status(201).json(Map.of("id", record.id(), "path", record.path(), "width", record.width(),
         "height", record.height(), "thumbnail", Views.thumbnailUrl(record)));
-  }
-
-  // Placeholder until the index exposes its id rule.
-  private static String idFor(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file.toString().getBytes())).substring(0, 16);
   }
 
   /** The file to write: a client-chosen relative name must stay inside the upload folder. */

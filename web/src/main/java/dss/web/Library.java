@@ -5,7 +5,9 @@ import dss.image.ImagePipeline;
 import dss.image.PreparedImage;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
+import dss.index.IndexException;
 import dss.index.LibraryIndex;
+import dss.index.ReadOnlyIndex;
 import dss.model.Embedder;
 import dss.model.ModelException;
 import dss.search.DuplicateFinder;
@@ -22,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,17 +43,19 @@ public final class Library implements Closeable {
   private final ImagePipeline pipeline;
   private final BatchingEmbedder embedder;
   private final LibraryIndex writer;
+  private final ReadOnlyIndex reader;
   private final SearcherManager searchers;
   private final ScheduledExecutorService refresher;
   private volatile CachedGroups cachedGroups;
 
   private record CachedGroups(long readerVersion, float threshold, List<DuplicateGroup> groups) {}
 
-  private Library(ImagePipeline pipeline, Embedder embedder, LibraryIndex writer, SearcherManager searchers) {
+  private Library(ImagePipeline pipeline, Embedder embedder, LibraryIndex writer, ReadOnlyIndex reader) {
     this.pipeline = pipeline;
     this.embedder = new BatchingEmbedder(embedder);
     this.writer = writer;
-    this.searchers = searchers;
+    this.reader = reader;
+    this.searchers = writer != null ? writer.searcherManager() : reader.searcherManager();
     this.refresher = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dss-refresh").factory());
     refresher.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.SECONDS);
   }
@@ -64,12 +67,18 @@ public final class Library implements Closeable {
   public static Library open(Path dir, Embedder embedder, ImagePipeline pipeline, IndexConfig config)
       throws IOException {
     try {
-      LibraryIndex index = LibraryIndex.open(dir, embedder.info(), config);
-      return new Library(pipeline, embedder, index, index.searcherManager());
-    } catch (IOException e) {
+      return new Library(pipeline, embedder, LibraryIndex.open(dir, embedder.info(), config), null);
+    } catch (IndexException e) {
       if (!lockHeldElsewhere(e)) throw e;
-      LOG.info("index {} is being written by another process: serving it read-only", dir.getFileName());
-      return new Library(pipeline, embedder, null, new SearcherManager(FSDirectory.open(dir), null));
+      LOG.info("index {} is being written by another process: serving it read-only", dir);
+      ReadOnlyIndex reader = ReadOnlyIndex.open(dir);
+      try {
+        reader.requireModel(embedder.info());
+      } catch (IndexException wrongModel) {
+        reader.close();
+        throw wrongModel;
+      }
+      return new Library(pipeline, embedder, null, reader);
     }
   }
 
@@ -162,10 +171,7 @@ public final class Library implements Closeable {
   @Override public void close() throws IOException {
     refresher.shutdownNow();
     embedder.close();
-    if (writer != null) {
-      writer.close();
-    } else {
-      searchers.close();
-    }
+    if (writer != null) writer.close();
+    if (reader != null) reader.close();
   }
 }
