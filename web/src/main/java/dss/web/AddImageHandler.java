@@ -33,7 +33,8 @@ final class AddImageHandler implements Handler {
     Uploads.Upload upload = uploads.field(ctx, "image");
     Library.Embedded prepared = library.embed(upload.bytes(), upload.name());
     String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload.bytes()));
-    Path target = target(Params.string(ctx, "path"), hash, prepared.format());
+    String requested = ctx.formParam("path"); // the multipart body parsed fine above
+    Path target = target(requested == null || requested.isEmpty() ? null : requested, hash, prepared.format());
     Files.createDirectories(target.getParent());
     Files.write(target, upload.bytes());
     ImageRecord record = new ImageRecord(IndexSchema.idFor(target.toString()), target.toString(), hash,

@@ -2,7 +2,9 @@ package dss.web;
 
 import io.javalin.http.Context;
 
-/** Query parameters, validated: a bad value is a 400 naming the parameter, the value and what is allowed. */
+/**
+ * Query parameters, validated (never multipart fields: those are parsed only behind {@link Uploads}, which turns
+ * a malformed body into a 400): a bad value is a 400 naming the parameter, the value and what is allowed. */
 final class Params {
   static final int DEFAULT_K = 20;
   static final int MAX_K = 1000;
@@ -32,7 +34,6 @@ final class Params {
   /** A DreamSim distance (0..2, since distance = 1 - cosine), or null when absent. */
   static Float distance(Context ctx, String name) {
     String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) raw = formField(ctx, name);
     if (raw == null || raw.isBlank()) return null;
     float value;
     try {
@@ -48,12 +49,7 @@ final class Params {
 
   static String string(Context ctx, String name) {
     String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) raw = formField(ctx, name);
     return raw == null || raw.isBlank() ? null : raw;
-  }
-
-  private static String formField(Context ctx, String name) {
-    return ctx.isMultipartFormData() ? ctx.formParam(name) : null;
   }
 
   /** Echoes at most 40 characters of a bad value back to the client. */

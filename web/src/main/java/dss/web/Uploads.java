@@ -32,7 +32,12 @@ final class Uploads {
           + "' or as a raw image/* body (got content type '" + (type.isEmpty() ? "none" : type) + "')");
     }
     refuseDeclaredOversize(ctx);
-    byte[] bytes = readLimited(ctx.bodyInputStream(), "body");
+    byte[] bytes;
+    try {
+      bytes = readLimited(ctx.bodyInputStream(), "body");
+    } catch (ApiException e) {
+      throw closing(ctx, e);
+    }
     if (bytes.length == 0) throw ApiException.badRequest("request body is empty: no image sent");
     return new Upload("body", bytes);
   }
@@ -47,7 +52,7 @@ final class Uploads {
     try {
       file = ctx.uploadedFile(field);
     } catch (Exception e) { // Jetty's parse failures arrive as (undeclared) ServletExceptions
-      throw multipartFailure(e);
+      throw closing(ctx, multipartFailure(e));
     }
     if (file == null) throw ApiException.badRequest("multipart field '" + field + "' is missing");
     String name = "field '" + field + "'" + (file.filename() == null || file.filename().isBlank() ? ""
@@ -64,7 +69,7 @@ final class Uploads {
   private void refuseDeclaredOversize(Context ctx) {
     // Multipart framing adds a little; allow 64 KB of it before refusing on the declared length alone.
     long declared = ctx.req().getContentLengthLong();
-    if (declared > maxBytes + 65_536) throw tooLarge("request body");
+    if (declared > maxBytes + 65_536) throw closing(ctx, tooLarge("request body"));
   }
 
   private byte[] readLimited(InputStream in, String name) {
@@ -75,6 +80,15 @@ final class Uploads {
     } catch (IOException e) {
       throw ApiException.badRequest(name + " could not be read: the upload was cut short");
     }
+  }
+
+  /**
+   * After a refused or unparseable body the connection cannot be reused (Jetty drops it, part of the body may be
+   * unread): say so, so that clients open a new one instead of failing on the next request.
+   */
+  private static ApiException closing(Context ctx, ApiException e) {
+    ctx.header("Connection", "close");
+    return e;
   }
 
   private ApiException tooLarge(String name) {
