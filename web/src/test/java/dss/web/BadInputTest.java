@@ -1,6 +1,7 @@
 package dss.web;
 
-import static dss.web.TestServer.json;
+import static dss.web.TestClient.assertError;
+import static dss.web.TestClient.json;
 import static dss.web.TestServer.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,19 +42,6 @@ class BadInputTest {
     HttpResponse<byte[]> search = s.post("/api/search?k=1", multipart("image", s.bytes("scene-2")));
     assertEquals(200, search.statusCode(), "server stopped answering searches: " + new String(search.body()));
     assertEquals(s.id("scene-2"), json(search).get("results").get(0).get("id").asText());
-  }
-
-  /** The error contract: status in the body, a message containing {@code expected}, nothing internal leaked. */
-  static void assertError(HttpResponse<byte[]> response, int status, String expected) throws Exception {
-    String text = new String(response.body(), StandardCharsets.UTF_8);
-    assertEquals(status, response.statusCode(), text);
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), text);
-    JsonNode error = json(response).get("error");
-    assertEquals(status, error.get("status").asInt(), text);
-    String message = error.get("message").asText();
-    assertTrue(message.toLowerCase().contains(expected.toLowerCase()), "'" + expected + "' not in: " + message);
-    assertFalse(text.contains(tmp.toString()), "local path leaked: " + text);
-    assertFalse(text.contains("\tat ") || text.contains(".java:") || text.contains("at dss."), "stack trace: " + text);
   }
 
   @Test void noFileField() throws Exception {
