@@ -1,5 +1,6 @@
 package dss.eval;
 
+import dss.model.Vectors;
 import dss.search.DuplicateGrouper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +36,7 @@ public final class DedupEval {
   public static Grouping exact(float[][] vectors) {
     int n = vectors.length;
     float[][] distance = new float[n][n]; // a labelled set is small (hundreds of images): n x n is fine here
-    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) distance[i][j] = DuplicateGrouper.distance(vectors[i], vectors[j]);
+    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) distance[i][j] = Vectors.distance(vectors[i], vectors[j]);
     DuplicateGrouper.Library library = new DuplicateGrouper.Library() {
       @Override public int size() { return n; }
       @Override public float[] vector(int item) { return vectors[item]; }

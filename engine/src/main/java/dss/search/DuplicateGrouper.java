@@ -1,5 +1,6 @@
 package dss.search;
 
+import dss.model.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Near-duplicate groups with a bounded diameter: every member of a group is within the threshold of every other
@@ -142,7 +142,7 @@ public final class DuplicateGrouper {
       for (int c : cands.distinct()) {
         if (assigned.get(c)) continue;
         float[] v = library.vector(c);
-        float d = distance(keeperVec, v);
+        float d = Vectors.distance(keeperVec, v);
         if (d <= threshold) near.add(new Candidate(c, d, v));
       }
     }
@@ -153,7 +153,7 @@ public final class DuplicateGrouper {
     members.add(new Candidate(keeper, 0f, keeperVec));
     for (Candidate c : near) {
       boolean fits = true;
-      for (int m = 1; m < members.size() && fits; m++) fits = distance(c.vector, members.get(m).vector) <= threshold;
+      for (int m = 1; m < members.size() && fits; m++) fits = Vectors.distance(c.vector, members.get(m).vector) <= threshold;
       if (fits) {
         members.add(c);
         assigned.set(c.item);
@@ -172,11 +172,6 @@ public final class DuplicateGrouper {
     float[] d = new float[dists.size()];
     for (int i = 0; i < d.length; i++) d[i] = dists.get(i);
     return new Group(items.toArray(), d);
-  }
-
-  /** DreamSim distance of unit vectors, 1 - cosine, never below 0 (rounding of a vector with itself). */
-  public static float distance(float[] a, float[] b) {
-    return Math.max(0f, 1f - VectorUtil.dotProduct(a, b));
   }
 
   /** A growable int array (candidate lists are short; boxing them for a million items would not be). */

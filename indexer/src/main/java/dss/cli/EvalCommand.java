@@ -9,12 +9,11 @@ import dss.eval.TwoAfc;
 import dss.image.ImagePipeline;
 import dss.model.Embedder;
 import dss.model.ModelException;
-import dss.search.DuplicateGrouper;
+import dss.model.Vectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,10 +130,12 @@ final class EvalCommand {
       for (int k : ks) if (k < 1) throw new IllegalArgumentException("--k values must be positive, got " + k);
       Embedded set = Embedded.of(dataset, model, spec);
       float[][] v = set.vectors();
-      RetrievalEval.Result r = RetrievalEval.evaluate(set.labels(), q -> IntStream.range(0, v.length)
-          .filter(i -> i != q).boxed()
-          .sorted((a, b) -> Float.compare(DuplicateGrouper.distance(v[q], v[a]), DuplicateGrouper.distance(v[q], v[b])))
-          .mapToInt(Integer::intValue).toArray(), ks);
+      RetrievalEval.Result r = RetrievalEval.evaluate(set.labels(), q -> {
+        float[] d = new float[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = Vectors.distance(v[q], v[i]);
+        return IntStream.range(0, v.length).filter(i -> i != q).boxed()
+            .sorted((a, b) -> Float.compare(d[a], d[b])).mapToInt(Integer::intValue).toArray();
+      }, ks);
       Map<String, Double> recall = new LinkedHashMap<>();
       r.recallAtK().forEach((k, value) -> recall.put(String.valueOf(k), value));
       spec.commandLine().getOut().println(JsonOut.line(new Output(model.model, r.images(), r.queries(),
