@@ -1,11 +1,117 @@
 package dss.cli;
 
+import dss.image.ImagePipeline;
+import dss.index.IndexConfig;
+import dss.index.IndexSchema;
+import dss.index.LibraryIndex;
+import dss.index.LibraryIndexer;
+import dss.model.Embedder;
+import dss.web.BackgroundIndexer;
+import dss.web.Library;
+import dss.web.SearchServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until its issue lands. */
-@Command(name = "serve", description = "(not yet built)")
-final class ServeCommand implements Runnable {
-  @Override public void run() {
-    throw new UnsupportedOperationException("serve is not built yet");
+/**
+ * {@code dreamsim serve}: the search server and web page over an index (thin over {@link SearchServer}). Prints
+ * {@code {"url", "images", "read_only"}} on stdout once listening, then serves until interrupted.
+ */
+@Command(name = "serve", sortOptions = false,
+    description = {"Serve the search page and the HTTP API over an index (http://127.0.0.1:8080/ by default).",
+        "With --library, also indexes those folders in the background, at start and every --rescan-minutes."})
+final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
+  Path index;
+
+  @Mixin ModelOptions modelOptions;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1",
+      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes the server to the network).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free).")
+  int port;
+
+  @Option(names = "--library", paramLabel = "DIR", arity = "1..*",
+      description = "Photo folders to index in the background while serving.")
+  List<Path> library = new ArrayList<>();
+
+  @Option(names = "--rescan-minutes", defaultValue = "10",
+      description = "With --library: minutes between the end of one indexing run and the next (default: ${DEFAULT-VALUE}).")
+  int rescanMinutes;
+
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:DREAMSIM_TOKEN}",
+      description = "Bearer token that allows POST and DELETE /api/images (default: $DREAMSIM_TOKEN; unset = off).")
+  String token;
+
+  @Option(names = "--max-upload-mb", defaultValue = "32", description = "Largest upload in MB (default: ${DEFAULT-VALUE}).")
+  int maxUploadMb;
+
+  @Option(names = "--max-pixels", defaultValue = "100000000",
+      description = "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
+  long maxPixels;
+
+  @Option(names = "--thumbnails", paramLabel = "DIR",
+      description = "Thumbnail cache (default: ~/.cache/dreamsim/thumbnails/<index id>).")
+  Path thumbnails;
+
+  @Option(names = "--uploads", paramLabel = "DIR",
+      description = "Where images added with POST /api/images are stored (default: <index>-uploads next to the index).")
+  Path uploads;
+
+  @Override public Integer call() throws Exception {
+    if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
+    if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
+    if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
+    Path dir = (index != null ? index : LibraryIndex.defaultDir()).toAbsolutePath().normalize();
+    Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
+        "dreamsim", "thumbnails", IndexSchema.idFor(dir.toString()));
+    Path uploadDir = uploads != null ? uploads : dir.resolveSibling(dir.getFileName() + "-uploads");
+    var options = new SearchServer.Options(host, port, token == null || token.isBlank() ? null : token,
+        (long) maxUploadMb << 20, thumbnailDir, uploadDir);
+
+    // Ctrl-C / SIGTERM: the hook releases the wait below, then holds the JVM until everything is closed.
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        // exiting anyway
+      }
+    }));
+    try (Embedder embedder = modelOptions.open();
+         Library served = Library.open(dir, embedder, new ImagePipeline(maxPixels), IndexConfig.DEFAULT);
+         BackgroundIndexer indexer = library.isEmpty() ? null
+             : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library));
+         SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
+      if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
+      Map<String, Object> started = new LinkedHashMap<>();
+      started.put("url", "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/");
+      started.put("images", served.search(s -> s.count()));
+      started.put("read_only", served.readOnly());
+      spec.commandLine().getOut().println(JsonOut.line(started));
+      spec.commandLine().getOut().flush();
+      stop.await();
+    } finally {
+      closed.countDown();
+    }
+    return 0;
   }
 }

@@ -1,0 +1,74 @@
+package dss.web;
+
+import dss.index.LibraryIndex;
+import dss.index.LibraryIndexer;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code serve --library DIR...}: runs the incremental indexer over the library folders at start and again
+ * {@code every} after each run ends, so one command indexes a photo library and serves it. Searches see new images
+ * as they are written (the server's searchers refresh every second).
+ */
+public final class BackgroundIndexer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BackgroundIndexer.class);
+
+  /** What the page's status line shows; {@code etaSeconds} is null while unknown, times are epoch ms. */
+  public record Status(boolean running, long done, long total, boolean counting, long failed, double filesPerSecond,
+                       Double etaSeconds, LibraryIndexer.Summary lastRun, Long lastRunEndedMs) {}
+
+  private final Library library;
+  private final LibraryIndex index;
+  private final LibraryIndexer.Options options;
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dss-library-indexer").factory());
+  private volatile LibraryIndexer current;
+  private volatile LibraryIndexer.Summary lastRun;
+  private volatile Long lastRunEndedMs;
+
+  /** @throws IllegalStateException when the library is served read-only (another process owns the writer) */
+  public BackgroundIndexer(Library library, LibraryIndexer.Options options) {
+    this.library = library;
+    this.index = library.writer().orElseThrow(() -> new IllegalStateException(
+        "--library needs to write the index, but another process is writing it"));
+    this.options = options;
+  }
+
+  /** Starts the first run now and schedules the next ones. */
+  public void start(Duration every) {
+    scheduler.scheduleWithFixedDelay(this::runOnce, 0, Math.max(1, every.toSeconds()), TimeUnit.SECONDS);
+  }
+
+  private void runOnce() {
+    LibraryIndexer indexer = new LibraryIndexer(index, library.pipeline(), library.embedder(), options);
+    current = indexer;
+    try {
+      lastRun = indexer.run(failure -> LOG.warn("not indexed: {}: {}", failure.path(), failure.error()));
+      lastRunEndedMs = System.currentTimeMillis();
+      LOG.info("library indexed: {}", lastRun);
+      library.refreshNow();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      LOG.error("library indexing failed: {}", e.getMessage());
+    }
+  }
+
+  public Status status() {
+    LibraryIndexer indexer = current;
+    if (indexer == null) return new Status(true, 0, 0, true, 0, 0, null, null, null);
+    LibraryIndexer.Progress p = indexer.progress();
+    Double eta = p.running() && !p.walking() && Double.isFinite(p.etaSeconds()) ? p.etaSeconds() : null;
+    return new Status(p.running(), p.done(), p.total(), p.walking(), p.failed(), p.filesPerSecond(), eta, lastRun,
+        lastRunEndedMs);
+  }
+
+  @Override public void close() throws InterruptedException {
+    scheduler.shutdownNow();
+    scheduler.awaitTermination(1, TimeUnit.MINUTES);
+  }
+}

@@ -1,0 +1,97 @@
+package dss.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and the search page,
+ * all over one {@link Library}. Handlers run on virtual threads; the model session is shared through a batcher.
+ */
+public final class SearchServer implements AutoCloseable {
+  /**
+   * @param host where to listen (127.0.0.1 unless the user chose otherwise)
+   * @param port 0 picks a free port
+   * @param token bearer token for adding and removing images; null turns those routes off
+   * @param maxUploadBytes largest accepted upload
+   * @param thumbnailDir where thumbnails are cached
+   * @param uploadDir where images added through the API are stored
+   */
+  public record Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir) {
+    public static final long DEFAULT_MAX_UPLOAD = 32L << 20;
+  }
+
+  private final Javalin app;
+
+  private SearchServer(Javalin app) {
+    this.app = app;
+  }
+
+  /**
+   * Starts serving {@code library}. {@code indexing} reports background indexing progress for the status line
+   * (any JSON-serialisable value, null when the server does not index).
+   */
+  public static SearchServer start(Library library, Options options, Supplier<Object> indexing) throws IOException {
+    Metrics metrics = new Metrics();
+    Uploads uploads = new Uploads(options.maxUploadBytes());
+    QueryImages queries = new QueryImages(library, metrics);
+    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), library.pipeline());
+    ObjectMapper mapper = JavalinJackson.defaultMapper()
+        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    Javalin app = Javalin.create(config -> {
+      config.startup.showJavalinBanner = false;
+      config.concurrency.useVirtualThreads = true;
+      config.jsonMapper(new JavalinJackson(mapper, true));
+      config.http.maxRequestSize = options.maxUploadBytes() + 65_536;
+      config.jetty.multipartConfig.maxFileSize(options.maxUploadBytes(), SizeUnit.BYTES);
+      config.jetty.multipartConfig.maxTotalRequestSize(options.maxUploadBytes() + 65_536, SizeUnit.BYTES);
+      config.jetty.multipartConfig.maxInMemoryFileSize(4, SizeUnit.MB);
+      config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+      config.staticFiles.add("/public", Location.CLASSPATH);
+      config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
+
+      var routes = config.routes;
+      routes.get("/api/health", new HealthHandler(library));
+      routes.get("/api/stats", new StatsHandler(library, options.maxUploadBytes(), indexing));
+      routes.get("/api/search", new IdSearchHandler(library));
+      routes.post("/api/search", new UploadSearchHandler(library, uploads, queries));
+      routes.post("/api/distance", new DistanceHandler(uploads, queries));
+      routes.get("/api/duplicates", new DuplicateGroupsHandler(library));
+      routes.post("/api/duplicates", new NearDuplicatesHandler(library, uploads, queries));
+      routes.get("/api/images/{id}", new ImageFileHandler(library));
+      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(library, thumbnails));
+      routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(library, uploads, options.uploadDir())));
+      routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(library)));
+      routes.get("/metrics", new MetricsHandler(library, metrics));
+      ErrorMapping.register(routes);
+    });
+    app.start(options.host(), options.port());
+    return new SearchServer(app);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** The matched route template ("/api/images/{id}"), so per-id requests share one metrics series. */
+  private static String route(Context ctx) {
+    try {
+      return ctx.endpoint().path;
+    } catch (RuntimeException e) {
+      return "other";
+    }
+  }
+
+  @Override public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,36 @@
+package dss.web;
+
+import dss.image.ImageException;
+import dss.index.ImageRecord;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** {@code GET /api/images/{id}/thumbnail?size=N}: a JPEG thumbnail (longer side N, default 256), cached on disk. */
+final class ThumbnailHandler implements Handler {
+  private final Library library;
+  private final ThumbnailCache cache;
+
+  ThumbnailHandler(Library library, ThumbnailCache cache) {
+    this.library = library;
+    this.cache = cache;
+  }
+
+  @Override public void handle(Context ctx) throws Exception {
+    int size = Params.intParam(ctx, "size", 256, 16, 1024);
+    ImageRecord image = library.require(ctx.pathParam("id"));
+    Path thumbnail;
+    try {
+      thumbnail = cache.get(image, size);
+    } catch (NoSuchFileException e) {
+      throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");
+    } catch (ImageException e) {
+      // The reason alone: the exception's full message names the file's local path.
+      throw new ApiException(500, "thumbnail of image '" + image.id() + "' failed: " + e.reason());
+    }
+    ctx.header("Cache-Control", "public, max-age=86400");
+    ctx.contentType("image/jpeg").result(Files.readAllBytes(thumbnail));
+  }
+}

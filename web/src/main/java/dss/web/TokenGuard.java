@@ -1,0 +1,34 @@
+package dss.web;
+
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Lets a request through only with {@code Authorization: Bearer TOKEN}; with no token configured the guarded
+ * routes are off altogether (a server on a shared network must not take writes by default).
+ */
+final class TokenGuard implements Handler {
+  private final byte[] token;
+  private final Handler next;
+
+  TokenGuard(String token, Handler next) {
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.next = next;
+  }
+
+  @Override public void handle(Context ctx) throws Exception {
+    if (token == null) {
+      throw new ApiException(403, "adding and removing images is disabled: start the server with --token");
+    }
+    String header = ctx.header("Authorization");
+    String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    // Constant-time comparison: the time taken says nothing about how much of the token was right.
+    if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      throw new ApiException(401, given == null ? "missing 'Authorization: Bearer <token>' header" : "wrong token");
+    }
+    next.handle(ctx);
+  }
+}

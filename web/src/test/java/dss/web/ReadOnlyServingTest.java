@@ -1,0 +1,68 @@
+package dss.web;
+
+import static dss.web.TestServer.json;
+import static dss.web.TestServer.multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dss.image.ImagePipeline;
+import dss.index.ImageRecord;
+import dss.index.IndexConfig;
+import dss.index.IndexSchema;
+import dss.index.LibraryIndex;
+import dss.model.Embedder;
+import dss.model.Models;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * While another writer (a running {@code dreamsim index}) holds the index, the server opens it read-only, serves its
+ * commits as they come, and refuses writes with a clear 409.
+ */
+class ReadOnlyServingTest {
+  @Test void servesAnIndexThatAnotherWriterHolds(@TempDir Path tmp) throws Exception {
+    Path indexDir = tmp.resolve("index");
+    ImagePipeline pipeline = new ImagePipeline();
+    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, 4);
+         LibraryIndex writer = LibraryIndex.open(indexDir, embedder.info(), IndexConfig.DEFAULT)) {
+      Path first = TestImages.write(tmp.resolve("lib/a.jpg"), TestImages.encode(TestImages.scene(1, 300, 200), "jpeg"));
+      add(writer, embedder, pipeline, first);
+      writer.commit();
+
+      try (Library library = Library.open(indexDir, embedder, pipeline, IndexConfig.DEFAULT);
+           SearchServer server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, "t",
+               1 << 20, tmp.resolve("thumbs"), tmp.resolve("uploads")), () -> null)) {
+        assertTrue(library.readOnly());
+        TestClient client = TestClient.of(server.port());
+        assertEquals(1, json(client.get("/api/health")).get("images").asInt());
+        assertTrue(json(client.get("/api/stats")).get("read_only").asBoolean());
+
+        // the other process commits a second image: the server sees it after its periodic refresh
+        Path second = TestImages.write(tmp.resolve("lib/b.png"), TestImages.encode(TestImages.scene(2, 300, 200), "png"));
+        add(writer, embedder, pipeline, second);
+        writer.commit();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (json(client.get("/api/health")).get("images").asInt() < 2 && System.currentTimeMillis() < deadline) {
+          Thread.sleep(100);
+        }
+        assertEquals(2, json(client.get("/api/health")).get("images").asInt());
+        String secondId = IndexSchema.idFor(second.toString());
+        assertEquals(secondId, json(client.post("/api/search?k=1", multipart("image", Files.readAllBytes(second))))
+            .get("results").get(0).get("id").asText());
+
+        var refused = client.post("/api/images", multipart("image", Files.readAllBytes(first)),
+            "Authorization", "Bearer t");
+        TestClient.assertError(refused, 409, "read-only");
+      }
+    }
+  }
+
+  private static void add(LibraryIndex writer, Embedder embedder, ImagePipeline pipeline, Path file) throws Exception {
+    var prepared = pipeline.prepare(file);
+    writer.upsert(new ImageRecord(IndexSchema.idFor(file.toString()), file.toString(), "h" + file.getFileName(),
+        Files.size(file), 0, prepared.width(), prepared.height(), prepared.format(), 0),
+        embedder.embed(java.util.List.of(prepared.tensor()))[0]);
+  }
+}

@@ -1,0 +1,84 @@
+package dss.web;
+
+import dss.image.ImagePipeline;
+import dss.index.IndexConfig;
+import dss.index.IndexSchema;
+import dss.index.LibraryIndexer;
+import dss.model.Embedder;
+import dss.model.Models;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real server for the tests: a folder of real JPEG/PNG files indexed by the real indexer with the checked-in test
+ * model, a Lucene index on disk, the Javalin server on a free port, and a JDK HttpClient talking to it.
+ */
+final class TestServer extends TestClient implements AutoCloseable {
+  static final String TOKEN = "s3cret-token";
+
+  final Path libraryDir;
+  final Path thumbnailDir;
+  final Path uploadDir;
+  final Map<String, Path> files = new LinkedHashMap<>(); // name -> file
+  final Embedder embedder;
+  final Library library;
+  final SearchServer server;
+
+  /** Photos: scene-0..scene-7 (distinct), scene-0-small (scene-0 resized), scene-1-copy (byte-identical copy). */
+  static TestServer start(Path tmp, String token, long maxUploadBytes) throws Exception {
+    Path library = tmp.resolve("library");
+    Map<String, Path> files = new LinkedHashMap<>();
+    for (int i = 0; i < 8; i++) {
+      files.put("scene-" + i, TestImages.write(library.resolve("scene-" + i + (i % 2 == 0 ? ".jpg" : ".png")),
+          TestImages.encode(TestImages.scene(i, 640, 480), i % 2 == 0 ? "jpeg" : "png")));
+    }
+    files.put("scene-0-small", TestImages.write(library.resolve("sub/scene-0-small.jpg"),
+        TestImages.encode(TestImages.resized(TestImages.scene(0, 640, 480), 320, 240), "jpeg")));
+    files.put("scene-1-copy", TestImages.write(library.resolve("sub/scene-1-copy.png"),
+        Files.readAllBytes(files.get("scene-1"))));
+    // EXIF orientation 6 (stored sideways, shown upright as 300x200): the thumbnail must come out landscape
+    files.put("rotated", TestImages.write(library.resolve("rotated.jpg"), Files.readAllBytes(
+        Models.root().resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
+    return new TestServer(tmp, library, files, token, maxUploadBytes);
+  }
+
+  private TestServer(Path tmp, Path libraryDir, Map<String, Path> files, String token, long maxUploadBytes)
+      throws Exception {
+    this.libraryDir = libraryDir;
+    this.files.putAll(files);
+    this.thumbnailDir = tmp.resolve("thumbnails");
+    this.uploadDir = tmp.resolve("uploads");
+    this.embedder = Embedder.open(Models.testModel(), "cpu", 1, 4);
+    this.library = Library.open(tmp.resolve("index"), embedder, new ImagePipeline(), IndexConfig.DEFAULT);
+    var indexed = new LibraryIndexer(library.writer().orElseThrow(), library.pipeline(), embedder,
+        LibraryIndexer.Options.defaults(List.of(libraryDir))).run(f -> {
+          throw new AssertionError("fixture failed to index: " + f);
+        });
+    if (indexed.added() != files.size()) throw new AssertionError("indexed " + indexed);
+    library.refreshNow();
+    this.server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, token, maxUploadBytes,
+        thumbnailDir, uploadDir), () -> null);
+  }
+
+  @Override int port() {
+    return server.port();
+  }
+
+  String id(String name) {
+    return IndexSchema.idFor(files.get(name).toAbsolutePath().normalize().toString());
+  }
+
+  byte[] bytes(String name) throws IOException {
+    return Files.readAllBytes(files.get(name));
+  }
+
+  @Override public void close() throws Exception {
+    server.close();
+    library.close();
+    embedder.close();
+  }
+}
