@@ -89,9 +89,10 @@ final class IndexCommand implements Callable<Integer> {
     try (Embedder embedder = modelOptions.open();
          LibraryIndex library = LibraryIndex.open(dir, embedder.info(), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
-      if (quantization != null && !library.metadata().config().equals(config)) {
-        throw new ParameterException(spec.commandLine(), "index " + dir + " was created with "
-            + library.metadata().config() + "; it keeps that storage (use another --index to change it)");
+      IndexConfig.Quantization kept = library.metadata().config().quantization();
+      if (quantization != null && kept != config.quantization()) {
+        throw new ParameterException(spec.commandLine(), "index " + dir + " stores vectors as "
+            + kept.name().toLowerCase(Locale.ROOT) + "; it keeps that storage (use another --index to change it)");
       }
       var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, decodeThreads,
           commitEvery, Duration.ofSeconds(commitSeconds));
