@@ -142,8 +142,12 @@ final class IndexCommand implements Callable<Integer> {
       return t;
     });
     private final ProgressBar bar;
+    private final LibraryIndexer indexer;
+    private final PrintStream err;
 
     private ProgressDisplay(LibraryIndexer indexer, PrintStream err, boolean terminal) {
+      this.indexer = indexer;
+      this.err = err;
       bar = terminal ? new ProgressBarBuilder().setTaskName("index").setInitialMax(0).showSpeed()
           .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).setConsumer(new ConsoleProgressBarConsumer(err))
           .build() : null;
@@ -184,7 +188,10 @@ final class IndexCommand implements Callable<Integer> {
 
     @Override public void close() {
       ticker.shutdownNow();
-      if (bar != null) bar.close();
+      if (bar != null) {
+        show(indexer.progress(), err); // the final count, not the last tick's
+        bar.close();
+      }
     }
   }
 }
