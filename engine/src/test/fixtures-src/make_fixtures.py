@@ -86,12 +86,19 @@ def formats_fixtures():
     # animated GIF: only the first frame counts
     frames = [pal, noise(64, 48).quantize(colors=16)]
     frames[0].save(os.path.join(d, 'animated.gif'), save_all=True, append_images=frames[1:], duration=100)
+    base.save(os.path.join(d, 'animated.webp'), save_all=True, append_images=[noise(64, 48)], lossless=True)
     # a JPEG whose name lies about its format: decoding goes by content
     shutil.copy(os.path.join(d, 'baseline.jpg'), os.path.join(d, 'jpeg-named.png'))
     for name in sorted(os.listdir(d)):
         if name.endswith('.expected.png'):
             continue
         Image.open(os.path.join(d, name)).convert('RGB').save(os.path.join(d, name + '.expected.png'))
+    # 16-bit grey: Pillow opens it as mode I and convert('RGB') clips every value above 255 to white; we keep the
+    # high byte instead (a deliberate difference, see notes/image.md), so this expected image is not Pillow's
+    grey16 = (np.asarray(grey).astype(np.uint16) << 8) | rng.integers(0, 256, (48, 64), dtype=np.uint16)
+    Image.fromarray(grey16, 'I;16').save(os.path.join(d, 'grey16.png'))
+    Image.fromarray(np.repeat((grey16 >> 8).astype(np.uint8)[:, :, None], 3, axis=2), 'RGB').save(
+        os.path.join(d, 'grey16.png.expected.png'))
 
 
 def write_png16(path, rgb16):
@@ -127,6 +134,9 @@ def bad_fixtures():
     png = io.BytesIO(); photo('photo-30.jpg', (320, 240)).save(png, 'PNG'); png = png.getvalue()
     open(os.path.join(d, 'truncated.png'), 'wb').write(png[:len(png) // 2])
     open(os.path.join(d, 'header-only.jpg'), 'wb').write(good[:200])
+    for fmt, kw in (('webp', {'quality': 90}), ('gif', {}), ('bmp', {}), ('tiff', {})):
+        b = io.BytesIO(); photo('photo-30.jpg', (160, 120)).save(b, fmt.upper(), **kw); b = b.getvalue()
+        open(os.path.join(d, 'truncated.' + fmt), 'wb').write(b[:len(b) * 2 // 3])
     open(os.path.join(d, 'not-an-image.jpg'), 'wb').write(b'This is a text file, not a JPEG.\n' * 20)
     open(os.path.join(d, 'empty.png'), 'wb').write(b'')
     # PNG and JPEG headers claiming 50000 x 50000 pixels (2.5 GP): must be refused before any decoding

@@ -1,12 +1,17 @@
 package dss.eval;
 
+import dss.model.Vectors;
 import dss.search.DuplicateGrouper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
@@ -35,7 +40,7 @@ public final class DedupEval {
   public static Grouping exact(float[][] vectors) {
     int n = vectors.length;
     float[][] distance = new float[n][n]; // a labelled set is small (hundreds of images): n x n is fine here
-    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) distance[i][j] = DuplicateGrouper.distance(vectors[i], vectors[j]);
+    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) distance[i][j] = Vectors.distance(vectors[i], vectors[j]);
     DuplicateGrouper.Library library = new DuplicateGrouper.Library() {
       @Override public int size() { return n; }
       @Override public float[] vector(int item) { return vectors[item]; }
@@ -108,6 +113,43 @@ public final class DedupEval {
       i = j;
     }
     return points.get(bestStart + (bestLength - 1) / 2);
+  }
+
+  /** How far one kind of edit moves an image: its copies' distances to their group's original. */
+  public record EditDistance(String edit, int copies, double median, double max) {}
+
+  /**
+   * For a set made by {@link CopySetBuilder} ({@code GROUP__original.*}, {@code GROUP__EDIT.*}): per edit, the
+   * median and largest distance from a copy to its original. Groups without an original are left out.
+   */
+  public static List<EditDistance> editDistances(List<String> fileNames, float[][] vectors) {
+    Map<String, Integer> originals = new HashMap<>();
+    for (int i = 0; i < fileNames.size(); i++) {
+      if (edit(fileNames.get(i)).equals("original")) originals.put(LabelledSet.label(fileNames.get(i)), i);
+    }
+    Map<String, List<Float>> byEdit = new TreeMap<>();
+    for (int i = 0; i < fileNames.size(); i++) {
+      String edit = edit(fileNames.get(i));
+      Integer original = originals.get(LabelledSet.label(fileNames.get(i)));
+      if (original == null || original == i || edit.isEmpty()) continue;
+      byEdit.computeIfAbsent(edit, e -> new ArrayList<>()).add(Vectors.distance(vectors[original], vectors[i]));
+    }
+    List<EditDistance> out = new ArrayList<>();
+    byEdit.forEach((edit, d) -> {
+      Collections.sort(d);
+      double median = d.size() % 2 == 1 ? d.get(d.size() / 2) : (d.get(d.size() / 2 - 1) + d.get(d.size() / 2)) / 2.0;
+      out.add(new EditDistance(edit, d.size(), median, d.get(d.size() - 1)));
+    });
+    return out;
+  }
+
+  /** The edit named in {@code GROUP__EDIT.ext}, or "" without {@code __}. */
+  static String edit(String fileName) {
+    int cut = fileName.indexOf(LabelledSet.SEPARATOR);
+    if (cut <= 0) return "";
+    String rest = fileName.substring(cut + LabelledSet.SEPARATOR.length());
+    int dot = rest.lastIndexOf('.');
+    return dot > 0 ? rest.substring(0, dot) : rest;
   }
 
   /** {@code from}, {@code from + step}, ... up to {@code to} inclusive (rounded to avoid float drift). */

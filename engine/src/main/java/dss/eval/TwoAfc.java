@@ -1,6 +1,6 @@
 package dss.eval;
 
-import dss.search.DuplicateGrouper;
+import dss.model.Vectors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +92,7 @@ public final class TwoAfc {
       float[] left = vectors.get(x.left());
       float[] right = vectors.get(x.right());
       if (ref == null || left == null || right == null) continue;
-      sum += score(DuplicateGrouper.distance(ref, left), DuplicateGrouper.distance(ref, right), x.rightVote());
+      sum += score(Vectors.distance(ref, left), Vectors.distance(ref, right), x.rightVote());
       n++;
     }
     return new Result(split, n == 0 ? 0 : sum / n, n);

@@ -85,7 +85,10 @@ public final class ImagePipeline {
     return out.toBufferedImage();
   }
 
-  /** Image format recognised from the first bytes of a file ("jpeg", "png", ...), or null when not an image. */
+  /**
+   * Image format recognised from the first bytes of a file ("jpeg", "png", "gif", "webp", "tiff", "bmp"), or null
+   * when not an image. The first 32 bytes suffice (fewer may miss BMP and WebP).
+   */
   public static String sniffFormat(byte[] head) {
     return FormatSniffer.sniff(head);
   }
@@ -113,11 +116,10 @@ public final class ImagePipeline {
         w = header.width();
         h = header.height();
         guard(w, h, name);
-        // CMYK/YCCK (4 components) go through ImageIO, which converts them as Pillow does not-quite: see notes
-        boolean fast = header.components() != 4 && OpenCvJpegDecoder.available();
-        if (fast) {
+        // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
+        if (header.components() != 4 && OpenCvDecoder.available()) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
-          image = OpenCvJpegDecoder.decode(bytes, reduction, name);
+          image = OpenCvDecoder.decode(bytes, format, reduction, name);
           if (image.width() != ceilDiv(w, reduction) || image.height() != ceilDiv(h, reduction)) {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");
@@ -127,10 +129,13 @@ public final class ImagePipeline {
         }
       } else {
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
-        w = size[0];
-        h = size[1];
-        guard(w, h, name);
-        image = ImageIoDecoder.decode(bytes, format, name);
+        guard(size[0], size[1], name);
+        // WebP: libwebp (as Pillow) when it can; animated files (OpenCV reads no animation) go through ImageIO
+        image = format.equals("webp") && OpenCvDecoder.available() && !isAnimatedWebp(bytes)
+            ? OpenCvDecoder.decode(bytes, format, 1, name)
+            : ImageIoDecoder.decode(bytes, format, name);
+        w = image.width(); // what was decoded, should a header and its decoder disagree
+        h = image.height();
       }
       int orientation = Orientation.read(bytes, format);
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
@@ -152,6 +157,11 @@ public final class ImagePipeline {
       }
     }
     return 1;
+  }
+
+  /** An extended WebP (VP8X chunk first) with the animation flag set. */
+  private static boolean isAnimatedWebp(byte[] b) {
+    return b.length > 20 && b[12] == 'V' && b[13] == 'P' && b[14] == '8' && b[15] == 'X' && (b[20] & 0x02) != 0;
   }
 
   private static int ceilDiv(int a, int b) {

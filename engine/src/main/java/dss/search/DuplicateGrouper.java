@@ -1,5 +1,6 @@
 package dss.search;
 
+import dss.model.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.lucene.util.VectorUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Near-duplicate groups with a bounded diameter: every member of a group is within the threshold of every other
@@ -35,6 +37,8 @@ import org.apache.lucene.util.VectorUtil;
 public final class DuplicateGrouper {
   /** Items whose neighbours are fetched in one parallel batch: bounds the memory held by pending results. */
   private static final int CHUNK = 4096;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DuplicateGrouper.class);
 
   private DuplicateGrouper() {}
 
@@ -84,6 +88,7 @@ public final class DuplicateGrouper {
       for (int i = 1; i < cls.length; i++) representedBy.put(cls[i], cls[0]);
     }
 
+    long t0 = System.nanoTime();
     Map<Integer, IntList> candidates = new HashMap<>();
     for (int start = 0; start < n; start += CHUNK) {
       int from = start;
@@ -99,6 +104,7 @@ public final class DuplicateGrouper {
       }
     }
 
+    long t1 = System.nanoTime();
     List<Integer> seeds = new ArrayList<>(candidates.keySet());
     for (int keeper : copies.keySet()) if (!candidates.containsKey(keeper)) seeds.add(keeper);
     seeds.sort(library.keeperOrder());
@@ -111,6 +117,9 @@ public final class DuplicateGrouper {
       if (g.members.length >= 2) groups.add(g);
     }
     groups.sort(Comparator.comparingInt((Group g) -> -g.members.length)); // stable: keeper order among equals
+    LOG.info("{} items: neighbour queries {} s ({} with candidates), grouping {} s: {} groups", n,
+        String.format("%.1f", (t1 - t0) / 1e9), candidates.size(), String.format("%.1f", (System.nanoTime() - t1) / 1e9),
+        groups.size());
     return groups;
   }
 
@@ -142,7 +151,7 @@ public final class DuplicateGrouper {
       for (int c : cands.distinct()) {
         if (assigned.get(c)) continue;
         float[] v = library.vector(c);
-        float d = distance(keeperVec, v);
+        float d = Vectors.distance(keeperVec, v);
         if (d <= threshold) near.add(new Candidate(c, d, v));
       }
     }
@@ -153,7 +162,7 @@ public final class DuplicateGrouper {
     members.add(new Candidate(keeper, 0f, keeperVec));
     for (Candidate c : near) {
       boolean fits = true;
-      for (int m = 1; m < members.size() && fits; m++) fits = distance(c.vector, members.get(m).vector) <= threshold;
+      for (int m = 1; m < members.size() && fits; m++) fits = Vectors.distance(c.vector, members.get(m).vector) <= threshold;
       if (fits) {
         members.add(c);
         assigned.set(c.item);
@@ -172,11 +181,6 @@ public final class DuplicateGrouper {
     float[] d = new float[dists.size()];
     for (int i = 0; i < d.length; i++) d[i] = dists.get(i);
     return new Group(items.toArray(), d);
-  }
-
-  /** DreamSim distance of unit vectors, 1 - cosine, never below 0 (rounding of a vector with itself). */
-  public static float distance(float[] a, float[] b) {
-    return Math.max(0f, 1f - VectorUtil.dotProduct(a, b));
   }
 
   /** A growable int array (candidate lists are short; boxing them for a million items would not be). */

@@ -65,6 +65,22 @@ public final class Searcher {
    */
   public List<Hit> knn(float[] unitQuery, int k, Float maxDistance, String pathPrefix, int candidates)
       throws IOException {
+    TopDocs top = nearest(unitQuery, k, pathPrefix, candidates);
+    List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
+    var stored = searcher.storedFields();
+    for (ScoreDoc sd : top.scoreDocs) {
+      float distance = distance(sd.score);
+      if (maxDistance != null && distance > maxDistance) break; // nearest first: the rest are farther
+      hits.add(new Hit(IndexSchema.toRecord(stored, sd.doc), distance));
+    }
+    return hits;
+  }
+
+  /**
+   * The vector search alone: the k nearest documents with Lucene scores (see {@link #distance(float)}), without
+   * loading their records.
+   */
+  public TopDocs nearest(float[] unitQuery, int k, String pathPrefix, int candidates) throws IOException {
     if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
     Query filter = pathPrefix == null || pathPrefix.isEmpty()
         ? null : new PrefixQuery(new Term(IndexSchema.PATH, pathPrefix));
@@ -72,15 +88,12 @@ public final class Searcher {
     int collect = Math.max(k, candidates) * (quantized ? QUANTIZED_OVERSAMPLE : 1);
     Query query = new KnnFloatVectorQuery(IndexSchema.VECTOR, unitQuery, collect, filter);
     if (quantized) query = RescoreTopNQuery.createFullPrecisionRescorerQuery(query, unitQuery, IndexSchema.VECTOR, k);
-    TopDocs top = searcher.search(query, k);
-    List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
-    var stored = searcher.storedFields();
-    for (ScoreDoc sd : top.scoreDocs) {
-      float distance = Math.max(0f, 2f * (1f - sd.score));
-      if (maxDistance != null && distance > maxDistance) break; // nearest first: the rest are farther
-      hits.add(new Hit(IndexSchema.toRecord(stored, sd.doc), distance));
-    }
-    return hits;
+    return searcher.search(query, k);
+  }
+
+  /** DreamSim distance from a DOT_PRODUCT score: score = (1 + cos) / 2, so 1 - cos = 2 * (1 - score). */
+  public static float distance(float score) {
+    return Math.max(0f, 2f * (1f - score));
   }
 
   public Optional<ImageRecord> get(String id) throws IOException {

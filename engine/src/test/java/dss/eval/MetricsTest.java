@@ -69,6 +69,19 @@ class MetricsTest {
     assertNotEquals(at03[0], at03[3]);
   }
 
+  @Test void editDistancesPerKindOfCopy() {
+    float[][] v = {{1, 0}, {0.6f, 0.8f}, {0.8f, 0.6f}, {1, 0}, {0, 1}, {0, 1}};
+    List<String> names = List.of("a__original.jpg", "a__blurred.jpg", "a__text.jpg", "b__original.png",
+        "b__blurred.jpg", "lonely__blurred.jpg");
+    List<DedupEval.EditDistance> edits = DedupEval.editDistances(names, v);
+    assertEquals(List.of("blurred", "text"), edits.stream().map(DedupEval.EditDistance::edit).toList());
+    DedupEval.EditDistance blurred = edits.get(0);
+    assertEquals(2, blurred.copies(), "the copy without an original is left out");
+    assertEquals((0.4 + 1.0) / 2, blurred.median(), 1e-6);
+    assertEquals(1.0, blurred.max(), 1e-6);
+    assertEquals(0.2, edits.get(1).median(), 1e-6);
+  }
+
   @Test void retrievalMapAndRecallAtK() {
     String[] labels = {"a", "a", "b", "b", "c"};
     int[][] rankings = {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dss.model.Vectors;
 import dss.search.DuplicateGrouper.Group;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class DuplicateGrouperTest {
       if (!answersQueries.test(item)) return new int[] {item};
       List<Integer> out = new ArrayList<>();
       for (int j = 0; j < items.size(); j++) {
-        if (DuplicateGrouper.distance(vector(item), vector(j)) <= maxDistance) out.add(j);
+        if (Vectors.distance(vector(item), vector(j)) <= maxDistance) out.add(j);
       }
       return out.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -114,7 +115,7 @@ class DuplicateGrouperTest {
       covered += g.members().length;
       for (int x : g.members()) {
         for (int y : g.members()) {
-          assertTrue(DuplicateGrouper.distance(lib.vector(x), lib.vector(y)) <= threshold,
+          assertTrue(Vectors.distance(lib.vector(x), lib.vector(y)) <= threshold,
               "every pair within the threshold (complete linkage): " + x + "," + y);
         }
       }

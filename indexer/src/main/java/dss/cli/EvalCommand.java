@@ -9,12 +9,11 @@ import dss.eval.TwoAfc;
 import dss.image.ImagePipeline;
 import dss.model.Embedder;
 import dss.model.ModelException;
-import dss.search.DuplicateGrouper;
+import dss.model.Vectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -78,7 +77,7 @@ final class EvalCommand {
   }
 
   /** The labelled set, embedded: labels and vectors of the files that could be read, in the same order. */
-  record Embedded(String[] labels, float[][] vectors, List<ImageEmbeddings.Failure> failed) {
+  record Embedded(String[] labels, List<String> names, float[][] vectors, List<ImageEmbeddings.Failure> failed) {
     static Embedded of(Path dataset, ModelOptions model, CommandSpec spec) throws IOException, ModelException {
       List<LabelledSet.Entry> entries = LabelledSet.read(dataset);
       if (entries.isEmpty()) throw new IOException(dataset + ": no files");
@@ -86,12 +85,13 @@ final class EvalCommand {
       Map<Path, float[]> vectors = embed(model, entries.stream().map(LabelledSet.Entry::file).toList(), failed, spec);
       List<LabelledSet.Entry> ok = entries.stream().filter(e -> vectors.containsKey(e.file())).toList();
       return new Embedded(ok.stream().map(LabelledSet.Entry::group).toArray(String[]::new),
-          ok.stream().map(e -> vectors.get(e.file())).toArray(float[][]::new), failed);
+          ok.stream().map(e -> e.file().getFileName().toString()).toList(), ok.stream().map(e -> vectors.get(e.file())).toArray(float[][]::new), failed);
     }
   }
 
   @Command(name = "dedup", description = {
-      "Pairwise precision/recall/F1 of duplicate groups over a threshold sweep, and the best-F1 threshold.",
+      "Pairwise precision/recall/F1 of duplicate groups over a threshold sweep, and the best-F1 threshold;",
+      "for sets made by make-copies also each edit's median and largest distance to its original.",
       "DIR holds images named GROUP__anything.ext (files without __ are distractors); see eval make-copies."})
   static final class DedupEvalCommand implements Callable<Integer> {
     @Option(names = "--dataset", required = true, paramLabel = "DIR") Path dataset;
@@ -101,15 +101,15 @@ final class EvalCommand {
     @Mixin ModelOptions model;
     @Spec CommandSpec spec;
 
-    record Output(String model, int images, long truePairs, DedupEval.Point best, List<DedupEval.Point> sweep,
-                  List<ImageEmbeddings.Failure> failed) {}
+    record Output(String model, int images, long truePairs, DedupEval.Point best,
+                  List<DedupEval.EditDistance> edits, List<DedupEval.Point> sweep, List<ImageEmbeddings.Failure> failed) {}
 
     @Override public Integer call() throws IOException, ModelException {
       List<Float> thresholds = DedupEval.range(from, to, step);
       Embedded set = Embedded.of(dataset, model, spec);
       DedupEval.Result r = DedupEval.sweep(set.labels(), DedupEval.exact(set.vectors()), thresholds);
       spec.commandLine().getOut().println(JsonOut.line(new Output(model.model, r.images(), r.truePairs(), r.best(),
-          r.sweep(), set.failed().isEmpty() ? null : set.failed())));
+          DedupEval.editDistances(set.names(), set.vectors()), r.sweep(), set.failed().isEmpty() ? null : set.failed())));
       return set.failed().isEmpty() ? 0 : 1;
     }
   }
@@ -131,10 +131,12 @@ final class EvalCommand {
       for (int k : ks) if (k < 1) throw new IllegalArgumentException("--k values must be positive, got " + k);
       Embedded set = Embedded.of(dataset, model, spec);
       float[][] v = set.vectors();
-      RetrievalEval.Result r = RetrievalEval.evaluate(set.labels(), q -> IntStream.range(0, v.length)
-          .filter(i -> i != q).boxed()
-          .sorted((a, b) -> Float.compare(DuplicateGrouper.distance(v[q], v[a]), DuplicateGrouper.distance(v[q], v[b])))
-          .mapToInt(Integer::intValue).toArray(), ks);
+      RetrievalEval.Result r = RetrievalEval.evaluate(set.labels(), q -> {
+        float[] d = new float[v.length];
+        for (int i = 0; i < v.length; i++) d[i] = Vectors.distance(v[q], v[i]);
+        return IntStream.range(0, v.length).filter(i -> i != q).boxed()
+            .sorted((a, b) -> Float.compare(d[a], d[b])).mapToInt(Integer::intValue).toArray();
+      }, ks);
       Map<String, Double> recall = new LinkedHashMap<>();
       r.recallAtK().forEach((k, value) -> recall.put(String.valueOf(k), value));
       spec.commandLine().getOut().println(JsonOut.line(new Output(model.model, r.images(), r.queries(),

@@ -1,12 +1,10 @@
 package dss.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.image.ImagePipeline;
 import dss.index.IndexConfig;
 import dss.index.LibraryIndex;
 import dss.index.LibraryIndexer;
 import dss.model.Embedder;
-import dss.model.Models;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,6 +24,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,17 +45,7 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
   Path index;
 
-  @Option(names = "--model", description = "Model variant or .onnx path (default: ensemble).")
-  String model;
-
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: auto).")
-  String device;
-
-  @Option(names = "--threads", defaultValue = "0", description = "Model threads on CPU (0 = all cores).")
-  int threads;
-
-  @Option(names = "--batch", defaultValue = "16", description = "Images per model batch (default: 16).")
-  int batch;
+  @Mixin ModelOptions modelOptions;
 
   @Option(names = "--quantization", paramLabel = "none|int8|int4|int1",
       description = "Vector storage of a new index (default: none = float32); quantized vectors are rescored at "
@@ -99,8 +86,7 @@ final class IndexCommand implements Callable<Integer> {
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
     Path dir = index != null ? index : LibraryIndex.defaultDir();
     PrintStream err = System.err;
-    ObjectMapper json = new ObjectMapper();
-    try (Embedder embedder = Embedder.open(Models.resolve(model), device, threads, batch);
+    try (Embedder embedder = modelOptions.open();
          LibraryIndex library = LibraryIndex.open(dir, embedder.info(), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
       if (quantization != null && !library.metadata().config().equals(config)) {
@@ -114,17 +100,11 @@ final class IndexCommand implements Callable<Integer> {
       try (ProgressDisplay progress = ProgressDisplay.start(indexer, err)) {
         s = indexer.run(failure -> {
           err.println("dreamsim index: " + failure.path() + ": " + failure.error());
-          if (errorLog != null) writeLine(errorLog, json, Map.of("path", failure.path(), "error", failure.error()));
+          if (errorLog != null) writeLine(errorLog, failure);
         });
       }
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("added", s.added());
-      out.put("updated", s.updated());
-      out.put("unchanged", s.unchanged());
-      out.put("removed", s.removed());
-      out.put("failed", s.failed());
-      out.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
-      spec.commandLine().getOut().println(json.writeValueAsString(out));
+      spec.commandLine().getOut().println(JsonOut.line(new Line(s.added(), s.updated(), s.unchanged(), s.removed(),
+          s.failed(), Math.round(s.seconds() * 1000) / 1000.0)));
       spec.commandLine().getOut().flush();
       return s.failed() > 0 ? 1 : 0;
     }
@@ -140,9 +120,12 @@ final class IndexCommand implements Callable<Integer> {
     }
   }
 
-  private static void writeLine(BufferedWriter out, ObjectMapper json, Map<String, String> line) {
+  /** The summary line on stdout. */
+  record Line(long added, long updated, long unchanged, long removed, long failed, double seconds) {}
+
+  private static void writeLine(BufferedWriter out, LibraryIndexer.Failure failure) {
     try {
-      out.write(json.writeValueAsString(line));
+      out.write(JsonOut.line(failure));
       out.newLine();
       out.flush();
     } catch (IOException e) {

@@ -1,22 +1,19 @@
 package dss.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dss.image.ImagePipeline;
 import dss.index.LibraryIndex;
 import dss.index.ReadOnlyIndex;
 import dss.model.Embedder;
-import dss.model.Models;
 import dss.search.Hit;
 import dss.search.Searcher;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.lucene.search.IndexSearcher;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,14 +36,8 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
   Path index;
 
-  @Option(names = "--model", description = "Model variant or .onnx path (default: the index's model variant).")
-  String model;
-
-  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, cuda or cuda:N (default: auto).")
-  String device;
-
-  @Option(names = "--threads", defaultValue = "0", description = "Model threads on CPU (0 = all cores).")
-  int threads;
+  /** Without --model, the model variant recorded in the index. */
+  @Mixin ModelOptions modelOptions;
 
   @Option(names = "-k", defaultValue = "10", description = "Number of results (default: 10).")
   int k;
@@ -63,8 +54,10 @@ final class SearchCommand implements Callable<Integer> {
       float[] vector = null;
       long start = System.nanoTime();
       if (query.image != null) {
-        String name = model != null ? model : library.metadata().model().variant();
-        try (Embedder embedder = Embedder.open(Models.resolve(name), device, threads, 1)) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) {
+          modelOptions.model = library.metadata().model().variant();
+        }
+        try (Embedder embedder = modelOptions.open()) {
           library.requireModel(embedder.info());
           start = System.nanoTime(); // took_ms: preprocessing, model and search, not loading the model
           vector = embedder.embed(List.of(new ImagePipeline().prepare(query.image).tensor()))[0];
@@ -93,21 +86,14 @@ final class SearchCommand implements Callable<Integer> {
     return pathPrefix.endsWith("/") ? abs + "/" : abs;
   }
 
-  private void print(List<Hit> hits, double tookMs) throws Exception {
-    List<Map<String, Object>> results = new ArrayList<>();
-    for (Hit h : hits) {
-      Map<String, Object> r = new LinkedHashMap<>();
-      r.put("id", h.image().id());
-      r.put("path", h.image().path());
-      r.put("distance", h.distance());
-      r.put("width", h.image().width());
-      r.put("height", h.image().height());
-      results.add(r);
-    }
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("results", results);
-    out.put("took_ms", Math.round(tookMs * 100) / 100.0);
-    spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(out));
+  record Result(String id, String path, float distance, int width, int height) {}
+
+  record Results(List<Result> results, @JsonProperty("took_ms") double tookMs) {}
+
+  private void print(List<Hit> hits, double tookMs) {
+    List<Result> results = hits.stream().map(h -> new Result(h.image().id(), h.image().path(), h.distance(),
+        h.image().width(), h.image().height())).toList();
+    spec.commandLine().getOut().println(JsonOut.line(new Results(results, Math.round(tookMs * 100) / 100.0)));
     spec.commandLine().getOut().flush();
   }
 }

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.index.IndexStats;
 import dss.index.LibraryIndex;
 import dss.index.ReadOnlyIndex;
@@ -23,7 +22,7 @@ final class StatsCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     try (ReadOnlyIndex library = ReadOnlyIndex.open(index != null ? index : LibraryIndex.defaultDir())) {
       IndexStats stats = library.stats();
-      spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(stats));
+      spec.commandLine().getOut().println(JsonOut.line(stats));
       spec.commandLine().getOut().flush();
       return 0;
     }

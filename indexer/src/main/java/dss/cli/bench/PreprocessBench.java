@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Parameters;
  * (JIT), then one timed pass. bench/preprocess.sh runs Pillow's paths in the same run and prints the ratio.
  */
 @Command(name = "preprocess", description = "Images/s of decode + preprocess (and parity with Pillow's tensors).")
-public final class PreprocessBench implements Runnable {
+public final class PreprocessBench implements Callable<Integer> {
   private static final int TENSOR = 3 * ImagePipeline.SIZE * ImagePipeline.SIZE;
 
   @Parameters(paramLabel = "DIR", description = "Directory of images (same selection as pillow_preprocess.py).")
@@ -44,7 +45,8 @@ public final class PreprocessBench implements Runnable {
   @Option(names = "--full-size", description = "Decode JPEGs at full size (no DCT scaling): the reference path.")
   boolean fullSize;
 
-  @Override public void run() {
+  /** Exit status 1 when some files failed (each named on stderr), as every command. */
+  @Override public Integer call() {
     List<Path> files = imageFiles(dir);
     if (files.isEmpty()) {
       throw new IllegalArgumentException("no images in " + dir);
@@ -53,15 +55,16 @@ public final class PreprocessBench implements Runnable {
       throw new IllegalArgumentException("--threads must be at least 1");
     }
     ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, !fullSize);
-    prepareAll(pipeline, files); // warm-up: JIT compilation, native library loading, file cache
+    prepareAll(pipeline, files, true); // warm-up: JIT compilation, native library loading, file cache
     long start = System.nanoTime();
-    List<PreparedImage> prepared = prepareAll(pipeline, files);
+    List<PreparedImage> prepared = prepareAll(pipeline, files, false);
     double seconds = (System.nanoTime() - start) / 1e9;
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("path", fullSize ? "full-size" : "dct-scaled");
     result.put("images", files.size());
-    result.put("failed", prepared.stream().filter(p -> p == null).count());
+    long failed = prepared.stream().filter(p -> p == null).count();
+    result.put("failed", failed);
     result.put("threads", threads);
     result.put("imagesPerSecond", Math.round(files.size() / seconds * 10) / 10.0);
     if (reference != null) {
@@ -74,10 +77,14 @@ public final class PreprocessBench implements Runnable {
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
+    return failed > 0 ? 1 : 0;
   }
 
   /** The same selection and order as pillow_preprocess.py: known extensions, sorted by name. */
   private static List<Path> imageFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no such directory: " + dir);
+    }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
               .matches(".*\\.(jpg|jpeg|png|webp|bmp|gif|tif|tiff)"))
@@ -87,8 +94,8 @@ public final class PreprocessBench implements Runnable {
     }
   }
 
-  /** Prepared images in input order; null (and a line on stderr) for each file that failed. */
-  private List<PreparedImage> prepareAll(ImagePipeline pipeline, List<Path> files) {
+  /** Prepared images in input order; null for each file that failed (named on stderr when {@code report}). */
+  private List<PreparedImage> prepareAll(ImagePipeline pipeline, List<Path> files, boolean report) {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<PreparedImage>> futures = new ArrayList<>();
@@ -97,7 +104,9 @@ public final class PreprocessBench implements Runnable {
           try {
             return pipeline.prepare(f);
           } catch (ImageException e) {
-            System.err.println(e.getMessage());
+            if (report) {
+              System.err.println(e.getMessage());
+            }
             return null;
           }
         }));

@@ -7,22 +7,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JPEG fast path: libjpeg(-turbo) inside OpenCV decoding straight to 1/2, 1/4 or 1/8 size by scaling the
- * inverse DCT, so a 12 MP photo never exists at full size in memory. EXIF orientation is left to the caller.
- * Thread-safe. Unavailable (with one log line) when OpenCV's bundled native library cannot load on this platform.
+ * OpenCV's bundled codecs, the same libraries Pillow uses: libjpeg-turbo (bit-identical output at full size) and
+ * libwebp. For JPEG this is also the fast path: decoding straight to 1/2, 1/4 or 1/8 size by scaling the inverse
+ * DCT, so a 12 MP photo never exists at full size in memory. EXIF orientation is left to the caller. Thread-safe.
+ * Unavailable (with one log line) when OpenCV's native library cannot load on this platform.
  */
-final class OpenCvJpegDecoder {
-  private static final Logger LOG = LoggerFactory.getLogger(OpenCvJpegDecoder.class);
+final class OpenCvDecoder {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenCvDecoder.class);
   private static final boolean AVAILABLE = load();
 
-  private OpenCvJpegDecoder() {}
+  private OpenCvDecoder() {}
 
   private static boolean load() {
     try {
       nu.pattern.OpenCV.loadLocally();
       return true;
     } catch (Throwable e) { // UnsatisfiedLinkError or the loader's own exceptions: fall back, do not crash
-      LOG.warn("OpenCV native library unavailable ({}); JPEGs decode through ImageIO at full size (slower)", e.toString());
+      LOG.warn("OpenCV native library unavailable ({}); JPEG and WebP decode through ImageIO (slower, WebP not"
+          + " bit-identical to Pillow)", e.toString());
       return false;
     }
   }
@@ -31,8 +33,11 @@ final class OpenCvJpegDecoder {
     return AVAILABLE;
   }
 
-  /** Decodes at 1/{@code reduction} of the full size (1, 2, 4 or 8); each side is rounded up. */
-  static RgbImage decode(byte[] bytes, int reduction, String name) throws ImageException {
+  /**
+   * Decodes the first image at 1/{@code reduction} of the full size (1, 2, 4 or 8, JPEG only; each side rounded
+   * up). Alpha is dropped, grey replicated.
+   */
+  static RgbImage decode(byte[] bytes, String format, int reduction, String name) throws ImageException {
     int mode = switch (reduction) {
       case 1 -> Imgcodecs.IMREAD_COLOR;
       case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
@@ -45,7 +50,7 @@ final class OpenCvJpegDecoder {
     try {
       bgr = Imgcodecs.imdecode(buffer, mode | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
       if (bgr.empty() || bgr.channels() != 3) {
-        throw new ImageException(name, "corrupt JPEG (the decoder could not read it)");
+        throw new ImageException(name, "corrupt or truncated " + format + " image (the decoder could not read it)");
       }
       RgbImage out = new RgbImage(bgr.cols(), bgr.rows());
       byte[] px = out.rgb();
@@ -57,7 +62,7 @@ final class OpenCvJpegDecoder {
       }
       return out;
     } catch (RuntimeException e) { // CvException on malformed data
-      throw new ImageException(name, "corrupt JPEG (" + e.getMessage() + ")", e);
+      throw new ImageException(name, "corrupt or truncated " + format + " image (" + e.getMessage() + ")", e);
     } finally {
       buffer.release();
       if (bgr != null) {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Whole-library dedup at scale: our HNSW-based `dreamsim dedup` path next to the exact all-pairs baseline, same
+# synthetic vectors, same grouping rule, each size in its own JVM (clean peak-memory figures). One JSON line per run.
+#   bench/dedup.sh                      sizes 10000 100000 (with brute force) and 1000000 (HNSW only)
+#   SIZES="10000" BRUTE_MAX=10000 DIMS=768 bench/dedup.sh
+# Set INDEX_ROOT=DIR to keep the built indexes (reused by later runs with the same size and dims).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SIZES="${SIZES:-10000 100000 1000000}"
+BRUTE_MAX="${BRUTE_MAX:-100000}"
+DIMS="${DIMS:-768}"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), dims $DIMS" >&2
+for n in $SIZES; do
+  args=(bench dedup --size "$n" --dims "$DIMS")
+  [ "$n" -le "$BRUTE_MAX" ] && args+=(--brute)
+  [ -n "${INDEX_ROOT:-}" ] && args+=(--index "$INDEX_ROOT/dedup-$n-$DIMS")
+  "$ROOT/dreamsim" "${args[@]}"
+done

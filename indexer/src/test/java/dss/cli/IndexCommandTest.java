@@ -1,0 +1,156 @@
+package dss.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.index.IndexConfig;
+import dss.index.LibraryIndex;
+import dss.model.Embedder;
+import dss.model.Models;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** index, search and stats commands end to end: real files, the test model, a real index on disk. */
+class IndexCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+  Path lib;
+  String index;
+
+  @BeforeEach void library() throws Exception {
+    lib = tmp.resolve("lib");
+    index = tmp.resolve("index").toString();
+    for (int i = 0; i < 5; i++) image(lib.resolve("cats/c" + i + ".png"), i);
+    for (int i = 5; i < 8; i++) image(lib.resolve("dogs/d" + i + ".png"), i);
+  }
+
+  static void image(Path file, long seed) throws Exception {
+    Random random = new Random(seed);
+    BufferedImage im = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = im.createGraphics();
+    for (int i = 0; i < 8; i++) {
+      g.setColor(new Color(random.nextInt(0x1000000)));
+      g.fillRect(random.nextInt(64), random.nextInt(48), 1 + random.nextInt(64), 1 + random.nextInt(48));
+    }
+    g.dispose();
+    Files.createDirectories(file.getParent());
+    ImageIO.write(im, "png", file.toFile());
+  }
+
+  CliRun index(String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("index", "--index", index, "--model", "test"));
+    args.addAll(List.of(extra));
+    args.add(lib.toString());
+    return CliRun.of(args.toArray(String[]::new));
+  }
+
+  @Test void indexThenReRunThenStatsAndSearch() throws Exception {
+    CliRun first = index();
+    assertEquals(0, first.status(), first.err());
+    JsonNode s = JSON.readTree(first.out());
+    assertEquals(List.of("added", "updated", "unchanged", "removed", "failed", "seconds"),
+        iterable(s.fieldNames()));
+    assertEquals(8, s.get("added").asInt());
+
+    JsonNode again = JSON.readTree(index().out());
+    assertEquals(8, again.get("unchanged").asInt());
+    assertEquals(0, again.get("added").asInt());
+
+    CliRun statsRun = CliRun.of("stats", "--index", index);
+    assertEquals(0, statsRun.status(), statsRun.err());
+    JsonNode stats = JSON.readTree(statsRun.out());
+    assertEquals(8, stats.get("documents").asInt());
+    assertEquals("test-model", stats.get("model").asText());
+    assertEquals(1792, stats.get("dimensions").asInt());
+    assertEquals("none", stats.get("quantization").asText());
+    assertTrue(stats.get("segments").asInt() >= 1);
+    assertTrue(stats.get("bytes").asLong() > 8L * 1792 * 4);
+
+    Path query = lib.resolve("dogs/d6.png");
+    CliRun byImage = CliRun.of("search", "--index", index, "-k", "3", query.toString());
+    assertEquals(0, byImage.status(), byImage.err());
+    JsonNode results = JSON.readTree(byImage.out()).get("results");
+    assertEquals(3, results.size());
+    JsonNode top = results.get(0);
+    assertEquals(query.toAbsolutePath().toString(), top.get("path").asText());
+    assertEquals(0.0, top.get("distance").asDouble(), 1e-4);
+    assertEquals(64, top.get("width").asInt());
+    assertEquals(48, top.get("height").asInt());
+    assertTrue(JSON.readTree(byImage.out()).get("took_ms").asDouble() >= 0);
+
+    CliRun byId = CliRun.of("search", "--index", index, "--id", top.get("id").asText(), "-k", "8",
+        "--path-prefix", lib.resolve("cats").toString() + "/");
+    assertEquals(0, byId.status(), byId.err());
+    JsonNode cats = JSON.readTree(byId.out()).get("results");
+    assertEquals(5, cats.size(), "only the five cats match the prefix");
+    double previous = 0;
+    for (JsonNode r : cats) {
+      assertTrue(r.get("path").asText().contains("/cats/"));
+      assertTrue(r.get("distance").asDouble() >= previous, "nearest first");
+      previous = r.get("distance").asDouble();
+    }
+
+    CliRun near = CliRun.of("search", "--index", index, "--id", top.get("id").asText(), "--max-distance", "0");
+    assertEquals(1, JSON.readTree(near.out()).get("results").size(), "only itself at distance 0");
+  }
+
+  @Test void badFilesGoToTheErrorsFileAndExitOne() throws Exception {
+    Files.writeString(lib.resolve("cats/broken.png"), "not a png");
+    Path errors = tmp.resolve("errors.jsonl");
+    CliRun run = index("--errors", errors.toString());
+    assertEquals(1, run.status(), run.err());
+    JsonNode s = JSON.readTree(run.out());
+    assertEquals(8, s.get("added").asInt());
+    assertEquals(1, s.get("failed").asInt());
+    List<String> lines = Files.readAllLines(errors);
+    assertEquals(1, lines.size());
+    JsonNode line = JSON.readTree(lines.get(0));
+    assertEquals(lib.resolve("cats/broken.png").toAbsolutePath().toString(), line.get("path").asText());
+    assertTrue(line.get("error").asText().contains("not an image"), line.toString());
+    assertTrue(run.err().contains("broken.png"), run.err());
+  }
+
+  @Test void secondWriterGetsAClearMessage() throws Exception {
+    try (Embedder model = Embedder.open(Models.testModel(), "cpu", 1, 1);
+         LibraryIndex held = LibraryIndex.open(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
+      CliRun run = index();
+      assertEquals(1, run.status());
+      assertTrue(run.err().contains("index " + index + " is in use by another process"), run.err());
+      assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
+    }
+  }
+
+  @Test void anotherModelIsAClearError() throws Exception {
+    assertEquals(0, index().status());
+    CliRun run = CliRun.of("search", "--index", index, "--model",
+        Models.root().resolve("models/test/test-model-fp16.onnx").toString(), lib.resolve("cats/c1.png").toString());
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("was built with model test-model"), run.err());
+  }
+
+  @Test void usageErrors() {
+    assertEquals(2, index("--quantization", "int3").status());
+    assertEquals(2, CliRun.of("search", "--index", index).status(), "IMAGE or --id is required");
+    CliRun missing = CliRun.of("stats", "--index", tmp.resolve("nothing").toString());
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("no index at"), missing.err());
+  }
+
+  private static List<String> iterable(java.util.Iterator<String> it) {
+    List<String> out = new java.util.ArrayList<>();
+    it.forEachRemaining(out::add);
+    return out;
+  }
+}
