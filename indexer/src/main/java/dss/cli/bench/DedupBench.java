@@ -78,6 +78,7 @@ public final class DedupBench implements Callable<Integer> {
           out.put("hnsw", Map.of("seconds", seconds, "groups", groups.size(),
               "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
               "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
+          System.err.println("bench dedup: " + JSON.writeValueAsString(out)); // in case the baseline never ends
         } finally {
           library.searcherManager().release(searcher);
         }
