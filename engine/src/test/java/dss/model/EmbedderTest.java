@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,8 +95,22 @@ class EmbedderTest {
       cudaFailure = e.getMessage();
       assertTrue(cudaFailure.startsWith("cannot run on cuda:0: ") && cudaFailure.contains("--device cpu"), cudaFailure);
     }
-    try (Embedder auto = Embedder.open(Models.testModel(), "auto", 1, 1)) {
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    Embedder opened;
+    try {
+      opened = Embedder.open(Models.testModel(), "auto", 1, 1);
+    } finally {
+      System.setErr(savedErr);
+    }
+    try (Embedder auto = opened) {
       assertEquals(cudaFailure == null ? "cuda:0" : "cpu", auto.device());
+      List<String> log = err.toString(StandardCharsets.UTF_8).lines().toList();
+      if (cudaFailure != null) {  // exactly one line, naming the reason
+        assertEquals(1, log.size(), log.toString());
+        assertTrue(log.get(0).contains("CUDA not usable, running on CPU: ") && log.get(0).contains("CUDA 12"), log.get(0));
+      }
       double cosine = Vectors.cosine(auto.embed(tensors.get(0)), golden.images().get(0).embedding());
       assertTrue(cosine >= 0.9999, "cosine " + cosine);
     }
