@@ -86,6 +86,7 @@ final class ModelCommand implements Runnable {
         exported.add(Models.fileFor(v, false).toString());
         if (fp16) exported.add(Models.fileFor(v, true).toString());
       }
+      log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
       return 0;
     }
