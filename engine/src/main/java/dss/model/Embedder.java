@@ -47,8 +47,10 @@ public final class Embedder implements AutoCloseable {
     this.options = opened.options();
     this.device = opened.device();
     this.batchSize = batchSize;
-    Map.Entry<String, TensorInfo> input = single("input", session.getInputInfo(), manifest == null ? null : manifest.input());
-    Map.Entry<String, TensorInfo> output = single("output", session.getOutputInfo(), manifest == null ? null : manifest.output());
+    Map.Entry<String, TensorInfo> input =
+        single("input", session.getInputInfo(), manifest == null ? null : manifest.input());
+    Map.Entry<String, TensorInfo> output =
+        single("output", session.getOutputInfo(), manifest == null ? null : manifest.output());
     this.inputName = input.getKey();
     this.outputName = output.getKey();
     this.halfInput = checkInput(input.getValue());
@@ -119,8 +121,8 @@ public final class Embedder implements AutoCloseable {
     float[][] out = new float[tensors.size()][];
     if (tensors.isEmpty()) return out;
     // One direct buffer per call, reused for each batch: ORT reads it in place.
-    ByteBuffer bytes = ByteBuffer.allocateDirect(Math.min(batchSize, tensors.size()) * TENSOR_SIZE * (halfInput ? 2 : 4))
-        .order(ByteOrder.nativeOrder());
+    int capacity = Math.min(batchSize, tensors.size()) * TENSOR_SIZE * (halfInput ? 2 : 4);
+    ByteBuffer bytes = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
     for (int start = 0; start < tensors.size(); start += batchSize) {
       List<float[]> batch = tensors.subList(start, Math.min(start + batchSize, tensors.size()));
       float[][] vectors = run(batch, bytes);

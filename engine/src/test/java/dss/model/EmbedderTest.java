@@ -109,7 +109,8 @@ class EmbedderTest {
       List<String> log = err.toString(StandardCharsets.UTF_8).lines().toList();
       if (cudaFailure != null) {  // exactly one line, naming the reason
         assertEquals(1, log.size(), log.toString());
-        assertTrue(log.get(0).contains("CUDA not usable, running on CPU: ") && log.get(0).contains("CUDA 12"), log.get(0));
+        String line = log.get(0);
+        assertTrue(line.contains("CUDA not usable, running on CPU: ") && line.contains("CUDA 12"), line);
       }
       double cosine = Vectors.cosine(auto.embed(tensors.get(0)), golden.images().get(0).embedding());
       assertTrue(cosine >= 0.9999, "cosine " + cosine);

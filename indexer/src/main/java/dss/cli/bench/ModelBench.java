@@ -25,9 +25,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * (default session options, a Java float[][][][] input that ORT copies). Rounds alternate so noise hits both.
  */
 @Command(name = "model", sortOptions = false,
-    description = {"Model runtime speed on random tensors: img/s and ms/batch of our Embedder, and of plain",
-        "ONNX Runtime usage on the same model, threads and batch (the peer), in alternating rounds.",
-        "Make a ViT-B/16-cost model with models/make_vit_b16.py (bench/model.sh does it)."})
+    description = "Model runtime speed on random tensors: img/s and ms/batch of our Embedder, and of plain ONNX "
+        + "Runtime usage on the same model, threads and batch (the peer), in alternating rounds. Make a "
+        + "ViT-B/16-cost model with models/make_vit_b16.py (bench/model.sh does it).")
 public final class ModelBench implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
