@@ -20,16 +20,6 @@ final class JpegDecoders {
   private static final JpegDecoder DEFAULT =
       select(Runtime.version().feature(), System.getProperty("dss.turbojpeg", TURBOJPEG_LIBRARY));
 
-  static final JpegDecoder OPENCV = new JpegDecoder() {
-    @Override public RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException {
-      return OpenCvDecoder.decode(jpeg, "jpeg", reduction, name);
-    }
-
-    @Override public String description() {
-      return "opencv (bundled libjpeg-turbo, no SIMD)";
-    }
-  };
-
   private JpegDecoders() {}
 
   /** The process-wide choice; null when neither TurboJPEG nor OpenCV can load (JPEG then goes through ImageIO). */
@@ -42,7 +32,7 @@ final class JpegDecoders {
    * null. Logs one line when falling back: debug when TurboJPEG is simply absent, warning when it failed to load.
    */
   static JpegDecoder select(int javaFeature, String library) {
-    JpegDecoder fallback = OpenCvDecoder.available() ? OPENCV : null;
+    JpegDecoder fallback = OpenCvDecoder.available() ? OpenCvDecoder.JPEG : null;
     String instead = fallback == null ? "ImageIO" : "OpenCV";
     if (library.equals("false")) {
       LOG.debug("JPEG: TurboJPEG disabled (dss.turbojpeg=false), using {}", instead);

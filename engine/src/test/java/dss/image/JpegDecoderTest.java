@@ -51,7 +51,7 @@ class JpegDecoderTest {
       all.add(Named.of("turbojpeg", JpegDecoders.select(Runtime.version().feature(), JpegDecoders.TURBOJPEG_LIBRARY)));
     }
     if (OpenCvDecoder.available()) {
-      all.add(Named.of("opencv", JpegDecoders.OPENCV));
+      all.add(Named.of("opencv", OpenCvDecoder.JPEG));
     }
     return all.stream();
   }
@@ -65,11 +65,30 @@ class JpegDecoderTest {
 
   @Test
   void fallsBackWithoutTurboJpeg() {
-    JpegDecoder fallback = OpenCvDecoder.available() ? JpegDecoders.OPENCV : null;
+    JpegDecoder fallback = OpenCvDecoder.available() ? OpenCvDecoder.JPEG : null;
     assertSame(fallback, JpegDecoders.select(21, JpegDecoders.TURBOJPEG_LIBRARY), "Java 21: no FFM");
     assertSame(fallback, JpegDecoders.select(25, "libturbojpeg-absent.so.0"), "library not installed");
     assertSame(fallback, JpegDecoders.select(25, "libc.so.6"), "a library without TurboJPEG's functions");
     assertSame(fallback, JpegDecoders.select(25, "false"), "disabled with -Ddss.turbojpeg=false");
+  }
+
+  @Test
+  void aFreshProcessWithTurboJpegDisabledDecodesThroughOpenCv() throws Exception {
+    // the process-wide choice is made once, at class initialisation: check it in a new JVM
+    Assumptions.assumeTrue(OpenCvDecoder.available(), "OpenCV unavailable on this platform");
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-Ddss.turbojpeg=false", "-cp", System.getProperty("java.class.path"),
+        PrintJpegDecoder.class.getName()).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes()).strip();
+    assertEquals(0, p.waitFor(), output);
+    assertTrue(output.endsWith(OpenCvDecoder.JPEG.description()), output);
+  }
+
+  /** Prints the default pipeline's JPEG decoder (run in a child JVM). */
+  static final class PrintJpegDecoder {
+    public static void main(String[] args) {
+      System.out.println(new ImagePipeline().jpegDecoder());
+    }
   }
 
   @Test
@@ -79,7 +98,7 @@ class JpegDecoderTest {
     for (String name : JPEGS) {
       byte[] jpeg = Files.readAllBytes(Fixtures.path(name));
       for (int reduction : new int[] {1, 2, 4, 8}) {
-        RgbImage a = turbo.decode(jpeg, reduction, name), b = JpegDecoders.OPENCV.decode(jpeg, reduction, name);
+        RgbImage a = turbo.decode(jpeg, reduction, name), b = OpenCvDecoder.JPEG.decode(jpeg, reduction, name);
         assertEquals(0, Fixtures.maxAbsDiff(a, b), name + " at 1/" + reduction); // same library, SIMD or not
       }
     }

@@ -66,6 +66,7 @@ public final class PreprocessBench implements Callable<Integer> {
     long failed = prepared.stream().filter(p -> p == null).count();
     result.put("failed", failed);
     result.put("threads", threads);
+    result.put("jpegDecoder", pipeline.jpegDecoder());
     result.put("imagesPerSecond", Math.round(files.size() / seconds * 10) / 10.0);
     if (reference != null) {
       result.putAll(parity(files, prepared));
