@@ -10,6 +10,8 @@ SIZES="${SIZES:-10000 100000 1000000}"
 BRUTE_MAX="${BRUTE_MAX:-100000}"
 DIMS="${DIMS:-768}"
 echo "# $(date -u +%FT%TZ) $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), dims $DIMS" >&2
+# the grouping logs its phase timings (neighbour queries vs grouping) at debug level
+export DREAMSIM_JAVA_OPTS="${DREAMSIM_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.log.dss.search=debug"
 for n in $SIZES; do
   args=(bench dedup --size "$n" --dims "$DIMS")
   [ "$n" -le "$BRUTE_MAX" ] && args+=(--brute)

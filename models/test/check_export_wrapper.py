@@ -79,7 +79,8 @@ def main():
     work = tempfile.mkdtemp(prefix='dreamsim-check-')
     src = sys.argv[2] if len(sys.argv) > 2 else None
     if src is None:
-        subprocess.run(f'git -C {MIRROR} archive HEAD dreamsim | tar -x -C {work}', shell=True, check=True)
+        subprocess.run(f'git -C {MIRROR} archive --prefix=dreamsim/ HEAD:dreamsim | tar -x -C {work}', shell=True,
+                       check=True)
         src = work
     sys.path.insert(0, src)
     install_stand_ins()

@@ -146,7 +146,12 @@ public final class LibraryIndexer {
     BlockingQueue<FileTask> files = new ArrayBlockingQueue<>(workers * 4);
     BlockingQueue<Prepared> prepared = new ArrayBlockingQueue<>(batch * 2);
     BlockingQueue<Ready> vectors = new ArrayBlockingQueue<>(batch * 4);
-    ExecutorService threads = Executors.newFixedThreadPool(workers + 3);
+    // Daemon threads: after a fatal index error, a stage stuck on a full queue must not keep the JVM alive.
+    ExecutorService threads = Executors.newFixedThreadPool(workers + 3, r -> {
+      Thread t = new Thread(r, "indexer");
+      t.setDaemon(true);
+      return t;
+    });
     try {
       List<Future<?>> stages = new ArrayList<>();
       stages.add(threads.submit(this::count));

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +23,7 @@ final class DeviceSelector {
 
   /** The CUDA device index {@code device} asks for, -1 for cpu; {@code auto} asks for 0. */
   static int cudaIndex(String device) {
-    String d = device == null ? "auto" : device.strip().toLowerCase(java.util.Locale.ROOT);
+    String d = device == null ? "auto" : device.strip().toLowerCase(Locale.ROOT);
     if (d.equals("cpu")) return -1;
     if (d.equals("auto") || d.equals("cuda")) return 0;
     if (d.matches("cuda:\\d{1,3}")) return Integer.parseInt(d.substring(5));

@@ -1,5 +1,6 @@
 package dss.model;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -188,7 +189,7 @@ public final class Embedder implements AutoCloseable {
   }
 
   /** The graph's one input (or output), or the one the manifest names when the graph has several. */
-  private static Map.Entry<String, TensorInfo> single(String what, Map<String, ai.onnxruntime.NodeInfo> nodes,
+  private static Map.Entry<String, TensorInfo> single(String what, Map<String, NodeInfo> nodes,
                                                       String wanted) throws ModelException {
     String name = wanted != null && nodes.containsKey(wanted) ? wanted
         : nodes.size() == 1 ? nodes.keySet().iterator().next() : null;

@@ -1,5 +1,6 @@
 package dss.model;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -64,7 +65,7 @@ public final class Models {
     }
     Path file = Path.of(name);
     if (Files.isRegularFile(file)) return file;
-    if (name.endsWith(".onnx") || name.contains("/") || name.contains(java.io.File.separator)) {
+    if (name.endsWith(".onnx") || name.contains("/") || name.contains(File.separator)) {
       throw new ModelException(name + ": model file not found");
     }
     throw new ModelException("unknown model '" + name + "': give a .onnx file or one of " + VARIANTS.keySet()

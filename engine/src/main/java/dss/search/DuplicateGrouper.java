@@ -89,8 +89,13 @@ public final class DuplicateGrouper {
     }
 
     long t0 = System.nanoTime();
+    long lastLog = t0;
     Map<Integer, IntList> candidates = new HashMap<>();
     for (int start = 0; start < n; start += CHUNK) {
+      if (System.nanoTime() - lastLog > 10_000_000_000L) { // progress for big libraries, silent for small ones
+        lastLog = System.nanoTime();
+        LOG.info("queried the neighbours of {}/{} images", start, n);
+      }
       int from = start;
       int[][] found = neighboursOfChunk(library, from, Math.min(n, from + CHUNK), representedBy, threshold);
       for (int i = 0; i < found.length; i++) {
@@ -117,7 +122,7 @@ public final class DuplicateGrouper {
       if (g.members.length >= 2) groups.add(g);
     }
     groups.sort(Comparator.comparingInt((Group g) -> -g.members.length)); // stable: keeper order among equals
-    LOG.info("{} items: neighbour queries {} s ({} with candidates), grouping {} s: {} groups", n,
+    LOG.debug("{} items: neighbour queries {} s ({} with candidates), grouping {} s: {} groups", n,
         String.format("%.1f", (t1 - t0) / 1e9), candidates.size(), String.format("%.1f", (System.nanoTime() - t1) / 1e9),
         groups.size());
     return groups;

@@ -40,7 +40,13 @@ final class EvalCommand {
     PrintWriter err = spec.commandLine().getErr();
     try (Embedder embedder = options.open()) {
       err.println("eval: " + files.size() + " images with " + embedder.info().name() + " on " + embedder.device());
-      Map<Path, float[]> vectors = ImageEmbeddings.embed(new ImagePipeline(), embedder, files, failed, line -> {});
+      long[] lastLine = {System.nanoTime()};
+      Map<Path, float[]> vectors = ImageEmbeddings.embed(new ImagePipeline(), embedder, files, failed, line -> {
+        if (System.nanoTime() - lastLine[0] < 10_000_000_000L) return; // a progress line every 10 s at most
+        lastLine[0] = System.nanoTime();
+        err.println("eval: " + line);
+        err.flush();
+      });
       for (ImageEmbeddings.Failure f : failed) err.println(f.path() + ": " + f.error());
       err.flush();
       return vectors;

@@ -89,9 +89,10 @@ final class IndexCommand implements Callable<Integer> {
     try (Embedder embedder = modelOptions.open();
          LibraryIndex library = LibraryIndex.open(dir, embedder.info(), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
-      if (quantization != null && !library.metadata().config().equals(config)) {
-        throw new ParameterException(spec.commandLine(), "index " + dir + " was created with "
-            + library.metadata().config() + "; it keeps that storage (use another --index to change it)");
+      IndexConfig.Quantization kept = library.metadata().config().quantization();
+      if (quantization != null && kept != config.quantization()) {
+        throw new ParameterException(spec.commandLine(), "index " + dir + " stores vectors as "
+            + kept.name().toLowerCase(Locale.ROOT) + "; it keeps that storage (use another --index to change it)");
       }
       var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, decodeThreads,
           commitEvery, Duration.ofSeconds(commitSeconds));
@@ -141,8 +142,12 @@ final class IndexCommand implements Callable<Integer> {
       return t;
     });
     private final ProgressBar bar;
+    private final LibraryIndexer indexer;
+    private final PrintStream err;
 
     private ProgressDisplay(LibraryIndexer indexer, PrintStream err, boolean terminal) {
+      this.indexer = indexer;
+      this.err = err;
       bar = terminal ? new ProgressBarBuilder().setTaskName("index").setInitialMax(0).showSpeed()
           .setStyle(ProgressBarStyle.ASCII).setUnit(" img", 1).setConsumer(new ConsoleProgressBarConsumer(err))
           .build() : null;
@@ -183,7 +188,10 @@ final class IndexCommand implements Callable<Integer> {
 
     @Override public void close() {
       ticker.shutdownNow();
-      if (bar != null) bar.close();
+      if (bar != null) {
+        show(indexer.progress(), err); // the final count, not the last tick's
+        bar.close();
+      }
     }
   }
 }

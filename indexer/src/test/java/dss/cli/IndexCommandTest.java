@@ -140,6 +140,18 @@ class IndexCommandTest {
     assertTrue(run.err().contains("was built with model test-model"), run.err());
   }
 
+  @Test void quantizedIndexKeepsItsStorage() throws Exception {
+    assertEquals(0, index("--quantization", "int4").status());
+    assertEquals("int4", JSON.readTree(CliRun.of("stats", "--index", index).out()).get("quantization").asText());
+    CliRun search = CliRun.of("search", "--index", index, "-k", "1", lib.resolve("dogs/d5.png").toString());
+    assertEquals(0.0, JSON.readTree(search.out()).get("results").get(0).get("distance").asDouble(), 1e-4,
+        "full-precision rescoring: the image itself at distance 0");
+    assertEquals(0, index().status(), "no --quantization: the index's own");
+    CliRun other = index("--quantization", "int8");
+    assertEquals(2, other.status());
+    assertTrue(other.err().contains("stores vectors as int4"), other.err());
+  }
+
   @Test void usageErrors() {
     assertEquals(2, index("--quantization", "int3").status());
     assertEquals(2, CliRun.of("search", "--index", index).status(), "IMAGE or --id is required");

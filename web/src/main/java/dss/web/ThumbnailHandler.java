@@ -5,7 +5,6 @@ import dss.index.ImageRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** {@code GET /api/images/{id}/thumbnail?size=N}: a JPEG thumbnail (longer side N, default 256), cached on disk. */
@@ -21,11 +20,12 @@ final class ThumbnailHandler implements Handler {
   @Override public void handle(Context ctx) throws Exception {
     int size = Params.intParam(ctx, "size", 256, 16, 1024);
     ImageRecord image = library.require(ctx.pathParam("id"));
+    if (!Files.isRegularFile(Path.of(image.path()))) {
+      throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");
+    }
     Path thumbnail;
     try {
       thumbnail = cache.get(image, size);
-    } catch (NoSuchFileException e) {
-      throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");
     } catch (ImageException e) {
       // The reason alone: the exception's full message names the file's local path.
       throw new ApiException(500, "thumbnail of image '" + image.id() + "' failed: " + e.reason());

@@ -110,6 +110,12 @@ class BadInputTest {
         .header("Authorization", "Bearer " + TestServer.TOKEN)), 404, "no indexed image");
   }
 
+  @Test void indexedFileGoneFromDisk() throws Exception {
+    Files.delete(s.files.get("scene-7"));
+    assertError(s.get("/api/images/" + s.id("scene-7")), 404, "no longer there");
+    assertError(s.get("/api/images/" + s.id("scene-7") + "/thumbnail"), 404, "no longer there");
+  }
+
   @Test void unknownRoutes() throws Exception {
     assertError(s.get("/api/nothing"), 404, "no such route");
     assertError(s.send(HttpRequest.newBuilder(s.uri("/api/health")).PUT(HttpRequest.BodyPublishers.noBody())),

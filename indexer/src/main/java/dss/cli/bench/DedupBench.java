@@ -11,6 +11,7 @@ import dss.search.DuplicateGroup;
 import dss.search.DuplicateGrouper;
 import dss.search.Hit;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.util.VectorUtil;
@@ -76,6 +78,7 @@ public final class DedupBench implements Callable<Integer> {
           out.put("hnsw", Map.of("seconds", seconds, "groups", groups.size(),
               "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
               "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
+          System.err.println("bench dedup: " + JSON.writeValueAsString(out)); // in case the baseline never ends
         } finally {
           library.searcherManager().release(searcher);
         }
@@ -98,12 +101,18 @@ public final class DedupBench implements Callable<Integer> {
     ModelInfo model = new ModelInfo("synthetic", "synthetic", data.dims, "synthetic-" + data.n);
     long t0 = System.nanoTime();
     try (LibraryIndex writer = LibraryIndex.open(dir, model, IndexConfig.DEFAULT)) {
-      for (int i = 0; i < data.n; i++) {
+      // IndexWriter is thread-safe: one writer thread per core builds segment graphs in parallel
+      AtomicInteger done = new AtomicInteger();
+      IntStream.range(0, data.n).parallel().forEach(i -> {
         Synthetic.Item item = data.item(i);
-        writer.upsert(new ImageRecord(item.id(), "/synthetic/" + item.id() + ".jpg", item.hash(), 1000 + i % 977,
-            1_700_000_000_000L + i, 4000, 3000, "jpeg", 0), item.vector());
-        if ((i + 1) % 100_000 == 0) System.err.printf("bench dedup: indexed %d/%d%n", i + 1, data.n);
-      }
+        try {
+          writer.upsert(new ImageRecord(item.id(), "/synthetic/" + item.id() + ".jpg", item.hash(), 1000 + i % 977,
+              1_700_000_000_000L + i, 4000, 3000, "jpeg", 0), item.vector());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        if (done.incrementAndGet() % 100_000 == 0) System.err.printf("bench dedup: indexed %d/%d%n", done.get(), data.n);
+      });
       writer.commit();
     }
     Files.createFile(marker);

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Server under load, side by side: ./dreamsim bench load (Java client: searches by id and by upload at 1, 4, 16, 64
+# clients) and wrk (C, the peer: id search and /api/health at the same concurrency) against one running server.
+#   bench/load.sh [COUNT]          default 100000 synthetic documents
+# The index holds synthetic clustered unit vectors with the test model's dimensions (1792), written straight
+# through LibraryIndex (no 100k-image decode); it is cached in $LOAD_INDEX (default /tmp/dss-load-index).
+# The server runs with --model test, so an upload search costs a real decode + test-model run + HNSW search.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+COUNT=${1:-100000}
+INDEX=${LOAD_INDEX:-/tmp/dss-load-index}
+PORT=${PORT:-18080}
+SECONDS_PER=${SECONDS_PER:-10}
+CLIENTS=${CLIENTS:-1,4,16,64}
+IMAGE=${IMAGE:-$(ls "$ROOT"/../shared/data/photos/*.jpg 2>/dev/null | head -1)}
+if [ -z "$IMAGE" ]; then IMAGE="$ROOT/engine/src/test/resources/images/exif/orientation-1.jpg"; fi
+URL="http://127.0.0.1:$PORT"
+
+if ! ls "$INDEX"/segments_* >/dev/null 2>&1; then
+  echo "bench/load.sh: writing $COUNT synthetic documents to $INDEX" >&2
+  "$ROOT/dreamsim" bench load --make-index "$INDEX" --count "$COUNT"
+fi
+
+"$ROOT/dreamsim" serve --index "$INDEX" --model test --device cpu --port "$PORT" > /dev/null &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -sf "$URL/api/health" >/dev/null && break; sleep 0.5; done
+curl -sf "$URL/api/health" >&2; echo >&2
+
+echo "== dreamsim bench load (query image: $IMAGE)" >&2
+"$ROOT/dreamsim" bench load --url "$URL" --clients "$CLIENTS" --seconds "$SECONDS_PER" --image "$IMAGE"
+
+if command -v wrk >/dev/null; then
+  ID=$(curl -sf -F "image=@$IMAGE" "$URL/api/search?k=1" | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4)
+  for c in ${CLIENTS//,/ }; do
+    t=$(( c < 2 ? 1 : 2 ))
+    for path in "/api/search?k=20&id=$ID" "/api/health"; do
+      echo "== wrk -t$t -c$c $path" >&2
+      wrk -t"$t" -c"$c" -d"${SECONDS_PER}s" --latency "$URL$path" | grep -E "Requests/sec|^ +50%|^ +99%|Non-2xx|errors" || true
+    done
+  done
+else
+  echo "bench/load.sh: wrk not installed (apt-get install wrk): no peer figures" >&2
+fi

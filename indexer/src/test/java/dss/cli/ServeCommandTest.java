@@ -1,0 +1,35 @@
+package dss.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dss.index.IndexConfig;
+import dss.index.LibraryIndex;
+import dss.model.Embedder;
+import dss.model.Models;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dreamsim serve} refusals (the server itself is tested end to end in the web module). */
+class ServeCommandTest {
+  @Test void usageErrorsExitWithTwo(@TempDir Path tmp) {
+    String index = tmp.resolve("index").toString();
+    CliRun port = CliRun.of("serve", "--index", index, "--model", "test", "--port", "70000");
+    assertEquals(2, port.status());
+    assertTrue(port.err().contains("--port must be 0..65535"), port.err());
+    assertEquals(2, CliRun.of("serve", "--index", index, "--model", "test", "--max-upload-mb", "0").status());
+    assertEquals(2, CliRun.of("serve", "--index", index, "--model", "test", "--port", "x").status());
+  }
+
+  @Test void libraryIndexingNeedsTheWriter(@TempDir Path tmp) throws Exception {
+    Path index = tmp.resolve("index");
+    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, 1);
+         LibraryIndex writer = LibraryIndex.open(index, embedder.info(), IndexConfig.DEFAULT)) {
+      CliRun run = CliRun.of("serve", "--index", index.toString(), "--model", "test", "--port", "0",
+          "--library", tmp.toString());
+      assertEquals(1, run.status());
+      assertTrue(run.err().contains("another process is writing it"), run.err());
+    }
+  }
+}
