@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Decode + DreamSim preprocess speed on one core: Pillow's reference and draft paths (the peer) and ours, run
 # alternately for several rounds (the machine may be shared: each round's ratio compares neighbours in time, and
-# the median ratio is the figure to quote), plus our parity with Pillow's reference tensors. Needs /usr/bin/python3
+# the median ratio is the figure to quote), plus our parity with Pillow's reference tensors. Besides wall-clock
+# images/s, both sides report images per CPU second of their process (Pillow: the anchor's own draft() timed with
+# time.process_time()), which other processes sharing the core disturb much less. Needs /usr/bin/python3
 # with Pillow and numpy (Debian: python3-pil python3-numpy) and the anchor script ../shared/anchors/pillow_preprocess.py
 # (or $PILLOW_ANCHOR).
 #   bench/preprocess.sh [DIR] [ROUNDS]     DIR defaults to ../shared/data/photos, ROUNDS to 3
@@ -22,19 +24,38 @@ echo "== Pillow reference tensors" >&2
 taskset -c 0 "$PY" "$ANCHOR" tensors "$DIR" "$TMP/ref.f32" >&2
 field() { sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p" <<<"$2"; }      # a number in the JSON line
 text() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" <<<"$2"; } # a string
+pillow_cpu() { # images per CPU second of the anchor's draft path
+  taskset -c 0 "$PY" - "$ANCHOR" "$DIR" <<'PY'
+import importlib.util, sys, time
+spec = importlib.util.spec_from_file_location('anchor', sys.argv[1])
+anchor = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(anchor)
+files = anchor.files(sys.argv[2])
+anchor.draft(files[0])
+start = time.process_time()
+for f in files:
+    anchor.draft(f)
+print(f'{len(files) / (time.process_time() - start):.1f}')
+PY
+}
 for round in $(seq 1 "$ROUNDS"); do
   echo "== round $round/$ROUNDS: Pillow, then dreamsim (one core each)" >&2
   pillow="$(taskset -c 0 "$PY" "$ANCHOR" bench "$DIR")"
   echo "$pillow" >&2
+  draftCpu="$(pillow_cpu)"
+  echo "pillow-draft: $draftCpu img per CPU second" >&2
   ours="$(taskset -c 0 "$ROOT/dreamsim" bench preprocess "$DIR" --threads 1 --reference "$TMP/ref.f32")"
   echo "$ours"
   draft="$(sed -n 's/^pillow-draft: \([0-9.]*\) img\/s.*/\1/p' <<<"$pillow")"
   reference="$(sed -n 's/^pillow-reference: \([0-9.]*\) img\/s.*/\1/p' <<<"$pillow")"
   mine="$(field imagesPerSecond "$ours")"
-  awk -v m="$mine" -v d="$draft" -v r="$reference" -v k="$round" -v p="$(field meanAbsDiffOver255 "$ours")" \
+  awk -v m="$mine" -v d="$draft" -v r="$reference" -v k="$round" -v mc="$(field imagesPerCpuSecond "$ours")" -v dc="$draftCpu" -v p="$(field meanAbsDiffOver255 "$ours")" \
       -v w="$(field worstImageMeanAbsDiffOver255 "$ours")" -v j="$(text jpegDecoder "$ours")" 'BEGIN {
     printf "round %d: dreamsim %.1f img/s = %.2fx Pillow draft (%.1f img/s), %.2fx Pillow reference (%.1f img/s); ", k, m, m / d, d, m / r, r
+    printf "per CPU second %.1f = %.2fx Pillow draft (%.1f); ", mc, mc / dc, dc
     printf "mean |diff| vs Pillow reference %.3f/255 (worst image %.3f/255); JPEG decoder: %s\n", p, w, j }' | tee -a "$TMP/rounds"
 done
-sed -n 's/.*= \([0-9.]*\)x Pillow draft.*/\1/p' "$TMP/rounds" | sort -n | awk '{ v[NR] = $1 } END {
-  printf "median over %d rounds: %.2fx Pillow draft (min %.2fx, max %.2fx)\n", NR, v[int((NR + 1) / 2)], v[1], v[NR] }'
+median() { sort -n | awk -v what="$1" '{ v[NR] = $1 } END {
+  printf "median over %d rounds, %s: %.2fx Pillow draft (min %.2fx, max %.2fx)\n", NR, what, v[int((NR + 1) / 2)], v[1], v[NR] }'; }
+sed -n 's/.* = \([0-9.]*\)x Pillow draft ([0-9.]* img\/s).*/\1/p' "$TMP/rounds" | median "wall clock"
+sed -n 's/.*per CPU second [0-9.]* = \([0-9.]*\)x.*/\1/p' "$TMP/rounds" | median "per CPU second"
