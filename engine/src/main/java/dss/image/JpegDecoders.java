@@ -45,8 +45,8 @@ final class JpegDecoders {
     Class<?> turbo;
     try {
       turbo = Class.forName(TURBO_CLASS);
-    } catch (ClassNotFoundException e) {
-      LOG.debug("JPEG: built without the TurboJPEG binding (JDK 21 build); using {}", instead);
+    } catch (ClassNotFoundException | LinkageError e) { // not built (JDK 21 build), or built for a newer Java
+      LOG.debug("JPEG: no usable TurboJPEG binding in this build ({}); using {}", e, instead);
       return fallback;
     }
     try {
