@@ -63,11 +63,15 @@ public final class LoadBench implements Callable<Integer> {
   @Option(names = "--kinds", split = ",", defaultValue = "id,upload", description = "id and/or upload.")
   List<String> kinds;
 
-  @Option(names = "--make-index", paramLabel = "DIR", description = "Write a synthetic index to DIR, then exit.")
+  @Option(names = "--make-index", paramLabel = "DIR",
+      description = "Write a synthetic index to DIR (added to an existing one), then exit.")
   Path makeIndex;
 
-  @Option(names = "--count", defaultValue = "100000", description = "With --make-index: documents.")
+  @Option(names = "--count", defaultValue = "100000", description = "With --make-index: documents (0: none).")
   int count;
+
+  @Option(names = "--merge", description = "With --make-index: then merge the index to one segment.")
+  boolean merge;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -237,10 +241,15 @@ public final class LoadBench implements Callable<Integer> {
       }
       for (Future<?> p : parts) p.get();
       index.commit();
+      if (merge) {
+        System.err.println("bench load: merging to one segment");
+        index.forceMerge();
+        index.commit();
+      }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    System.out.println(JSON.writeValueAsString(Map.of("index", makeIndex.toString(), "documents", count,
-        "dimensions", dims, "model", model.name(), "seconds", round(secs))));
+    System.out.println(JSON.writeValueAsString(Map.of("index", makeIndex.toString(), "written", count,
+        "merged", merge, "dimensions", dims, "model", model.name(), "seconds", round(secs))));
     return 0;
   }
 
