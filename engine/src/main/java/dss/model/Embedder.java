@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One ONNX Runtime session for a DreamSim-contract model: input [N,3,224,224] in [0,1], output [N,D].
@@ -28,6 +29,7 @@ import java.util.Set;
  * are converted at the boundary.
  */
 public final class Embedder implements AutoCloseable {
+  private final AtomicBoolean closed = new AtomicBoolean();
   /** Floats in one model input: 3 x 224 x 224 (CHW). */
   public static final int TENSOR_SIZE = 3 * 224 * 224;
   private static final long[] IMAGE_SHAPE = {3, 224, 224};
@@ -233,8 +235,9 @@ public final class Embedder implements AutoCloseable {
     throw new ModelException("the model's output width is not fixed in the graph; add a manifest giving 'dimensions'");
   }
 
+  /** Releases the native session; later calls do nothing. */
   @Override public void close() {
-    closeQuietly(session, options);
+    if (closed.compareAndSet(false, true)) closeQuietly(session, options);
   }
 
   private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {
