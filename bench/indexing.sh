@@ -28,6 +28,7 @@ run --model "$VIT" "$PHOTOS"
 echo "-- generated library: $N images with the test model, the first $VIT_N with the ViT-B/16-cost model"
 run --model test --generate "$N" "$GEN/lib-$N"
 mkdir -p "$GEN/vit-$VIT_N"
-find "$GEN/lib-$N" -name '*.jpg' | sort | head -n "$VIT_N" | while read -r f; do ln -sf "$f" "$GEN/vit-$VIT_N/"; done
+mapfile -t first < <(find "$GEN/lib-$N" -name '*.jpg' | sort | head -n "$VIT_N")  # not a pipeline: head's SIGPIPE
+ln -sf "${first[@]}" "$GEN/vit-$VIT_N/"
 run --model "$VIT" "$GEN/vit-$VIT_N"
 "$PY" ../shared/anchors/pillow_preprocess.py bench "$GEN/lib-$N/000"

@@ -80,20 +80,30 @@ def load_official(variant, cache):
     return model.eval(), lambda path: preprocess(Image.open(path))
 
 
-def ort_session(path):
+def ort_session(path, precision):
+    """An ONNX Runtime session (CUDA when present), or None when this environment cannot run the file."""
     try:
         import onnxruntime
     except ImportError:
+        log(f'  onnxruntime is not installed: {os.path.basename(path)} not checked here')
         return None
-    return onnxruntime.InferenceSession(path, providers=['CPUExecutionProvider'])
+    providers = [p for p in ('CUDAExecutionProvider', 'CPUExecutionProvider')
+                 if p in onnxruntime.get_available_providers()]
+    try:
+        return onnxruntime.InferenceSession(path, providers=providers)
+    except Exception as e:  # noqa: BLE001  fp16 graphs may use ops without CPU float16 kernels
+        if precision == 'fp32':
+            raise
+        log(f'  {os.path.basename(path)} cannot run on {providers} here ({str(e).splitlines()[0]}); '
+            f'check it on a GPU machine')
+        return None
 
 
 def verify(path, precision, tensors, expected, contract):
     """ONNX Runtime output at batch 1, 3 and 8 against the official embeddings and the PyTorch wrapper."""
-    session = ort_session(path)
+    session = ort_session(path, precision)
     if session is None:
-        log(f'  onnxruntime is not installed: {os.path.basename(path)} not checked here '
-            f'(check it with ./dreamsim model verify {path})')
+        log(f'  check it end to end with: ./dreamsim model verify {path}')
         return
     input_type = session.get_inputs()[0].type
     dtype = np.float16 if 'float16' in input_type else np.float32

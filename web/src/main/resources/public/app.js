@@ -128,6 +128,7 @@ function searchByFile(file) {
 
 function searchById(hit) {
   state.query = { id: hit.id };
+  $('file').value = ''; // the picker no longer names the query
   setPreview(hit.thumbnail);
   runQuery();
   $('query').scrollIntoView({ behavior: 'smooth' });

@@ -18,7 +18,9 @@ import java.util.Arrays;
  * antialiased, reproduced bit for bit by {@link PillowResize}), scaled to [0, 1], CHW. For JPEG, the default fast
  * path decodes at 1/2, 1/4 or 1/8 size in the DCT domain (as Pillow's {@code draft}) keeping at least
  * {@link #JPEG_MIN_SIDE} pixels on each side, then resizes the exact source region (fractional when a side was
- * rounded up); the mean difference from Pillow's full-size path stays under 1/255 (see notes/image.md).
+ * rounded up); the mean difference from Pillow's full-size path stays under 1/255 (see notes/image.md). JPEG is
+ * decoded by the system's TurboJPEG (SIMD libjpeg-turbo, as Pillow) on Java 22+ when libturbojpeg.so.0 is
+ * installed, else by OpenCV's bundled libjpeg-turbo (same pixels, slower): {@link #jpegDecoder()} says which.
  */
 public final class ImagePipeline {
   public static final int SIZE = 224;
@@ -33,6 +35,7 @@ public final class ImagePipeline {
 
   private final long maxPixels;
   private final boolean dctScaling;
+  private final JpegDecoder jpegDecoder; // null: JPEG through ImageIO (no native decoder could load)
 
   public ImagePipeline() {
     this(DEFAULT_MAX_PIXELS);
@@ -48,15 +51,29 @@ public final class ImagePipeline {
    *                    (Pillow's reference path, bit for bit up to decoder IDCT rounding)
    */
   public ImagePipeline(long maxPixels, boolean dctScaling) {
+    this(maxPixels, dctScaling, JpegDecoders.standard());
+  }
+
+  /** With a given JPEG decoder (null: ImageIO, no DCT scaling): tests of each decoder. */
+  ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
     }
     this.maxPixels = maxPixels;
     this.dctScaling = dctScaling;
+    this.jpegDecoder = jpegDecoder;
   }
 
   public long maxPixels() {
     return maxPixels;
+  }
+
+  /**
+   * Which library decodes JPEG here, for logs and benchmarks: {@code "turbojpeg (libturbojpeg.so.0, SIMD)"} (Java
+   * 22+ with the system's libturbojpeg), {@code "opencv (...)"} or {@code "imageio (...)"}.
+   */
+  public String jpegDecoder() {
+    return jpegDecoder != null ? jpegDecoder.description() : "imageio (no DCT scaling)";
   }
 
   /** Decodes by content, applies EXIF orientation, refuses bombs before decoding, and preprocesses. */
@@ -117,9 +134,9 @@ public final class ImagePipeline {
         h = header.height();
         guard(w, h, name);
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
-        if (header.components() != 4 && OpenCvDecoder.available()) {
+        if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
-          image = OpenCvDecoder.decode(bytes, format, reduction, name);
+          image = jpegDecoder.decode(bytes, reduction, name);
           if (image.width() != ceilDiv(w, reduction) || image.height() != ceilDiv(h, reduction)) {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");

@@ -16,6 +16,17 @@ final class OpenCvDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(OpenCvDecoder.class);
   private static final boolean AVAILABLE = load();
 
+  /** The JPEG side as a {@link JpegDecoder}: the fallback when the system's TurboJPEG cannot be used. */
+  static final JpegDecoder JPEG = new JpegDecoder() {
+    @Override public RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException {
+      return OpenCvDecoder.decode(jpeg, "jpeg", reduction, name);
+    }
+
+    @Override public String description() {
+      return "opencv (bundled libjpeg-turbo, no SIMD)";
+    }
+  };
+
   private OpenCvDecoder() {}
 
   private static boolean load() {

@@ -89,9 +89,12 @@ public final class LibraryIndexer {
 
   private record FileTask(Path path, long size, long mtime, ImageRecord existing) {}
 
-  private record Prepared(FileTask task, String hash, PreparedImage image) {}
+  /** What a decode worker hands on: an image for the model, or a vector reused from an indexed copy. */
+  private sealed interface Decoded permits Prepared, Ready {}
 
-  private record Ready(FileTask task, ImageRecord record, float[] vector, boolean reused) {}
+  private record Prepared(FileTask task, String hash, PreparedImage image) implements Decoded {}
+
+  private record Ready(FileTask task, ImageRecord record, float[] vector, boolean reused) implements Decoded {}
 
   private static final FileTask END_OF_FILES = new FileTask(null, 0, 0, null);
   private static final Prepared END_OF_IMAGES = new Prepared(null, null, null);
@@ -245,8 +248,9 @@ public final class LibraryIndexer {
     try {
       for (FileTask task = files.take(); task != END_OF_FILES; task = files.take()) {
         long t = System.nanoTime();
+        Decoded out = null;
         try {
-          decodeOne(task, prepared, vectors);
+          out = decodeOne(task);
         } catch (ImageException e) {
           report.accept(new Failure(task.path().toString(), e.reason()));
         } catch (IOException e) {
@@ -254,7 +258,12 @@ public final class LibraryIndexer {
         } catch (RuntimeException e) {
           report.accept(new Failure(task.path().toString(), "cannot decode: " + e));
         } finally {
-          decodeNanos.addAndGet(System.nanoTime() - t);
+          decodeNanos.addAndGet(System.nanoTime() - t); // work only: waiting on a full queue is not decoding
+        }
+        switch (out) {
+          case Prepared p -> prepared.put(p);
+          case Ready r -> vectors.put(r);
+          case null -> { }
         }
       }
     } finally {
@@ -263,24 +272,21 @@ public final class LibraryIndexer {
     return null;
   }
 
-  private void decodeOne(FileTask task, BlockingQueue<Prepared> prepared, BlockingQueue<Ready> vectors)
-      throws IOException, ImageException, InterruptedException {
+  /** The image for the model, a reused vector, or null for a file that is not an image and not named like one. */
+  private Decoded decodeOne(FileTask task) throws IOException, ImageException {
     String format = ImagePipeline.sniffFormat(head(task.path()));
     if (format == null) {
       if (IMAGE_EXTENSIONS.contains(extension(task.path()))) {
         throw new ImageException(task.path(), "not an image (unrecognised content)");
       }
       done.incrementAndGet(); // another kind of file (a video, a sidecar): not ours
-      return;
+      return null;
     }
     byte[] bytes = Files.readAllBytes(task.path());
     String hash = sha256(bytes);
     Optional<Ready> copy = reuse(task, hash);
-    if (copy.isPresent()) {
-      vectors.put(copy.get());
-      return;
-    }
-    prepared.put(new Prepared(task, hash, images.prepare(bytes, task.path().toString())));
+    if (copy.isPresent()) return copy.get();
+    return new Prepared(task, hash, images.prepare(bytes, task.path().toString()));
   }
 
   /** The vector of an indexed image with the same content (a copy, a rename, a touched file), if any. */

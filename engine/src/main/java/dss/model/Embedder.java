@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One ONNX Runtime session for a DreamSim-contract model: input [N,3,224,224] in [0,1], output [N,D].
@@ -28,6 +29,7 @@ import java.util.Set;
  * are converted at the boundary.
  */
 public final class Embedder implements AutoCloseable {
+  private final AtomicBoolean closed = new AtomicBoolean();
   /** Floats in one model input: 3 x 224 x 224 (CHW). */
   public static final int TENSOR_SIZE = 3 * 224 * 224;
   private static final long[] IMAGE_SHAPE = {3, 224, 224};
@@ -47,8 +49,10 @@ public final class Embedder implements AutoCloseable {
     this.options = opened.options();
     this.device = opened.device();
     this.batchSize = batchSize;
-    Map.Entry<String, TensorInfo> input = single("input", session.getInputInfo(), manifest == null ? null : manifest.input());
-    Map.Entry<String, TensorInfo> output = single("output", session.getOutputInfo(), manifest == null ? null : manifest.output());
+    Map.Entry<String, TensorInfo> input =
+        single("input", session.getInputInfo(), manifest == null ? null : manifest.input());
+    Map.Entry<String, TensorInfo> output =
+        single("output", session.getOutputInfo(), manifest == null ? null : manifest.output());
     this.inputName = input.getKey();
     this.outputName = output.getKey();
     this.halfInput = checkInput(input.getValue());
@@ -119,8 +123,8 @@ public final class Embedder implements AutoCloseable {
     float[][] out = new float[tensors.size()][];
     if (tensors.isEmpty()) return out;
     // One direct buffer per call, reused for each batch: ORT reads it in place.
-    ByteBuffer bytes = ByteBuffer.allocateDirect(Math.min(batchSize, tensors.size()) * TENSOR_SIZE * (halfInput ? 2 : 4))
-        .order(ByteOrder.nativeOrder());
+    int capacity = Math.min(batchSize, tensors.size()) * TENSOR_SIZE * (halfInput ? 2 : 4);
+    ByteBuffer bytes = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
     for (int start = 0; start < tensors.size(); start += batchSize) {
       List<float[]> batch = tensors.subList(start, Math.min(start + batchSize, tensors.size()));
       float[][] vectors = run(batch, bytes);
@@ -231,8 +235,9 @@ public final class Embedder implements AutoCloseable {
     throw new ModelException("the model's output width is not fixed in the graph; add a manifest giving 'dimensions'");
   }
 
+  /** Releases the native session; later calls do nothing. */
   @Override public void close() {
-    closeQuietly(session, options);
+    if (closed.compareAndSet(false, true)) closeQuietly(session, options);
   }
 
   private static void closeQuietly(OrtSession session, OrtSession.SessionOptions options) {

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,8 +95,23 @@ class EmbedderTest {
       cudaFailure = e.getMessage();
       assertTrue(cudaFailure.startsWith("cannot run on cuda:0: ") && cudaFailure.contains("--device cpu"), cudaFailure);
     }
-    try (Embedder auto = Embedder.open(Models.testModel(), "auto", 1, 1)) {
+    PrintStream savedErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    Embedder opened;
+    try {
+      opened = Embedder.open(Models.testModel(), "auto", 1, 1);
+    } finally {
+      System.setErr(savedErr);
+    }
+    try (Embedder auto = opened) {
       assertEquals(cudaFailure == null ? "cuda:0" : "cpu", auto.device());
+      List<String> log = err.toString(StandardCharsets.UTF_8).lines().toList();
+      if (cudaFailure != null) {  // exactly one line, naming the reason
+        assertEquals(1, log.size(), log.toString());
+        String line = log.get(0);
+        assertTrue(line.contains("CUDA not usable, running on CPU: ") && line.contains("CUDA 12"), line);
+      }
       double cosine = Vectors.cosine(auto.embed(tensors.get(0)), golden.images().get(0).embedding());
       assertTrue(cosine >= 0.9999, "cosine " + cosine);
     }

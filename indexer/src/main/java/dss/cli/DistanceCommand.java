@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** DreamSim distance of two images. */
 @Command(name = "distance", sortOptions = false,
     description = {"Print the DreamSim distance (1 - cosine of the embeddings) of images A and B:",
-        "  {\"distance\": d}   0 = identical; near duplicates are typically below 0.1."})
+        "  {\"distance\": d}   (0 = identical, up to 2)"})
 final class DistanceCommand implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
   @Override public int handleExecutionException(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
     String message = e.getMessage() == null ? e.toString() : e.getMessage();
-    cli.getErr().println("dreamsim " + cli.getCommandName() + ": " + message);
+    cli.getErr().println(cli.getCommandSpec().qualifiedName() + ": " + message);
     if (System.getenv("DREAMSIM_DEBUG") != null) e.printStackTrace(cli.getErr());
     return e instanceof IllegalArgumentException ? 2 : 1;
   }

@@ -82,6 +82,10 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--commit-seconds", defaultValue = "30", description = "Commit at least this often (seconds).")
   int commitSeconds;
 
+  @Option(names = "--merge", description = "Merge the index into one segment at the end: the fastest searches "
+      + "(several times faster than a freshly bulk-built index), at the cost of rebuilding the HNSW graph once.")
+  boolean merge;
+
   @Override public Integer call() throws Exception {
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
     Path dir = index != null ? index : LibraryIndex.defaultDir();
@@ -103,6 +107,10 @@ final class IndexCommand implements Callable<Integer> {
           err.println("dreamsim index: " + failure.path() + ": " + failure.error());
           if (errorLog != null) writeLine(errorLog, failure);
         });
+      }
+      if (merge) {
+        err.println("dreamsim index: merging into one segment...");
+        library.forceMerge();
       }
       spec.commandLine().getOut().println(JsonOut.line(new Line(s.added(), s.updated(), s.unchanged(), s.removed(),
           s.failed(), Math.round(s.seconds() * 1000) / 1000.0)));

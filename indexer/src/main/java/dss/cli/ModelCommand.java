@@ -39,12 +39,13 @@ final class ModelCommand implements Runnable {
 
   /** Runs models/export_dreamsim.py in a private virtual environment (models/.venv). */
   @Command(name = "export", sortOptions = false,
-      description = {"Export a DreamSim variant from the official dreamsim 0.2.1 package to models/dreamsim-VARIANT.onnx",
-          "(+ manifest and golden file). Needs python3 with venv and internet access (PyPI, GitHub) once;",
-          "installs models/requirements.txt into models/.venv."})
+      description = "Export a DreamSim variant from the official dreamsim 0.2.1 package to "
+          + "models/dreamsim-VARIANT.onnx (+ manifest and golden file). Needs python3 with venv and internet access "
+          + "(PyPI, GitHub) once; installs models/requirements.txt into models/.venv.")
   static final class Export implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "VARIANT", defaultValue = Models.DEFAULT_VARIANT,
-        description = "ensemble (default), dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, open_clip_vitb32, or all.")
+        description = "ensemble (default), dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, "
+            + "open_clip_vitb32, or all.")
     String variant;
 
     @Option(names = "--fp16", description = "Also write a float16 model (dreamsim-VARIANT-fp16.onnx), for GPUs.")
@@ -86,6 +87,7 @@ final class ModelCommand implements Runnable {
         exported.add(Models.fileFor(v, false).toString());
         if (fp16) exported.add(Models.fileFor(v, true).toString());
       }
+      log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
       return 0;
     }
@@ -123,10 +125,10 @@ final class ModelCommand implements Runnable {
 
   /** The end-to-end proof that an exported model is faithful: Java pipeline + runtime against PyTorch's golden. */
   @Command(name = "verify", sortOptions = false,
-      description = {"Run the Java pipeline and runtime on MODEL's golden images and compare with the PyTorch embeddings:",
-          "prints the cosine per image (\"cosine\": whole Java pipeline; \"runtimeCosine\": runtime alone on PyTorch's",
-          "exact tensors) and the minimum. Exit status 1 when min < " + Verify.MIN_COSINE
-              + ", an image fails or the checksum differs."})
+      description = "Run the Java pipeline and runtime on MODEL's golden images and compare with the PyTorch "
+          + "embeddings: prints the cosine per image (\"cosine\": whole Java pipeline; \"runtimeCosine\": runtime "
+          + "alone on PyTorch's exact tensors) and the minimum. Exit status 1 when min < " + Verify.MIN_COSINE
+          + ", an image fails or the checksum differs.")
   static final class Verify implements Callable<Integer> {
     static final double MIN_COSINE = 0.99;
 

@@ -152,6 +152,16 @@ class IndexCommandTest {
     assertTrue(other.err().contains("stores vectors as int4"), other.err());
   }
 
+  @Test void mergeLeavesOneSegment() throws Exception {
+    assertEquals(0, index("--commit-every", "2").status());
+    int before = JSON.readTree(CliRun.of("stats", "--index", index).out()).get("segments").asInt();
+    assertTrue(before > 1, "a commit every 2 images leaves several segments, got " + before);
+    assertEquals(0, index("--merge").status());
+    JsonNode after = JSON.readTree(CliRun.of("stats", "--index", index).out());
+    assertEquals(1, after.get("segments").asInt());
+    assertEquals(8, after.get("documents").asInt());
+  }
+
   @Test void usageErrors() {
     assertEquals(2, index("--quantization", "int3").status());
     assertEquals(2, CliRun.of("search", "--index", index).status(), "IMAGE or --id is required");

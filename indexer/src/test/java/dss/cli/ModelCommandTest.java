@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dss.model.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +42,29 @@ class ModelCommandTest {
     assertEquals(1, run.status(), run.err());
     JsonNode result = JSON.readTree(run.out());
     assertEquals("mismatch", result.get("checksum").asText());
+    assertTrue(!result.get("ok").asBoolean());
+  }
+
+  @Test void verifyFailsBelowTheCosineThreshold(@TempDir Path dir) throws Exception {
+    // the right model and checksum, but each image paired with the next image's golden embedding
+    Path test = Models.testModel().getParent();
+    Path model = Files.copy(Models.testModel(), dir.resolve("test-model.onnx"));
+    Files.copy(test.resolve("test-model.json"), dir.resolve("test-model.json"));
+    ObjectNode golden = (ObjectNode) JSON.readTree(test.resolve("test-model.golden.json").toFile());
+    ArrayNode images = (ArrayNode) golden.get("images");
+    JsonNode first = images.get(0).get("embedding");
+    for (int i = 0; i < images.size(); i++) {
+      ObjectNode image = (ObjectNode) images.get(i);
+      image.set("embedding", i + 1 < images.size() ? images.get(i + 1).get("embedding") : first);
+      image.put("file", test.resolve(image.get("file").asText()).toString());
+      image.put("tensor", test.resolve(image.get("tensor").asText()).toString());
+    }
+    JSON.writeValue(dir.resolve("test-model.golden.json").toFile(), golden);
+    CliRun run = CliRun.of("model", "verify", model.toString(), "--device", "cpu");
+    assertEquals(1, run.status(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals("ok", result.get("checksum").asText());
+    assertTrue(result.get("min").asDouble() < 0.99, result.toString());
     assertTrue(!result.get("ok").asBoolean());
   }
 

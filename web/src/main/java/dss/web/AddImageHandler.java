@@ -6,6 +6,7 @@ import dss.index.LibraryIndex;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -31,16 +32,16 @@ final class AddImageHandler implements Handler {
     LibraryIndex index = library.writer().orElseThrow(() -> new ApiException(409,
         "this server serves the index read-only (another process is writing it): add images there"));
     Uploads.Upload upload = uploads.field(ctx, "image");
-    Library.Embedded prepared = library.embed(upload.bytes(), upload.name());
+    Library.Embedded embedded = library.embed(upload.bytes(), upload.name());
     String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload.bytes()));
     String requested = ctx.formParam("path"); // the multipart body parsed fine above
-    Path target = target(requested == null || requested.isEmpty() ? null : requested, hash, prepared.format());
+    Path target = target(requested == null || requested.isEmpty() ? null : requested, hash, embedded.format());
     Files.createDirectories(target.getParent());
     Files.write(target, upload.bytes());
     ImageRecord record = new ImageRecord(IndexSchema.idFor(target.toString()), target.toString(), hash,
-        upload.bytes().length, Files.getLastModifiedTime(target).toMillis(), prepared.width(), prepared.height(),
-        prepared.format(), System.currentTimeMillis());
-    index.upsert(record, prepared.vector());
+        upload.bytes().length, Files.getLastModifiedTime(target).toMillis(), embedded.width(), embedded.height(),
+        embedded.format(), System.currentTimeMillis());
+    index.upsert(record, embedded.vector());
     index.commit();
     library.refreshNow();
     ctx.status(201).json(Map.of("id", record.id(), "path", record.path(), "width", record.width(),
@@ -50,12 +51,18 @@ final class AddImageHandler implements Handler {
   /** The file to write: a client-chosen relative name must stay inside the upload folder. */
   private Path target(String requested, String hash, String format) {
     if (requested == null) return uploadDir.resolve(hash.substring(0, 16) + "." + format);
-    Path relative = Path.of(requested).normalize();
+    ApiException refused = ApiException.badRequest("path must be a relative file name inside the upload folder, got '"
+        + (requested.length() <= 80 ? requested : requested.substring(0, 80) + "...") + "'");
+    Path relative;
+    try {
+      relative = Path.of(requested).normalize();
+    } catch (InvalidPathException e) {
+      throw refused;
+    }
     Path target = uploadDir.resolve(relative).normalize();
     if (relative.isAbsolute() || relative.toString().isEmpty() || !target.startsWith(uploadDir)
         || target.equals(uploadDir) || requested.contains("..")) {
-      throw ApiException.badRequest("path must be a relative file name inside the upload folder, got '"
-          + (requested.length() <= 80 ? requested : requested.substring(0, 80) + "...") + "'");
+      throw refused;
     }
     return target;
   }

@@ -7,6 +7,8 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -54,6 +56,15 @@ public final class SearchServer implements AutoCloseable {
       config.jetty.multipartConfig.maxFileSize(options.maxUploadBytes(), SizeUnit.BYTES);
       config.jetty.multipartConfig.maxTotalRequestSize(options.maxUploadBytes() + 65_536, SizeUnit.BYTES);
       config.jetty.multipartConfig.maxInMemoryFileSize(4, SizeUnit.MB);
+      // Our own connector for its accept queue: the JDK's default backlog of 50 resets connections when hundreds
+      // of clients connect at once.
+      config.jetty.addConnector((server, http) -> {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(options.host());
+        connector.setPort(options.port());
+        connector.setAcceptQueueSize(1024);
+        return connector;
+      });
       config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
       config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
       config.staticFiles.add("/public", Location.CLASSPATH);
@@ -74,7 +85,7 @@ public final class SearchServer implements AutoCloseable {
       routes.get("/metrics", new MetricsHandler(library, metrics));
       ErrorMapping.register(routes);
     });
-    app.start(options.host(), options.port());
+    app.start();
     return new SearchServer(app);
   }
 

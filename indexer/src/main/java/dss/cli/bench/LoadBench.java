@@ -63,11 +63,15 @@ public final class LoadBench implements Callable<Integer> {
   @Option(names = "--kinds", split = ",", defaultValue = "id,upload", description = "id and/or upload.")
   List<String> kinds;
 
-  @Option(names = "--make-index", paramLabel = "DIR", description = "Write a synthetic index to DIR, then exit.")
+  @Option(names = "--make-index", paramLabel = "DIR",
+      description = "Write a synthetic index to DIR (added to an existing one), then exit.")
   Path makeIndex;
 
-  @Option(names = "--count", defaultValue = "100000", description = "With --make-index: documents.")
+  @Option(names = "--count", defaultValue = "100000", description = "With --make-index: documents (0: none).")
   int count;
+
+  @Option(names = "--merge", description = "With --make-index: then merge the index to one segment.")
+  boolean merge;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -195,8 +199,9 @@ public final class LoadBench implements Callable<Integer> {
   }
 
   /**
-   * {@code count} documents whose vectors are unit vectors in clusters of uneven spread around random centres (near
-   * neighbours at cosine 0.5-0.9, like embeddings of related photos), written by two threads.
+   * {@code count} documents whose vectors are unit vectors in clusters of 100 with uneven spread around random
+   * centres (members at cosine 0.55-0.92 to each other, like embeddings of related photos; purely random
+   * 1792-d vectors would be an unrealistically hard case for HNSW), written by two threads.
    */
   private int makeIndex() throws Exception {
     ModelInfo model;
@@ -219,8 +224,8 @@ public final class LoadBench implements Callable<Integer> {
           Random r = new Random(1000 + part);
           for (int i = part; i < count; i += 2) {
             int c = i % clusters;
-            float spread = 0.02f + 0.04f * (c % 5);
-            float[] v = gaussian(r, dims, spread);
+            // noise of norm 0.3..0.9 around a unit centre: members of a cluster at cosine 0.55..0.92 to each other
+            float[] v = gaussian(r, dims, (0.3f + 0.15f * (c % 5)) / (float) Math.sqrt(dims));
             for (int d = 0; d < dims; d++) v[d] += centres[c][d];
             String path = String.format(Locale.ROOT, "/synthetic/cluster-%05d/img-%07d.jpg", c, i);
             index.upsert(new ImageRecord(IndexSchema.idFor(path), path, String.format("%064x", i), 2_000_000 + i,
@@ -236,10 +241,15 @@ public final class LoadBench implements Callable<Integer> {
       }
       for (Future<?> p : parts) p.get();
       index.commit();
+      if (merge) {
+        System.err.println("bench load: merging to one segment");
+        index.forceMerge();
+        index.commit();
+      }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    System.out.println(JSON.writeValueAsString(Map.of("index", makeIndex.toString(), "documents", count,
-        "dimensions", dims, "model", model.name(), "seconds", round(secs))));
+    System.out.println(JSON.writeValueAsString(Map.of("index", makeIndex.toString(), "written", count,
+        "merged", merge, "dimensions", dims, "model", model.name(), "seconds", round(secs))));
     return 0;
   }
 

@@ -56,9 +56,9 @@ public final class PreprocessBench implements Callable<Integer> {
     }
     ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, !fullSize);
     prepareAll(pipeline, files, true); // warm-up: JIT compilation, native library loading, file cache
-    long start = System.nanoTime();
+    long start = System.nanoTime(), cpuStart = processCpuNanos();
     List<PreparedImage> prepared = prepareAll(pipeline, files, false);
-    double seconds = (System.nanoTime() - start) / 1e9;
+    double seconds = (System.nanoTime() - start) / 1e9, cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("path", fullSize ? "full-size" : "dct-scaled");
@@ -66,7 +66,10 @@ public final class PreprocessBench implements Callable<Integer> {
     long failed = prepared.stream().filter(p -> p == null).count();
     result.put("failed", failed);
     result.put("threads", threads);
+    result.put("jpegDecoder", pipeline.jpegDecoder());
     result.put("imagesPerSecond", Math.round(files.size() / seconds * 10) / 10.0);
+    // per CPU second of the whole process (JIT and GC included): steadier than wall time on a shared machine
+    result.put("imagesPerCpuSecond", Math.round(files.size() / cpuSeconds * 10) / 10.0);
     if (reference != null) {
       result.putAll(parity(files, prepared));
     }
@@ -78,6 +81,11 @@ public final class PreprocessBench implements Callable<Integer> {
       throw new IllegalStateException(e);
     }
     return failed > 0 ? 1 : 0;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** The same selection and order as pillow_preprocess.py: known extensions, sorted by name. */

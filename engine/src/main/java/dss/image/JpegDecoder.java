@@ -1,0 +1,16 @@
+package dss.image;
+
+/**
+ * A JPEG decoder that can scale down in the DCT domain. Implementations are thread-safe. Not for CMYK/YCCK files
+ * (4 components), which {@link ImageIoDecoder} reads.
+ */
+interface JpegDecoder {
+  /**
+   * Decodes to 8-bit RGB at 1/{@code reduction} of the full size (1, 2, 4 or 8; each side rounded up), grey
+   * replicated, EXIF orientation left to the caller. Errors are {@link ImageException}s naming {@code name}.
+   */
+  RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException;
+
+  /** What decodes, for logs and benchmark output, e.g. {@code "turbojpeg (libturbojpeg.so.0, SIMD)"}. */
+  String description();
+}
