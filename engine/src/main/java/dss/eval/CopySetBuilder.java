@@ -2,6 +2,7 @@ package dss.eval;
 
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
+import dss.image.WebpEncoder;
 import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Font;
@@ -34,9 +35,8 @@ import javax.imageio.stream.ImageOutputStream;
  * {@code OUT/NAME__blurred.jpg}. Copies are made from the original decoded (EXIF-oriented) at a longer side of at
  * most {@link #WORKING_SIDE}, the size photo tools export at; everything is deterministic.
  *
- * <p>No WebP copies: TwelveMonkeys (our codec library) reads WebP but has no WebP writer, the JDK has none either, and
- * calling an external encoder (cwebp) would make the command depend on a tool users may not have. WebP files made
- * by any other tool can be added to the folder by hand under the same naming pattern.
+ * <p>WebP copies are encoded with OpenCV's bundled libwebp ({@link WebpEncoder}): neither the JDK nor TwelveMonkeys
+ * writes WebP, and an external encoder (cwebp) would be a tool users may not have.
  */
 public final class CopySetBuilder {
   /** Longer side of the decoded original the copies are made from. */
@@ -54,6 +54,7 @@ public final class CopySetBuilder {
     FLIPPED("jpg", img -> affine(img, new AffineTransform(-1, 0, 0, 1, img.getWidth(), 0),
         img.getWidth(), img.getHeight())),
     PNG("png", img -> scale(img, 1024.0 / Math.max(img.getWidth(), img.getHeight()))),
+    WEBP("webp", img -> scale(img, 1024.0 / Math.max(img.getWidth(), img.getHeight()))), // written at quality 80
     TEXT("jpg", CopySetBuilder::caption);
 
     final String extension;
@@ -128,6 +129,10 @@ public final class CopySetBuilder {
   }
 
   static void write(BufferedImage image, Path target, float jpegQuality) throws IOException {
+    if (target.getFileName().toString().endsWith(".webp")) {
+      Files.write(target, WebpEncoder.encode(image, 80));
+      return;
+    }
     String format = target.getFileName().toString().endsWith(".png") ? "png" : "jpeg";
     ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();
     ImageWriteParam param = writer.getDefaultWriteParam();

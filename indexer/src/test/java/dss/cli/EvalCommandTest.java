@@ -104,7 +104,7 @@ class EvalCommandTest {
     assertEquals(1, run.status(), "the broken file failed: " + run.err());
     JsonNode result = JSON.readTree(run.out());
     assertEquals(1, result.get("originals").asInt());
-    assertEquals(10, result.get("files").asInt());
+    assertEquals(11, result.get("files").asInt());
     assertEquals(1, result.get("failed").size());
     assertTrue(result.get("failed").get(0).get("path").asText().endsWith("broken.jpg"));
     assertTrue(run.err().contains("notes.txt: skipped (not an image)"), run.err());
@@ -124,6 +124,9 @@ class EvalCommandTest {
     assertEquals(224, cropped.getWidth());
     assertEquals(140, cropped.getHeight());
     assertTrue(Files.exists(out.resolve("sunset_x__png.png")));
+    byte[] webp = Files.readAllBytes(out.resolve("sunset_x__webp.webp"));
+    assertEquals("webp", dss.image.ImagePipeline.sniffFormat(webp), "a real WebP file");
+    assertEquals(1024, new dss.image.ImagePipeline().prepare(webp, "webp copy").width(), "longer side 1024");
     for (String name : new String[] {"recompressed.jpg", "brightened.jpg", "blurred.jpg", "text.jpg"}) {
       BufferedImage copy = ImageIO.read(out.resolve("sunset_x__" + name).toFile());
       assertEquals(320, copy.getWidth(), name);
