@@ -3,6 +3,7 @@ package dss.index;
 import dss.model.ModelInfo;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
@@ -29,7 +30,7 @@ public final class ReadOnlyIndex implements Closeable {
 
   /** @throws IndexException when there is no index at {@code dir} or it was not made by dreamsim */
   public static ReadOnlyIndex open(Path dir) throws IOException {
-    if (!java.nio.file.Files.isDirectory(dir)) throw IndexException.missing(dir);
+    if (!Files.isDirectory(dir)) throw IndexException.missing(dir);
     Directory directory = FSDirectory.open(dir);
     try {
       IndexMetadata metadata = IndexMetadata.read(directory, dir);
