@@ -255,7 +255,10 @@ def main():
         return
     torch.hub.set_dir(args.cache)
     for variant in (VARIANTS if args.variant == 'all' else [args.variant]):
-        export_official(variant, args.out, args.fp16, os.path.join(args.cache, variant))
+        # dreamsim 0.2.1 creates its cache folder with os.mkdir: the parent must exist (and a re-run must not fail)
+        cache = os.path.join(args.cache, variant)
+        os.makedirs(cache, exist_ok=True)
+        export_official(variant, args.out, args.fp16, cache)
 
 
 if __name__ == '__main__':

@@ -17,7 +17,16 @@ final class DeviceSelector {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceSelector.class);
 
   /** A session and where it runs ("cpu" or "cuda:N"); the options must stay open as long as the session. */
-  record Opened(OrtSession session, OrtSession.SessionOptions options, String device) {}
+  record Opened(OrtSession session, OrtSession.SessionOptions options, String device, int threads) {}
+
+  /**
+   * Intra-op threads for {@code --threads 0}: every core the JVM may use. ONNX Runtime's own default is one thread
+   * on some VMs (measured on a 2-vCPU machine: 4.4 img/s at its default, 7.5 img/s with 2 threads for a
+   * ViT-B/16-cost model), so the count is always set explicitly.
+   */
+  static int defaultThreads() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
 
   private DeviceSelector() {}
 
@@ -58,10 +67,12 @@ final class DeviceSelector {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      if (threads > 0) options.setIntraOpNumThreads(threads);
+      int intraOp = threads > 0 ? threads : defaultThreads();
+      options.setIntraOpNumThreads(intraOp);
       if (cuda >= 0) options.addCUDA(cuda);
       OrtSession session = env.createSession(model.toString(), options);
-      return new Opened(session, options, cuda >= 0 ? "cuda:" + cuda : "cpu");
+      LOG.debug("ONNX Runtime session on {} with {} intra-op threads", cuda >= 0 ? "cuda:" + cuda : "cpu", intraOp);
+      return new Opened(session, options, cuda >= 0 ? "cuda:" + cuda : "cpu", intraOp);
     } catch (OrtException | RuntimeException e) {
       options.close();
       throw e;

@@ -41,6 +41,7 @@ public final class Embedder implements AutoCloseable {
   private final String outputName;
   private final boolean halfInput;
   private final int batchSize;
+  private final int threads;
   private final ModelInfo info;
 
   private Embedder(DeviceSelector.Opened opened, int batchSize, Path model, ModelManifest manifest)
@@ -48,6 +49,7 @@ public final class Embedder implements AutoCloseable {
     this.session = opened.session();
     this.options = opened.options();
     this.device = opened.device();
+    this.threads = opened.threads();
     this.batchSize = batchSize;
     Map.Entry<String, TensorInfo> input =
         single("input", session.getInputInfo(), manifest == null ? null : manifest.input());
@@ -72,7 +74,8 @@ public final class Embedder implements AutoCloseable {
    * Opens {@code model} ({@link Models#resolve} turns names into files).
    *
    * @param device "auto", "cpu", "cuda" or "cuda:N"; auto falls back to CPU with one log line naming the reason
-   * @param threads ONNX Runtime intra-op threads; 0 = its default (one per physical core)
+   * @param threads ONNX Runtime intra-op threads; 0 = one per core the JVM may use (never ORT's own default, which
+   *     is a single thread on some VMs)
    * @param batchSize images per inference call (larger batches pay off on GPUs)
    */
   public static Embedder open(Path model, String device, int threads, int batchSize) throws ModelException {
@@ -110,6 +113,11 @@ public final class Embedder implements AutoCloseable {
 
   public int batchSize() {
     return batchSize;
+  }
+
+  /** ONNX Runtime intra-op threads of the session (the resolved count when 0 was asked for). */
+  public int threads() {
+    return threads;
   }
 
   /** Embeds CHW tensors (3*224*224 floats each), splitting into batches of {@link #batchSize()}; unit vectors out. */

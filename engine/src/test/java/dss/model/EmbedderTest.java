@@ -62,6 +62,15 @@ class EmbedderTest {
     assertEquals(8, shared.batchSize());
   }
 
+  /** ORT's own default is one intra-op thread on some VMs: 0 must mean every core, set explicitly. */
+  @Test void zeroThreadsMeansOnePerCore() throws Exception {
+    try (Embedder auto = Embedder.open(Models.testModel(), "cpu", 0, 1);
+         Embedder three = Embedder.open(Models.testModel(), "cpu", 3, 1)) {
+      assertEquals(Runtime.getRuntime().availableProcessors(), auto.threads());
+      assertEquals(3, three.threads());
+    }
+  }
+
   private static String manifestSha256() {
     try {
       String json = Files.readString(Models.testModel().resolveSibling("test-model.json"));

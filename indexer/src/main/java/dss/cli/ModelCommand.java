@@ -66,8 +66,7 @@ final class ModelCommand implements Runnable {
       }
       Path models = Models.dir();
       Path venvPython = models.resolve(".venv/bin/python");
-      run(List.of(python, "--version"), "python3 was not found ('" + python + "'); the export needs Python 3.9+ "
-          + "with venv (e.g. apt-get install python3 python3-venv)");
+      requireSupportedPython(python);
       if (!Files.isExecutable(venvPython)) {
         log("creating the virtual environment " + models.resolve(".venv"));
         run(List.of(python, "-m", "venv", models.resolve(".venv").toString()),
@@ -90,6 +89,42 @@ final class ModelCommand implements Runnable {
       log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
       return 0;
+    }
+
+    /** The pinned wheels (torch 2.5.1, numpy 2.1, scipy 1.14) exist for these Python versions only. */
+    static final int MIN_MINOR = 10, MAX_MINOR = 13;
+
+    /** Null when {@code version} ("3.11") can run the export, else why not. */
+    static String pythonProblem(String version) {
+      String[] parts = version.strip().split("\\.");
+      int major, minor;
+      try {
+        major = Integer.parseInt(parts[0]);
+        minor = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
+      } catch (NumberFormatException e) {
+        return "could not read the Python version from '" + version.strip() + "'";
+      }
+      if (major == 3 && minor >= MIN_MINOR && minor <= MAX_MINOR) return null;
+      return "found Python " + version.strip() + "; the export needs Python 3." + MIN_MINOR + " to 3." + MAX_MINOR
+          + " (its pinned torch, numpy and scipy wheels exist only there): pass one with --python";
+    }
+
+    private void requireSupportedPython(String python) throws ModelException {
+      String version;
+      try {
+        Process p = new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
+            .redirectErrorStream(true).start();
+        version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) throw new IOException(version.strip());
+      } catch (IOException e) {
+        throw new ModelException("python3 was not found ('" + python + "'); the export needs Python 3." + MIN_MINOR
+            + "-3." + MAX_MINOR + " with venv (e.g. apt-get install python3 python3-venv)", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ModelException("interrupted", e);
+      }
+      String problem = pythonProblem(version);
+      if (problem != null) throw new ModelException(problem);
     }
 
     private void log(String message) {

@@ -19,7 +19,7 @@ public final class ModelOptions {
   public String device;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "ONNX Runtime threads; 0 = one per physical core. Default: ${DEFAULT-VALUE}.")
+      description = "ONNX Runtime intra-op threads; 0 = one per core. Default: ${DEFAULT-VALUE}.")
   public int threads;
 
   @Option(names = "--batch", paramLabel = "N", defaultValue = "8",

@@ -1,6 +1,7 @@
 package dss.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,8 +80,17 @@ class ModelCommandTest {
   @Test void exportExplainsAMissingPython() {
     CliRun run = CliRun.of("model", "export", "dino_vitb16", "--python", "/nonexistent/python3");
     assertEquals(1, run.status());
-    assertTrue(run.err().contains("python3 was not found ('/nonexistent/python3'); the export needs Python 3.9+"),
+    assertTrue(run.err().contains("python3 was not found ('/nonexistent/python3'); the export needs Python 3.10-3.13"),
         run.err());
+  }
+
+  @Test void exportNamesAnUnsupportedPythonVersion() {
+    assertNull(ModelCommand.Export.pythonProblem("3.10\n"));
+    assertNull(ModelCommand.Export.pythonProblem("3.13"));
+    assertTrue(ModelCommand.Export.pythonProblem("3.9").startsWith("found Python 3.9; the export needs Python 3.10 to 3.13"));
+    assertTrue(ModelCommand.Export.pythonProblem("3.14").startsWith("found Python 3.14;"));
+    assertTrue(ModelCommand.Export.pythonProblem("2.7").startsWith("found Python 2.7;"));
+    assertTrue(ModelCommand.Export.pythonProblem("garbage").startsWith("could not read the Python version"));
   }
 
   @Test void exportRefusesUnknownVariants() {

@@ -76,7 +76,7 @@ public final class ModelBench implements Callable<Integer> {
     List<float[]> tensors = randomTensors(batch);
     try (Embedder embedder = modelOptions.open();
          OrtSession.SessionOptions plainOptions = new OrtSession.SessionOptions()) {
-      if (modelOptions.threads > 0) plainOptions.setIntraOpNumThreads(modelOptions.threads);
+      plainOptions.setIntraOpNumThreads(embedder.threads()); // the peer gets the same resolved count
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       try (OrtSession plain = env.createSession(model.toString(), plainOptions)) {
         String input = plain.getInputNames().iterator().next();
@@ -108,11 +108,11 @@ public final class ModelBench implements Callable<Integer> {
         }
         Speed oursSpeed = tallies[0].speed(batch);
         Speed peerSpeed = floatInput ? tallies[1].speed(batch) : null;
-        Result result = new Result(model.toString(), embedder.device(), modelOptions.threads, batch, oursSpeed,
+        Result result = new Result(model.toString(), embedder.device(), embedder.threads(), batch, oursSpeed,
             peerSpeed, peerSpeed == null ? null : oursSpeed.imgPerSec() / peerSpeed.imgPerSec());
         spec.commandLine().getErr().printf(
             "model %s on %s, threads %d, batch %d: ours %.2f img/s (%.0f ms/batch, %.2f img/CPU-s)%s%n",
-            model.getFileName(), embedder.device(), modelOptions.threads, batch, oursSpeed.imgPerSec(),
+            model.getFileName(), embedder.device(), embedder.threads(), batch, oursSpeed.imgPerSec(),
             oursSpeed.msPerBatch(), oursSpeed.imgPerCpuSecond(), peerSpeed == null ? "" : String.format(
                 ", plain ORT %.2f img/s (%.0f ms/batch, %.2f img/CPU-s), ratio %.3f", peerSpeed.imgPerSec(),
                 peerSpeed.msPerBatch(), peerSpeed.imgPerCpuSecond(), result.ratio()));
