@@ -1,4 +1,4 @@
-package dss.index;
+package dss.index.lucene;
 
 import java.io.IOException;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -12,12 +12,12 @@ import org.apache.lucene.index.SegmentWriteState;
  * has 1792). It takes the delegate's name, so segments record the built-in format and any reader (including the
  * default codec through SPI) opens them; no SPI registration is needed.
  */
-final class HighDimensionVectorsFormat extends KnnVectorsFormat {
-  static final int MAX_DIMENSIONS = 4096;
+public final class HighDimensionVectorsFormat extends KnnVectorsFormat {
+  public static final int MAX_DIMENSIONS = 4096;
 
   private final KnnVectorsFormat delegate;
 
-  HighDimensionVectorsFormat(KnnVectorsFormat delegate) {
+  public HighDimensionVectorsFormat(KnnVectorsFormat delegate) {
     super(delegate.getName());
     this.delegate = delegate;
   }

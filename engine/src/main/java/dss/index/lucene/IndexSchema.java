@@ -1,4 +1,4 @@
-package dss.index;
+package dss.index.lucene;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

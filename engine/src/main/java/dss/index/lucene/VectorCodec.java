@@ -1,4 +1,4 @@
-package dss.index;
+package dss.index.lucene;
 
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
@@ -11,10 +11,10 @@ import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncod
  * quantized formats keep the float32 vectors too, for rescoring and read-back). Only the writer needs this codec:
  * segments are named "Lucene104" and the delegate vectors format, so the default codec reads them.
  */
-final class LibraryCodec extends Lucene104Codec {
+final class VectorCodec extends Lucene104Codec {
   private final KnnVectorsFormat vectors;
 
-  LibraryCodec(IndexConfig config) {
+  VectorCodec(IndexConfig config) {
     this.vectors = new HighDimensionVectorsFormat(hnswFormat(config));
   }
 
