@@ -1,14 +1,14 @@
 package dss.image;
 
 /** Recognises an image format from a file's first bytes (magic numbers), never from its name. */
-final class FormatSniffer {
+public final class FormatSniffer {
   /** Enough leading bytes for every signature below. */
-  static final int HEAD_BYTES = 32;
+  public static final int HEAD_BYTES = 32;
 
   private FormatSniffer() {}
 
   /** "jpeg", "png", "gif", "bmp", "tiff" or "webp" (ImageIO format names), or null when none matches. */
-  static String sniff(byte[] b) {
+  public static String sniff(byte[] b) {
     if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) {
       return "jpeg";
     }

@@ -103,14 +103,6 @@ public final class ImagePipeline {
   }
 
   /**
-   * Image format recognised from the first bytes of a file ("jpeg", "png", "gif", "webp", "tiff", "bmp"), or null
-   * when not an image. The first 32 bytes suffice (fewer may miss BMP and WebP).
-   */
-  public static String sniffFormat(byte[] head) {
-    return FormatSniffer.sniff(head);
-  }
-
-  /**
    * An upright image, possibly decoded at reduced size, and the region of it that covers the whole original
    * ({@code box}, fractional when the reduced size was rounded up). {@code width}/{@code height}: the original's.
    */

@@ -1,10 +1,12 @@
 package dss.index;
 
 import java.io.IOException;
-import java.nio.file.Path;
 
-/** An index that cannot be used as asked: in use by another process, made by another model, or missing. */
-public final class IndexException extends IOException {
+/**
+ * An index that cannot be used as asked: in use by another process, made by another model, missing, read-only.
+ * The message names the index and says what to do.
+ */
+public class IndexException extends IOException {
   public IndexException(String message) {
     super(message);
   }
@@ -13,12 +15,20 @@ public final class IndexException extends IOException {
     super(message, cause);
   }
 
-  static IndexException inUse(Path dir, Throwable cause) {
-    return new IndexException("index " + dir + " is in use by another process (only one indexer may write to an"
-        + " index at a time; wait for it to finish or stop it)", cause);
+  public static IndexException missing(String location) {
+    return new IndexException("no index at " + location + " (build one with: ./dreamsim index --index " + location
+        + " DIR...)");
   }
 
-  static IndexException missing(Path dir) {
-    return new IndexException("no index at " + dir + " (build one with: ./dreamsim index --index " + dir + " DIR...)");
+  public static IndexException readOnly(String location) {
+    return new IndexException("index " + location + " is open read-only here (another process may be writing it)");
+  }
+
+  /** Another process (or another open instance) holds the index's writer. */
+  public static final class InUse extends IndexException {
+    public InUse(String location, Throwable cause) {
+      super("index " + location + " is in use by another process (only one indexer may write to an index at a"
+          + " time; wait for it to finish or stop it)", cause);
+    }
   }
 }

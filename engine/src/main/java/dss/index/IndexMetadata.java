@@ -1,17 +1,19 @@
 package dss.index;
 
 import dss.model.ModelInfo;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.store.Directory;
 
 /**
- * What an index records in its commit user data: the model that made its vectors and how the vectors are stored.
- * A different model's vectors live in a different space, so mixing them would give silent garbage.
+ * What an index records about itself: the model that made its vectors and how the vectors are stored. A different
+ * model's vectors live in a different space, so mixing them would give silent garbage: {@link #requireModel}
+ * refuses it.
+ *
+ * <p>Stored as string key/value pairs ({@link #toMap()}): the Lucene index keeps them in its commit user data, so
+ * they change atomically with the documents. The keys are part of the on-disk format:
+ * {@code model.name}, {@code model.variant}, {@code model.dimensions}, {@code model.checksum} (SHA-256 of the model
+ * file), {@code vectors.quantization} (NONE, INT8, INT4, INT1), {@code vectors.hnsw_m},
+ * {@code vectors.hnsw_beam_width}.
  */
 public record IndexMetadata(ModelInfo model, IndexConfig config) {
   private static final String MODEL_NAME = "model.name";
@@ -22,7 +24,7 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
   private static final String MAX_CONN = "vectors.hnsw_m";
   private static final String BEAM_WIDTH = "vectors.hnsw_beam_width";
 
-  Map<String, String> toUserData() {
+  public Map<String, String> toMap() {
     Map<String, String> data = new HashMap<>();
     data.put(MODEL_NAME, model.name());
     data.put(MODEL_VARIANT, String.valueOf(model.variant()));
@@ -34,12 +36,10 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
     return data;
   }
 
-  /** The metadata of the latest commit in {@code directory}, or null when there is no index there yet. */
-  static IndexMetadata read(Directory directory, Path dir) throws IOException {
-    if (!DirectoryReader.indexExists(directory)) return null;
-    Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
+  /** Parses {@link #toMap()}'s pairs; {@code location} names the index in errors. */
+  public static IndexMetadata fromMap(Map<String, String> data, String location) throws IndexException {
     if (!data.containsKey(MODEL_CHECKSUM)) {
-      throw new IndexException("index " + dir + " was not made by dreamsim (no model recorded in its commit data)");
+      throw new IndexException("index " + location + " was not made by dreamsim (no model recorded in it)");
     }
     try {
       ModelInfo model = new ModelInfo(data.get(MODEL_NAME), data.get(MODEL_VARIANT),
@@ -48,15 +48,16 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
           Integer.parseInt(data.get(MAX_CONN)), Integer.parseInt(data.get(BEAM_WIDTH)));
       return new IndexMetadata(model, config);
     } catch (RuntimeException e) {
-      throw new IndexException("index " + dir + " has unreadable metadata " + data + ": " + e.getMessage(), e);
+      throw new IndexException("index " + location + " has unreadable metadata " + data + ": " + e.getMessage(), e);
     }
   }
 
   /** Throws a clear error when {@code other} is not the model that made this index's vectors. */
-  void requireModel(ModelInfo other, Path dir) throws IndexException {
+  public void requireModel(ModelInfo other, String location) throws IndexException {
     if (!model.checksum().equals(other.checksum()) || model.dimensions() != other.dimensions()) {
-      throw new IndexException("index " + dir + " was built with model " + describe(model) + " but the model given is "
-          + describe(other) + "; use the same model (--model) or another index directory (--index)");
+      throw new IndexException("index " + location + " was built with model " + describe(model)
+          + " but the model given is " + describe(other)
+          + "; use the same model (--model) or another index directory (--index)");
     }
   }
 

@@ -1,12 +1,9 @@
 package dss.model;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dss.util.Sha256;
 
 /** SHA-256 of model files, cached beside the file ({@code <file>.sha256}) because models can be gigabytes. */
 public final class Checksums {
@@ -31,16 +28,6 @@ public final class Checksums {
 
   /** The file's SHA-256 (hex), always computed. */
   public static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);  // every JDK has SHA-256
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[1 << 20];
-      for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.hex(file);
   }
 }

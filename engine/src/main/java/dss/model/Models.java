@@ -7,9 +7,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where model files live and how a name given on the command line becomes a file. */
+/** Where model files live (a {@code models/} folder given by the caller) and how a name becomes a file. */
 public final class Models {
-  private Models() {}
 
   /** The model used when none is named: DreamSim's ensemble, the best on NIGHTS (96.2%). */
   public static final String DEFAULT_VARIANT = "ensemble";
@@ -28,24 +27,26 @@ public final class Models {
     return Collections.unmodifiableMap(v);
   }
 
-  /** The repository root (system property dss.root, set by the launcher and the build), else the working dir. */
-  public static Path root() {
-    return Path.of(System.getProperty("dss.root", ".")).toAbsolutePath().normalize();
+  private final Path dir;
+
+  /** Model files under {@code dir} (the repository's or the release's {@code models/} folder). */
+  public Models(Path dir) {
+    this.dir = dir.toAbsolutePath().normalize();
   }
 
-  /** The folder holding exported models ({@code models/} under the root). */
-  public static Path dir() {
-    return root().resolve("models");
+  /** The folder holding exported models. */
+  public Path dir() {
+    return dir;
   }
 
   /** The checked-in small test model (used by tests and CI: no download needed). */
-  public static Path testModel() {
-    return dir().resolve("test/test-model.onnx");
+  public Path testModel() {
+    return dir.resolve("test/test-model.onnx");
   }
 
   /** Where {@code ./dreamsim model export VARIANT} writes a variant ({@code -fp16} suffix for half precision). */
-  public static Path fileFor(String variant, boolean fp16) {
-    return dir().resolve("dreamsim-" + variant + (fp16 ? "-fp16" : "") + ".onnx");
+  public Path fileFor(String variant, boolean fp16) {
+    return dir.resolve("dreamsim-" + variant + (fp16 ? "-fp16" : "") + ".onnx");
   }
 
   /**
@@ -53,14 +54,14 @@ public final class Models {
    * existing file. A variant resolves to its fp32 export, else its fp16 export. When it is missing, the exception
    * names the exact command that gets it ({@code ./dreamsim model export VARIANT}).
    */
-  public static Path resolve(String nameOrPath) throws ModelException {
+  public Path resolve(String nameOrPath) throws ModelException {
     String name = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT_VARIANT : nameOrPath.strip();
     if (name.equals("test")) return testModel();
     if (VARIANTS.containsKey(name)) {
       for (boolean fp16 : new boolean[] {false, true}) {
         if (Files.isRegularFile(fileFor(name, fp16))) return fileFor(name, fp16);
       }
-      throw new ModelException("model '" + name + "' is not installed (" + root().relativize(fileFor(name, false))
+      throw new ModelException("model '" + name + "' is not installed (models/" + fileFor(name, false).getFileName()
           + " is missing); get it with: ./dreamsim model export " + name);
     }
     Path file = Path.of(name);

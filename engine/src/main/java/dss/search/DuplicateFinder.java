@@ -1,13 +1,13 @@
 package dss.search;
 
-import dss.index.ImageRecord;
+import dss.index.Hit;
+import dss.index.ImageIndex;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.lucene.search.IndexSearcher;
 
 /**
- * Whole-library near-duplicate groups through the HNSW graph (a k-NN query per document, cut at the threshold),
+ * Whole-library near-duplicate groups through the index's k-NN search (a query per image, cut at the threshold),
  * never an n x n matrix: time about n log n, memory a few arrays of n entries plus the candidate pairs.
  *
  * <p>Grouping rule ({@link DuplicateGrouper}): byte-identical files (same content hash) are always grouped; otherwise
@@ -18,28 +18,23 @@ import org.apache.lucene.search.IndexSearcher;
 public final class DuplicateFinder {
   /**
    * Default threshold in DreamSim distance units, calibrated with {@code dreamsim eval dedup} on the copy set made by
-   * {@code dreamsim eval make-copies} from the project's sample photos (best pairwise F1). The figure belongs to the
-   * model it was measured with: re-run the calibration for another model.
+   * {@code dreamsim eval make-copies} from sample photos (best pairwise F1) with the checked-in test model. The figure
+   * belongs to the model it was measured with: re-run the calibration for another model (docs/dedup.md).
    */
   public static final float DEFAULT_THRESHOLD = 0.1f;
 
-  private final IndexSearcher searcher;
-
-  public DuplicateFinder(IndexSearcher searcher) {
-    this.searcher = searcher;
-  }
+  private DuplicateFinder() {}
 
   /** Groups of at least two members, largest first; distances in DreamSim units (1 - cosine), threshold inclusive. */
-  public List<DuplicateGroup> find(float threshold) throws IOException {
-    IndexedLibrary library = new IndexedLibrary(searcher);
+  public static List<DuplicateGroup> find(ImageIndex.Snapshot snapshot, float threshold) throws IOException {
+    SnapshotItems items = new SnapshotItems(snapshot);
     List<DuplicateGroup> out = new ArrayList<>();
-    for (DuplicateGrouper.Group g : DuplicateGrouper.group(library, threshold)) {
+    for (DuplicateGrouper.ItemGroup g : DuplicateGrouper.group(items, threshold)) {
       List<Hit> members = new ArrayList<>(g.members().length);
       for (int i = 0; i < g.members().length; i++) {
-        members.add(new Hit(library.record(g.members()[i]), g.distances()[i]));
+        members.add(new Hit(items.record(g.members()[i]), g.distances()[i]));
       }
-      ImageRecord keeper = members.get(0).image();
-      out.add(new DuplicateGroup(keeper, members));
+      out.add(new DuplicateGroup(members.get(0).image(), members));
     }
     return out;
   }

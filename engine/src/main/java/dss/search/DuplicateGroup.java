@@ -1,5 +1,6 @@
 package dss.search;
 
+import dss.index.Hit;
 import dss.index.ImageRecord;
 import java.util.List;
 

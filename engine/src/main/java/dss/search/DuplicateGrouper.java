@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Items with the same content hash are one unit (byte-identical copies are always grouped, whatever the
  *       threshold or the vectors say).</li>
  *   <li>Candidate pairs come from one approximate nearest-neighbour query per unit, cut at the threshold
- *       ({@link Library#neighbours}); pairs are made symmetric. No n x n matrix: memory holds only candidate pairs
+ *       ({@link Items#neighbours}); pairs are made symmetric. No n x n matrix: memory holds only candidate pairs
  *       and a few arrays of n entries.</li>
  *   <li>Units that have a candidate are visited in keeper order (largest pixel count, then largest file, then
- *       oldest; see {@link Library#keeperOrder}). The first unvisited one becomes a keeper; its unassigned candidates,
+ *       oldest; see {@link Items#keeperOrder}). The first unvisited one becomes a keeper; its unassigned candidates,
  *       nearest first, join when their exact distance to every member already in the group is within the
  *       threshold. Members leave the pool, so each item is in at most one group.</li>
  * </ol>
@@ -43,7 +43,7 @@ public final class DuplicateGrouper {
   private DuplicateGrouper() {}
 
   /** What the grouping reads about a library of {@code size()} items numbered 0..size-1. */
-  public interface Library {
+  public interface Items {
     int size();
 
     /** The item's unit vector, read on demand (the grouping keeps no copy of all vectors). */
@@ -66,14 +66,14 @@ public final class DuplicateGrouper {
   }
 
   /** A group: {@code members[0]} is the keeper; {@code distances[i]} is members[i]'s distance to the keeper. */
-  public record Group(int[] members, float[] distances) {
+  public record ItemGroup(int[] members, float[] distances) {
     public int keeper() {
       return members[0];
     }
   }
 
   /** Groups of at least two items, largest first (ties: better keeper first). */
-  public static List<Group> group(Library library, float threshold) throws IOException {
+  public static List<ItemGroup> group(Items library, float threshold) throws IOException {
     if (!(threshold >= 0f && threshold <= 2f)) {
       throw new IllegalArgumentException("threshold must be a DreamSim distance in [0, 2], got " + threshold);
     }
@@ -115,13 +115,13 @@ public final class DuplicateGrouper {
     seeds.sort(library.keeperOrder());
 
     BitSet assigned = new BitSet(n);
-    List<Group> groups = new ArrayList<>();
+    List<ItemGroup> groups = new ArrayList<>();
     for (int seed : seeds) {
       if (assigned.get(seed)) continue;
-      Group g = growGroup(library, seed, candidates.get(seed), copies, assigned, threshold);
+      ItemGroup g = growGroup(library, seed, candidates.get(seed), copies, assigned, threshold);
       if (g.members.length >= 2) groups.add(g);
     }
-    groups.sort(Comparator.comparingInt((Group g) -> -g.members.length)); // stable: keeper order among equals
+    groups.sort(Comparator.comparingInt((ItemGroup g) -> -g.members.length)); // stable: keeper order among equals
     LOG.debug("{} items: neighbour queries {} s ({} with candidates), grouping {} s: {} groups", n,
         String.format("%.1f", (t1 - t0) / 1e9), candidates.size(), String.format("%.1f", (System.nanoTime() - t1) / 1e9),
         groups.size());
@@ -129,7 +129,7 @@ public final class DuplicateGrouper {
   }
 
   /** The ANN queries of items [from, to), in parallel (the queries are the bulk of the work); exact copies skip. */
-  private static int[][] neighboursOfChunk(Library library, int from, int to, Map<Integer, Integer> representedBy,
+  private static int[][] neighboursOfChunk(Items library, int from, int to, Map<Integer, Integer> representedBy,
                                            float threshold) throws IOException {
     try {
       return IntStream.range(from, to).parallel().mapToObj(item -> {
@@ -146,7 +146,7 @@ public final class DuplicateGrouper {
   }
 
   /** Complete linkage around a keeper: candidates join nearest first if within the threshold of all members. */
-  private static Group growGroup(Library library, int keeper, IntList cands, Map<Integer, int[]> copies,
+  private static ItemGroup growGroup(Items library, int keeper, IntList cands, Map<Integer, int[]> copies,
                                  BitSet assigned, float threshold) throws IOException {
     assigned.set(keeper);
     float[] keeperVec = library.vector(keeper);
@@ -185,7 +185,7 @@ public final class DuplicateGrouper {
     }
     float[] d = new float[dists.size()];
     for (int i = 0; i < d.length; i++) d[i] = dists.get(i);
-    return new Group(items.toArray(), d);
+    return new ItemGroup(items.toArray(), d);
   }
 
   /** A growable int array (candidate lists are short; boxing them for a million items would not be). */

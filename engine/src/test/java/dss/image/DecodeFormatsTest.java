@@ -91,14 +91,14 @@ class DecodeFormatsTest {
 
   @Test
   void sniffsByMagicBytesOnly() {
-    assertEquals("jpeg", ImagePipeline.sniffFormat(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}));
-    assertEquals("png", ImagePipeline.sniffFormat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
-    assertEquals("gif", ImagePipeline.sniffFormat("GIF89a".getBytes()));
-    assertEquals("webp", ImagePipeline.sniffFormat("RIFF\0\0\0\0WEBPVP8 ".getBytes()));
-    assertEquals("tiff", ImagePipeline.sniffFormat(new byte[] {'I', 'I', 42, 0}));
-    assertNull(ImagePipeline.sniffFormat("BMW is a car".getBytes()));
-    assertNull(ImagePipeline.sniffFormat("RIFF\0\0\0\0WAVEfmt ".getBytes()));
-    assertNull(ImagePipeline.sniffFormat(new byte[0]));
+    assertEquals("jpeg", FormatSniffer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}));
+    assertEquals("png", FormatSniffer.sniff(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
+    assertEquals("gif", FormatSniffer.sniff("GIF89a".getBytes()));
+    assertEquals("webp", FormatSniffer.sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes()));
+    assertEquals("tiff", FormatSniffer.sniff(new byte[] {'I', 'I', 42, 0}));
+    assertNull(FormatSniffer.sniff("BMW is a car".getBytes()));
+    assertNull(FormatSniffer.sniff("RIFF\0\0\0\0WAVEfmt ".getBytes()));
+    assertNull(FormatSniffer.sniff(new byte[0]));
   }
 
   @Test

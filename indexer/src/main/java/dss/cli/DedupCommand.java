@@ -1,10 +1,10 @@
 package dss.cli;
 
-import dss.index.LibraryIndex;
-import dss.index.ReadOnlyIndex;
+import dss.index.Hit;
+import dss.index.ImageIndex;
 import dss.search.DuplicateFinder;
 import dss.search.DuplicateGroup;
-import dss.search.Hit;
+import dss.search.SimilaritySearch;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.lucene.search.IndexSearcher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,8 +28,7 @@ import picocli.CommandLine.Spec;
 final class DedupCommand implements Callable<Integer> {
   enum Format { json, csv }
 
-  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
-  Path index;
+  @Mixin IndexOptions indexOptions;
 
   @Option(names = "--threshold", paramLabel = "D",
       description = "DreamSim distance (1 - cosine, 0..2) within which images are duplicates. Default: "
@@ -56,15 +55,10 @@ final class DedupCommand implements Callable<Integer> {
     }
     long start = System.nanoTime();
     Output result;
-    try (ReadOnlyIndex library = ReadOnlyIndex.open(index != null ? index : LibraryIndex.defaultDir())) {
-      IndexSearcher searcher = library.searcherManager().acquire();
-      try {
-        List<DuplicateGroup> groups = new DuplicateFinder(searcher).find(threshold);
-        result = new Output(threshold, groups.stream().map(DedupCommand::group).toList(),
-            searcher.getIndexReader().numDocs(), (System.nanoTime() - start) / 1e9);
-      } finally {
-        library.searcherManager().release(searcher);
-      }
+    try (ImageIndex index = indexOptions.openReadOnly()) {
+      List<DuplicateGroup> groups = new SimilaritySearch(index, null).duplicateGroups(threshold);
+      result = new Output(threshold, groups.stream().map(DedupCommand::group).toList(), (int) index.count(),
+          (System.nanoTime() - start) / 1e9);
     }
     String text = format == Format.json ? JsonOut.line(result) : csv(result);
     if (out != null) {

@@ -1,9 +1,11 @@
 package dss.cli;
 
 import dss.image.ImagePipeline;
+import dss.index.ImageIndex;
 import dss.index.IndexConfig;
-import dss.index.LibraryIndex;
-import dss.index.LibraryIndexer;
+import dss.ingest.Failure;
+import dss.ingest.IngestPipeline;
+import dss.ingest.LibraryIndexer;
 import dss.model.Embedder;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -42,8 +44,7 @@ final class IndexCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "DIR", description = "Folders (or single files) to index.")
   List<Path> roots;
 
-  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
-  Path index;
+  @Mixin IndexOptions indexOptions;
 
   @Mixin ModelOptions modelOptions;
 
@@ -88,19 +89,19 @@ final class IndexCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
-    Path dir = index != null ? index : LibraryIndex.defaultDir();
     PrintStream err = System.err;
     try (Embedder embedder = modelOptions.open();
-         LibraryIndex library = LibraryIndex.open(dir, embedder.info(), config);
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, decodeThreads);
+         ImageIndex library = indexOptions.openWritable(embedder.info(), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
       IndexConfig.Quantization kept = library.metadata().config().quantization();
       if (quantization != null && kept != config.quantization()) {
-        throw new ParameterException(spec.commandLine(), "index " + dir + " stores vectors as "
+        throw new ParameterException(spec.commandLine(), "index " + library.location() + " stores vectors as "
             + kept.name().toLowerCase(Locale.ROOT) + "; it keeps that storage (use another --index to change it)");
       }
       var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, decodeThreads,
-          commitEvery, Duration.ofSeconds(commitSeconds));
-      LibraryIndexer indexer = new LibraryIndexer(library, new ImagePipeline(), embedder, options);
+          commitEvery, Duration.ofSeconds(commitSeconds), LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
+      LibraryIndexer indexer = new LibraryIndexer(library, ingest, options);
       LibraryIndexer.Summary s;
       try (ProgressDisplay progress = ProgressDisplay.start(indexer, err)) {
         s = indexer.run(failure -> {
@@ -110,7 +111,7 @@ final class IndexCommand implements Callable<Integer> {
       }
       if (merge) {
         err.println("dreamsim index: merging into one segment...");
-        library.forceMerge();
+        library.optimize();
       }
       spec.commandLine().getOut().println(JsonOut.line(new Line(s.added(), s.updated(), s.unchanged(), s.removed(),
           s.failed(), Math.round(s.seconds() * 1000) / 1000.0)));
@@ -132,7 +133,7 @@ final class IndexCommand implements Callable<Integer> {
   /** The summary line on stdout. */
   record Line(long added, long updated, long unchanged, long removed, long failed, double seconds) {}
 
-  private static void writeLine(BufferedWriter out, LibraryIndexer.Failure failure) {
+  private static void writeLine(BufferedWriter out, Failure failure) {
     try {
       out.write(JsonOut.line(failure));
       out.newLine();

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 
 /** One JSON document per line on stdout: the CLI's machine-readable output. Null fields are left out. */
-final class JsonOut {
+public final class JsonOut {
   private static final ObjectMapper JSON =
       new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   private JsonOut() {}
 
-  static String line(Object value) {
+  public static String line(Object value) {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {

@@ -1,5 +1,6 @@
 package dss.cli;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Perceptual image search: DreamSim embeddings in a Lucene HNSW index.",
     subcommands = {
         EmbedCommand.class, DistanceCommand.class, IndexCommand.class, SearchCommand.class,
-        StatsCommand.class, ServeCommand.class, DedupCommand.class, EvalCommand.class, ModelCommand.class, BenchCommand.class,
+        StatsCommand.class, ServeCommand.class, DedupCommand.class, ModelCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -27,6 +28,8 @@ public final class Main implements Runnable {
   /** Runs the command line and returns its exit status (tests call this in-process). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // Commands of optional modules on the classpath (the tools module adds eval and bench)
+    for (MoreCommands more : ServiceLoader.load(MoreCommands.class)) more.commands().forEach(cli::addSubcommand);
     cli.setExecutionExceptionHandler(new ErrorHandler());
     return cli.execute(args);
   }

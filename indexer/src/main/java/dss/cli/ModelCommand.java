@@ -1,7 +1,7 @@
 package dss.cli;
 
-import dss.image.ImageException;
 import dss.image.ImagePipeline;
+import dss.ingest.IngestPipeline;
 import dss.model.Checksums;
 import dss.model.Embedder;
 import dss.model.Golden;
@@ -64,7 +64,7 @@ final class ModelCommand implements Runnable {
         throw new IllegalArgumentException("unknown variant '" + variant + "': one of " + Models.VARIANTS.keySet()
             + " or all");
       }
-      Path models = Models.dir();
+      Path models = ModelOptions.models().dir();
       Path venvPython = models.resolve(".venv/bin/python");
       requireSupportedPython(python);
       if (!Files.isExecutable(venvPython)) {
@@ -83,8 +83,8 @@ final class ModelCommand implements Runnable {
       run(command, "the export failed (see above)");
       List<String> exported = new ArrayList<>();
       for (String v : variant.equals("all") ? Models.VARIANTS.keySet() : List.of(variant)) {
-        exported.add(Models.fileFor(v, false).toString());
-        if (fp16) exported.add(Models.fileFor(v, true).toString());
+        exported.add(ModelOptions.models().fileFor(v, false).toString());
+        if (fp16) exported.add(ModelOptions.models().fileFor(v, true).toString());
       }
       log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
@@ -181,7 +181,7 @@ final class ModelCommand implements Runnable {
     record Result(String model, String name, String device, String checksum, List<ImageResult> images, Double min,
                   boolean ok) {}
 
-    @Override public Integer call() throws ModelException, IOException {
+    @Override public Integer call() throws Exception {
       if (model != null) modelOptions.model = model;
       Path file = modelOptions.modelFile();
       ModelManifest manifest = ModelManifest.read(file);
@@ -193,33 +193,30 @@ final class ModelCommand implements Runnable {
       Golden golden = Golden.read(goldenFile);
       String checksum = manifest == null || manifest.sha256() == null ? "unknown"
           : manifest.sha256().equals(Checksums.sha256(file)) ? "ok" : "mismatch";
-      // all images in one embed call each, so --batch decides how they are batched (verify at 1, 3, 8...)
-      ImagePipeline pipeline = new ImagePipeline();
+      // The golden's exact tensors through the runtime alone, then the files through the whole ingest pipeline;
+      // --batch decides how they are batched (verify at 1, 3, 8...).
       List<float[]> exact = new ArrayList<>();
-      List<float[]> prepared = new ArrayList<>();
-      List<String> errors = new ArrayList<>();
-      for (Golden.Image image : golden.images()) {
-        exact.add(image.readTensor());
-        try {
-          prepared.add(pipeline.prepare(image.file()).tensor());
-          errors.add(null);
-        } catch (ImageException e) {
-          errors.add(e.getMessage());
-        }
-      }
-      try (Embedder embedder = modelOptions.open()) {
+      for (Golden.Image image : golden.images()) exact.add(image.readTensor());
+      List<Path> files = golden.images().stream().map(Golden.Image::file).toList();
+      float[][] whole = new float[files.size()][];
+      String[] errors = new String[files.size()];
+      try (Embedder embedder = modelOptions.open();
+           IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
         float[][] runtime = embedder.embed(exact);
-        float[][] whole = embedder.embed(prepared);
+        ingest.embedFiles(files, (i, f, vector, error) -> {
+          whole[i] = vector;
+          errors[i] = error == null ? null : f + ": " + error;
+        });
         List<ImageResult> images = new ArrayList<>();
-        Double min = errors.stream().anyMatch(e -> e != null) ? null : Double.POSITIVE_INFINITY;
-        for (int i = 0, p = 0; i < golden.images().size(); i++) {
+        Double min = java.util.Arrays.stream(errors).anyMatch(e -> e != null) ? null : Double.POSITIVE_INFINITY;
+        for (int i = 0; i < golden.images().size(); i++) {
           Golden.Image image = golden.images().get(i);
           double runtimeCosine = Vectors.cosine(runtime[i], image.embedding());
-          if (errors.get(i) != null) {
-            images.add(new ImageResult(image.name(), null, runtimeCosine, errors.get(i)));
+          if (errors[i] != null) {
+            images.add(new ImageResult(image.name(), null, runtimeCosine, errors[i]));
             continue;
           }
-          double cosine = Vectors.cosine(whole[p++], image.embedding());
+          double cosine = Vectors.cosine(whole[i], image.embedding());
           images.add(new ImageResult(image.name(), cosine, runtimeCosine, null));
           if (min != null) min = Math.min(min, cosine);
         }
@@ -240,10 +237,11 @@ final class ModelCommand implements Runnable {
 
     @Override public void run() {
       List<Entry> entries = new ArrayList<>();
+      Models models = ModelOptions.models();
       Models.VARIANTS.forEach((variant, dims) -> {
         List<String> files = new ArrayList<>();
         for (boolean half : new boolean[] {false, true}) {
-          if (Files.isRegularFile(Models.fileFor(variant, half))) files.add(Models.fileFor(variant, half).toString());
+          if (Files.isRegularFile(models.fileFor(variant, half))) files.add(models.fileFor(variant, half).toString());
         }
         entries.add(new Entry(variant, dims, variant.equals(Models.DEFAULT_VARIANT), files,
             files.isEmpty() ? "./dreamsim model export " + variant : null));

@@ -28,7 +28,12 @@ public final class ModelOptions {
 
   /** The model file; the error names the command that gets a missing variant. */
   public Path modelFile() throws ModelException {
-    return Models.resolve(model);
+    return models().resolve(model);
+  }
+
+  /** The installation's model folder. */
+  public static Models models() {
+    return new Models(Workspace.models());
   }
 
   public Embedder open() throws ModelException {

@@ -2,15 +2,15 @@ package dss.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dss.image.ImagePipeline;
-import dss.index.LibraryIndex;
-import dss.index.ReadOnlyIndex;
+import dss.index.Hit;
+import dss.index.ImageIndex;
+import dss.index.KnnQuery;
+import dss.ingest.IngestPipeline;
 import dss.model.Embedder;
-import dss.search.Hit;
-import dss.search.Searcher;
+import dss.search.SimilaritySearch;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.lucene.search.IndexSearcher;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code dreamsim search}: the nearest indexed images to an image file or to an indexed image. */
+/** {@code dreamsim search}: the nearest indexed images to an image file or to an indexed image (thin over the query API). */
 @Command(name = "search", sortOptions = false,
     description = "Print {\"results\": [{\"id\", \"path\", \"distance\", \"width\", \"height\"}], \"took_ms\"}, nearest "
         + "first; distance = 1 - cosine of DreamSim embeddings.")
@@ -33,8 +33,7 @@ final class SearchCommand implements Callable<Integer> {
 
   @ArgGroup(multiplicity = "1") Query query;
 
-  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
-  Path index;
+  @Mixin IndexOptions indexOptions;
 
   /** Without --model, the model variant recorded in the index. */
   @Mixin ModelOptions modelOptions;
@@ -50,31 +49,23 @@ final class SearchCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (k <= 0) throw new IllegalArgumentException("-k must be positive, got " + k);
-    try (ReadOnlyIndex library = ReadOnlyIndex.open(index != null ? index : LibraryIndex.defaultDir())) {
-      float[] vector = null;
-      long start = System.nanoTime();
-      if (query.image != null) {
+    KnnQuery options = KnnQuery.options(k, maxDistance, absolutePrefix(), KnnQuery.DEFAULT_CANDIDATES);
+    try (ImageIndex index = indexOptions.openReadOnly()) {
+      SimilaritySearch.Result result;
+      if (query.image == null) {
+        result = new SimilaritySearch(index, null).byId(query.id, options);
+      } else {
         if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) {
-          modelOptions.model = library.metadata().model().variant();
+          modelOptions.model = index.metadata().model().variant();
         }
-        try (Embedder embedder = modelOptions.open()) {
-          library.requireModel(embedder.info());
-          start = System.nanoTime(); // took_ms: preprocessing, model and search, not loading the model
-          vector = embedder.embed(List.of(new ImagePipeline().prepare(query.image).tensor()))[0];
+        try (Embedder embedder = modelOptions.open();
+             IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
+          index.requireModel(embedder.info());
+          result = new SimilaritySearch(index, ingest).byFile(query.image, options);
         }
       }
-      IndexSearcher s = library.searcherManager().acquire();
-      try {
-        Searcher searcher = new Searcher(s);
-        if (vector == null) {
-          vector = searcher.vector(query.id).orElseThrow(
-              () -> new IllegalArgumentException("no image with id " + query.id + " in " + library.dir()));
-        }
-        List<Hit> hits = searcher.knn(vector, k, maxDistance, absolutePrefix());
-        print(hits, (System.nanoTime() - start) / 1e6);
-      } finally {
-        library.searcherManager().release(s);
-      }
+      // took_ms: preprocessing, model and search, not loading the model
+      print(result.hits(), result.decodeMs() + result.modelMs() + result.searchMs());
       return 0;
     }
   }

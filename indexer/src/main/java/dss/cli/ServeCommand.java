@@ -1,13 +1,14 @@
 package dss.cli;
 
 import dss.image.ImagePipeline;
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.IndexSchema;
-import dss.index.LibraryIndex;
-import dss.index.LibraryIndexer;
+import dss.ingest.IngestPipeline;
+import dss.ingest.LibraryIndexer;
 import dss.model.Embedder;
 import dss.web.BackgroundIndexer;
-import dss.web.Library;
+import dss.web.ServerContext;
 import dss.web.SearchServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +36,7 @@ import picocli.CommandLine.Spec;
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
-  Path index;
+  @Mixin IndexOptions indexOptions;
 
   @Mixin ModelOptions modelOptions;
 
@@ -78,9 +78,9 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
     if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
     if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
-    Path dir = (index != null ? index : LibraryIndex.defaultDir()).toAbsolutePath().normalize();
+    Path dir = indexOptions.dir();
     Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
-        "dreamsim", "thumbnails", IndexSchema.idFor(dir.toString()));
+        "dreamsim", "thumbnails", ImageRecord.idFor(dir.toString()));
     Path uploadDir = uploads != null ? uploads : dir.resolveSibling(dir.getFileName() + "-uploads");
     var options = new SearchServer.Options(host, port, token == null || token.isBlank() ? null : token,
         (long) maxUploadMb << 20, thumbnailDir, uploadDir);
@@ -97,15 +97,17 @@ final class ServeCommand implements Callable<Integer> {
       }
     }));
     try (Embedder embedder = modelOptions.open();
-         Library served = Library.open(dir, embedder, new ImagePipeline(maxPixels), IndexConfig.DEFAULT);
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(maxPixels), embedder);
+         ImageIndex index = indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
+         ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
              : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();
       started.put("url", "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/");
-      started.put("images", served.search(s -> s.count()));
-      started.put("read_only", served.readOnly());
+      started.put("images", index.count());
+      started.put("read_only", index.readOnly());
       spec.commandLine().getOut().println(JsonOut.line(started));
       spec.commandLine().getOut().flush();
       stop.await();

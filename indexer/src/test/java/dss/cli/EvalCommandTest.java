@@ -125,7 +125,7 @@ class EvalCommandTest {
     assertEquals(140, cropped.getHeight());
     assertTrue(Files.exists(out.resolve("sunset_x__png.png")));
     byte[] webp = Files.readAllBytes(out.resolve("sunset_x__webp.webp"));
-    assertEquals("webp", dss.image.ImagePipeline.sniffFormat(webp), "a real WebP file");
+    assertEquals("webp", dss.image.FormatSniffer.sniff(webp), "a real WebP file");
     assertEquals(1024, new dss.image.ImagePipeline().prepare(webp, "webp copy").width(), "longer side 1024");
     for (String name : new String[] {"recompressed.jpg", "brightened.jpg", "blurred.jpg", "text.jpg"}) {
       BufferedImage copy = ImageIO.read(out.resolve("sunset_x__" + name).toFile());

@@ -1,15 +1,14 @@
 package dss.web;
 
+import dss.index.ImageIndex;
 import dss.index.ImageRecord;
-import dss.index.IndexSchema;
-import dss.index.LibraryIndex;
+import dss.ingest.IngestPipeline;
+import dss.ingest.LibraryIndexer;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -18,39 +17,35 @@ import java.util.Map;
  * embedded before anything is written, so a bad upload leaves no file behind.
  */
 final class AddImageHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
   private final Uploads uploads;
   private final Path uploadDir;
 
-  AddImageHandler(Library library, Uploads uploads, Path uploadDir) {
-    this.library = library;
+  AddImageHandler(ServerContext server, Uploads uploads, Path uploadDir) {
+    this.server = server;
     this.uploads = uploads;
     this.uploadDir = uploadDir.toAbsolutePath().normalize();
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    LibraryIndex index = library.writer().orElseThrow(() -> new ApiException(409,
-        "this server serves the index read-only (another process is writing it): add images there"));
+    ImageIndex index = server.writableIndex("add images");
     Uploads.Upload upload = uploads.field(ctx, "image");
-    Library.Embedded embedded = library.embed(upload.bytes(), upload.name());
-    String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(upload.bytes()));
+    IngestPipeline.Embedded embedded = server.ingest().embed(upload.bytes(), upload.name());
     String requested = ctx.formParam("path"); // the multipart body parsed fine above
-    Path target = target(requested == null || requested.isEmpty() ? null : requested, hash, embedded.format());
+    Path target = target(requested == null || requested.isEmpty() ? null : requested, upload.bytes(),
+        embedded.image().format());
     Files.createDirectories(target.getParent());
     Files.write(target, upload.bytes());
-    ImageRecord record = new ImageRecord(IndexSchema.idFor(target.toString()), target.toString(), hash,
-        upload.bytes().length, Files.getLastModifiedTime(target).toMillis(), embedded.width(), embedded.height(),
-        embedded.format(), System.currentTimeMillis());
+    ImageRecord record = LibraryIndexer.recordOf(target, upload.bytes(), embedded.image());
     index.upsert(record, embedded.vector());
     index.commit();
-    library.refreshNow();
     ctx.status(201).json(Map.of("id", record.id(), "path", record.path(), "width", record.width(),
-        "height", record.height(), "thumbnail", Views.thumbnailUrl(record)));
+        "height", record.height(), "thumbnail", ApiJson.thumbnailUrl(record)));
   }
 
   /** The file to write: a client-chosen relative name must stay inside the upload folder. */
-  private Path target(String requested, String hash, String format) {
-    if (requested == null) return uploadDir.resolve(hash.substring(0, 16) + "." + format);
+  private Path target(String requested, byte[] content, String format) {
+    if (requested == null) return uploadDir.resolve(dss.util.Sha256.hex(content).substring(0, 16) + "." + format);
     ApiException refused = ApiException.badRequest("path must be a relative file name inside the upload folder, got '"
         + (requested.length() <= 80 ? requested : requested.substring(0, 80) + "...") + "'");
     Path relative;

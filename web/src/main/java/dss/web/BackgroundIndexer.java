@@ -1,7 +1,7 @@
 package dss.web;
 
-import dss.index.LibraryIndex;
-import dss.index.LibraryIndexer;
+import dss.index.ImageIndex;
+import dss.ingest.LibraryIndexer;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,8 +21,8 @@ public final class BackgroundIndexer implements AutoCloseable {
   public record Status(boolean running, long done, long total, boolean counting, long failed, double filesPerSecond,
                        Double etaSeconds, LibraryIndexer.Summary lastRun, Long lastRunEndedMs) {}
 
-  private final Library library;
-  private final LibraryIndex index;
+  private final ServerContext server;
+  private final ImageIndex index;
   private final LibraryIndexer.Options options;
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dss-library-indexer").factory());
@@ -31,10 +31,12 @@ public final class BackgroundIndexer implements AutoCloseable {
   private volatile Long lastRunEndedMs;
 
   /** @throws IllegalStateException when the library is served read-only (another process owns the writer) */
-  public BackgroundIndexer(Library library, LibraryIndexer.Options options) {
-    this.library = library;
-    this.index = library.writer().orElseThrow(() -> new IllegalStateException(
-        "--library needs to write the index, but another process is writing it"));
+  public BackgroundIndexer(ServerContext server, LibraryIndexer.Options options) {
+    if (server.index().readOnly()) {
+      throw new IllegalStateException("--library needs to write the index, but another process is writing it");
+    }
+    this.server = server;
+    this.index = server.index();
     this.options = options;
   }
 
@@ -44,13 +46,12 @@ public final class BackgroundIndexer implements AutoCloseable {
   }
 
   private void runOnce() {
-    LibraryIndexer indexer = new LibraryIndexer(index, library.pipeline(), library.embedder(), options);
+    LibraryIndexer indexer = new LibraryIndexer(index, server.ingest(), options);
     current = indexer;
     try {
       lastRun = indexer.run(failure -> LOG.warn("not indexed: {}: {}", failure.path(), failure.error()));
       lastRunEndedMs = System.currentTimeMillis();
       LOG.info("library indexed: {}", lastRun);
-      library.refreshNow();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {

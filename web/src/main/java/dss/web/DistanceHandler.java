@@ -6,21 +6,17 @@ import java.util.Map;
 
 /** {@code POST /api/distance}: the DreamSim distance (1 - cosine of the unit embeddings) of uploads {@code a}, {@code b}. */
 final class DistanceHandler implements Handler {
+  private final ServerContext server;
   private final Uploads uploads;
-  private final QueryImages queries;
 
-  DistanceHandler(Uploads uploads, QueryImages queries) {
+  DistanceHandler(ServerContext server, Uploads uploads) {
+    this.server = server;
     this.uploads = uploads;
-    this.queries = queries;
   }
 
   @Override public void handle(Context ctx) throws Exception {
     Uploads.Upload a = uploads.field(ctx, "a");
     Uploads.Upload b = uploads.field(ctx, "b");
-    float[] va = queries.embed(a).vector();
-    float[] vb = queries.embed(b).vector();
-    double dot = 0;
-    for (int i = 0; i < va.length; i++) dot += va[i] * vb[i];
-    ctx.json(Map.of("distance", (float) (1 - dot)));
+    ctx.json(Map.of("distance", server.search().distance(a.bytes(), a.name(), b.bytes(), b.name())));
   }
 }

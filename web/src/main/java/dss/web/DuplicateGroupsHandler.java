@@ -12,10 +12,10 @@ import java.util.Map;
  * keeper first in each), a page at a time. Pages count from 1.
  */
 final class DuplicateGroupsHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
 
-  DuplicateGroupsHandler(Library library) {
-    this.library = library;
+  DuplicateGroupsHandler(ServerContext server) {
+    this.server = server;
   }
 
   @Override public void handle(Context ctx) throws Exception {
@@ -23,11 +23,11 @@ final class DuplicateGroupsHandler implements Handler {
     float threshold = given == null ? DuplicateFinder.DEFAULT_THRESHOLD : given;
     int page = Params.intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
     int pageSize = Params.intParam(ctx, "page_size", 50, 1, 500);
-    List<DuplicateGroup> groups = library.duplicateGroups(threshold);
+    List<DuplicateGroup> groups = server.search().duplicateGroups(threshold);
     int from = (int) Math.min(groups.size(), (long) (page - 1) * pageSize);
     int to = Math.min(groups.size(), from + pageSize);
     ctx.json(Map.of("threshold", threshold, "page", page, "page_size", pageSize,
         "total_groups", groups.size(), "pages", (groups.size() + pageSize - 1) / pageSize,
-        "groups", groups.subList(from, to).stream().map(Views::group).toList()));
+        "groups", groups.subList(from, to).stream().map(ApiJson::group).toList()));
   }
 }

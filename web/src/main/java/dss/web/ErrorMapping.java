@@ -1,6 +1,8 @@
 package dss.web;
 
 import dss.image.ImageException;
+import dss.ingest.BusyException;
+import dss.search.UnknownImageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -22,6 +24,12 @@ final class ErrorMapping {
     routes.exception(ApiException.class, (e, ctx) -> send(ctx, e.status(), e.getMessage()));
     // The image pipeline names the upload (never a server path) and the reason: a client error.
     routes.exception(ImageException.class, (e, ctx) -> send(ctx, 400, e.getMessage()));
+    routes.exception(UnknownImageException.class, (e, ctx) -> send(ctx, 404, e.getMessage()));
+    // Every decode slot is taken: tell the client to come back instead of letting requests pile up.
+    routes.exception(BusyException.class, (e, ctx) -> {
+      ctx.header("Retry-After", "1");
+      send(ctx, 503, e.getMessage());
+    });
     routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, e.getStatus(), clientMessage(e, ctx)));
     routes.exception(Exception.class, (e, ctx) -> {
       LOG.error("{} {} failed", ctx.method(), ctx.path(), e);

@@ -6,14 +6,14 @@ import java.util.Map;
 
 /** {@code GET /api/health}: the server is up and its index is readable. */
 final class HealthHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
 
-  HealthHandler(Library library) {
-    this.library = library;
+  HealthHandler(ServerContext server) {
+    this.server = server;
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    int images = library.search(s -> s.count());
+    long images = server.index().count();
     ctx.json(Map.of("status", "ok", "images", images));
   }
 }

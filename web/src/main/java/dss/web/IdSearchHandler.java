@@ -5,10 +5,10 @@ import io.javalin.http.Handler;
 
 /** {@code GET /api/search?id=ID}: the images nearest to an indexed one, by its stored vector (no model run). */
 final class IdSearchHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
 
-  IdSearchHandler(Library library) {
-    this.library = library;
+  IdSearchHandler(ServerContext server) {
+    this.server = server;
   }
 
   @Override public void handle(Context ctx) throws Exception {
@@ -17,14 +17,6 @@ final class IdSearchHandler implements Handler {
     if (id == null || id.isBlank()) {
       throw ApiException.badRequest("query parameter 'id' is required (or POST an image to /api/search)");
     }
-    int k = Params.k(ctx);
-    Float maxDistance = Params.distance(ctx, "max_distance");
-    String pathPrefix = Params.string(ctx, "path_prefix");
-    var hits = library.search(s -> {
-      float[] vector = s.vector(id).orElseThrow(() -> ApiException.notFound("no indexed image with id '" + id + "'"));
-      return s.knn(vector, k, maxDistance, pathPrefix);
-    });
-    double took = Views.millisSince(start);
-    ctx.json(new Views.SearchResponse(Views.results(hits), took, new Views.Timings(0, 0, took)));
+    ctx.json(ApiJson.response(server.search().byId(id, Params.knnOptions(ctx)), start));
   }
 }

@@ -1,6 +1,7 @@
 package dss.web;
 
 import dss.index.ImageRecord;
+import dss.search.UnknownImageException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.file.Files;
@@ -15,14 +16,15 @@ final class ImageFileHandler implements Handler {
   private static final Map<String, String> CONTENT_TYPES = Map.of("jpeg", "image/jpeg", "png", "image/png",
       "webp", "image/webp", "gif", "image/gif", "bmp", "image/bmp", "tiff", "image/tiff");
 
-  private final Library library;
+  private final ServerContext server;
 
-  ImageFileHandler(Library library) {
-    this.library = library;
+  ImageFileHandler(ServerContext server) {
+    this.server = server;
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    ImageRecord image = library.require(ctx.pathParam("id"));
+    String id = ctx.pathParam("id");
+    ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
     Path file = Path.of(image.path());
     if (!Files.isRegularFile(file)) {
       throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");

@@ -29,7 +29,7 @@ final class Metrics {
   }
 
   /** The exposition text; {@code documents} is the current index size. */
-  String render(int documents) {
+  String render(long documents) {
     StringBuilder out = new StringBuilder();
     out.append("# HELP dss_http_requests_total HTTP requests by method, route and status.\n")
         .append("# TYPE dss_http_requests_total counter\n");

@@ -5,16 +5,16 @@ import io.javalin.http.Handler;
 
 /** {@code GET /metrics}: Prometheus text format. */
 final class MetricsHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
   private final Metrics metrics;
 
-  MetricsHandler(Library library, Metrics metrics) {
-    this.library = library;
+  MetricsHandler(ServerContext server, Metrics metrics) {
+    this.server = server;
     this.metrics = metrics;
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    int documents = library.search(s -> s.count());
+    long documents = server.index().count();
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(documents));
   }
 }

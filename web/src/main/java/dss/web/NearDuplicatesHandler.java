@@ -10,22 +10,20 @@ import java.util.Map;
  * (DreamSim distance, default the calibrated {@link DuplicateFinder#DEFAULT_THRESHOLD}) of an upload, nearest first.
  */
 final class NearDuplicatesHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
   private final Uploads uploads;
-  private final QueryImages queries;
 
-  NearDuplicatesHandler(Library library, Uploads uploads, QueryImages queries) {
-    this.library = library;
+  NearDuplicatesHandler(ServerContext server, Uploads uploads) {
+    this.server = server;
     this.uploads = uploads;
-    this.queries = queries;
   }
 
   @Override public void handle(Context ctx) throws Exception {
     Float given = Params.distance(ctx, "threshold");
     float threshold = given == null ? DuplicateFinder.DEFAULT_THRESHOLD : given;
     int k = Params.intParam(ctx, "k", 100, 1, Params.MAX_K);
-    Library.Embedded query = queries.embed(uploads.imageOrBody(ctx, "image"));
-    var hits = library.search(s -> s.knn(query.vector(), k, threshold, null));
-    ctx.json(Map.of("threshold", threshold, "results", Views.results(hits)));
+    Uploads.Upload upload = uploads.imageOrBody(ctx, "image");
+    var hits = server.search().nearDuplicates(upload.bytes(), upload.name(), threshold, k);
+    ctx.json(Map.of("threshold", threshold, "results", ApiJson.results(hits)));
   }
 }

@@ -1,5 +1,6 @@
 package dss.web;
 
+import dss.index.KnnQuery;
 import io.javalin.http.Context;
 
 /**
@@ -45,6 +46,12 @@ final class Params {
       throw ApiException.badRequest(name + " is a DreamSim distance and must be between 0 and 2, got " + raw.trim());
     }
     return value;
+  }
+
+  /** {@code k}, {@code max_distance} and {@code path_prefix} as k-NN options (the query API adds the vector). */
+  static KnnQuery knnOptions(Context ctx) {
+    return KnnQuery.options(k(ctx), distance(ctx, "max_distance"), string(ctx, "path_prefix"),
+        KnnQuery.DEFAULT_CANDIDATES);
   }
 
   static String string(Context ctx, String name) {

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and the search page,
- * all over one {@link Library}. Handlers run on virtual threads; the model session is shared through a batcher.
+ * all over one {@link ServerContext}. Handlers run on virtual threads; uploads are decoded on a bounded pool and
+ * embedded through the shared model stage, which batches concurrent requests.
  */
 public final class SearchServer implements AutoCloseable {
   /**
@@ -37,14 +38,13 @@ public final class SearchServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving {@code library}. {@code indexing} reports background indexing progress for the status line
+   * Starts serving {@code server}'s index. {@code indexing} reports background indexing progress for the status line
    * (any JSON-serialisable value, null when the server does not index).
    */
-  public static SearchServer start(Library library, Options options, Supplier<Object> indexing) throws IOException {
+  public static SearchServer start(ServerContext server, Options options, Supplier<Object> indexing) throws IOException {
     Metrics metrics = new Metrics();
     Uploads uploads = new Uploads(options.maxUploadBytes());
-    QueryImages queries = new QueryImages(library, metrics);
-    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), library.pipeline());
+    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest().images());
     ObjectMapper mapper = JavalinJackson.defaultMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -58,31 +58,31 @@ public final class SearchServer implements AutoCloseable {
       config.jetty.multipartConfig.maxInMemoryFileSize(4, SizeUnit.MB);
       // Our own connector for its accept queue: the JDK's default backlog of 50 resets connections when hundreds
       // of clients connect at once.
-      config.jetty.addConnector((server, http) -> {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+      config.jetty.addConnector((jetty, http) -> {
+        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(options.host());
         connector.setPort(options.port());
         connector.setAcceptQueueSize(1024);
         return connector;
       });
-      config.jetty.modifyServer(server -> server.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
       config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
       config.staticFiles.add("/public", Location.CLASSPATH);
       config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 
       var routes = config.routes;
-      routes.get("/api/health", new HealthHandler(library));
-      routes.get("/api/stats", new StatsHandler(library, options.maxUploadBytes(), indexing));
-      routes.get("/api/search", new IdSearchHandler(library));
-      routes.post("/api/search", new UploadSearchHandler(library, uploads, queries));
-      routes.post("/api/distance", new DistanceHandler(uploads, queries));
-      routes.get("/api/duplicates", new DuplicateGroupsHandler(library));
-      routes.post("/api/duplicates", new NearDuplicatesHandler(library, uploads, queries));
-      routes.get("/api/images/{id}", new ImageFileHandler(library));
-      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(library, thumbnails));
-      routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(library, uploads, options.uploadDir())));
-      routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(library)));
-      routes.get("/metrics", new MetricsHandler(library, metrics));
+      routes.get("/api/health", new HealthHandler(server));
+      routes.get("/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
+      routes.get("/api/search", new IdSearchHandler(server));
+      routes.post("/api/search", new UploadSearchHandler(server, uploads, metrics));
+      routes.post("/api/distance", new DistanceHandler(server, uploads));
+      routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
+      routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
+      routes.get("/api/images/{id}", new ImageFileHandler(server));
+      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, thumbnails));
+      routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));
+      routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server)));
+      routes.get("/metrics", new MetricsHandler(server, metrics));
       ErrorMapping.register(routes);
     });
     app.start();

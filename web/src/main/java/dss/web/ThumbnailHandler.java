@@ -2,6 +2,7 @@ package dss.web;
 
 import dss.image.ImageException;
 import dss.index.ImageRecord;
+import dss.search.UnknownImageException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.file.Files;
@@ -9,17 +10,18 @@ import java.nio.file.Path;
 
 /** {@code GET /api/images/{id}/thumbnail?size=N}: a JPEG thumbnail (longer side N, default 256), cached on disk. */
 final class ThumbnailHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
   private final ThumbnailCache cache;
 
-  ThumbnailHandler(Library library, ThumbnailCache cache) {
-    this.library = library;
+  ThumbnailHandler(ServerContext server, ThumbnailCache cache) {
+    this.server = server;
     this.cache = cache;
   }
 
   @Override public void handle(Context ctx) throws Exception {
     int size = Params.intParam(ctx, "size", 256, 16, 1024);
-    ImageRecord image = library.require(ctx.pathParam("id"));
+    String id = ctx.pathParam("id");
+    ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
     if (!Files.isRegularFile(Path.of(image.path()))) {
       throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");
     }

@@ -5,26 +5,22 @@ import io.javalin.http.Handler;
 
 /** {@code POST /api/search}: the library images nearest to an uploaded one (multipart {@code image} or raw body). */
 final class UploadSearchHandler implements Handler {
-  private final Library library;
+  private final ServerContext server;
   private final Uploads uploads;
-  private final QueryImages queries;
+  private final Metrics metrics;
 
-  UploadSearchHandler(Library library, Uploads uploads, QueryImages queries) {
-    this.library = library;
+  UploadSearchHandler(ServerContext server, Uploads uploads, Metrics metrics) {
+    this.server = server;
     this.uploads = uploads;
-    this.queries = queries;
+    this.metrics = metrics;
   }
 
   @Override public void handle(Context ctx) throws Exception {
     long start = System.nanoTime();
-    int k = Params.k(ctx);
-    Float maxDistance = Params.distance(ctx, "max_distance");
-    String pathPrefix = Params.string(ctx, "path_prefix");
-    Library.Embedded query = queries.embed(uploads.imageOrBody(ctx, "image"));
-    long searchStart = System.nanoTime();
-    var hits = library.search(s -> s.knn(query.vector(), k, maxDistance, pathPrefix));
-    double searchMs = Views.millisSince(searchStart);
-    ctx.json(new Views.SearchResponse(Views.results(hits), Views.millisSince(start),
-        new Views.Timings(Views.round2(query.decodeMs()), Views.round2(query.modelMs()), searchMs)));
+    var options = Params.knnOptions(ctx);
+    Uploads.Upload upload = uploads.imageOrBody(ctx, "image");
+    var result = server.search().byImage(upload.bytes(), upload.name(), options);
+    metrics.embedding(result.decodeMs(), result.modelMs());
+    ctx.json(ApiJson.response(result, start));
   }
 }

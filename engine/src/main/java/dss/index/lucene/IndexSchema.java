@@ -1,9 +1,6 @@
 package dss.index.lucene;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dss.index.ImageRecord;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -14,35 +11,26 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
- * The document layout: one document per file path. {@code id}, {@code path} and {@code hash} are indexed terms
- * (lookup by id, path-prefix filter, reuse by content); the rest is stored only. The vector lives only in the HNSW
- * field and is read back from the vector values.
+ * The document layout, part of the on-disk format: one document per file path. {@code id}, {@code path} and
+ * {@code hash} are indexed string terms (lookup by id, path-prefix filter, reuse by content) and stored;
+ * {@code size}, {@code mtime}, {@code width}, {@code height}, {@code format} and {@code indexed_at} are stored only;
+ * {@code vector} is a float32 HNSW field (DOT_PRODUCT of unit vectors), read back from the vector values.
  */
-public final class IndexSchema {
-  public static final String ID = "id";
-  public static final String PATH = "path";
-  public static final String HASH = "hash";
-  public static final String SIZE = "size";
-  public static final String MTIME = "mtime";
-  public static final String WIDTH = "width";
-  public static final String HEIGHT = "height";
-  public static final String FORMAT = "format";
-  public static final String INDEXED_AT = "indexed_at";
-  public static final String VECTOR = "vector";
+final class IndexSchema {
+  static final String ID = "id";
+  static final String PATH = "path";
+  static final String HASH = "hash";
+  static final String SIZE = "size";
+  static final String MTIME = "mtime";
+  static final String WIDTH = "width";
+  static final String HEIGHT = "height";
+  static final String FORMAT = "format";
+  static final String INDEXED_AT = "indexed_at";
+  static final String VECTOR = "vector";
 
   private IndexSchema() {}
 
-  /** The stable id of a path: the first 16 bytes of the SHA-256 of its absolute form, in hex. */
-  public static String idFor(String absolutePath) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(absolutePath.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new AssertionError("every JDK has SHA-256", e);
-    }
-  }
-
-  public static Term idTerm(String id) {
+  static Term idTerm(String id) {
     return new Term(ID, id);
   }
 
@@ -62,7 +50,7 @@ public final class IndexSchema {
   }
 
   /** Reads the record of a document (global doc id) from stored fields. */
-  public static ImageRecord toRecord(StoredFields fields, int doc) throws java.io.IOException {
+  static ImageRecord toRecord(StoredFields fields, int doc) throws java.io.IOException {
     Document d = fields.document(doc);
     return new ImageRecord(d.get(ID), d.get(PATH), d.get(HASH),
         d.getField(SIZE).numericValue().longValue(), d.getField(MTIME).numericValue().longValue(),

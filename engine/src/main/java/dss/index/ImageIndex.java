@@ -1,0 +1,124 @@
+package dss.index;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * The vectors and records of a photo library, behind one interface: the embedded Lucene index
+ * ({@link dss.index.lucene.LuceneIndex}, the default) is one implementation; a search cluster can be another.
+ * Nothing above this interface sees the backend's types.
+ *
+ * <p><b>Writes</b> ({@link #upsert}, {@link #delete}) are keyed on {@link ImageRecord#id()}: one document per id,
+ * so replaying work after a crash never duplicates anything. They become durable, and visible to new
+ * {@link #snapshot() snapshots}, at {@link #commit()}. A read-only index refuses writes with an
+ * {@link IndexException}.
+ *
+ * <p><b>Reads</b> go through a {@link Snapshot}: a point-in-time view that stays consistent while it is open (close
+ * it promptly: it may pin files). The default methods here take a snapshot for one call. {@link #refresh()} makes
+ * the latest commit (another process's, for a read-only index) visible to the next snapshot.
+ *
+ * <p>Distances are DreamSim distances, {@code 1 - cosine} of unit vectors, in [0, 2].
+ */
+public interface ImageIndex extends Closeable {
+  /** Where the index lives (a directory, a URL), for messages. */
+  String location();
+
+  /** The model that made the vectors and how they are stored. */
+  IndexMetadata metadata();
+
+  /** True when this instance cannot write (opened read-only, or another process holds the writer). */
+  boolean readOnly();
+
+  /** Adds or replaces the document of {@code record.id()}; {@code unitVector} has the model's dimensions. */
+  void upsert(ImageRecord record, float[] unitVector) throws IOException;
+
+  void delete(String id) throws IOException;
+
+  /** Makes every change so far durable and visible to new snapshots. */
+  void commit() throws IOException;
+
+  /** Compacts the index for the fastest queries (Lucene: one segment, one graph) and commits; may take long. */
+  void optimize() throws IOException;
+
+  /** Makes the latest committed state visible to the next snapshot (cheap when nothing changed). */
+  void refresh() throws IOException;
+
+  /** A point-in-time view for reading; close it when done. */
+  Snapshot snapshot() throws IOException;
+
+  /** Documents, storage and size on disk. */
+  IndexStats stats() throws IOException;
+
+  /** Throws a clear error when {@code model} did not make this index's vectors (queries would be meaningless). */
+  default void requireModel(dss.model.ModelInfo model) throws IndexException {
+    metadata().requireModel(model, location());
+  }
+
+  default long count() throws IOException {
+    try (Snapshot s = snapshot()) {
+      return s.count();
+    }
+  }
+
+  default Optional<ImageRecord> get(String id) throws IOException {
+    try (Snapshot s = snapshot()) {
+      return s.get(id);
+    }
+  }
+
+  default java.util.List<Hit> knn(KnnQuery query) throws IOException {
+    try (Snapshot s = snapshot()) {
+      return s.knn(query);
+    }
+  }
+
+  /**
+   * A point-in-time view of the index. Safe to use from several threads at once.
+   *
+   * <p>Besides lookups by id and k-NN queries, it numbers its documents as <em>items</em> {@code 0 ..
+   * items() - 1} for whole-library passes (duplicate groups, the sweep of vanished files); some numbers may be
+   * unused ({@link #live(int)} false). Item numbers are valid only within this snapshot.
+   */
+  interface Snapshot extends Closeable {
+    /** Live documents. */
+    long count();
+
+    /** Changes whenever the visible content changes: a key for caches of whole-library results. */
+    long version();
+
+    Optional<ImageRecord> get(String id) throws IOException;
+
+    /** The stored vector of an image, at full precision even when the index stores quantized vectors. */
+    Optional<float[]> vector(String id) throws IOException;
+
+    /** Some indexed image whose content hash is {@code sha256} (a copy, or the same file under another name). */
+    Optional<ImageRecord> firstWithHash(String sha256) throws IOException;
+
+    /** Nearest first; see {@link KnnQuery} for the filter, cut-off and candidate count. */
+    java.util.List<Hit> knn(KnnQuery query) throws IOException;
+
+    /** One past the largest item number. */
+    int items();
+
+    boolean live(int item);
+
+    ImageRecord record(int item) throws IOException;
+
+    float[] vector(int item) throws IOException;
+
+    /**
+     * Up to {@code k} items nearest to {@code unitQuery} by the index's own (possibly approximate) search, nearest
+     * first; {@code distances} are the index's scores as DreamSim distances (approximate when quantized).
+     */
+    Neighbours nearest(float[] unitQuery, int k) throws IOException;
+
+    /** Live items sharing a content hash, as classes of two or more; each item in at most one class. */
+    java.util.List<int[]> sameContent() throws IOException;
+
+    @Override void close() throws IOException;
+  }
+
+  /** Items and their distances, nearest first. */
+  record Neighbours(int[] items, float[] distances) {}
+}

@@ -1,0 +1,215 @@
+package dss.index.lucene;
+
+import dss.index.ImageIndex;
+import dss.index.IndexConfig;
+import dss.index.IndexException;
+import dss.index.IndexMetadata;
+import dss.index.IndexStats;
+import dss.model.ModelInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded index: a Lucene index in one directory, vectors in an HNSW field ({@link VectorCodec}), records in
+ * stored fields ({@link IndexSchema}), the {@link IndexMetadata} in the commit user data.
+ *
+ * <p>One writer per directory: a second writer gets {@link IndexException.InUse}. A read-only instance takes no lock,
+ * sees the latest commit and picks up newer ones at {@link #refresh()}. A writable instance's snapshots are
+ * near-real-time: they see its own commits at once. After a crash the index opens at its last commit.
+ */
+public final class LuceneIndex implements ImageIndex {
+  private static final Logger LOG = LoggerFactory.getLogger(LuceneIndex.class);
+
+  private final String location;
+  private final Directory directory;
+  private final IndexWriter writer; // null: read-only
+  private final SearcherManager searchers;
+  private final IndexMetadata metadata;
+
+  private LuceneIndex(String location, Directory directory, IndexWriter writer, IndexMetadata metadata)
+      throws IOException {
+    this.location = location;
+    this.directory = directory;
+    this.writer = writer;
+    this.metadata = metadata;
+    this.searchers = writer != null ? new SearcherManager(writer, null) : new SearcherManager(directory, null);
+  }
+
+  /**
+   * Opens or creates the index at {@code dir} for writing; refuses an index made by a different model. An existing
+   * index keeps the vector storage it was created with; {@code config} applies only to a new index.
+   *
+   * @throws IndexException.InUse when another process (or another open instance) is writing to {@code dir}
+   * @throws IndexException when the index was built with a different model
+   */
+  public static LuceneIndex openWritable(Path dir, ModelInfo model, IndexConfig config) throws IOException {
+    Files.createDirectories(dir);
+    return openWritable(FSDirectory.open(dir), dir.toString(), model, config);
+  }
+
+  /** As {@link #openWritable(Path, ModelInfo, IndexConfig)} on any directory (tests wrap it to inject faults). */
+  public static LuceneIndex openWritable(Directory directory, String location, ModelInfo model, IndexConfig config)
+      throws IOException {
+    try {
+      IndexMetadata existing = readMetadata(directory, location);
+      if (existing != null) existing.requireModel(model, location);
+      IndexMetadata metadata = existing != null ? existing : new IndexMetadata(model, config);
+      IndexWriterConfig iwc = new IndexWriterConfig()
+          .setCodec(new VectorCodec(metadata.config()))
+          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+          .setRAMBufferSizeMB(256)
+          .setUseCompoundFile(false); // vector files are large and read through mmap on their own anyway
+      IndexWriter writer;
+      try {
+        writer = new IndexWriter(directory, iwc);
+      } catch (LockObtainFailedException e) {
+        throw new IndexException.InUse(location, e);
+      }
+      writer.setLiveCommitData(metadata.toMap().entrySet());
+      if (existing == null) writer.commit(); // record the model at once: readers can open an empty index
+      return new LuceneIndex(location, directory, writer, metadata);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an existing index for reading only, e.g. while an indexer process writes to it: no lock, the latest
+   * commit. Opens with Lucene's default codec (segments name the built-in vectors formats), whatever the dimension.
+   *
+   * @throws IndexException when there is no index at {@code dir} or it was not made by dreamsim
+   */
+  public static LuceneIndex openReadOnly(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) throw IndexException.missing(dir.toString());
+    Directory directory = FSDirectory.open(dir);
+    try {
+      IndexMetadata metadata = readMetadata(directory, dir.toString());
+      if (metadata == null) throw IndexException.missing(dir.toString());
+      return new LuceneIndex(dir.toString(), directory, null, metadata);
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The writer when the index is free, else read-only when another process is writing it (the server serves an
+   * index that {@code dreamsim index} is building). Either way the model must match.
+   */
+  public static LuceneIndex openShared(Path dir, ModelInfo model, IndexConfig config) throws IOException {
+    try {
+      return openWritable(dir, model, config);
+    } catch (IndexException.InUse e) {
+      LOG.info("index {} is being written by another process: opening it read-only", dir);
+      LuceneIndex reader = openReadOnly(dir);
+      try {
+        reader.requireModel(model);
+      } catch (IndexException wrongModel) {
+        reader.close();
+        throw wrongModel;
+      }
+      return reader;
+    }
+  }
+
+  /** The metadata of the latest commit in {@code directory}, or null when there is no index there yet. */
+  private static IndexMetadata readMetadata(Directory directory, String location) throws IOException {
+    if (!DirectoryReader.indexExists(directory)) return null;
+    Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
+    return IndexMetadata.fromMap(data, location);
+  }
+
+  @Override public String location() {
+    return location;
+  }
+
+  @Override public IndexMetadata metadata() {
+    return metadata;
+  }
+
+  @Override public boolean readOnly() {
+    return writer == null;
+  }
+
+  @Override public void upsert(dss.index.ImageRecord record, float[] unitVector) throws IOException {
+    if (unitVector.length != metadata.model().dimensions()) {
+      throw new IllegalArgumentException("vector of " + record.path() + " has " + unitVector.length
+          + " dimensions, the index holds " + metadata.model().dimensions());
+    }
+    requireWriter().updateDocument(IndexSchema.idTerm(record.id()), IndexSchema.toDocument(record, unitVector));
+  }
+
+  @Override public void delete(String id) throws IOException {
+    requireWriter().deleteDocuments(IndexSchema.idTerm(id));
+  }
+
+  /** Durable (fsync) and visible to this instance's next snapshot and to other processes. */
+  @Override public void commit() throws IOException {
+    requireWriter().commit();
+    searchers.maybeRefreshBlocking();
+  }
+
+  /** Merges into one segment (one HNSW graph: the fastest queries) and commits; rebuilds the merged graph. */
+  @Override public void optimize() throws IOException {
+    requireWriter().forceMerge(1);
+    commit();
+  }
+
+  @Override public void refresh() throws IOException {
+    searchers.maybeRefresh();
+  }
+
+  @Override public Snapshot snapshot() throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    return new LuceneSnapshot(searcher, () -> searchers.release(searcher));
+  }
+
+  @Override public IndexStats stats() throws IOException {
+    if (writer != null) searchers.maybeRefreshBlocking();
+    IndexSearcher s = searchers.acquire();
+    try {
+      long bytes = 0;
+      for (String file : directory.listAll()) {
+        if (file.equals(IndexWriter.WRITE_LOCK_NAME)) continue;
+        try {
+          bytes += directory.fileLength(file);
+        } catch (NoSuchFileException e) {
+          // deleted by a concurrent merge between listAll and fileLength
+        }
+      }
+      return new IndexStats(s.getIndexReader().numDocs(), metadata.model().name(), metadata.model().dimensions(),
+          metadata.config().quantization().name().toLowerCase(Locale.ROOT), s.getIndexReader().leaves().size(),
+          bytes);
+    } finally {
+      searchers.release(s);
+    }
+  }
+
+  private IndexWriter requireWriter() throws IndexException {
+    if (writer == null) throw IndexException.readOnly(location);
+    return writer;
+  }
+
+  /** Commits pending changes (a writer) and releases the lock. */
+  @Override public void close() throws IOException {
+    try (directory; writer; searchers) {
+      // closed in reverse order: searchers, then the writer (which commits), then the directory
+    }
+  }
+}

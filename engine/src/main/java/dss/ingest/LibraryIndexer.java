@@ -1,0 +1,318 @@
+package dss.ingest;
+
+import dss.image.FormatSniffer;
+import dss.image.ImageException;
+import dss.image.PreparedImage;
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
+import dss.util.Sha256;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Brings an index up to date with the image files under some folders, incrementally and crash-safely: the policy
+ * of a bulk run over the {@link IngestPipeline}.
+ *
+ * <ul>
+ *   <li><b>Unchanged</b>: a file whose size and modification time match its document is skipped without being
+ *       read.</li>
+ *   <li><b>A copy</b>: a file whose content hash is already indexed (a copy, a rename, a touched file) reuses that
+ *       document's vector: no model run.</li>
+ *   <li><b>New or changed</b>: decoded, embedded and upserted (one document per path, so replaying work after a
+ *       crash never duplicates anything).</li>
+ *   <li><b>Vanished</b>: documents under the walked roots whose file is gone are deleted (unless
+ *       {@code keepMissing}).</li>
+ * </ul>
+ * Commits every {@code commitEvery} images or {@code commitInterval}, and at the end; after a crash the next run
+ * resumes from the last commit. A bad file is reported to the failure callback and counted; it never stops the run.
+ * Files not named like images and not recognised as images (a video, a sidecar) are ignored.
+ */
+public final class LibraryIndexer {
+  /** Extensions under which an unrecognised file is a failure ("not an image") rather than ignored. */
+  private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp",
+      "tif", "tiff", "heic", "heif", "avif");
+
+  /**
+   * @param decodeThreads parallel decode+preprocess workers
+   * @param commitEvery commit after this many written images
+   * @param commitInterval and at least this often while images are being written
+   * @param maxFileBytes files larger than this are refused before they are read
+   */
+  public record Options(List<Path> roots, List<String> include, List<String> exclude, boolean hidden,
+                        boolean keepMissing, int decodeThreads, int commitEvery, Duration commitInterval,
+                        long maxFileBytes) {
+    /** Files up to 512 MiB: a 100-megapixel uncompressed TIFF is 300 MB. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
+
+    public static Options defaults(List<Path> roots) {
+      return new Options(roots, List.of(), List.of(), false, false,
+          Math.max(1, Runtime.getRuntime().availableProcessors()), 1000, Duration.ofSeconds(30),
+          DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public Options withCommitInterval(Duration interval) {
+      return new Options(roots, include, exclude, hidden, keepMissing, decodeThreads, commitEvery, interval,
+          maxFileBytes);
+    }
+  }
+
+  /**
+   * The outcome of a run. {@code added}/{@code updated} include {@code reused} (vector taken from an indexed copy,
+   * no model run); {@code embedded} counts images that went through the model. The three busy times are summed
+   * over the threads of each stage (they overlap, so they may exceed {@code seconds}).
+   */
+  public record Summary(long added, long updated, long unchanged, long removed, long failed, long reused,
+                        long embedded, double seconds, double decodeSeconds, double modelSeconds,
+                        double indexSeconds) {}
+
+  /**
+   * A point-in-time view of a run for progress displays: files done (indexed, unchanged, failed or not images) of
+   * {@code total} candidates; {@code total} grows while {@code walking} (counting) is true.
+   */
+  public record Progress(long done, long total, boolean walking, long failed, double filesPerSecond,
+                         double etaSeconds, boolean running) {}
+
+  /** A candidate file and, when it is already indexed, its document. */
+  private record FileTask(Path path, long size, long mtime, ImageRecord existing) {}
+
+  private final ImageIndex index;
+  private final IngestPipeline pipeline;
+  private final Options options;
+
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong done = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicBoolean walking = new AtomicBoolean(true);
+  private final AtomicBoolean running = new AtomicBoolean();
+  private volatile long startNanos;
+
+  public LibraryIndexer(ImageIndex index, IngestPipeline pipeline, Options options) {
+    this.index = index;
+    this.pipeline = pipeline;
+    this.options = options;
+  }
+
+  /**
+   * Runs once: walk, index, remove vanished files (unless {@code keepMissing}), commit.
+   *
+   * @param onFailure called on the calling thread with each file that could not be indexed
+   * @throws IOException when the index itself fails (files' problems are failures, not exceptions)
+   */
+  public Summary run(Consumer<Failure> onFailure) throws IOException, InterruptedException {
+    if (!running.compareAndSet(false, true)) throw new IllegalStateException("this indexer is already running");
+    startNanos = System.nanoTime();
+    try {
+      Thread counter = Thread.ofPlatform().daemon().name("dss-count").start(this::count);
+      Run run = new Run(onFailure);
+      IngestPipeline.Totals totals = pipeline.run(run);
+      long t = System.nanoTime();
+      long removed = options.keepMissing() ? 0 : removeVanished();
+      index.commit();
+      counter.interrupt();
+      double indexSeconds = totals.writeSeconds() + (System.nanoTime() - t) / 1e9;
+      return new Summary(run.added, run.updated, run.unchanged.get(), removed, failed.get(), totals.known(),
+          totals.embedded(), (System.nanoTime() - startNanos) / 1e9, totals.decodeSeconds(),
+          totals.modelSeconds(), indexSeconds);
+    } finally {
+      running.set(false);
+    }
+  }
+
+  public Progress progress() {
+    double elapsed = startNanos == 0 ? 0 : (System.nanoTime() - startNanos) / 1e9;
+    long d = done.get();
+    long t = total.get();
+    double rate = elapsed > 0 ? d / elapsed : 0;
+    double eta = rate > 0 ? (t - d) / rate : Double.NaN;
+    return new Progress(d, t, walking.get(), failed.get(), rate, eta, running.get());
+  }
+
+  private FileWalker walker() {
+    return new FileWalker(options.include(), options.exclude(), options.hidden());
+  }
+
+  /**
+   * Counts the candidate files for the progress total. A walk of its own, running ahead of the processing walk
+   * (which back-pressure holds back): the total is known early without holding a list of the whole library.
+   */
+  private void count() {
+    try {
+      walker().walk(options.roots(), (path, attrs) -> total.incrementAndGet(), (path, reason) -> {});
+    } catch (IOException ignored) {
+      // the processing walk reports the same problem
+    } finally {
+      walking.set(false);
+    }
+  }
+
+  /** The job: walk with change detection, decode or reuse, write with commits on schedule. */
+  private final class Run implements IngestPipeline.Job<FileTask, ImageRecord> {
+    private final Consumer<Failure> onFailure;
+    private final AtomicLong unchanged = new AtomicLong();
+    private long added, updated, sinceCommit;
+    private long lastCommit = System.nanoTime();
+
+    Run(Consumer<Failure> onFailure) {
+      this.onFailure = onFailure;
+    }
+
+    @Override public void walk(IngestPipeline.Emitter<FileTask> emit) throws IOException {
+      try (ImageIndex.Snapshot snapshot = index.snapshot()) {
+        walker().walk(options.roots(), (path, attrs) -> {
+          long mtime = attrs.lastModifiedTime().toMillis();
+          ImageRecord existing = lookup(snapshot, path);
+          if (existing != null && existing.size() == attrs.size() && existing.mtime() == mtime) {
+            unchanged.incrementAndGet();
+            done.incrementAndGet();
+            return;
+          }
+          put(() -> emit.item(new FileTask(path, attrs.size(), mtime, existing)));
+        }, (path, reason) -> put(() -> emit.failure(new FileTask(path, 0, 0, null), reason)));
+      }
+    }
+
+    @Override public String name(FileTask task) {
+      return task.path().toString();
+    }
+
+    /** Sniff, size check, read, hash; reuse an indexed vector of the same content, else decode for the model. */
+    @Override public IngestPipeline.Step<ImageRecord> prepare(FileTask task) throws IOException, ImageException {
+      Path path = task.path();
+      String format = FormatSniffer.sniff(head(path));
+      if (format == null) {
+        if (IMAGE_EXTENSIONS.contains(extension(path))) {
+          throw new ImageException(path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
+        }
+        done.incrementAndGet(); // another kind of file (a video, a sidecar): not ours
+        return IngestPipeline.Step.skip();
+      }
+      if (task.size() > options.maxFileBytes()) {
+        throw new ImageException(path, "file too large: " + task.size() + " bytes, above the limit of "
+            + options.maxFileBytes() + " (--max-file-mb)");
+      }
+      byte[] bytes = Files.readAllBytes(path);
+      String hash = Sha256.hex(bytes);
+      Optional<IngestPipeline.Step<ImageRecord>> copy = reuse(task, hash);
+      if (copy.isPresent()) return copy.get();
+      PreparedImage image = pipeline.images().prepare(bytes, path.toString());
+      return IngestPipeline.Step.embed(record(task, hash, image.format(), image.width(), image.height()),
+          image.tensor());
+    }
+
+    /** The vector of an indexed image with the same content, if any. */
+    private Optional<IngestPipeline.Step<ImageRecord>> reuse(FileTask task, String hash) throws IOException {
+      try (ImageIndex.Snapshot snapshot = index.snapshot()) {
+        Optional<ImageRecord> same = snapshot.firstWithHash(hash);
+        if (same.isEmpty()) return Optional.empty();
+        Optional<float[]> vector = snapshot.vector(same.get().id());
+        if (vector.isEmpty()) return Optional.empty();
+        ImageRecord s = same.get();
+        return Optional.of(IngestPipeline.Step.known(record(task, hash, s.format(), s.width(), s.height()),
+            vector.get()));
+      }
+    }
+
+    @Override public void write(FileTask task, ImageRecord record, float[] vector) throws IOException {
+      index.upsert(record, vector);
+      if (task.existing() == null) added++;
+      else updated++;
+      done.incrementAndGet();
+      sinceCommit++;
+    }
+
+    @Override public void failed(FileTask task, String reason) {
+      failed.incrementAndGet();
+      done.incrementAndGet();
+      onFailure.accept(new Failure(task.path().toString(), reason));
+    }
+
+    /** Commits on schedule; a commit also makes what was written visible to the copy lookup. */
+    @Override public void tick() throws IOException {
+      boolean due = sinceCommit >= options.commitEvery()
+          || System.nanoTime() - lastCommit >= options.commitInterval().toNanos();
+      if (sinceCommit > 0 && due) {
+        index.commit();
+        sinceCommit = 0;
+        lastCommit = System.nanoTime();
+      }
+    }
+  }
+
+  private static ImageRecord lookup(ImageIndex.Snapshot snapshot, Path path) {
+    try {
+      return snapshot.get(ImageRecord.idFor(path.toString())).orElse(null);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Blocks on the pipeline's back-pressure inside the walker's callback (which cannot throw). */
+  private static void put(Blocking step) {
+    try {
+      step.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.UncheckedIOException(new IOException("interrupted", e));
+    }
+  }
+
+  @FunctionalInterface
+  private interface Blocking {
+    void run() throws InterruptedException;
+  }
+
+  /** Deletes documents under the walked roots whose file no longer exists. */
+  private long removeVanished() throws IOException {
+    List<String> roots = options.roots().stream()
+        .map(r -> r.toAbsolutePath().normalize().toString())
+        .map(r -> r.endsWith("/") ? r : r + "/").toList();
+    List<String> gone = new ArrayList<>();
+    try (ImageIndex.Snapshot snapshot = index.snapshot()) {
+      for (int item = 0; item < snapshot.items(); item++) {
+        if (!snapshot.live(item)) continue;
+        ImageRecord r = snapshot.record(item);
+        if (roots.stream().anyMatch(r.path()::startsWith) && !Files.isRegularFile(Path.of(r.path()))) gone.add(r.id());
+      }
+    }
+    for (String id : gone) index.delete(id);
+    return gone.size();
+  }
+
+  private static ImageRecord record(FileTask task, String hash, String format, int width, int height) {
+    String path = task.path().toString();
+    return new ImageRecord(ImageRecord.idFor(path), path, hash, task.size(), task.mtime(), width, height, format,
+        System.currentTimeMillis());
+  }
+
+  /**
+   * The record of one file added outside a run (an upload the server stored at {@code file}): the same id, hash
+   * and fields a run would give it, so a later run finds it unchanged.
+   */
+  public static ImageRecord recordOf(Path file, byte[] content, PreparedImage image) throws IOException {
+    FileTask task = new FileTask(file, content.length, Files.getLastModifiedTime(file).toMillis(), null);
+    return record(task, Sha256.hex(content), image.format(), image.width(), image.height());
+  }
+
+  private static byte[] head(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(FormatSniffer.HEAD_BYTES);
+    }
+  }
+
+  private static String extension(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,130 @@
+package dss.search;
+
+import dss.image.ImageException;
+import dss.index.Hit;
+import dss.index.ImageIndex;
+import dss.index.KnnQuery;
+import dss.ingest.IngestPipeline;
+import dss.model.ModelException;
+import dss.model.Vectors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The query API: what every command and HTTP handler asks of a library, in one place.
+ * <ul>
+ *   <li>an image (bytes, a file) or an indexed image's id -> the nearest images ({@link #byImage}, {@link #byFile},
+ *       {@link #byId});</li>
+ *   <li>two images -> their DreamSim distance ({@link #distance});</li>
+ *   <li>an image -> the indexed near-duplicates of it ({@link #nearDuplicates});</li>
+ *   <li>the whole library -> duplicate groups ({@link #duplicateGroups}, cached until the index changes).</li>
+ * </ul>
+ * Query images go through the same {@link IngestPipeline} as indexed ones, so a photo and its indexed copy get the
+ * same vector. Searches by id use the stored vector (no model run). Thread-safe.
+ */
+public final class SimilaritySearch {
+  private final ImageIndex index;
+  private final IngestPipeline ingest;
+  private volatile CachedGroups cachedGroups;
+
+  private record CachedGroups(long version, float threshold, List<DuplicateGroup> groups) {}
+
+  /**
+   * @param index the library; null for image-only use ({@link #distance})
+   * @param ingest how query images become vectors; null when only indexed images are queried
+   */
+  public SimilaritySearch(ImageIndex index, IngestPipeline ingest) {
+    this.index = index;
+    this.ingest = ingest;
+  }
+
+  /** Hits and where the time went, in milliseconds (decode and model are 0 for a search by id). */
+  public record Result(List<Hit> hits, double decodeMs, double modelMs, double searchMs) {}
+
+  /** The nearest indexed images to an image in memory (an upload); {@code name} names it in errors. */
+  public Result byImage(byte[] image, String name, KnnQuery options) throws IOException, ImageException,
+      ModelException {
+    return search(requireIngest().embed(image, name), options);
+  }
+
+  /** The nearest indexed images to an image file. */
+  public Result byFile(Path file, KnnQuery options) throws IOException, ImageException, ModelException {
+    return search(requireIngest().embed(file), options);
+  }
+
+  /**
+   * The nearest indexed images to an indexed one, by its stored vector.
+   *
+   * @throws UnknownImageException when no image has this id
+   */
+  public Result byId(String id, KnnQuery options) throws IOException {
+    long start = System.nanoTime();
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      float[] vector = snapshot.vector(id).orElseThrow(() -> new UnknownImageException(id));
+      List<Hit> hits = snapshot.knn(with(options, vector));
+      return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
+    }
+  }
+
+  /** Indexed images within {@code threshold} of an image, nearest first, at most {@code k}. */
+  public List<Hit> nearDuplicates(byte[] image, String name, float threshold, int k) throws IOException,
+      ImageException, ModelException {
+    IngestPipeline.Embedded query = requireIngest().embed(image, name);
+    return requireIndex().knn(new KnnQuery(query.vector(), k, threshold, null, KnnQuery.DEFAULT_CANDIDATES));
+  }
+
+  /** DreamSim distance of two images: 1 - cosine of their unit embeddings, in [0, 2]. */
+  public float distance(byte[] a, String nameA, byte[] b, String nameB) throws ImageException, ModelException {
+    return distance(requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector());
+  }
+
+  /** DreamSim distance of two image files. */
+  public float distance(Path a, Path b) throws ImageException, ModelException {
+    return distance(requireIngest().embed(a).vector(), requireIngest().embed(b).vector());
+  }
+
+  /** DreamSim distance of two unit vectors, never below 0 (rounding can put an image -1e-7 from itself). */
+  public static float distance(float[] a, float[] b) {
+    return Vectors.distance(a, b);
+  }
+
+  /** Whole-library duplicate groups at {@code threshold}; cached until the index changes (the scan visits all). */
+  public List<DuplicateGroup> duplicateGroups(float threshold) throws IOException {
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      CachedGroups cached = cachedGroups;
+      if (cached != null && cached.version() == snapshot.version() && cached.threshold() == threshold) {
+        return cached.groups();
+      }
+      List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold);
+      cachedGroups = new CachedGroups(snapshot.version(), threshold, groups);
+      return groups;
+    }
+  }
+
+  /** The indexed image with this id. */
+  public Optional<dss.index.ImageRecord> image(String id) throws IOException {
+    return requireIndex().get(id);
+  }
+
+  private Result search(IngestPipeline.Embedded query, KnnQuery options) throws IOException {
+    long start = System.nanoTime();
+    List<Hit> hits = requireIndex().knn(with(options, query.vector()));
+    return new Result(hits, query.decodeMs(), query.modelMs(), (System.nanoTime() - start) / 1e6);
+  }
+
+  private static KnnQuery with(KnnQuery options, float[] vector) {
+    return new KnnQuery(vector, options.k(), options.maxDistance(), options.pathPrefix(), options.candidates());
+  }
+
+  private ImageIndex requireIndex() {
+    if (index == null) throw new IllegalStateException("this search has no index");
+    return index;
+  }
+
+  private IngestPipeline requireIngest() {
+    if (ingest == null) throw new IllegalStateException("this search has no model");
+    return ingest;
+  }
+}

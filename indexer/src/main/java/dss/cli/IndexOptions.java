@@ -1,0 +1,37 @@
+package dss.cli;
+
+import dss.index.ImageIndex;
+import dss.index.IndexConfig;
+import dss.index.lucene.LuceneIndex;
+import dss.model.ModelInfo;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --index}: which index a command works on. The one place that picks the backend: a directory is the
+ * embedded Lucene index. Commands and the server only see {@link ImageIndex}.
+ */
+public final class IndexOptions {
+  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
+  Path index;
+
+  Path dir() {
+    return (index != null ? index : Workspace.defaultIndex()).toAbsolutePath().normalize();
+  }
+
+  /** An existing index, read-only (works while another process writes it). */
+  ImageIndex openReadOnly() throws IOException {
+    return LuceneIndex.openReadOnly(dir());
+  }
+
+  /** Opens or creates the index for writing; {@code config} applies to a new index only. */
+  ImageIndex openWritable(ModelInfo model, IndexConfig config) throws IOException {
+    return LuceneIndex.openWritable(dir(), model, config);
+  }
+
+  /** Writable when free, else read-only (another process is indexing it). */
+  ImageIndex openShared(ModelInfo model, IndexConfig config) throws IOException {
+    return LuceneIndex.openShared(dir(), model, config);
+  }
+}

@@ -1,0 +1,15 @@
+package dss.bench;
+
+import dss.bench.AnnBench;
+import dss.bench.DedupBench;
+import dss.bench.IndexingBench;
+import dss.bench.LoadBench;
+import dss.bench.ModelBench;
+import dss.bench.PreprocessBench;
+import picocli.CommandLine.Command;
+
+/** Benchmarks: each prints figures; the scripts under bench/ run the peers in the same run. */
+@Command(name = "bench", description = "Benchmarks (see bench/*.sh for the side-by-side runs with peers).",
+    subcommands = {PreprocessBench.class, ModelBench.class, IndexingBench.class, AnnBench.class,
+        LoadBench.class, DedupBench.class})
+public final class BenchCommand {}

@@ -1,0 +1,145 @@
+package dss.bench;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.cli.ModelOptions;
+import dss.model.Embedder;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Speed of the model runtime alone (no decoding), next to its peer in the same run: plain ONNX Runtime usage
+ * (default session options, a Java float[][][][] input that ORT copies). Rounds alternate so noise hits both.
+ */
+@Command(name = "model", sortOptions = false,
+    description = "Model runtime speed on random tensors: img/s and ms/batch of our Embedder, and of plain ONNX "
+        + "Runtime usage on the same model, threads and batch (the peer), in alternating rounds. Make a "
+        + "ViT-B/16-cost model with models/make_vit_b16.py (bench/model.sh does it).")
+public final class ModelBench implements Callable<Integer> {
+  @Mixin ModelOptions modelOptions;
+
+  @Option(names = "--seconds", paramLabel = "S", defaultValue = "20",
+      description = "Measuring time, split between ours and the peer. Default: ${DEFAULT-VALUE}.")
+  double seconds;
+
+  @Option(names = "--rounds", paramLabel = "R", defaultValue = "3",
+      description = "Alternations of ours and the peer. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  @Spec CommandSpec spec;
+
+  /**
+   * {@code imgPerCpuSecond}: images per second of process CPU time (all threads, ORT's included), a figure that
+   * survives a shared machine better than wall-clock img/s; times the thread count it estimates img/s on that many
+   * dedicated cores (pessimistic: ORT's spinning threads count too).
+   */
+  record Speed(double imgPerSec, double msPerBatch, int batches, double imgPerCpuSecond) {}
+
+  record Result(String model, String device, int threads, int batch, Speed ours, Speed plainOrt, Double ratio) {}
+
+  /** Accumulated batches and time for one contender. */
+  private static final class Tally {
+    int batches;
+    long nanos;
+    long cpuNanos;
+
+    Speed speed(int batch) {
+      double s = nanos / 1e9;
+      return new Speed(batches * batch / s, s * 1000 / batches, batches, batches * batch / (cpuNanos / 1e9));
+    }
+  }
+
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private interface Contender {
+    void runBatch() throws Exception;
+  }
+
+  @Override public Integer call() throws Exception {
+    Path model = modelOptions.modelFile();
+    int batch = modelOptions.batch;
+    List<float[]> tensors = randomTensors(batch);
+    try (Embedder embedder = modelOptions.open();
+         OrtSession.SessionOptions plainOptions = new OrtSession.SessionOptions()) {
+      plainOptions.setIntraOpNumThreads(embedder.threads()); // the peer gets the same resolved count
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      try (OrtSession plain = env.createSession(model.toString(), plainOptions)) {
+        String input = plain.getInputNames().iterator().next();
+        boolean floatInput = ((TensorInfo) plain.getInputInfo().get(input).getInfo()).type == OnnxJavaType.FLOAT;
+        float[][][][] array = asArray(tensors);
+        Contender ours = () -> embedder.embed(tensors);
+        Contender peer = () -> {
+          try (OnnxTensor t = OnnxTensor.createTensor(env, array); OrtSession.Result r = plain.run(Map.of(input, t))) {
+            r.get(0);
+          }
+        };
+        List<Contender> contenders = new ArrayList<>(List.of(ours));
+        if (floatInput) contenders.add(peer);  // the plain float[][][][] path cannot feed a float16 model
+        for (Contender c : contenders) c.runBatch();  // warm-up: first runs allocate and tune
+        Tally[] tallies = {new Tally(), new Tally()};
+        long slice = (long) (seconds * 1e9 / rounds / contenders.size());
+        for (int round = 0; round < rounds; round++) {
+          for (int i = 0; i < contenders.size(); i++) {
+            long start = System.nanoTime();
+            long cpuStart = OS.getProcessCpuTime();
+            long end = start + slice;
+            do {
+              contenders.get(i).runBatch();
+              tallies[i].batches++;
+            } while (System.nanoTime() < end);
+            tallies[i].nanos += System.nanoTime() - start;
+            tallies[i].cpuNanos += OS.getProcessCpuTime() - cpuStart;
+          }
+        }
+        Speed oursSpeed = tallies[0].speed(batch);
+        Speed peerSpeed = floatInput ? tallies[1].speed(batch) : null;
+        Result result = new Result(model.toString(), embedder.device(), embedder.threads(), batch, oursSpeed,
+            peerSpeed, peerSpeed == null ? null : oursSpeed.imgPerSec() / peerSpeed.imgPerSec());
+        spec.commandLine().getErr().printf(
+            "model %s on %s, threads %d, batch %d: ours %.2f img/s (%.0f ms/batch, %.2f img/CPU-s)%s%n",
+            model.getFileName(), embedder.device(), embedder.threads(), batch, oursSpeed.imgPerSec(),
+            oursSpeed.msPerBatch(), oursSpeed.imgPerCpuSecond(), peerSpeed == null ? "" : String.format(
+                ", plain ORT %.2f img/s (%.0f ms/batch, %.2f img/CPU-s), ratio %.3f", peerSpeed.imgPerSec(),
+                peerSpeed.msPerBatch(), peerSpeed.imgPerCpuSecond(), result.ratio()));
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+      }
+    }
+    return 0;
+  }
+
+  private static List<float[]> randomTensors(int n) {
+    Random random = new Random(42);
+    List<float[]> tensors = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      float[] t = new float[Embedder.TENSOR_SIZE];
+      for (int j = 0; j < t.length; j++) t[j] = random.nextFloat();
+      tensors.add(t);
+    }
+    return tensors;
+  }
+
+  private static float[][][][] asArray(List<float[]> tensors) {
+    float[][][][] a = new float[tensors.size()][3][224][224];
+    for (int n = 0; n < a.length; n++) {
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < 224; y++) System.arraycopy(tensors.get(n), (c * 224 + y) * 224, a[n][c][y], 0, 224);
+      }
+    }
+    return a;
+  }
+}

@@ -1,0 +1,174 @@
+package dss.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.image.ImageException;
+import dss.image.ImagePipeline;
+import dss.image.PreparedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Decode + DreamSim preprocess speed of {@link ImagePipeline} over a directory, and optionally its parity with
+ * Pillow's reference tensors ({@code ../shared/anchors/pillow_preprocess.py tensors DIR OUT.f32}). One warm-up pass
+ * (JIT), then one timed pass. bench/preprocess.sh runs Pillow's paths in the same run and prints the ratio.
+ */
+@Command(name = "preprocess", description = "Images/s of decode + preprocess (and parity with Pillow's tensors).")
+public final class PreprocessBench implements Callable<Integer> {
+  private static final int TENSOR = 3 * ImagePipeline.SIZE * ImagePipeline.SIZE;
+
+  @Parameters(paramLabel = "DIR", description = "Directory of images (same selection as pillow_preprocess.py).")
+  Path dir;
+
+  @Option(names = "--threads", defaultValue = "1", description = "Decode threads (default ${DEFAULT-VALUE}: one core).")
+  int threads;
+
+  @Option(names = "--reference", paramLabel = "OUT.f32",
+      description = "Pillow reference tensors (names in OUT.f32.txt): report the mean absolute difference.")
+  Path reference;
+
+  @Option(names = "--full-size", description = "Decode JPEGs at full size (no DCT scaling): the reference path.")
+  boolean fullSize;
+
+  /** Exit status 1 when some files failed (each named on stderr), as every command. */
+  @Override public Integer call() {
+    List<Path> files = imageFiles(dir);
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("no images in " + dir);
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("--threads must be at least 1");
+    }
+    ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, !fullSize);
+    prepareAll(pipeline, files, true); // warm-up: JIT compilation, native library loading, file cache
+    long start = System.nanoTime(), cpuStart = processCpuNanos();
+    List<PreparedImage> prepared = prepareAll(pipeline, files, false);
+    double seconds = (System.nanoTime() - start) / 1e9, cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("path", fullSize ? "full-size" : "dct-scaled");
+    result.put("images", files.size());
+    long failed = prepared.stream().filter(p -> p == null).count();
+    result.put("failed", failed);
+    result.put("threads", threads);
+    result.put("jpegDecoder", pipeline.jpegDecoder());
+    result.put("imagesPerSecond", Math.round(files.size() / seconds * 10) / 10.0);
+    // per CPU second of the whole process (JIT and GC included): steadier than wall time on a shared machine
+    result.put("imagesPerCpuSecond", Math.round(files.size() / cpuSeconds * 10) / 10.0);
+    if (reference != null) {
+      result.putAll(parity(files, prepared));
+    }
+    System.err.printf(Locale.ROOT, "dreamsim-%s: %.1f img/s on %d thread(s) (%d files)%n",
+        result.get("path"), files.size() / seconds, threads, files.size());
+    try {
+      System.out.println(new ObjectMapper().writeValueAsString(result));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return failed > 0 ? 1 : 0;
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** The same selection and order as pillow_preprocess.py: known extensions, sorted by name. */
+  private static List<Path> imageFiles(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("no such directory: " + dir);
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
+              .matches(".*\\.(jpg|jpeg|png|webp|bmp|gif|tif|tiff)"))
+          .sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot list " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** Prepared images in input order; null for each file that failed (named on stderr when {@code report}). */
+  private List<PreparedImage> prepareAll(ImagePipeline pipeline, List<Path> files, boolean report) {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<PreparedImage>> futures = new ArrayList<>();
+      for (Path f : files) {
+        futures.add(pool.submit(() -> {
+          try {
+            return pipeline.prepare(f);
+          } catch (ImageException e) {
+            if (report) {
+              System.err.println(e.getMessage());
+            }
+            return null;
+          }
+        }));
+      }
+      List<PreparedImage> out = new ArrayList<>();
+      for (Future<PreparedImage> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Mean absolute difference from Pillow's tensors, in 1/255 units: mean over images and the worst image. */
+  private Map<String, Object> parity(List<Path> files, List<PreparedImage> prepared) {
+    try {
+      List<String> names = Files.readAllLines(Path.of(reference + ".txt")).stream().filter(s -> !s.isBlank()).toList();
+      ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(reference)).order(ByteOrder.LITTLE_ENDIAN);
+      if (all.capacity() != (long) names.size() * TENSOR * 4) {
+        throw new IllegalArgumentException(reference + " holds " + all.capacity() + " bytes, not " + names.size()
+            + " tensors of 3x224x224 float32 as listed in " + reference + ".txt");
+      }
+      double sum = 0, worst = 0;
+      String worstName = null;
+      int compared = 0;
+      for (int i = 0; i < files.size(); i++) {
+        int index = names.indexOf(files.get(i).getFileName().toString());
+        if (index < 0 || prepared.get(i) == null) {
+          continue;
+        }
+        float[] t = prepared.get(i).tensor();
+        double diff = 0;
+        for (int j = 0; j < TENSOR; j++) {
+          diff += Math.abs(t[j] - all.getFloat((index * TENSOR + j) * 4));
+        }
+        diff = diff / TENSOR * 255;
+        sum += diff;
+        compared++;
+        if (diff > worst) {
+          worst = diff;
+          worstName = names.get(index);
+        }
+      }
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("comparedWithReference", compared);
+      p.put("meanAbsDiffOver255", Math.round(sum / Math.max(compared, 1) * 1000) / 1000.0);
+      p.put("worstImageMeanAbsDiffOver255", Math.round(worst * 1000) / 1000.0);
+      p.put("worstImage", worstName);
+      return p;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read reference tensors " + reference + ": " + e.getMessage());
+    }
+  }
+}

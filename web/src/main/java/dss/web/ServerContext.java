@@ -1,0 +1,69 @@
+package dss.web;
+
+import dss.index.ImageIndex;
+import dss.ingest.IngestPipeline;
+import dss.search.SimilaritySearch;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the server serves: an index (whatever its backend), the ingest pipeline that turns uploads into vectors, and
+ * the query API over both. The index is refreshed every second, so results follow it as it grows (also when
+ * another process is writing it and this server reads it).
+ */
+public final class ServerContext implements Closeable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerContext.class);
+
+  private final ImageIndex index;
+  private final IngestPipeline ingest;
+  private final SimilaritySearch search;
+  private final ScheduledExecutorService refresher;
+
+  /** Does not take ownership of {@code index} or {@code ingest}: their opener closes them. */
+  public ServerContext(ImageIndex index, IngestPipeline ingest) {
+    this.index = index;
+    this.ingest = ingest;
+    this.search = new SimilaritySearch(index, ingest);
+    this.refresher = Executors.newSingleThreadScheduledExecutor(
+        Thread.ofPlatform().daemon().name("dss-refresh").factory());
+    refresher.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.SECONDS);
+  }
+
+  public ImageIndex index() {
+    return index;
+  }
+
+  public IngestPipeline ingest() {
+    return ingest;
+  }
+
+  public SimilaritySearch search() {
+    return search;
+  }
+
+  /** The index, when this server may write to it; a 409 for the client otherwise. */
+  ImageIndex writableIndex(String what) {
+    if (index.readOnly()) {
+      throw new ApiException(409, "this server serves the index read-only (another process is writing it): "
+          + what + " there");
+    }
+    return index;
+  }
+
+  private void refresh() {
+    try {
+      index.refresh();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("index refresh failed: {}", e.getMessage());
+    }
+  }
+
+  @Override public void close() {
+    refresher.shutdownNow();
+  }
+}
