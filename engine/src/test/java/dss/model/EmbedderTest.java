@@ -30,10 +30,10 @@ class EmbedderTest {
   private static Embedder shared;
 
   @BeforeAll static void load() throws Exception {
-    golden = Golden.read(Models.testModel().resolveSibling("test-model.golden.json"));
+    golden = Golden.read(TestModels.testModel().resolveSibling("test-model.golden.json"));
     tensors = new ArrayList<>();
     for (Golden.Image image : golden.images()) tensors.add(image.readTensor());
-    shared = Embedder.open(Models.testModel(), "cpu", 1, 8);
+    shared = Embedder.open(TestModels.testModel(), "cpu", 1, 8);
   }
 
   @AfterAll static void close() {
@@ -43,7 +43,7 @@ class EmbedderTest {
   @ParameterizedTest @ValueSource(ints = {1, 3, 8})
   void matchesPyTorchOnExactTensors(int batch) throws Exception {
     assertTrue(golden.images().size() >= 8, "golden file needs at least 8 images to fill a batch of 8");
-    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, batch)) {
+    try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 1, batch)) {
       float[][] vectors = embedder.embed(tensors);
       assertEquals(tensors.size(), vectors.length);
       for (int i = 0; i < vectors.length; i++) {
@@ -64,8 +64,8 @@ class EmbedderTest {
 
   /** ORT's own default is one intra-op thread on some VMs: 0 must mean every core, set explicitly. */
   @Test void zeroThreadsMeansOnePerCore() throws Exception {
-    try (Embedder auto = Embedder.open(Models.testModel(), "cpu", 0, 1);
-         Embedder three = Embedder.open(Models.testModel(), "cpu", 3, 1)) {
+    try (Embedder auto = Embedder.open(TestModels.testModel(), "cpu", 0, 1);
+         Embedder three = Embedder.open(TestModels.testModel(), "cpu", 3, 1)) {
       assertEquals(Runtime.getRuntime().availableProcessors(), auto.threads());
       assertEquals(3, three.threads());
     }
@@ -73,7 +73,7 @@ class EmbedderTest {
 
   private static String manifestSha256() {
     try {
-      String json = Files.readString(Models.testModel().resolveSibling("test-model.json"));
+      String json = Files.readString(TestModels.testModel().resolveSibling("test-model.json"));
       return json.replaceAll("(?s).*\"sha256\": \"([0-9a-f]{64})\".*", "$1");
     } catch (IOException e) {
       throw new AssertionError(e);
@@ -82,7 +82,7 @@ class EmbedderTest {
 
   @Test void float16ModelIsConvertedAtTheBoundary(@TempDir Path dir) throws Exception {
     // No manifest beside the copy: name and dimensions come from the graph, the checksum is computed and cached.
-    Path model = Files.copy(Models.testModel().resolveSibling("test-model-fp16.onnx"), dir.resolve("half.onnx"));
+    Path model = Files.copy(TestModels.testModel().resolveSibling("test-model-fp16.onnx"), dir.resolve("half.onnx"));
     try (Embedder embedder = Embedder.open(model, "cpu", 1, 3)) {
       assertEquals("half", embedder.info().name());
       assertEquals(1792, embedder.info().dimensions());
@@ -98,7 +98,7 @@ class EmbedderTest {
 
   @Test void autoFallsBackToCpuAndExplicitCudaFailsClearly() throws Exception {
     String cudaFailure = null;
-    try (Embedder cuda = Embedder.open(Models.testModel(), "cuda", 1, 1)) {
+    try (Embedder cuda = Embedder.open(TestModels.testModel(), "cuda", 1, 1)) {
       assertEquals("cuda:0", cuda.device());  // a machine with working CUDA 12 + cuDNN 9
     } catch (ModelException e) {
       cudaFailure = e.getMessage();
@@ -109,7 +109,7 @@ class EmbedderTest {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     Embedder opened;
     try {
-      opened = Embedder.open(Models.testModel(), "auto", 1, 1);
+      opened = Embedder.open(TestModels.testModel(), "auto", 1, 1);
     } finally {
       System.setErr(savedErr);
     }
@@ -151,7 +151,7 @@ class EmbedderTest {
   }
 
   @Test void badOptionsAreUsageErrors() {
-    Path m = Models.testModel();
+    Path m = TestModels.testModel();
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Embedder.open(m, "gpu", 1, 1))
         .getMessage().contains("--device must be auto, cpu, cuda or cuda:N, not 'gpu'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Embedder.open(m, "cuda:x", 1, 1))
@@ -171,13 +171,13 @@ class EmbedderTest {
     String message = assertThrows(ModelException.class, () -> Embedder.open(garbage, "cpu", 1, 1)).getMessage();
     assertTrue(message.startsWith(garbage + ": cannot load the model: "), message);
 
-    Path wrongInput = Models.testModel().resolveSibling("bad-input-model.onnx");
+    Path wrongInput = TestModels.testModel().resolveSibling("bad-input-model.onnx");
     message = assertThrows(ModelException.class, () -> Embedder.open(wrongInput, "cpu", 1, 1)).getMessage();
     assertTrue(message.contains("[-1, 3, 64, 64]") && message.contains("[N, 3, 224, 224]"), message);
   }
 
   @Test void manifestsThatContradictTheGraphAreRefused(@TempDir Path dir) throws Exception {
-    Path model = Files.copy(Models.testModel(), dir.resolve("m.onnx"));
+    Path model = Files.copy(TestModels.testModel(), dir.resolve("m.onnx"));
     Files.writeString(dir.resolve("m.json"), "{\"name\": \"m\", \"dimensions\": 768}");
     assertEquals("the model's output has 1792 dimensions but its manifest says 768",
         assertThrows(ModelException.class, () -> Embedder.open(model, "cpu", 1, 1)).getMessage());

@@ -12,11 +12,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoldenPipelineTest {
   @ParameterizedTest @ValueSource(ints = {1, 3, 8})
   void javaPipelineMatchesPyTorchGolden(int batch) throws Exception {
-    Golden golden = Golden.read(Models.testModel().resolveSibling("test-model.golden.json"));
+    Golden golden = Golden.read(TestModels.testModel().resolveSibling("test-model.golden.json"));
     ImagePipeline pipeline = new ImagePipeline();
     List<float[]> tensors = new ArrayList<>();
     for (Golden.Image image : golden.images()) tensors.add(pipeline.prepare(image.file()).tensor());
-    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, batch)) {
+    try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 1, batch)) {
       float[][] vectors = embedder.embed(tensors);
       for (int i = 0; i < vectors.length; i++) {
         Golden.Image image = golden.images().get(i);

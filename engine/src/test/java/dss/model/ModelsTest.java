@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,44 +13,38 @@ import org.junit.jupiter.api.io.TempDir;
 /** Names and paths to model files, in a scratch repository root (the real models/ may hold exports). */
 class ModelsTest {
   @TempDir Path root;
-  private String savedRoot;
+  private Models models;
 
   @BeforeEach void useScratchRoot() throws Exception {
-    savedRoot = System.getProperty("dss.root");
-    System.setProperty("dss.root", root.toString());
     Files.createDirectories(root.resolve("models/test"));
-  }
-
-  @AfterEach void restoreRoot() {
-    if (savedRoot == null) System.clearProperty("dss.root");
-    else System.setProperty("dss.root", savedRoot);
+    models = new Models(root.resolve("models"));
   }
 
   @Test void missingDefaultModelNamesTheCommandThatGetsIt() {
-    ModelException e = assertThrows(ModelException.class, () -> Models.resolve(null));
+    ModelException e = assertThrows(ModelException.class, () -> models.resolve(null));
     assertEquals("model 'ensemble' is not installed (models/dreamsim-ensemble.onnx is missing); "
         + "get it with: ./dreamsim model export ensemble", e.getMessage());
-    assertTrue(assertThrows(ModelException.class, () -> Models.resolve("clip_vitb32")).getMessage()
+    assertTrue(assertThrows(ModelException.class, () -> models.resolve("clip_vitb32")).getMessage()
         .endsWith("./dreamsim model export clip_vitb32"));
   }
 
   @Test void variantsResolveToTheirExportsPreferringFloat32() throws Exception {
     Path half = Files.createFile(root.resolve("models/dreamsim-dino_vitb16-fp16.onnx"));
-    assertEquals(half, Models.resolve("dino_vitb16"));
+    assertEquals(half, models.resolve("dino_vitb16"));
     Path full = Files.createFile(root.resolve("models/dreamsim-dino_vitb16.onnx"));
-    assertEquals(full, Models.resolve("dino_vitb16"));
+    assertEquals(full, models.resolve("dino_vitb16"));
     Path ensemble = Files.createFile(root.resolve("models/dreamsim-ensemble.onnx"));
-    assertEquals(ensemble, Models.resolve(" "));
-    assertEquals(root.resolve("models/test/test-model.onnx"), Models.resolve("test"));
+    assertEquals(ensemble, models.resolve(" "));
+    assertEquals(root.resolve("models/test/test-model.onnx"), models.resolve("test"));
   }
 
   @Test void pathsMustExist() throws Exception {
     Path file = Files.createFile(root.resolve("mine.onnx"));
-    assertEquals(file, Models.resolve(file.toString()));
+    assertEquals(file, models.resolve(file.toString()));
     assertEquals("no/such.onnx: model file not found",
-        assertThrows(ModelException.class, () -> Models.resolve("no/such.onnx")).getMessage());
+        assertThrows(ModelException.class, () -> models.resolve("no/such.onnx")).getMessage());
     assertEquals("unknown model 'vit': give a .onnx file or one of [ensemble, dino_vitb16, dinov2_vitb14, "
             + "synclr_vitb16, clip_vitb32, open_clip_vitb32] (or 'test')",
-        assertThrows(ModelException.class, () -> Models.resolve("vit")).getMessage());
+        assertThrows(ModelException.class, () -> models.resolve("vit")).getMessage());
   }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.LibraryIndex;
+import dss.index.Hit;
+import dss.index.ImageIndex;
+import dss.index.lucene.LuceneIndex;
 import dss.model.ModelInfo;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.SearcherManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,15 +51,9 @@ class DuplicateFinderTest {
     return new ImageRecord(name, "/photos/" + name + ".jpg", hash, size, mtime, w, h, "jpeg", 0);
   }
 
-  List<DuplicateGroup> find(LibraryIndex index, float threshold) throws IOException {
-    SearcherManager sm = index.searcherManager();
-    sm.maybeRefreshBlocking();
-    IndexSearcher s = sm.acquire();
-    try {
-      return new DuplicateFinder(s).find(threshold);
-    } finally {
-      sm.release(s);
-    }
+  List<DuplicateGroup> find(ImageIndex index, float threshold) throws IOException {
+    index.commit();
+    return new SimilaritySearch(index, null).duplicateGroups(threshold);
   }
 
   static Set<String> ids(DuplicateGroup g) {
@@ -68,7 +62,7 @@ class DuplicateFinderTest {
 
   @Test void findsPlantedGroupsAmongManyDistractors() throws IOException {
     Random r = new Random(1);
-    try (LibraryIndex index = LibraryIndex.open(dir, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       List<Set<String>> planted = new ArrayList<>();
       for (int g = 0; g < 20; g++) {
         float[] base = random(r);
@@ -101,7 +95,7 @@ class DuplicateFinderTest {
 
   @Test void exactCopiesByHashAndDeletedDocumentsLeave() throws IOException {
     Random r = new Random(2);
-    try (LibraryIndex index = LibraryIndex.open(dir, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       // same bytes, different vectors (as if a model changed its mind): the hash alone groups them
       index.upsert(record("a", "samehash", 100, 100, 10, 5), random(r));
       index.upsert(record("b", "samehash", 100, 100, 10, 2), random(r)); // older: keeper
@@ -123,7 +117,7 @@ class DuplicateFinderTest {
   @Test void noChainingThroughTheIndex() throws IOException {
     // a chain 0.05 apart on a great circle: ends 0.195 apart
     double step = Math.acos(0.95);
-    try (LibraryIndex index = LibraryIndex.open(dir, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       for (int i = 0; i < 3; i++) {
         float[] v = new float[DIMS];
         v[0] = (float) Math.cos(i * step);

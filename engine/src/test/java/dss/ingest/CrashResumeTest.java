@@ -1,9 +1,12 @@
-package dss.index;
+package dss.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dss.index.IndexConfig;
+import dss.index.IndexException;
+import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +34,7 @@ class CrashResumeTest {
 
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Ddss.root=" + System.getProperty("dss.root"), "-cp", System.getProperty("java.class.path"),
+        "-cp", System.getProperty("java.class.path"),
         IndexerChild.class.getName(), indexDir.toString(), lib.toString())
         .redirectErrorStream(true).redirectOutput(tmp.resolve("child.log").toFile()).start();
     Set<String> committed;
@@ -41,8 +44,8 @@ class CrashResumeTest {
       try (Embedder embedder = TestLibrary.testModel()) {
         model = embedder.info();
       }
-      IndexException inUse = assertThrows(IndexException.class,
-          () -> LibraryIndex.open(indexDir, model, IndexConfig.DEFAULT));
+      IndexException inUse = assertThrows(IndexException.InUse.class,
+          () -> LuceneIndex.openWritable(indexDir, model, IndexConfig.DEFAULT));
       assertTrue(inUse.getMessage().contains("is in use by another process"), inUse.getMessage());
     } finally {
       child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no close, no final commit
@@ -87,7 +90,7 @@ class CrashResumeTest {
     try (var dir = FSDirectory.open(indexDir); IndexReader reader = DirectoryReader.open(dir)) {
       Set<String> paths = new HashSet<>();
       StoredFields stored = new IndexSearcher(reader).storedFields();
-      for (int doc = 0; doc < reader.maxDoc(); doc++) paths.add(stored.document(doc).get(IndexSchema.PATH));
+      for (int doc = 0; doc < reader.maxDoc(); doc++) paths.add(stored.document(doc).get("path"));
       return paths;
     }
   }

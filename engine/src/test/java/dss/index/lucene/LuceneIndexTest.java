@@ -1,4 +1,4 @@
-package dss.index;
+package dss.index.lucene;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dss.index.Hit;
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
+import dss.index.IndexConfig;
+import dss.index.IndexException;
+import dss.index.IndexStats;
+import dss.index.KnnQuery;
+import dss.index.TestVectors;
 import dss.model.ModelInfo;
-import dss.search.Hit;
-import dss.search.Searcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,7 +26,7 @@ import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LibraryIndexTest {
+class LuceneIndexTest {
   static final int DIMS = 1792;
   static final ModelInfo MODEL = new ModelInfo("test-model", "test", DIMS, "c0ffee");
 
@@ -28,22 +34,21 @@ class LibraryIndexTest {
 
   static ImageRecord record(int i) {
     String path = "/photos/" + (i % 2 == 0 ? "even" : "odd") + "/img" + i + ".jpg";
-    return new ImageRecord(IndexSchema.idFor(path), path, "hash" + i, 1000 + i, 1_700_000_000_000L + i, 640, 480,
+    return new ImageRecord(ImageRecord.idFor(path), path, "hash" + i, 1000 + i, 1_700_000_000_000L + i, 640, 480,
         "jpeg", 1_800_000_000_000L);
   }
 
   @Test void writesRecordsAndReadsThemBackFromAnotherOpener() throws Exception {
     Path dir = tmp.resolve("idx");
     float[][] vectors = TestVectors.clustered(50, DIMS, 1);
-    try (LibraryIndex index = LibraryIndex.open(dir, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
       index.commit();
     }
-    try (ReadOnlyIndex index = ReadOnlyIndex.open(dir)) {
+    try (ImageIndex index = LuceneIndex.openReadOnly(dir)) {
       assertEquals(MODEL, index.metadata().model());
-      IndexSearcher s = index.searcherManager().acquire();
-      try {
-        Searcher searcher = new Searcher(s);
+      assertTrue(index.readOnly());
+      try (ImageIndex.Snapshot searcher = index.snapshot()) {
         assertEquals(50, searcher.count());
         assertEquals(record(7), searcher.get(record(7).id()).orElseThrow());
         assertArrayEquals(vectors[7], searcher.vector(record(7).id()).orElseThrow());
@@ -51,9 +56,8 @@ class LibraryIndexTest {
         assertTrue(searcher.get("nope").isEmpty());
         assertTrue(searcher.vector("nope").isEmpty());
         assertTrue(searcher.firstWithHash("nope").isEmpty());
-      } finally {
-        index.searcherManager().release(s);
       }
+      assertThrows(IndexException.class, () -> index.upsert(record(99), vectors[0]), "read-only refuses writes");
       IndexStats stats = index.stats();
       assertEquals(50, stats.documents());
       assertEquals(DIMS, stats.dimensions());
@@ -64,54 +68,48 @@ class LibraryIndexTest {
 
   @Test void upsertReplacesByPathAndDeleteRemoves() throws Exception {
     float[][] vectors = TestVectors.clustered(3, DIMS, 2);
-    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       index.upsert(record(1), vectors[0]);
       index.upsert(record(1), vectors[1]);
       index.upsert(record(2), vectors[2]);
       index.delete(record(2).id());
-      index.searcherManager().maybeRefreshBlocking();
-      IndexSearcher s = index.searcherManager().acquire();
-      try {
-        Searcher searcher = new Searcher(s);
+      assertEquals(0, index.count(), "not visible before the commit");
+      index.commit();
+      try (ImageIndex.Snapshot searcher = index.snapshot()) {
         assertEquals(1, searcher.count());
         assertArrayEquals(vectors[1], searcher.vector(record(1).id()).orElseThrow());
-      } finally {
-        index.searcherManager().release(s);
       }
     }
   }
 
   @Test void distancesPrefixFilterAndMaxDistance() throws Exception {
     float[][] vectors = TestVectors.clustered(200, DIMS, 3);
-    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
-      index.searcherManager().maybeRefreshBlocking();
-      IndexSearcher s = index.searcherManager().acquire();
-      try {
-        Searcher searcher = new Searcher(s);
-        List<Hit> hits = searcher.knn(vectors[4], 5, null, null);
+      index.commit();
+      try (ImageIndex.Snapshot searcher = index.snapshot()) {
+        List<Hit> hits = searcher.knn(KnnQuery.of(vectors[4], 5));
         assertEquals(record(4), hits.get(0).image());
         assertEquals(0f, hits.get(0).distance(), 1e-5f);
         for (Hit h : hits) {
           int i = Integer.parseInt(h.image().path().replaceAll("\\D", ""));
           assertEquals(1 - TestVectors.dot(vectors[4], vectors[i]), h.distance(), 1e-4f, "distance = 1 - cosine");
         }
-        List<Hit> odd = searcher.knn(vectors[4], 10, null, "/photos/odd/");
+        List<Hit> odd = searcher.knn(KnnQuery.of(vectors[4], 10).withPathPrefix("/photos/odd/"));
         assertEquals(10, odd.size());
         assertTrue(odd.stream().allMatch(h -> h.image().path().startsWith("/photos/odd/")));
         float cut = hits.get(2).distance();
-        List<Hit> near = searcher.knn(vectors[4], 5, cut, null);
+        List<Hit> near = searcher.knn(KnnQuery.of(vectors[4], 5).withMaxDistance(cut));
         assertEquals(3, near.size());
         assertTrue(near.stream().allMatch(h -> h.distance() <= cut));
-      } finally {
-        index.searcherManager().release(s);
       }
     }
   }
 
   @Test void defaultCodecReadsHighDimensionIndex() throws Exception {
     float[][] vectors = TestVectors.clustered(30, DIMS, 4);
-    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, new IndexConfig(IndexConfig.Quantization.INT8, 16, 100))) {
+    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL,
+        new IndexConfig(IndexConfig.Quantization.INT8, 16, 100))) {
       for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
       index.commit();
     }
@@ -123,14 +121,15 @@ class LibraryIndexTest {
   }
 
   @Test void refusesAnotherModel() throws Exception {
-    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       index.commit();
     }
     ModelInfo other = new ModelInfo("other-model", "other", DIMS, "beef");
-    IndexException e = assertThrows(IndexException.class, () -> LibraryIndex.open(tmp, other, IndexConfig.DEFAULT));
+    IndexException e = assertThrows(IndexException.class,
+        () -> LuceneIndex.openWritable(tmp, other, IndexConfig.DEFAULT));
     assertTrue(e.getMessage().contains("built with model test-model") && e.getMessage().contains("other-model"),
         e.getMessage());
-    try (ReadOnlyIndex index = ReadOnlyIndex.open(tmp)) {
+    try (ImageIndex index = LuceneIndex.openReadOnly(tmp)) {
       assertThrows(IndexException.class, () -> index.requireModel(other));
       index.requireModel(MODEL);
     }
@@ -138,29 +137,39 @@ class LibraryIndexTest {
 
   @Test void keepsTheStorageItWasCreatedWith() throws Exception {
     IndexConfig int4 = new IndexConfig(IndexConfig.Quantization.INT4, 8, 50);
-    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, int4)) {
+    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, int4)) {
       assertEquals(int4, index.metadata().config());
     }
-    try (LibraryIndex index = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       assertEquals(int4, index.metadata().config());
     }
   }
 
   @Test void secondWriterGetsInUseMessage() throws Exception {
-    try (LibraryIndex first = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
-      IndexException e = assertThrows(IndexException.class, () -> LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT));
+    float[] v = TestVectors.clustered(1, DIMS, 5)[0];
+    try (ImageIndex first = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
+      IndexException e = assertThrows(IndexException.InUse.class,
+          () -> LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT));
       assertTrue(e.getMessage().startsWith("index " + tmp + " is in use by another process"), e.getMessage());
-      try (ReadOnlyIndex reader = ReadOnlyIndex.open(tmp)) {
+      try (ImageIndex reader = LuceneIndex.openReadOnly(tmp)) {
         assertEquals(0, reader.stats().documents(), "readers take no lock");
       }
+      try (ImageIndex shared = LuceneIndex.openShared(tmp, MODEL, IndexConfig.DEFAULT)) {
+        assertTrue(shared.readOnly(), "a second opener falls back to reading");
+      }
+      first.upsert(record(1), v);
     }
-    try (LibraryIndex again = LibraryIndex.open(tmp, MODEL, IndexConfig.DEFAULT)) {
-      assertFalse(again.dir().toString().isEmpty(), "the lock is released on close");
+    // The first writer's close released the lock (and committed): a new writer opens and sees its document.
+    try (ImageIndex again = LuceneIndex.openShared(tmp, MODEL, IndexConfig.DEFAULT)) {
+      assertFalse(again.readOnly());
+      again.upsert(record(2), v);
+      again.commit();
+      assertEquals(2, again.count());
     }
   }
 
   @Test void missingIndexIsAClearError() {
-    IndexException e = assertThrows(IndexException.class, () -> ReadOnlyIndex.open(tmp.resolve("none")));
+    IndexException e = assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(tmp.resolve("none")));
     assertTrue(e.getMessage().startsWith("no index at "), e.getMessage());
   }
 
@@ -170,7 +179,7 @@ class LibraryIndexTest {
          var w = new org.apache.lucene.index.IndexWriter(dir, new org.apache.lucene.index.IndexWriterConfig())) {
       w.commit();
     }
-    IndexException e = assertThrows(IndexException.class, () -> ReadOnlyIndex.open(tmp));
+    IndexException e = assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(tmp));
     assertTrue(e.getMessage().contains("not made by dreamsim"), e.getMessage());
   }
 }

@@ -1,4 +1,4 @@
-package dss.index;
+package dss.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.image.ImagePipeline;
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
+import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
-import dss.search.Searcher;
+import dss.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -17,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.lucene.search.IndexSearcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +33,7 @@ class LibraryIndexerTest {
   @TempDir Path tmp;
   Path lib;
   Path indexDir;
-  List<LibraryIndexer.Failure> failures = new ArrayList<>();
+  List<Failure> failures = new ArrayList<>();
 
   @BeforeAll static void openModel() throws Exception {
     embedder = TestLibrary.testModel();
@@ -56,29 +58,24 @@ class LibraryIndexerTest {
     return TestLibrary.run(indexDir, embedder, options, failures::add);
   }
 
-  <T> T withSearcher(Function<Searcher, T> f) throws Exception {
-    try (ReadOnlyIndex index = ReadOnlyIndex.open(indexDir)) {
-      IndexSearcher s = index.searcherManager().acquire();
-      try {
-        return f.apply(new Searcher(s));
-      } finally {
-        index.searcherManager().release(s);
-      }
+  <T> T withSnapshot(Function<ImageIndex.Snapshot, T> f) throws Exception {
+    try (ImageIndex index = LuceneIndex.openReadOnly(indexDir); ImageIndex.Snapshot s = index.snapshot()) {
+      return f.apply(s);
     }
   }
 
   ImageRecord record(Path file) throws Exception {
-    String id = IndexSchema.idFor(file.toAbsolutePath().toString());
-    return withSearcher(s -> io(() -> s.get(id).orElse(null)));
+    String id = ImageRecord.idFor(file.toAbsolutePath().toString());
+    return withSnapshot(s -> io(() -> s.get(id).orElse(null)));
   }
 
   float[] vector(Path file) throws Exception {
-    String id = IndexSchema.idFor(file.toAbsolutePath().toString());
-    return withSearcher(s -> io(() -> s.vector(id).orElse(null)));
+    String id = ImageRecord.idFor(file.toAbsolutePath().toString());
+    return withSnapshot(s -> io(() -> s.vector(id).orElse(null)));
   }
 
-  int count() throws Exception {
-    return withSearcher(Searcher::count);
+  long count() throws Exception {
+    return withSnapshot(ImageIndex.Snapshot::count);
   }
 
   @Test void firstRunIndexesEverythingAndReRunSkipsUnchanged() throws Exception {
@@ -92,7 +89,7 @@ class LibraryIndexerTest {
     assertEquals(80, r.width());
     assertEquals(120, r.height());
     assertEquals(Files.size(lib.resolve("b/img7.jpg")), r.size());
-    assertEquals(LibraryIndexer.sha256(Files.readAllBytes(lib.resolve("b/img7.jpg"))), r.hash());
+    assertEquals(Sha256.hex(Files.readAllBytes(lib.resolve("b/img7.jpg"))), r.hash());
 
     LibraryIndexer.Summary second = run();
     assertEquals(10, second.unchanged());
@@ -153,8 +150,7 @@ class LibraryIndexerTest {
   @Test void vanishedFilesAreRemovedUnlessKept() throws Exception {
     run();
     Files.delete(lib.resolve("a/img0.png"));
-    LibraryIndexer.Options keep = new LibraryIndexer.Options(List.of(lib), List.of(), List.of(), false, true, 2, 3,
-        java.time.Duration.ofSeconds(30));
+    LibraryIndexer.Options keep = TestLibrary.options(List.of(lib), List.of(), List.of(), false, true, 3);
     assertEquals(0, run(keep).removed());
     assertEquals(10, count());
     assertEquals(1, run().removed());
@@ -180,14 +176,12 @@ class LibraryIndexerTest {
     Files.writeString(lib.resolve("a/notes.txt"), "not an image, not named like one: ignored");
     TestLibrary.image(lib.resolve("a/huge.png"), 77, 400, 300, "png");
     LibraryIndexer.Summary s;
-    try (LibraryIndex index = LibraryIndex.open(indexDir, embedder.info(), IndexConfig.DEFAULT)) {
-      ImagePipeline small = new ImagePipeline(100_000); // the 400x300 picture is over this pixel budget
-      s = new LibraryIndexer(index, small, embedder, TestLibrary.options(lib, 3)).run(failures::add);
-    }
+    ImagePipeline small = new ImagePipeline(100_000); // the 400x300 picture is over this pixel budget
+    s = TestLibrary.run(indexDir, embedder, small, TestLibrary.options(lib, 3), failures::add);
     assertEquals(10, s.added());
     assertEquals(4, s.failed(), failures.toString());
     Map<String, String> reasons = new HashMap<>();
-    for (LibraryIndexer.Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
+    for (Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
     assertEquals(java.util.Set.of("corrupt.jpg", "truncated.png", "text.jpg", "huge.png"), reasons.keySet());
     assertTrue(reasons.get("text.jpg").contains("not an image"), reasons.toString());
     reasons.values().forEach(reason -> assertFalse(reason.isBlank()));
@@ -203,8 +197,8 @@ class LibraryIndexerTest {
     assertEquals(0, s.failed(), failures.toString());
 
     Path jpgOnly = tmp.resolve("index-jpg");
-    LibraryIndexer.Options globs = new LibraryIndexer.Options(List.of(lib), List.of("*.jpg"), List.of("img9.*"),
-        true, false, 2, 3, java.time.Duration.ofSeconds(30));
+    LibraryIndexer.Options globs = TestLibrary.options(List.of(lib), List.of("*.jpg"), List.of("img9.*"), true,
+        false, 3);
     LibraryIndexer.Summary filtered = TestLibrary.run(jpgOnly, embedder, globs, failures::add);
     assertEquals(3, filtered.added(), "img6-8.jpg: *.jpg included, img9 excluded");
   }
