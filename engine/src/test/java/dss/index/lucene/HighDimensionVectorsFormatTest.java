@@ -1,5 +1,6 @@
-package dss.index;
+package dss.index.lucene;
 
+import dss.index.IndexConfig;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.document.Document;
@@ -21,7 +22,7 @@ import org.apache.lucene.tests.util.TestUtil;
 
 /**
  * Lucene's own randomized conformance suite for {@link HighDimensionVectorsFormat} (JUnit 4 under RandomizedRunner,
- * run by the vintage engine) around the float32 HNSW delegate the project's codec builds ({@link LibraryCodec#hnswFormat});
+ * run by the vintage engine) around the float32 HNSW delegate the project's codec builds ({@link VectorCodec#hnswFormat});
  * {@link HighDimensionVectorsFormatInt8Test} runs it all again around the int8 scalar-quantized delegate. (A subclass
  * rather than randomizedtesting's @ParametersFactory: surefire names a JUnit 4 test by its bare method name, so two
  * parameters would report as two runs of one test, and a failure in one next to a pass in the other could be counted
@@ -32,9 +33,9 @@ public class HighDimensionVectorsFormatTest extends BaseKnnVectorsFormatTestCase
 
   private final KnnVectorsFormat format = new HighDimensionVectorsFormat(delegate());
 
-  /** The format {@link LibraryCodec} wraps for this quantization, with the project's default HNSW parameters. */
+  /** The format {@link VectorCodec} wraps for this quantization, with the project's default HNSW parameters. */
   KnnVectorsFormat delegate() {
-    return LibraryCodec.hnswFormat(IndexConfig.DEFAULT);
+    return VectorCodec.hnswFormat(IndexConfig.DEFAULT);
   }
 
   /** Lucene's own format tests do the same: the asserting codec with our format on every vector field. */

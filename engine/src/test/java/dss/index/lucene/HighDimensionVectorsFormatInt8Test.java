@@ -1,5 +1,6 @@
-package dss.index;
+package dss.index.lucene;
 
+import dss.index.IndexConfig;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 
 /**
@@ -9,7 +10,7 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
  */
 public class HighDimensionVectorsFormatInt8Test extends HighDimensionVectorsFormatTest {
   @Override KnnVectorsFormat delegate() {
-    return LibraryCodec.hnswFormat(
+    return VectorCodec.hnswFormat(
         new IndexConfig(IndexConfig.Quantization.INT8, IndexConfig.DEFAULT.maxConn(), IndexConfig.DEFAULT.beamWidth()));
   }
 }

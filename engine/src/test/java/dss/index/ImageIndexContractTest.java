@@ -1,0 +1,100 @@
+package dss.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dss.index.lucene.LuceneIndex;
+import dss.model.ModelInfo;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What every {@link ImageIndex} backend must do, checked on each: the embedded Lucene index and the in-memory one. */
+class ImageIndexContractTest {
+  static final int DIMS = 48;
+  static final ModelInfo MODEL = new ModelInfo("contract", "contract", DIMS, "c0ntract");
+
+  @TempDir static Path tmp;
+
+  interface Backend {
+    ImageIndex open(String name) throws Exception;
+  }
+
+  static Stream<Backend> backends() {
+    return Stream.of(
+        name -> LuceneIndex.openWritable(tmp.resolve(name + "-lucene"), MODEL, IndexConfig.DEFAULT),
+        name -> new InMemoryIndex(new IndexMetadata(MODEL, IndexConfig.DEFAULT)));
+  }
+
+  static ImageRecord record(int i, String hash) {
+    String path = "/lib/" + (i % 2 == 0 ? "even/" : "odd/") + i + ".jpg";
+    return new ImageRecord(ImageRecord.idFor(path), path, hash, 100 + i, 1000 + i, 10 + i, 10, "jpeg", 0);
+  }
+
+  @ParameterizedTest @MethodSource("backends")
+  void writesAreVisibleAfterCommitOnePerId(Backend backend) throws Exception {
+    float[][] v = TestVectors.clustered(20, DIMS, 1);
+    try (ImageIndex index = backend.open("commit")) {
+      for (int i = 0; i < 20; i++) index.upsert(record(i, "h" + i), v[i]);
+      index.upsert(record(3, "h3"), v[4]); // replaces
+      index.delete(record(5, "h5").id());
+      assertEquals(0, index.count(), "uncommitted writes are invisible");
+      index.commit();
+      assertEquals(19, index.count());
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        assertArrayEquals(v[4], s.vector(record(3, "").id()).orElseThrow());
+        assertTrue(s.get(record(5, "").id()).isEmpty());
+        assertEquals(record(7, "h7"), s.firstWithHash("h7").orElseThrow());
+      }
+    }
+  }
+
+  @ParameterizedTest @MethodSource("backends")
+  void knnIsNearestFirstWithFiltersAndTheSameDistances(Backend backend) throws Exception {
+    float[][] v = TestVectors.clustered(40, DIMS, 2);
+    try (ImageIndex index = backend.open("knn")) {
+      for (int i = 0; i < 40; i++) index.upsert(record(i, "h" + i), v[i]);
+      index.commit();
+      List<Hit> hits = index.knn(KnnQuery.of(v[6], 5));
+      assertEquals(record(6, "h6"), hits.get(0).image());
+      assertEquals(0f, hits.get(0).distance(), 1e-5f);
+      for (Hit h : hits) {
+        int i = Integer.parseInt(h.image().path().replaceAll("\\D", ""));
+        assertEquals(1 - TestVectors.dot(v[6], v[i]), h.distance(), 1e-4f);
+      }
+      List<Hit> odd = index.knn(KnnQuery.of(v[6], 5).withPathPrefix("/lib/odd/"));
+      assertEquals(5, odd.size());
+      assertTrue(odd.stream().allMatch(h -> h.image().path().startsWith("/lib/odd/")));
+      float cut = hits.get(1).distance();
+      assertTrue(index.knn(KnnQuery.of(v[6], 5).withMaxDistance(cut)).stream().allMatch(h -> h.distance() <= cut));
+    }
+  }
+
+  @ParameterizedTest @MethodSource("backends")
+  void itemsCoverTheLiveDocumentsAndSameContentGroupsHashes(Backend backend) throws Exception {
+    float[][] v = TestVectors.clustered(10, DIMS, 3);
+    try (ImageIndex index = backend.open("items")) {
+      for (int i = 0; i < 10; i++) index.upsert(record(i, i < 3 ? "same" : "h" + i), v[i]);
+      index.commit();
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        int live = 0;
+        for (int item = 0; item < s.items(); item++) {
+          if (!s.live(item)) continue;
+          live++;
+          ImageRecord r = s.record(item);
+          int i = Integer.parseInt(r.path().replaceAll("\\D", ""));
+          assertArrayEquals(v[i], s.vector(item));
+        }
+        assertEquals(10, live);
+        assertEquals(1, s.sameContent().size());
+        assertEquals(3, s.sameContent().get(0).length);
+        ImageIndex.Neighbours n = s.nearest(v[8], 3);
+        assertEquals("/lib/even/8.jpg", s.record(n.items()[0]).path());
+      }
+    }
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The HTTP server and search page (Javalin): {@link dss.web.SearchServer} routes {@code /api/*}, {@code /metrics} and
+ * the static page to small handlers, each a thin adapter over the query API and the ingest pipeline held by a
+ * {@link dss.web.ServerContext}.
+ *
+ * <p>Contract: every error is JSON {@code {"error": {"status", "message"}}} with a message for users and no local
+ * path or stack trace; writes ({@code POST/DELETE /api/images}) need the bearer token and are off without one;
+ * uploads are size-limited before they are read and decoded on a bounded pool (503 with {@code Retry-After} when
+ * it is full); originals are served only through the index, by id.
+ */
+package dss.web;
