@@ -48,9 +48,9 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$ours"
   draft="$(sed -n 's/^pillow-draft: \([0-9.]*\) img\/s.*/\1/p' <<<"$pillow")"
   reference="$(sed -n 's/^pillow-reference: \([0-9.]*\) img\/s.*/\1/p' <<<"$pillow")"
-  mine="$(field imagesPerSecond "$ours")"
-  awk -v m="$mine" -v d="$draft" -v r="$reference" -v k="$round" -v mc="$(field imagesPerCpuSecond "$ours")" -v dc="$draftCpu" -v p="$(field meanAbsDiffOver255 "$ours")" \
-      -v w="$(field worstImageMeanAbsDiffOver255 "$ours")" -v j="$(text jpegDecoder "$ours")" 'BEGIN {
+  mine="$(field images_per_second "$ours")"
+  awk -v m="$mine" -v d="$draft" -v r="$reference" -v k="$round" -v mc="$(field images_per_cpu_second "$ours")" -v dc="$draftCpu" -v p="$(field mean_abs_diff_over_255 "$ours")" \
+      -v w="$(field worst_image_mean_abs_diff_over_255 "$ours")" -v j="$(text jpeg_decoder "$ours")" 'BEGIN {
     printf "round %d: dreamsim %.1f img/s = %.2fx Pillow draft (%.1f img/s), %.2fx Pillow reference (%.1f img/s); ", k, m, m / d, d, m / r, r
     printf "per CPU second %.1f = %.2fx Pillow draft (%.1f); ", mc, mc / dc, dc
     printf "mean |diff| vs Pillow reference %.3f/255 (worst image %.3f/255); JPEG decoder: %s\n", p, w, j }' | tee -a "$TMP/rounds"

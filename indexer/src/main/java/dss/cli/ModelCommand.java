@@ -161,7 +161,7 @@ final class ModelCommand implements Runnable {
   /** The end-to-end proof that an exported model is faithful: Java pipeline + runtime against PyTorch's golden. */
   @Command(name = "verify", sortOptions = false,
       description = "Run the Java pipeline and runtime on MODEL's golden images and compare with the PyTorch "
-          + "embeddings: prints the cosine per image (\"cosine\": whole Java pipeline; \"runtimeCosine\": runtime "
+          + "embeddings: prints the cosine per image (\"cosine\": whole Java pipeline; \"runtime_cosine\": runtime "
           + "alone on PyTorch's exact tensors) and the minimum. Exit status 1 when min < " + Verify.MIN_COSINE
           + ", an image fails or the checksum differs.")
   static final class Verify implements Callable<Integer> {

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import dss.image.ImagePipeline;
 import dss.index.Hit;
 import dss.index.ImageIndex;
@@ -79,7 +78,7 @@ final class SearchCommand implements Callable<Integer> {
 
   record Result(String id, String path, float distance, int width, int height) {}
 
-  record Results(List<Result> results, @JsonProperty("took_ms") double tookMs) {}
+  record Results(List<Result> results, double tookMs) {}
 
   private void print(List<Hit> hits, double tookMs) {
     List<Result> results = hits.stream().map(h -> new Result(h.image().id(), h.image().path(), h.distance(),

@@ -4,9 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the command line in-process (dss.cli.Main.run) and captures its stdout, stderr and exit status. */
-record CliRun(int status, String out, String err) {
-  static synchronized CliRun of(String... args) {
+/**
+ * Runs the command line in-process (dss.cli.Main.run) and captures its stdout, stderr and exit status. Public: the
+ * tools module's command tests use it through this module's test-jar.
+ */
+public record CliRun(int status, String out, String err) {
+  public static synchronized CliRun of(String... args) {
     PrintStream savedOut = System.out;
     PrintStream savedErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();

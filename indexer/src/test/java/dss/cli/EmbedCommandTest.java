@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.model.Golden;
-import dss.model.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,7 @@ class EmbedCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Golden golden() throws Exception {
-    return Golden.read(Models.testModel().resolveSibling("test-model.golden.json"));
+    return Golden.read(TestRepo.testModel().resolveSibling("test-model.golden.json"));
   }
 
   private static List<JsonNode> lines(String out) throws Exception {
@@ -93,8 +92,9 @@ class EmbedCommandTest {
       assertEquals(1, run.status());
       assertTrue(run.err().contains("./dreamsim model export ensemble"), run.err());
       assertEquals("", run.out());
-    } finally {
-      System.setProperty("dss.root", saved);
+    } finally { // restores the command line's setting (outside surefire there may be none)
+      if (saved == null) System.clearProperty("dss.root");
+      else System.setProperty("dss.root", saved);
     }
   }
 
@@ -112,7 +112,7 @@ class EmbedCommandTest {
   }
 
   @Test void distanceSeparatesNearDuplicatesFromUnrelatedImages() throws Exception {
-    Path dir = Models.testModel().resolveSibling("golden");
+    Path dir = TestRepo.testModel().resolveSibling("golden");
     double same = distance(dir.resolve("scene.png"), dir.resolve("scene.png"));
     double nearDuplicate = distance(dir.resolve("scene.png"), dir.resolve("scene-small.jpg"));
     double unrelated = distance(dir.resolve("scene.png"), dir.resolve("city.jpg"));

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.index.IndexConfig;
-import dss.index.LibraryIndex;
+import dss.index.ImageIndex;
+import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
-import dss.model.Models;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -57,12 +57,17 @@ class IndexCommandTest {
   }
 
   @Test void indexThenReRunThenStatsAndSearch() throws Exception {
+    long start = System.nanoTime();
     CliRun first = index();
+    double wall = (System.nanoTime() - start) / 1e9;
     assertEquals(0, first.status(), first.err());
     JsonNode s = JSON.readTree(first.out());
     assertEquals(List.of("added", "updated", "unchanged", "removed", "failed", "seconds"),
         iterable(s.fieldNames()));
     assertEquals(8, s.get("added").asInt());
+    // rounded to the millisecond: embedding eight images takes more than that, and less than the whole command
+    assertTrue(s.get("seconds").isNumber() && s.get("seconds").asDouble() > 0
+        && s.get("seconds").asDouble() <= wall + 0.0005, "seconds " + s.get("seconds") + ", wall " + wall);
 
     JsonNode again = JSON.readTree(index().out());
     assertEquals(8, again.get("unchanged").asInt());
@@ -79,7 +84,9 @@ class IndexCommandTest {
     assertTrue(stats.get("bytes").asLong() > 8L * 1792 * 4);
 
     Path query = lib.resolve("dogs/d6.png");
+    start = System.nanoTime();
     CliRun byImage = CliRun.of("search", "--index", index, "-k", "3", query.toString());
+    double wallMs = (System.nanoTime() - start) / 1e6;
     assertEquals(0, byImage.status(), byImage.err());
     JsonNode results = JSON.readTree(byImage.out()).get("results");
     assertEquals(3, results.size());
@@ -88,7 +95,10 @@ class IndexCommandTest {
     assertEquals(0.0, top.get("distance").asDouble(), 1e-4);
     assertEquals(64, top.get("width").asInt());
     assertEquals(48, top.get("height").asInt());
-    assertTrue(JSON.readTree(byImage.out()).get("took_ms").asDouble() >= 0);
+    JsonNode tookMs = JSON.readTree(byImage.out()).get("took_ms");
+    assertTrue(tookMs != null && tookMs.isNumber(), "took_ms is a number: " + byImage.out());
+    // decode, model and search of one image (not the model's loading): some time, within the command's wall time
+    assertTrue(tookMs.asDouble() > 0 && tookMs.asDouble() <= wallMs + 0.005, tookMs + " ms, wall " + wallMs + " ms");
 
     CliRun byId = CliRun.of("search", "--index", index, "--id", top.get("id").asText(), "-k", "8",
         "--path-prefix", lib.resolve("cats").toString() + "/");
@@ -123,8 +133,8 @@ class IndexCommandTest {
   }
 
   @Test void secondWriterGetsAClearMessage() throws Exception {
-    try (Embedder model = Embedder.open(Models.testModel(), "cpu", 1, 1);
-         LibraryIndex held = LibraryIndex.open(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
+    try (Embedder model = Embedder.open(TestRepo.testModel(), "cpu", 1, 1);
+         ImageIndex held = LuceneIndex.openWritable(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
       CliRun run = index();
       assertEquals(1, run.status());
       assertTrue(run.err().contains("index " + index + " is in use by another process"), run.err());
@@ -135,7 +145,7 @@ class IndexCommandTest {
   @Test void anotherModelIsAClearError() throws Exception {
     assertEquals(0, index().status());
     CliRun run = CliRun.of("search", "--index", index, "--model",
-        Models.root().resolve("models/test/test-model-fp16.onnx").toString(), lib.resolve("cats/c1.png").toString());
+        TestRepo.root().resolve("models/test/test-model-fp16.onnx").toString(), lib.resolve("cats/c1.png").toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains("was built with model test-model"), run.err());
   }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.index.IndexConfig;
-import dss.index.LibraryIndex;
+import dss.index.ImageIndex;
+import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
-import dss.model.Models;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,8 +24,8 @@ class ServeCommandTest {
 
   @Test void libraryIndexingNeedsTheWriter(@TempDir Path tmp) throws Exception {
     Path index = tmp.resolve("index");
-    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, 1);
-         LibraryIndex writer = LibraryIndex.open(index, embedder.info(), IndexConfig.DEFAULT)) {
+    try (Embedder embedder = Embedder.open(TestRepo.testModel(), "cpu", 1, 1);
+         ImageIndex writer = LuceneIndex.openWritable(index, embedder.info(), IndexConfig.DEFAULT)) {
       CliRun run = CliRun.of("serve", "--index", index.toString(), "--model", "test", "--port", "0",
           "--library", tmp.toString());
       assertEquals(1, run.status());

@@ -1,6 +1,6 @@
 package dss.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.cli.JsonOut;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
 import dss.index.ImageIndex;
@@ -53,8 +53,6 @@ public final class DedupBench implements Callable<Integer> {
   @Option(names = "--brute", description = "Also run the exact all-pairs baseline (needs n x dims floats of heap).")
   boolean brute;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override public Integer call() throws Exception {
     Synthetic data = new Synthetic(size, dims, 42);
     boolean temporary = index == null;
@@ -76,13 +74,13 @@ public final class DedupBench implements Callable<Integer> {
         out.put("hnsw", Map.of("seconds", seconds, "groups", groups.size(),
             "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
             "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
-        System.err.println("bench dedup: " + JSON.writeValueAsString(out)); // in case the baseline never ends
+        System.err.println("bench dedup: " + JsonOut.line(out)); // in case the baseline never ends
       }
       if (brute) out.put("brute", bruteForce(data));
     } finally {
       if (temporary) IOUtils.rm(dir);
     }
-    System.out.println(JSON.writeValueAsString(out));
+    System.out.println(JsonOut.line(out));
     return 0;
   }
 

@@ -2,6 +2,7 @@ package dss.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.cli.JsonOut;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
 import dss.index.ImageIndex;
@@ -73,7 +74,7 @@ public final class LoadBench implements Callable<Integer> {
   @Option(names = "--merge", description = "With --make-index: then merge the index to one segment.")
   boolean merge;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper(); // reads the server's responses
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Override public Integer call() throws Exception {
@@ -99,12 +100,12 @@ public final class LoadBench implements Callable<Integer> {
         Map<String, Object> result = run(request, c, seconds, kind.equals("upload"));
         result.put("kind", kind);
         result.put("clients", c);
-        System.err.println("bench load: " + JSON.writeValueAsString(result));
+        System.err.println("bench load: " + JsonOut.line(result));
         runs.add(result);
       }
     }
     out.put("runs", runs);
-    System.out.println(JSON.writeValueAsString(out));
+    System.out.println(JsonOut.line(out));
     return 0;
   }
 
@@ -247,7 +248,7 @@ public final class LoadBench implements Callable<Integer> {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    System.out.println(JSON.writeValueAsString(Map.of("index", makeIndex.toString(), "written", count,
+    System.out.println(JsonOut.line(Map.of("index", makeIndex.toString(), "written", count,
         "merged", merge, "dimensions", dims, "model", model.name(), "seconds", round(secs))));
     return 0;
   }

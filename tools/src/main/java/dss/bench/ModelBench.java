@@ -5,7 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.cli.JsonOut;
 import dss.cli.ModelOptions;
 import dss.model.Embedder;
 import java.lang.management.ManagementFactory;
@@ -116,7 +116,7 @@ public final class ModelBench implements Callable<Integer> {
             oursSpeed.msPerBatch(), oursSpeed.imgPerCpuSecond(), peerSpeed == null ? "" : String.format(
                 ", plain ORT %.2f img/s (%.0f ms/batch, %.2f img/CPU-s), ratio %.3f", peerSpeed.imgPerSec(),
                 peerSpeed.msPerBatch(), peerSpeed.imgPerCpuSecond(), result.ratio()));
-        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+        spec.commandLine().getOut().println(JsonOut.line(result));
       }
     }
     return 0;

@@ -1,6 +1,6 @@
 package dss.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.cli.JsonOut;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
 import dss.image.PreparedImage;
@@ -66,20 +66,16 @@ public final class PreprocessBench implements Callable<Integer> {
     long failed = prepared.stream().filter(p -> p == null).count();
     result.put("failed", failed);
     result.put("threads", threads);
-    result.put("jpegDecoder", pipeline.jpegDecoder());
-    result.put("imagesPerSecond", Math.round(files.size() / seconds * 10) / 10.0);
+    result.put("jpeg_decoder", pipeline.jpegDecoder());
+    result.put("images_per_second", Math.round(files.size() / seconds * 10) / 10.0);
     // per CPU second of the whole process (JIT and GC included): steadier than wall time on a shared machine
-    result.put("imagesPerCpuSecond", Math.round(files.size() / cpuSeconds * 10) / 10.0);
+    result.put("images_per_cpu_second", Math.round(files.size() / cpuSeconds * 10) / 10.0);
     if (reference != null) {
       result.putAll(parity(files, prepared));
     }
     System.err.printf(Locale.ROOT, "dreamsim-%s: %.1f img/s on %d thread(s) (%d files)%n",
         result.get("path"), files.size() / seconds, threads, files.size());
-    try {
-      System.out.println(new ObjectMapper().writeValueAsString(result));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    System.out.println(JsonOut.line(result));
     return failed > 0 ? 1 : 0;
   }
 
@@ -162,10 +158,10 @@ public final class PreprocessBench implements Callable<Integer> {
         }
       }
       Map<String, Object> p = new LinkedHashMap<>();
-      p.put("comparedWithReference", compared);
-      p.put("meanAbsDiffOver255", Math.round(sum / Math.max(compared, 1) * 1000) / 1000.0);
-      p.put("worstImageMeanAbsDiffOver255", Math.round(worst * 1000) / 1000.0);
-      p.put("worstImage", worstName);
+      p.put("compared_with_reference", compared);
+      p.put("mean_abs_diff_over_255", Math.round(sum / Math.max(compared, 1) * 1000) / 1000.0);
+      p.put("worst_image_mean_abs_diff_over_255", Math.round(worst * 1000) / 1000.0);
+      p.put("worst_image", worstName);
       return p;
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read reference tensors " + reference + ": " + e.getMessage());

@@ -1,11 +1,12 @@
-package dss.cli;
+package dss.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dss.model.Models;
+import dss.cli.CliRun;
+import dss.cli.TestRepo;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvalCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path GOLDEN = Models.testModel().getParent().resolve("golden");
+  private static final Path GOLDEN = TestRepo.testModel().getParent().resolve("golden");
 
   @TempDir Path dir;
 
@@ -76,16 +77,17 @@ class EvalCommandTest {
     assertEquals(0, dedup.status(), dedup.err());
     JsonNode d = JSON.readTree(dedup.out());
     assertEquals(5, d.get("images").asInt());
-    assertEquals(2, d.get("truePairs").asInt());
+    assertEquals(2, d.get("true_pairs").asInt());
     assertEquals(2, d.get("sweep").size());
     assertEquals(1.0, d.get("best").get("f1").asDouble(), 1e-9, "identical copies pair at distance 0");
+    assertEquals(2, d.get("best").get("predicted_pairs").asInt(), d.toString());
 
     CliRun retrieval = CliRun.of(withModel("eval", "retrieval", "--dataset", dir.toString(), "--k", "1"));
     assertEquals(0, retrieval.status(), retrieval.err());
     JsonNode r = JSON.readTree(retrieval.out());
     assertEquals(4, r.get("queries").asInt(), "the distractor is not a query");
-    assertEquals(1.0, r.get("meanAveragePrecision").asDouble(), 1e-9);
-    assertEquals(1.0, r.get("recallAtK").get("1").asDouble(), 1e-9);
+    assertEquals(1.0, r.get("mean_average_precision").asDouble(), 1e-9);
+    assertEquals(1.0, r.get("recall_at_k").get("1").asDouble(), 1e-9);
   }
 
   @Test void makeCopiesWritesTheLabelledLayout() throws Exception {
