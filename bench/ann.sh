@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Vector index alone, side by side: our Lucene index (./dreamsim bench ann) then hnswlib and faiss
-# (../shared/anchors/hnsw_peers.py) on the same embedding-like unit vectors, same M / efConstruction / ef.
+# ($DREAMSIM_PEERS/hnsw_peers.py) on the same embedding-like unit vectors, same M / efConstruction / ef.
 #   bench/ann.sh [N [DIMS [QUERIES]]]        default 100000 768 1000
 #   QUANT=none,int8 bench/ann.sh 1000000 768 200   (storages to build; default all four)
 # Vectors are generated once (numpy, fixed seed) and cached in $ANN_DATA (default /tmp/dss-ann).
@@ -46,5 +46,5 @@ fi
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$ROOT/dreamsim" bench ann --vectors "$V" --queries "$QF" --dims "$D" ${QUANT:+--quantization "$QUANT"}
 if [ "${PEERS:-1}" != 0 ]; then
-  "$PY" "$ROOT/../shared/anchors/hnsw_peers.py" "$V" "$D" --queries "$QF" --threads "${PEER_THREADS:-1}"
+  "$PY" "${DREAMSIM_PEERS:?set DREAMSIM_PEERS to the folder of the peer scripts}/hnsw_peers.py" "$V" "$D" --queries "$QF" --threads "${PEER_THREADS:-1}"
 fi

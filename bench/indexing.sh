@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # End-to-end indexing throughput, with the peers that bound it measured in the same run:
-#   decode+preprocess: Pillow (../shared/anchors/pillow_preprocess.py bench, one core)
+#   decode+preprocess: Pillow ($DREAMSIM_PEERS/pillow_preprocess.py bench, one core)
 #   model alone:       ./dreamsim bench model (our Embedder and plain ONNX Runtime on random tensors)
-# on ../shared/data/photos (45 photos, 10-12 MP) and on a generated library of photo-like 1024x768 JPEGs,
+# on $DREAMSIM_SAMPLE_DATA/photos (45 photos, 10-12 MP) and on a generated library of photo-like 1024x768 JPEGs,
 # with the test model and with a ViT-B/16-cost model (one DreamSim backbone; the ensemble costs three).
 #   bench/indexing.sh [SYNTHETIC_N [VIT_N]]     default 10000 500; images cached in $GEN_DIR (default /tmp/dss-gen)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-10000}; VIT_N=${2:-500}
 GEN=${GEN_DIR:-/tmp/dss-gen}
-PHOTOS=../shared/data/photos
+PHOTOS="${DREAMSIM_SAMPLE_DATA:?set DREAMSIM_SAMPLE_DATA to the sample data folder}/photos"
+PEERS="${DREAMSIM_PEERS:?set DREAMSIM_PEERS to the folder of the peer scripts}"
 VIT=models/bench-vit-b16.onnx
 PY=/usr/bin/python3
 if [ ! -f "$VIT" ]; then
@@ -22,7 +23,7 @@ run() { ./dreamsim bench indexing --device cpu "$@" 2> >(grep -v -e WARN -e INFO
 echo "-- photos: ours, then the peers"
 run --model test "$PHOTOS"
 run --model "$VIT" "$PHOTOS"
-"$PY" ../shared/anchors/pillow_preprocess.py bench "$PHOTOS"
+"$PY" "$PEERS/pillow_preprocess.py" bench "$PHOTOS"
 ./dreamsim bench model --model "$VIT" --device cpu --threads 2 --batch 8 --seconds 20 2>/dev/null
 
 echo "-- generated library: $N images with the test model, the first $VIT_N with the ViT-B/16-cost model"
@@ -31,4 +32,4 @@ mkdir -p "$GEN/vit-$VIT_N"
 mapfile -t first < <(find "$GEN/lib-$N" -name '*.jpg' | sort | head -n "$VIT_N")  # not a pipeline: head's SIGPIPE
 ln -sf "${first[@]}" "$GEN/vit-$VIT_N/"
 run --model "$VIT" "$GEN/vit-$VIT_N"
-"$PY" ../shared/anchors/pillow_preprocess.py bench "$GEN/lib-$N/000"
+"$PY" "$PEERS/pillow_preprocess.py" bench "$GEN/lib-$N/000"

@@ -13,7 +13,7 @@ INDEX=${LOAD_INDEX:-/tmp/dss-load-index}
 PORT=${PORT:-18080}
 SECONDS_PER=${SECONDS_PER:-10}
 CLIENTS=${CLIENTS:-1,4,16,64}
-IMAGE=${IMAGE:-$(ls "$ROOT"/../shared/data/photos/*.jpg 2>/dev/null | head -1)}
+IMAGE=${IMAGE:-$(ls "${DREAMSIM_SAMPLE_DATA:-/nonexistent}"/photos/*.jpg 2>/dev/null | head -1)}
 if [ -z "$IMAGE" ]; then IMAGE="$ROOT/engine/src/test/resources/images/exif/orientation-1.jpg"; fi
 URL="http://127.0.0.1:$PORT"
 

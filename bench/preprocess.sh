@@ -4,15 +4,15 @@
 # the median ratio is the figure to quote), plus our parity with Pillow's reference tensors. Besides wall-clock
 # images/s, both sides report images per CPU second of their process (Pillow: the anchor's own draft() timed with
 # time.process_time()), which other processes sharing the core disturb much less. Needs /usr/bin/python3
-# with Pillow and numpy (Debian: python3-pil python3-numpy) and the anchor script ../shared/anchors/pillow_preprocess.py
-# (or $PILLOW_ANCHOR).
-#   bench/preprocess.sh [DIR] [ROUNDS]     DIR defaults to ../shared/data/photos, ROUNDS to 3
+# with Pillow and numpy (Debian: python3-pil python3-numpy) and the peer script pillow_preprocess.py
+# in $DREAMSIM_PEERS (or $PILLOW_ANCHOR).
+#   bench/preprocess.sh [DIR] [ROUNDS]     DIR defaults to $DREAMSIM_SAMPLE_DATA/photos, ROUNDS to 3
 # Extra JVM options through DREAMSIM_JAVA_OPTS, e.g. -Ddss.turbojpeg=false to measure the OpenCV fallback.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DIR="${1:-$ROOT/../shared/data/photos}"
+DIR="${1:-${DREAMSIM_SAMPLE_DATA:-.}/photos}"
 ROUNDS="${2:-3}"
-ANCHOR="${PILLOW_ANCHOR:-$ROOT/../shared/anchors/pillow_preprocess.py}"
+ANCHOR="${PILLOW_ANCHOR:-${DREAMSIM_PEERS:-.}/pillow_preprocess.py}"
 PY=/usr/bin/python3
 [ -d "$DIR" ] || { echo "preprocess.sh: no directory $DIR" >&2; exit 2; }
 [ -f "$ANCHOR" ] || { echo "preprocess.sh: Pillow anchor script not found: $ANCHOR (set PILLOW_ANCHOR)" >&2; exit 2; }

@@ -7,15 +7,15 @@ built as a two-backbone ensemble like the real one (a CLS feature and a projecte
 clip_vitb32, 768 + 512 dims) with random weights in fabricated checkpoint files. What it cannot cover: the real
 weights, LoRA merging (peft) and torch.hub backbones (DINO, DINOv2).
 
-  /usr/bin/python3 models/test/check_export_wrapper.py OUT_DIR [DREAMSIM_SOURCE_DIR]
+  /usr/bin/python3 models/test/check_export_wrapper.py OUT_DIR DREAMSIM_SOURCE
 then check the ONNX file at batch 1, 3, 8 with the Java runtime: ./dreamsim model verify OUT_DIR/dreamsim-check.onnx
 
-DREAMSIM_SOURCE_DIR defaults to a `git archive` of the mirror at /work/.mirror/ssundaram21+dreamsim/repo. Debian's
+DREAMSIM_SOURCE is dreamsim 0.2.1's released source: a folder holding the `dreamsim` package, or its release
+tarball (dreamsim-0.2.1-src.tar.gz, MIT; not part of this repository). Debian's
 python3-torch has no torchvision, peft, open_clip, transformers or packaging: minimal stand-ins are installed for the few names
 the dreamsim modules import (Normalize is reimplemented; the others are unused by these backbones).
 """
 import os
-import subprocess
 import sys
 import tempfile
 import types
@@ -28,7 +28,6 @@ sys.path.insert(0, os.path.dirname(HERE))
 import export_dreamsim  # noqa: E402
 import golden  # noqa: E402
 
-MIRROR = '/work/.mirror/ssundaram21+dreamsim/repo'
 
 
 def stub(name, **attrs):
@@ -72,16 +71,17 @@ def fabricate_checkpoints(load_dir):
 
 
 def main():
-    if len(sys.argv) < 2:
+    if len(sys.argv) < 3:
         sys.exit(__doc__)
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     work = tempfile.mkdtemp(prefix='dreamsim-check-')
-    src = sys.argv[2] if len(sys.argv) > 2 else None
-    if src is None:
-        subprocess.run(f'git -C {MIRROR} archive --prefix=dreamsim/ HEAD:dreamsim | tar -x -C {work}', shell=True,
-                       check=True)
-        src = work
+    src = sys.argv[2]
+    if os.path.isfile(src):  # the release tarball: its top folder holds the dreamsim package
+        import tarfile
+        with tarfile.open(src) as tar:
+            tar.extractall(work, filter='data')
+        src = next(os.path.join(work, d) for d in os.listdir(work) if os.path.isdir(os.path.join(work, d, 'dreamsim')))
     sys.path.insert(0, src)
     install_stand_ins()
     from dreamsim.model import PerceptualModel

@@ -103,9 +103,9 @@ def draw_samples():
 
 def check_perceptual(model):
     """Near duplicates (half-size, JPEG q60 copies of real photos) must land much closer than unrelated photos."""
-    photos = os.path.join(HERE, '../../../shared/data/photos')
+    photos = os.path.join(os.environ.get('DREAMSIM_SAMPLE_DATA', '/nonexistent'), 'photos')
     if not os.path.isdir(photos):
-        print('(skipping the near-duplicate check: ../shared/data/photos is absent)')
+        print('(skipping the near-duplicate check: $DREAMSIM_SAMPLE_DATA/photos is absent)')
         return
     files = golden.sample_images(photos)[:12]
     originals, copies = [], []

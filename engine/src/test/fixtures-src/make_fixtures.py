@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """Makes the image test fixtures under engine/src/test/resources/images with Debian's Pillow (9.4) and numpy.
 
-Run once from the repository root with /usr/bin/python3 (needs ../shared/data for the photo-derived fixtures);
+Run once from the repository root with /usr/bin/python3 (needs $DREAMSIM_SAMPLE_DATA, the sample data folder, for the photo-derived fixtures);
 the outputs are committed so the tests need no Python.
   resize/    src-*.png and Pillow's resize((224, 224), BICUBIC) of each: out-*.png (byte-exact reference),
              box-*.png: the same with a fractional source box
   formats/   one small picture in every supported format + <name>.expected.png = Pillow's convert('RGB')
   parity/    small JPEGs + Pillow's reference preprocess of each as 8-bit PNG (the tensor is exactly png/255)
   bad/       truncated, corrupt, not-an-image and decompression-bomb files
-  exif/      copies of ../shared/data/exif (orientation-1..8.jpg, expected.png)
+  exif/      copies of $DREAMSIM_SAMPLE_DATA/exif (orientation-1..8.jpg, expected.png)
 """
 import io, os, shutil, struct, zlib
 import numpy as np
@@ -16,7 +16,7 @@ from PIL import Image
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 OUT = os.path.join(ROOT, 'engine/src/test/resources/images')
-SHARED = os.path.join(ROOT, '../shared/data')
+SHARED = os.environ['DREAMSIM_SAMPLE_DATA']
 rng = np.random.default_rng(42)
 
 

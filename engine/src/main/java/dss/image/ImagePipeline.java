@@ -26,7 +26,7 @@ public final class ImagePipeline {
   public static final int SIZE = 224;
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
   /**
-   * The fast path keeps at least this many decoded pixels per side. Measured on ../shared/data/photos (mean
+   * The fast path keeps at least this many decoded pixels per side. Measured on 45 sample 10-12 MP photos (mean
    * |difference| from Pillow's full-size path, worst photo): 224 -> 2.43/255, 300 -> 0.95/255, 320 -> 0.74/255,
    * 448 -> 0.54/255. A 1/8 decode is an 8x8 box average (chroma 16x16), blurrier than the bicubic it feeds
    * unless the bicubic itself reduces by about 1.4 or more.

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** orientation-N.jpg (copies of ../shared/data/exif) all come out upright, equal to expected.png (300x200). */
+/** orientation-N.jpg (copies of the sample data's exif/ folder) all come out upright, equal to expected.png (300x200). */
 class ExifOrientationTest {
   private final ImagePipeline pipeline = new ImagePipeline();
 

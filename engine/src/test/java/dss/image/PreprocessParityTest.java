@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The preprocess tensor against Pillow's (DreamSim's preprocess: convert('RGB'), resize((224, 224), BICUBIC), /255).
- * Committed fixtures always; the 45 photos of ../shared when present (their reference tensors are made by
- * ../shared/anchors/pillow_preprocess.py, so that part also needs /usr/bin/python3 with Pillow, else it skips).
+ * Committed fixtures always; the sample photos when DREAMSIM_SAMPLE_DATA names their folder (its photos/) and
+ * DREAMSIM_PEERS the folder of the peer scripts (their reference tensors are made by pillow_preprocess.py there, so
+ * that part also needs /usr/bin/python3 with Pillow, else it skips).
  */
 class PreprocessParityTest {
   private static final double LIMIT = 1.0 / 255; // the parity limit (mean absolute difference)
@@ -42,10 +43,12 @@ class PreprocessParityTest {
 
   @Test
   void sharedPhotosMatchPillow(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-    Path shared = Path.of(System.getProperty("dss.root", ".")).resolve("../shared");
-    Path photos = shared.resolve("data/photos"), anchor = shared.resolve("anchors/pillow_preprocess.py");
+    String data = System.getenv("DREAMSIM_SAMPLE_DATA"), peers = System.getenv("DREAMSIM_PEERS");
+    Assumptions.assumeTrue(data != null && peers != null,
+        "DREAMSIM_SAMPLE_DATA and DREAMSIM_PEERS not set: sample-photo parity skipped");
+    Path photos = Path.of(data, "photos"), anchor = Path.of(peers, "pillow_preprocess.py");
     Assumptions.assumeTrue(Files.isDirectory(photos) && Files.isRegularFile(anchor),
-        "../shared/data/photos and ../shared/anchors absent: shared-photo parity skipped");
+        photos + " or " + anchor + " missing: sample-photo parity skipped");
     Path out = tmp.resolve("ref.f32");
     Assumptions.assumeTrue(pillowTensors(anchor, photos, out), "/usr/bin/python3 with Pillow unavailable: skipped");
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Decode + DreamSim preprocess speed of {@link ImagePipeline} over a directory, and optionally its parity with
- * Pillow's reference tensors ({@code ../shared/anchors/pillow_preprocess.py tensors DIR OUT.f32}). One warm-up pass
+ * Pillow's reference tensors ({@code $DREAMSIM_PEERS/pillow_preprocess.py tensors DIR OUT.f32}). One warm-up pass
  * (JIT), then one timed pass. bench/preprocess.sh runs Pillow's paths in the same run and prints the ratio.
  */
 @Command(name = "preprocess", description = "Images/s of decode + preprocess (and parity with Pillow's tensors).")
