@@ -105,7 +105,7 @@ final class IndexCommand implements Callable<Integer> {
       LibraryIndexer.Summary s;
       try (ProgressDisplay progress = ProgressDisplay.start(indexer, err)) {
         s = indexer.run(failure -> {
-          err.println("dreamsim index: " + failure.path() + ": " + failure.error());
+          err.println("dreamsim index: " + Terminal.safe(failure.path() + ": " + failure.error()));
           if (errorLog != null) writeLine(errorLog, failure);
         });
       }

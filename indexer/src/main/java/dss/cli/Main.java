@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code dreamsim} command line. JSON results go to stdout, progress and logs to stderr.
- * Exit status: 0 success, 1 when some inputs failed, 2 on usage errors.
+ * Exit status: 0 success, 1 when some inputs failed, 2 on usage errors, 3 when another process is writing the index.
  */
 @Command(name = "dreamsim", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "dreamsim 0.1.0",
     description = "Perceptual image search: DreamSim embeddings in a Lucene HNSW index.",

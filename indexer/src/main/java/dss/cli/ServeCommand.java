@@ -40,6 +40,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ModelOptions modelOptions;
 
+  /** Background indexing commits this often, so new photos show up in searches within seconds. */
+  static final Duration BACKGROUND_COMMIT_INTERVAL = Duration.ofSeconds(5);
+
   @Option(names = "--host", defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes the server to the network).")
   String host;
@@ -101,7 +104,8 @@ final class ServeCommand implements Callable<Integer> {
          ImageIndex index = indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
-             : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library));
+             : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(
+                 BACKGROUND_COMMIT_INTERVAL));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();

@@ -136,10 +136,32 @@ class IndexCommandTest {
     try (Embedder model = Embedder.open(TestRepo.testModel(), "cpu", 1, 1);
          ImageIndex held = LuceneIndex.openWritable(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
       CliRun run = index();
-      assertEquals(1, run.status());
+      assertEquals(3, run.status(), "its own exit status: not 'some inputs failed'");
       assertTrue(run.err().contains("index " + index + " is in use by another process"), run.err());
       assertTrue(!run.err().contains("\tat "), "no stack trace: " + run.err());
     }
+  }
+
+  @Test void controlCharactersInFileNamesAreEscapedOnTheTerminal() throws Exception {
+    Path evil = lib.resolve("cats/evil\n\u001b[2Jname.png");
+    Files.writeString(evil, "not a png");
+    CliRun run = index();
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("evil\\u000a\\u001b[2Jname.png: "), run.err());
+    assertTrue(run.err().chars().noneMatch(c -> c == 0x1b), "no raw escape character on stderr");
+  }
+
+  @Test void aHugeFileIsRefusedBeforeReadingAndTheRestIsIndexed() throws Exception {
+    // 3 GiB, sparse: starts like a JPEG. Reading it whole would end the run with an OutOfMemoryError.
+    Path huge = lib.resolve("dogs/huge.jpg");
+    try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
+      f.setLength(3L << 30);
+    }
+    CliRun run = index();
+    assertEquals(1, run.status(), run.err());
+    assertTrue(run.err().contains("huge.jpg: file too large: 3221225472 bytes, above the limit"), run.err());
+    assertEquals(8, JSON.readTree(run.out()).get("added").asInt(), "the good photos beside it are indexed");
   }
 
   @Test void anotherModelIsAClearError() throws Exception {

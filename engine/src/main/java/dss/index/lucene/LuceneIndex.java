@@ -152,16 +152,31 @@ public final class LuceneIndex implements ImageIndex {
       throw new IllegalArgumentException("vector of " + record.path() + " has " + unitVector.length
           + " dimensions, the index holds " + metadata.model().dimensions());
     }
-    requireWriter().updateDocument(IndexSchema.idTerm(record.id()), IndexSchema.toDocument(record, unitVector));
+    IndexWriter w = requireWriter();
+    try {
+      w.updateDocument(IndexSchema.idTerm(record.id()), IndexSchema.toDocument(record, unitVector));
+    } catch (IOException e) {
+      throw cannotWrite(e);
+    }
   }
 
   @Override public void delete(String id) throws IOException {
-    requireWriter().deleteDocuments(IndexSchema.idTerm(id));
+    IndexWriter w = requireWriter();
+    try {
+      w.deleteDocuments(IndexSchema.idTerm(id));
+    } catch (IOException e) {
+      throw cannotWrite(e);
+    }
   }
 
   /** Durable (fsync) and visible to this instance's next snapshot and to other processes. */
   @Override public void commit() throws IOException {
-    requireWriter().commit();
+    IndexWriter w = requireWriter();
+    try {
+      w.commit();
+    } catch (IOException e) {
+      throw cannotWrite(e);
+    }
     searchers.maybeRefreshBlocking();
   }
 
@@ -199,6 +214,11 @@ public final class LuceneIndex implements ImageIndex {
     } finally {
       searchers.release(s);
     }
+  }
+
+  /** A write failed (e.g. a full disk): say which index, and keep the cause. */
+  private IndexException cannotWrite(IOException e) {
+    return new IndexException("index " + location + " could not be written: " + e.getMessage(), e);
   }
 
   private IndexWriter requireWriter() throws IndexException {
