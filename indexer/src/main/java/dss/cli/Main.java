@@ -25,6 +25,16 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
+  /** Runs the command line with another installation root (models/, index-data/); tests use it in-process. */
+  public static synchronized int run(java.nio.file.Path root, String... args) {
+    Workspace.override(root);
+    try {
+      return run(args);
+    } finally {
+      Workspace.override(null);
+    }
+  }
+
   /** Runs the command line and returns its exit status (tests call this in-process). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());

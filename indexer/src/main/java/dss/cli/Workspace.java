@@ -11,8 +11,16 @@ import java.nio.file.Path;
 final class Workspace {
   private Workspace() {}
 
+  /** Set by {@link Main#run(Path, String...)} for one in-process run; the launcher's property otherwise. */
+  private static volatile Path override;
+
   static Path root() {
-    return Path.of(System.getProperty("dss.root", ".")).toAbsolutePath().normalize();
+    Path given = override;
+    return (given != null ? given : Path.of(System.getProperty("dss.root", "."))).toAbsolutePath().normalize();
+  }
+
+  static void override(Path root) {
+    override = root;
   }
 
   static Path models() {

@@ -9,7 +9,16 @@ import java.nio.charset.StandardCharsets;
  * tools module's command tests use it through this module's test-jar.
  */
 public record CliRun(int status, String out, String err) {
-  public static synchronized CliRun of(String... args) {
+  public static CliRun of(String... args) {
+    return capture(() -> Main.run(args));
+  }
+
+  /** With another installation root (its models/ and index-data/), as an extracted release would have. */
+  public static CliRun in(java.nio.file.Path root, String... args) {
+    return capture(() -> Main.run(root, args));
+  }
+
+  private static synchronized CliRun capture(java.util.function.IntSupplier main) {
     PrintStream savedOut = System.out;
     PrintStream savedErr = System.err;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -17,7 +26,7 @@ public record CliRun(int status, String out, String err) {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status = Main.run(args);
+      int status = main.getAsInt();
       return new CliRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(savedOut);

@@ -1,5 +1,6 @@
 package dss.cli;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ class EmbedCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Golden golden() throws Exception {
-    return Golden.read(TestRepo.testModel().resolveSibling("test-model.golden.json"));
+    return Golden.read(TestModels.testModel().resolveSibling("test-model.golden.json"));
   }
 
   private static List<JsonNode> lines(String out) throws Exception {
@@ -85,17 +86,10 @@ class EmbedCommandTest {
 
   @Test void missingDefaultModelNamesTheCommandThatGetsIt(@TempDir Path root) throws Exception {
     String file = golden().images().get(0).file().toString();
-    String saved = System.getProperty("dss.root");
-    System.setProperty("dss.root", root.toString());
-    try {
-      CliRun run = CliRun.of("embed", file);
-      assertEquals(1, run.status());
-      assertTrue(run.err().contains("./dreamsim model export ensemble"), run.err());
-      assertEquals("", run.out());
-    } finally { // restores the command line's setting (outside surefire there may be none)
-      if (saved == null) System.clearProperty("dss.root");
-      else System.setProperty("dss.root", saved);
-    }
+    CliRun run = CliRun.in(root, "embed", file); // an installation without any exported model
+    assertEquals(1, run.status());
+    assertTrue(run.err().contains("./dreamsim model export ensemble"), run.err());
+    assertEquals("", run.out());
   }
 
   @Test void badOptionsAreUsageErrors() throws Exception {
@@ -112,7 +106,7 @@ class EmbedCommandTest {
   }
 
   @Test void distanceSeparatesNearDuplicatesFromUnrelatedImages() throws Exception {
-    Path dir = TestRepo.testModel().resolveSibling("golden");
+    Path dir = TestModels.testModel().resolveSibling("golden");
     double same = distance(dir.resolve("scene.png"), dir.resolve("scene.png"));
     double nearDuplicate = distance(dir.resolve("scene.png"), dir.resolve("scene-small.jpg"));
     double unrelated = distance(dir.resolve("scene.png"), dir.resolve("city.jpg"));

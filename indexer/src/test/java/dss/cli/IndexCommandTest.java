@@ -1,5 +1,6 @@
 package dss.cli;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,7 +134,7 @@ class IndexCommandTest {
   }
 
   @Test void secondWriterGetsAClearMessage() throws Exception {
-    try (Embedder model = Embedder.open(TestRepo.testModel(), "cpu", 1, 1);
+    try (Embedder model = Embedder.open(TestModels.testModel(), "cpu", 1, 1);
          ImageIndex held = LuceneIndex.openWritable(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
       CliRun run = index();
       assertEquals(3, run.status(), "its own exit status: not 'some inputs failed'");
@@ -167,7 +168,7 @@ class IndexCommandTest {
   @Test void anotherModelIsAClearError() throws Exception {
     assertEquals(0, index().status());
     CliRun run = CliRun.of("search", "--index", index, "--model",
-        TestRepo.root().resolve("models/test/test-model-fp16.onnx").toString(), lib.resolve("cats/c1.png").toString());
+        TestModels.root().resolve("models/test/test-model-fp16.onnx").toString(), lib.resolve("cats/c1.png").toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains("was built with model test-model"), run.err());
   }

@@ -1,5 +1,6 @@
 package dss.cli;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,7 @@ class ModelCommandTest {
 
   @Test void verifyFailsOnAModelThatDiffersFromItsGolden(@TempDir Path dir) throws Exception {
     // the fp16 network under the fp32 model's manifest: same numbers, but its checksum cannot match
-    Path test = TestRepo.testModel().getParent();
+    Path test = TestModels.testModel().getParent();
     Path model = Files.copy(test.resolve("test-model-fp16.onnx"), dir.resolve("test-model.onnx"));
     Files.copy(test.resolve("test-model.json"), dir.resolve("test-model.json"));
     Files.writeString(dir.resolve("test-model.golden.json"),
@@ -48,8 +49,8 @@ class ModelCommandTest {
 
   @Test void verifyFailsBelowTheCosineThreshold(@TempDir Path dir) throws Exception {
     // the right model and checksum, but each image paired with the next image's golden embedding
-    Path test = TestRepo.testModel().getParent();
-    Path model = Files.copy(TestRepo.testModel(), dir.resolve("test-model.onnx"));
+    Path test = TestModels.testModel().getParent();
+    Path model = Files.copy(TestModels.testModel(), dir.resolve("test-model.onnx"));
     Files.copy(test.resolve("test-model.json"), dir.resolve("test-model.json"));
     ObjectNode golden = (ObjectNode) JSON.readTree(test.resolve("test-model.golden.json").toFile());
     ArrayNode images = (ArrayNode) golden.get("images");
@@ -70,7 +71,7 @@ class ModelCommandTest {
   }
 
   @Test void verifyNeedsAGoldenFile(@TempDir Path dir) throws Exception {
-    Path model = Files.copy(TestRepo.testModel(), dir.resolve("m.onnx"));
+    Path model = Files.copy(TestModels.testModel(), dir.resolve("m.onnx"));
     CliRun run = CliRun.of("model", "verify", model.toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains(model + ": no golden file (" + dir.resolve("m.golden.json") + " is missing)"),
@@ -106,8 +107,8 @@ class ModelCommandTest {
     assertEquals(Models.VARIANTS.size(), list.size());
     for (JsonNode entry : list) {
       String variant = entry.get("variant").asText();
-      boolean present = Files.isRegularFile(TestRepo.models().fileFor(variant, false))
-          || Files.isRegularFile(TestRepo.models().fileFor(variant, true));
+      boolean present = Files.isRegularFile(TestModels.models().fileFor(variant, false))
+          || Files.isRegularFile(TestModels.models().fileFor(variant, true));
       assertEquals(present, entry.get("files").size() > 0, entry.toString());
       if (!present) assertEquals("./dreamsim model export " + variant, entry.get("get").asText());
       assertEquals(variant.equals(Models.DEFAULT_VARIANT), entry.get("is_default").asBoolean(), entry.toString());

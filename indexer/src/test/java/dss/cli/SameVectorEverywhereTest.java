@@ -1,5 +1,6 @@
 package dss.cli;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,7 +79,7 @@ class SameVectorEverywhereTest {
     assertTrue(cliDistance > 0.01, "two different images: " + cliDistance);
 
     // the server over that index, as `dreamsim serve --model test --device cpu --token ...` builds it
-    try (Embedder embedder = Embedder.open(TestRepo.testModel(), "cpu", 0, 8);
+    try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 0, 8);
          IngestPipeline ingest = new IngestPipeline(new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS), embedder);
          ImageIndex served = LuceneIndex.openShared(indexDir, embedder.info(), IndexConfig.DEFAULT);
          ServerContext context = new ServerContext(served, ingest);

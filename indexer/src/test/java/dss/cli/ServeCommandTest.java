@@ -1,5 +1,6 @@
 package dss.cli;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +25,7 @@ class ServeCommandTest {
 
   @Test void libraryIndexingNeedsTheWriter(@TempDir Path tmp) throws Exception {
     Path index = tmp.resolve("index");
-    try (Embedder embedder = Embedder.open(TestRepo.testModel(), "cpu", 1, 1);
+    try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 1, 1);
          ImageIndex writer = LuceneIndex.openWritable(index, embedder.info(), IndexConfig.DEFAULT)) {
       CliRun run = CliRun.of("serve", "--index", index.toString(), "--model", "test", "--port", "0",
           "--library", tmp.toString());

@@ -4,6 +4,7 @@ import dss.image.FormatSniffer;
 import dss.image.WebpEncoder;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
+import dss.ingest.Failure;
 import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Font;
@@ -70,8 +71,6 @@ public final class CopySetBuilder {
       return name().toLowerCase(Locale.ROOT);
     }
   }
-
-  public record Failure(String path, String error) {}
 
   public record Result(int originals, int files, List<Failure> failed) {}
 

@@ -1,12 +1,12 @@
 package dss.eval;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.cli.CliRun;
-import dss.cli.TestRepo;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvalCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path GOLDEN = TestRepo.testModel().getParent().resolve("golden");
+  private static final Path GOLDEN = TestModels.testModel().getParent().resolve("golden");
 
   @TempDir Path dir;
 
