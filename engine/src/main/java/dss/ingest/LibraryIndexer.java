@@ -44,26 +44,24 @@ public final class LibraryIndexer {
       "tif", "tiff", "heic", "heif", "avif");
 
   /**
-   * @param decodeThreads parallel decode+preprocess workers
+   * How a run walks and commits; how many decode workers it uses is the {@link IngestPipeline}'s setting.
+   *
    * @param commitEvery commit after this many written images
    * @param commitInterval and at least this often while images are being written
    * @param maxFileBytes files larger than this are refused before they are read
    */
   public record Options(List<Path> roots, List<String> include, List<String> exclude, boolean hidden,
-                        boolean keepMissing, int decodeThreads, int commitEvery, Duration commitInterval,
-                        long maxFileBytes) {
+                        boolean keepMissing, int commitEvery, Duration commitInterval, long maxFileBytes) {
     /** Files up to 512 MiB: a 100-megapixel uncompressed TIFF is 300 MB. */
     public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
 
     public static Options defaults(List<Path> roots) {
-      return new Options(roots, List.of(), List.of(), false, false,
-          Math.max(1, Runtime.getRuntime().availableProcessors()), 1000, Duration.ofSeconds(30),
+      return new Options(roots, List.of(), List.of(), false, false, 1000, Duration.ofSeconds(30),
           DEFAULT_MAX_FILE_BYTES);
     }
 
     public Options withCommitInterval(Duration interval) {
-      return new Options(roots, include, exclude, hidden, keepMissing, decodeThreads, commitEvery, interval,
-          maxFileBytes);
+      return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, interval, maxFileBytes);
     }
   }
 

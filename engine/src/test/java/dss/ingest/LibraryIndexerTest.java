@@ -177,7 +177,7 @@ class LibraryIndexerTest {
     TestLibrary.image(lib.resolve("a/huge.png"), 77, 400, 300, "png");
     LibraryIndexer.Summary s;
     ImagePipeline small = new ImagePipeline(100_000); // the 400x300 picture is over this pixel budget
-    s = TestLibrary.run(indexDir, embedder, small, TestLibrary.options(lib, 3), failures::add);
+    s = TestLibrary.run(indexDir, embedder, small, 2, TestLibrary.options(lib, 3), failures::add);
     assertEquals(10, s.added());
     assertEquals(4, s.failed(), failures.toString());
     Map<String, String> reasons = new HashMap<>();

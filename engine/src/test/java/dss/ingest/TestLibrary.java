@@ -47,19 +47,19 @@ public final class TestLibrary {
 
   static LibraryIndexer.Options options(List<Path> roots, List<String> include, List<String> exclude, boolean hidden,
                                         boolean keepMissing, int commitEvery) {
-    return new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, 2, commitEvery,
+    return new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, commitEvery,
         java.time.Duration.ofSeconds(30), LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
   }
 
   static LibraryIndexer.Summary run(Path indexDir, Embedder embedder, LibraryIndexer.Options options,
                                     Consumer<Failure> failures) throws Exception {
-    return run(indexDir, embedder, new ImagePipeline(), options, failures);
+    return run(indexDir, embedder, new ImagePipeline(), 2, options, failures);
   }
 
-  static LibraryIndexer.Summary run(Path indexDir, Embedder embedder, ImagePipeline images,
+  static LibraryIndexer.Summary run(Path indexDir, Embedder embedder, ImagePipeline images, int decodeThreads,
                                     LibraryIndexer.Options options, Consumer<Failure> failures) throws Exception {
     try (ImageIndex index = LuceneIndex.openWritable(indexDir, embedder.info(), IndexConfig.DEFAULT);
-         IngestPipeline ingest = new IngestPipeline(images, embedder, options.decodeThreads())) {
+         IngestPipeline ingest = new IngestPipeline(images, embedder, decodeThreads)) {
       return new LibraryIndexer(index, ingest, options).run(failures);
     }
   }

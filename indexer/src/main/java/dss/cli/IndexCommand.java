@@ -99,7 +99,7 @@ final class IndexCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "index " + library.location() + " stores vectors as "
             + kept.name().toLowerCase(Locale.ROOT) + "; it keeps that storage (use another --index to change it)");
       }
-      var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing, decodeThreads,
+      var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing,
           commitEvery, Duration.ofSeconds(commitSeconds), LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
       LibraryIndexer indexer = new LibraryIndexer(library, ingest, options);
       LibraryIndexer.Summary s;

@@ -57,9 +57,9 @@ public final class IndexingBench implements Callable<Integer> {
     try (Embedder embedder = modelOptions.open()) {
       IndexConfig config = new IndexConfig(IndexConfig.Quantization.valueOf(quantization.toUpperCase(Locale.ROOT)),
           16, 100);
-      var options = new LibraryIndexer.Options(List.of(library), List.of(), List.of(), false, false, decodeThreads,
+      var options = new LibraryIndexer.Options(List.of(library), List.of(), List.of(), false, false,
           1000, java.time.Duration.ofSeconds(30), LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
-      LibraryIndexer.Summary first = run(dir, embedder, config, options);
+      LibraryIndexer.Summary first = run(dir, embedder, config, options, decodeThreads);
       long images = first.added();
       System.out.printf(Locale.ROOT, "indexing %s: %d images in %.1f s = %.2f img/s (model %s on %s, batch %d, "
               + "%d decode threads, %s); %d failed%n", library, images, first.seconds(), images / first.seconds(),
@@ -70,7 +70,7 @@ public final class IndexingBench implements Callable<Integer> {
           1000 * first.decodeSeconds() / images, decodeThreads, first.modelSeconds(),
           1000 * first.modelSeconds() / images, first.indexSeconds(), 1000 * first.indexSeconds() / images,
           first.seconds());
-      LibraryIndexer.Summary again = run(dir, embedder, config, options);
+      LibraryIndexer.Summary again = run(dir, embedder, config, options, decodeThreads);
       System.out.printf(Locale.ROOT, "  unchanged re-run: %d unchanged in %.2f s (%.1f%% of the first run)%n",
           again.unchanged(), again.seconds(), 100 * again.seconds() / first.seconds());
     } finally {
@@ -80,9 +80,9 @@ public final class IndexingBench implements Callable<Integer> {
   }
 
   private static LibraryIndexer.Summary run(Path dir, Embedder embedder, IndexConfig config,
-                                            LibraryIndexer.Options options) throws Exception {
+                                            LibraryIndexer.Options options, int decodeThreads) throws Exception {
     try (ImageIndex index = LuceneIndex.openWritable(dir, embedder.info(), config);
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, options.decodeThreads())) {
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, decodeThreads)) {
       return new LibraryIndexer(index, ingest, options).run(f ->
           System.err.println("indexing: " + f.path() + ": " + f.error()));
     }
