@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dss.image.ImagePipeline;
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.IndexSchema;
-import dss.index.LibraryIndexer;
+import dss.index.lucene.LuceneIndex;
+import dss.ingest.IngestPipeline;
+import dss.ingest.LibraryIndexer;
 import dss.model.Embedder;
-import dss.model.Models;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,10 +27,12 @@ class BackgroundIndexingTest {
       TestImages.write(folder.resolve("p" + i + ".jpg"), TestImages.encode(TestImages.scene(100 + i, 320, 240), "jpeg"));
     }
     TestImages.write(folder.resolve("broken.jpg"), "not an image".getBytes());
-    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, 4);
-         Library library = Library.open(tmp.resolve("index"), embedder, new ImagePipeline(), IndexConfig.DEFAULT);
-         BackgroundIndexer indexer = new BackgroundIndexer(library, LibraryIndexer.Options.defaults(List.of(folder)));
-         SearchServer server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, null, 1 << 20,
+    try (Embedder embedder = Embedder.open(TestRepository.models().testModel(), "cpu", 1, 4);
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder);
+         ImageIndex index = LuceneIndex.openShared(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
+         ServerContext context = new ServerContext(index, ingest);
+         BackgroundIndexer indexer = new BackgroundIndexer(context, LibraryIndexer.Options.defaults(List.of(folder)));
+         SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, null, 1 << 20,
              tmp.resolve("thumbs"), tmp.resolve("uploads")), indexer::status)) {
       TestClient client = TestClient.of(server.port());
       indexer.start(Duration.ofMinutes(10));
@@ -44,7 +48,7 @@ class BackgroundIndexingTest {
       assertEquals(1, indexing.get("last_run").get("failed").asInt(), indexing.toString());
       assertEquals(7, indexing.get("total").asInt(), indexing.toString());
       assertEquals(6, json(client.get("/api/health")).get("images").asInt());
-      String id = IndexSchema.idFor(folder.resolve("p3.jpg").toString());
+      String id = ImageRecord.idFor(folder.resolve("p3.jpg").toString());
       assertEquals(id, json(client.get("/api/search?k=1&id=" + id)).get("results").get(0).get("id").asText());
     }
   }

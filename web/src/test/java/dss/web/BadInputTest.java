@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dss.index.ImageRecord;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +109,19 @@ class BadInputTest {
     assertError(s.get("/api/images/nope/thumbnail"), 404, "no indexed image");
     assertError(s.send(HttpRequest.newBuilder(s.uri("/api/images/nope")).DELETE()
         .header("Authorization", "Bearer " + TestServer.TOKEN)), 404, "no indexed image");
+  }
+
+  @Test void unknownIdSearchNamesTheIdNotTheIndex() throws Exception {
+    // a well-formed id (the id a file in the library would have) that is not indexed, and a junk one
+    String unindexed = ImageRecord.idFor(s.libraryDir.resolve("never-indexed.jpg").toString());
+    for (String id : new String[] {unindexed, "unknown"}) {
+      HttpResponse<byte[]> response = s.get("/api/search?id=" + id);
+      assertError(response, 404, "no indexed image with id '" + id + "'");
+      String body = new String(response.body(), StandardCharsets.UTF_8);
+      for (String serverPath : new String[] {s.index.location(), tmp.toString(), s.libraryDir.toString()}) {
+        assertFalse(body.contains(serverPath), "server path " + serverPath + " in: " + body);
+      }
+    }
   }
 
   @Test void indexedFileGoneFromDisk() throws Exception {

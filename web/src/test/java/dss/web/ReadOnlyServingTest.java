@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.image.ImagePipeline;
+import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.IndexSchema;
-import dss.index.LibraryIndex;
+import dss.index.lucene.LuceneIndex;
+import dss.ingest.IngestPipeline;
 import dss.model.Embedder;
-import dss.model.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,16 +25,19 @@ class ReadOnlyServingTest {
   @Test void servesAnIndexThatAnotherWriterHolds(@TempDir Path tmp) throws Exception {
     Path indexDir = tmp.resolve("index");
     ImagePipeline pipeline = new ImagePipeline();
-    try (Embedder embedder = Embedder.open(Models.testModel(), "cpu", 1, 4);
-         LibraryIndex writer = LibraryIndex.open(indexDir, embedder.info(), IndexConfig.DEFAULT)) {
+    try (Embedder embedder = Embedder.open(TestRepository.models().testModel(), "cpu", 1, 4);
+         ImageIndex writer = LuceneIndex.openWritable(indexDir, embedder.info(), IndexConfig.DEFAULT)) {
       Path first = TestImages.write(tmp.resolve("lib/a.jpg"), TestImages.encode(TestImages.scene(1, 300, 200), "jpeg"));
       add(writer, embedder, pipeline, first);
       writer.commit();
 
-      try (Library library = Library.open(indexDir, embedder, pipeline, IndexConfig.DEFAULT);
-           SearchServer server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, "t",
+      // what `dreamsim serve` opens: the writer is taken, so the shared open falls back to read-only
+      try (IngestPipeline ingest = new IngestPipeline(pipeline, embedder);
+           ImageIndex index = LuceneIndex.openShared(indexDir, embedder.info(), IndexConfig.DEFAULT);
+           ServerContext context = new ServerContext(index, ingest);
+           SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, "t",
                1 << 20, tmp.resolve("thumbs"), tmp.resolve("uploads")), () -> null)) {
-        assertTrue(library.readOnly());
+        assertTrue(index.readOnly());
         TestClient client = TestClient.of(server.port());
         assertEquals(1, json(client.get("/api/health")).get("images").asInt());
         assertTrue(json(client.get("/api/stats")).get("read_only").asBoolean());
@@ -48,7 +51,7 @@ class ReadOnlyServingTest {
           Thread.sleep(100);
         }
         assertEquals(2, json(client.get("/api/health")).get("images").asInt());
-        String secondId = IndexSchema.idFor(second.toString());
+        String secondId = ImageRecord.idFor(second.toString());
         assertEquals(secondId, json(client.post("/api/search?k=1", multipart("image", Files.readAllBytes(second))))
             .get("results").get(0).get("id").asText());
 
@@ -59,9 +62,9 @@ class ReadOnlyServingTest {
     }
   }
 
-  private static void add(LibraryIndex writer, Embedder embedder, ImagePipeline pipeline, Path file) throws Exception {
+  private static void add(ImageIndex writer, Embedder embedder, ImagePipeline pipeline, Path file) throws Exception {
     var prepared = pipeline.prepare(file);
-    writer.upsert(new ImageRecord(IndexSchema.idFor(file.toString()), file.toString(), "h" + file.getFileName(),
+    writer.upsert(new ImageRecord(ImageRecord.idFor(file.toString()), file.toString(), "h" + file.getFileName(),
         Files.size(file), 0, prepared.width(), prepared.height(), prepared.format(), 0),
         embedder.embed(java.util.List.of(prepared.tensor()))[0]);
   }

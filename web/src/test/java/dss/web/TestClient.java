@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dss.model.Models;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -105,7 +104,7 @@ abstract class TestClient {
     assertEquals(status, error.get("status").asInt(), text);
     String message = error.get("message").asText();
     assertTrue(message.toLowerCase().contains(expected.toLowerCase()), "'" + expected + "' not in: " + message);
-    for (String local : List.of(System.getProperty("java.io.tmpdir") + "/", Models.root().toString())) {
+    for (String local : List.of(System.getProperty("java.io.tmpdir") + "/", TestRepository.ROOT.toString())) {
       assertFalse(text.contains(local), "local path leaked: " + text);
     }
     assertFalse(text.contains("\tat ") || text.contains(".java:") || text.contains("at dss."), "stack trace: " + text);

@@ -1,11 +1,13 @@
 package dss.web;
 
 import dss.image.ImagePipeline;
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.IndexSchema;
-import dss.index.LibraryIndexer;
+import dss.index.lucene.LuceneIndex;
+import dss.ingest.IngestPipeline;
+import dss.ingest.LibraryIndexer;
 import dss.model.Embedder;
-import dss.model.Models;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +27,18 @@ final class TestServer extends TestClient implements AutoCloseable {
   final Path uploadDir;
   final Map<String, Path> files = new LinkedHashMap<>(); // name -> file
   final Embedder embedder;
-  final Library library;
+  final IngestPipeline ingest;
+  final ImageIndex index;
+  final ServerContext context;
   final SearchServer server;
 
   /** Photos: scene-0..scene-7 (distinct), scene-0-small (scene-0 resized), scene-1-copy (byte-identical copy). */
   static TestServer start(Path tmp, String token, long maxUploadBytes) throws Exception {
+    return start(tmp, token, maxUploadBytes, 0);
+  }
+
+  /** As above, with {@code decodeThreads} upload decode workers (0: one per core, as {@code dreamsim serve}). */
+  static TestServer start(Path tmp, String token, long maxUploadBytes, int decodeThreads) throws Exception {
     Path library = tmp.resolve("library");
     Map<String, Path> files = new LinkedHashMap<>();
     for (int i = 0; i < 8; i++) {
@@ -42,25 +51,27 @@ final class TestServer extends TestClient implements AutoCloseable {
         Files.readAllBytes(files.get("scene-1"))));
     // EXIF orientation 6 (stored sideways, shown upright as 300x200): the thumbnail must come out landscape
     files.put("rotated", TestImages.write(library.resolve("rotated.jpg"), Files.readAllBytes(
-        Models.root().resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
-    return new TestServer(tmp, library, files, token, maxUploadBytes);
+        TestRepository.ROOT.resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
+    return new TestServer(tmp, library, files, token, maxUploadBytes, decodeThreads);
   }
 
-  private TestServer(Path tmp, Path libraryDir, Map<String, Path> files, String token, long maxUploadBytes)
-      throws Exception {
+  private TestServer(Path tmp, Path libraryDir, Map<String, Path> files, String token, long maxUploadBytes,
+                     int decodeThreads) throws Exception {
     this.libraryDir = libraryDir;
     this.files.putAll(files);
     this.thumbnailDir = tmp.resolve("thumbnails");
     this.uploadDir = tmp.resolve("uploads");
-    this.embedder = Embedder.open(Models.testModel(), "cpu", 1, 4);
-    this.library = Library.open(tmp.resolve("index"), embedder, new ImagePipeline(), IndexConfig.DEFAULT);
-    var indexed = new LibraryIndexer(library.writer().orElseThrow(), library.pipeline(), embedder,
-        LibraryIndexer.Options.defaults(List.of(libraryDir))).run(f -> {
-          throw new AssertionError("fixture failed to index: " + f);
-        });
+    // The same wiring as `dreamsim serve`: model, ingest pipeline, index opened shared, context over both.
+    this.embedder = Embedder.open(TestRepository.models().testModel(), "cpu", 1, 4);
+    this.ingest = decodeThreads > 0 ? new IngestPipeline(new ImagePipeline(), embedder, decodeThreads)
+        : new IngestPipeline(new ImagePipeline(), embedder);
+    this.index = LuceneIndex.openShared(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
+    var indexed = new LibraryIndexer(index, ingest, LibraryIndexer.Options.defaults(List.of(libraryDir))).run(f -> {
+      throw new AssertionError("fixture failed to index: " + f);
+    });
     if (indexed.added() != files.size()) throw new AssertionError("indexed " + indexed);
-    library.refreshNow();
-    this.server = SearchServer.start(library, new SearchServer.Options("127.0.0.1", 0, token, maxUploadBytes,
+    this.context = new ServerContext(index, ingest);
+    this.server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, token, maxUploadBytes,
         thumbnailDir, uploadDir), () -> null);
   }
 
@@ -69,7 +80,7 @@ final class TestServer extends TestClient implements AutoCloseable {
   }
 
   String id(String name) {
-    return IndexSchema.idFor(files.get(name).toAbsolutePath().normalize().toString());
+    return ImageRecord.idFor(files.get(name).toAbsolutePath().normalize().toString());
   }
 
   byte[] bytes(String name) throws IOException {
@@ -77,8 +88,9 @@ final class TestServer extends TestClient implements AutoCloseable {
   }
 
   @Override public void close() throws Exception {
-    server.close();
-    library.close();
-    embedder.close();
+    // The server and its context first, then what the context does not own, in reverse order of opening.
+    try (embedder; ingest; index; context; server) {
+      // closed by try-with-resources: server, context, index, ingest, embedder
+    }
   }
 }
