@@ -1,5 +1,6 @@
 package dss.web;
 
+import dss.model.TestModels;
 import static dss.web.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class BackgroundIndexingTest {
       TestImages.write(folder.resolve("p" + i + ".jpg"), TestImages.encode(TestImages.scene(100 + i, 320, 240), "jpeg"));
     }
     TestImages.write(folder.resolve("broken.jpg"), "not an image".getBytes());
-    try (Embedder embedder = Embedder.open(TestRepository.models().testModel(), "cpu", 1, 4);
+    try (Embedder embedder = Embedder.open(TestModels.models().testModel(), "cpu", 1, 4);
          IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder);
          ImageIndex index = LuceneIndex.openShared(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
          ServerContext context = new ServerContext(index, ingest);

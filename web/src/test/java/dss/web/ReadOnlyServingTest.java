@@ -1,5 +1,6 @@
 package dss.web;
 
+import dss.model.TestModels;
 import static dss.web.TestServer.json;
 import static dss.web.TestServer.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,7 @@ class ReadOnlyServingTest {
   @Test void servesAnIndexThatAnotherWriterHolds(@TempDir Path tmp) throws Exception {
     Path indexDir = tmp.resolve("index");
     ImagePipeline pipeline = new ImagePipeline();
-    try (Embedder embedder = Embedder.open(TestRepository.models().testModel(), "cpu", 1, 4);
+    try (Embedder embedder = Embedder.open(TestModels.models().testModel(), "cpu", 1, 4);
          ImageIndex writer = LuceneIndex.openWritable(indexDir, embedder.info(), IndexConfig.DEFAULT)) {
       Path first = TestImages.write(tmp.resolve("lib/a.jpg"), TestImages.encode(TestImages.scene(1, 300, 200), "jpeg"));
       add(writer, embedder, pipeline, first);

@@ -1,5 +1,6 @@
 package dss.web;
 
+import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,7 +105,7 @@ abstract class TestClient {
     assertEquals(status, error.get("status").asInt(), text);
     String message = error.get("message").asText();
     assertTrue(message.toLowerCase().contains(expected.toLowerCase()), "'" + expected + "' not in: " + message);
-    for (String local : List.of(System.getProperty("java.io.tmpdir") + "/", TestRepository.ROOT.toString())) {
+    for (String local : List.of(System.getProperty("java.io.tmpdir") + "/", TestModels.root().toString())) {
       assertFalse(text.contains(local), "local path leaked: " + text);
     }
     assertFalse(text.contains("\tat ") || text.contains(".java:") || text.contains("at dss."), "stack trace: " + text);

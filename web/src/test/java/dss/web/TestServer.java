@@ -1,5 +1,6 @@
 package dss.web;
 
+import dss.model.TestModels;
 import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
@@ -51,7 +52,7 @@ final class TestServer extends TestClient implements AutoCloseable {
         Files.readAllBytes(files.get("scene-1"))));
     // EXIF orientation 6 (stored sideways, shown upright as 300x200): the thumbnail must come out landscape
     files.put("rotated", TestImages.write(library.resolve("rotated.jpg"), Files.readAllBytes(
-        TestRepository.ROOT.resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
+        TestModels.root().resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
     return new TestServer(tmp, library, files, token, maxUploadBytes, decodeThreads);
   }
 
@@ -62,7 +63,7 @@ final class TestServer extends TestClient implements AutoCloseable {
     this.thumbnailDir = tmp.resolve("thumbnails");
     this.uploadDir = tmp.resolve("uploads");
     // The same wiring as `dreamsim serve`: model, ingest pipeline, index opened shared, context over both.
-    this.embedder = Embedder.open(TestRepository.models().testModel(), "cpu", 1, 4);
+    this.embedder = Embedder.open(TestModels.models().testModel(), "cpu", 1, 4);
     this.ingest = decodeThreads > 0 ? new IngestPipeline(new ImagePipeline(), embedder, decodeThreads)
         : new IngestPipeline(new ImagePipeline(), embedder);
     this.index = LuceneIndex.openShared(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
