@@ -52,8 +52,11 @@ final class DeviceSelector {
               + " (this ONNX Runtime build needs an NVIDIA driver with CUDA 12 and cuDNN 9 libraries; "
               + "use --device cpu or auto)", e);
         }
-        LOG.warn("CUDA not usable, running on CPU: {} (ONNX Runtime's CUDA provider needs the CUDA 12 and cuDNN 9 "
-            + "libraries, e.g. libcublasLt.so.12 and libcudnn.so.9, on the library path)", reason);
+        // Most machines have no NVIDIA GPU at all: CPU is then simply the device, not a problem worth a warning.
+        String message = "CUDA not usable, running on CPU: {} (ONNX Runtime's CUDA provider needs the CUDA 12 and "
+            + "cuDNN 9 libraries, e.g. libcublasLt.so.12 and libcudnn.so.9, on the library path)";
+        if (nvidiaGpuPresent()) LOG.warn(message, reason);
+        else LOG.debug(message, reason);
       }
     }
     try {
@@ -77,6 +80,12 @@ final class DeviceSelector {
       options.close();
       throw e;
     }
+  }
+
+  /** An NVIDIA driver is loaded (its device node or proc entry exists): then falling back to CPU is news. */
+  static boolean nvidiaGpuPresent() {
+    return java.nio.file.Files.exists(Path.of("/dev/nvidia0"))
+        || java.nio.file.Files.exists(Path.of("/proc/driver/nvidia/version"));
   }
 
   private static String firstLine(String message) {

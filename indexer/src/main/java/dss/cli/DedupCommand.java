@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim dedup}: every group of near-duplicates in an index, with a suggested keeper. */
-@Command(name = "dedup", sortOptions = false, description = {
+@Command(name = "dedup", footer = {"", "Examples:", "  dreamsim dedup > groups.json", "  dreamsim dedup --threshold 0.05 --format csv --out duplicates.csv"}, header = "Find the groups of near-duplicate images in an index.", sortOptions = false, description = {
     "Find all groups of near-duplicate images in an index. In a group every member is within the threshold of",
     "every other (no chaining); byte-identical files are always grouped. The keeper is the largest pixel count,",
     "then the largest file, then the oldest; members list their distance to it.",

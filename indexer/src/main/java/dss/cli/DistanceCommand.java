@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** DreamSim distance of two images (thin over {@link SimilaritySearch#distance(Path, Path)}). */
-@Command(name = "distance", sortOptions = false,
+@Command(name = "distance", header = "Print the DreamSim distance between two images.", sortOptions = false,
     description = {"Print the DreamSim distance (1 - cosine of the embeddings) of images A and B:",
         "  {\"distance\": d}   (0 = identical, up to 2)"})
 final class DistanceCommand implements Callable<Integer> {

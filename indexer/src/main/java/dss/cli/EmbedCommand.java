@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Embeds image files through the ingest pipeline; prints results in input order. */
-@Command(name = "embed", sortOptions = false,
+@Command(name = "embed", footer = {"", "Examples:", "  dreamsim embed a.jpg b.png > vectors.jsonl", "  dreamsim embed --model test photos/*.jpg"}, header = "Print the DreamSim embedding of image files, one JSON line per file.", sortOptions = false,
     description = {"Print the DreamSim embedding of each FILE as one JSON line, in input order:",
         "  {\"path\": ..., \"embedding\": [...]}  or  {\"path\": ..., \"error\": ...}",
         "Exit status 1 when any file failed (the others are still embedded)."})

@@ -34,7 +34,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim index}: brings an index up to date with the images under some folders (thin over LibraryIndexer). */
-@Command(name = "index", sortOptions = false,
+@Command(name = "index", footer = {"", "Examples:", "  dreamsim index ~/Pictures", "  dreamsim index --merge --errors failed.jsonl ~/Pictures /mnt/photos", "  dreamsim index --index /data/dreamsim --model dino_vitb16 ~/Pictures"}, header = "Index the photos under folders, incrementally and crash-safely.", sortOptions = false,
     description = {"Index the images under DIR... (incremental: unchanged files are skipped, copies and renames reuse "
         + "their vector, vanished files are removed). Progress on stderr; a JSON summary on stdout:",
         "{\"added\", \"updated\", \"unchanged\", \"removed\", \"failed\", \"seconds\"}. Exit 1 when some file failed."})
@@ -185,8 +185,13 @@ final class IndexCommand implements Callable<Integer> {
       return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
-    /** Linux: fd 2 links to a tty; elsewhere, whether the JVM has a console at all. */
+    /**
+     * The launcher says (it filters stderr through a pipe, so the JVM cannot see the terminal itself); else Linux:
+     * fd 2 links to a tty; elsewhere, whether the JVM has a console at all.
+     */
     private static boolean stderrIsTerminal() {
+      String fromLauncher = System.getProperty("dss.stderr.tty");
+      if (fromLauncher != null) return Boolean.parseBoolean(fromLauncher);
       try {
         String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
         return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");

@@ -13,9 +13,16 @@ import picocli.CommandLine.Command;
     subcommands = {
         EmbedCommand.class, DistanceCommand.class, IndexCommand.class, SearchCommand.class,
         StatsCommand.class, ServeCommand.class, DedupCommand.class, ModelCommand.class,
-        CommandLine.HelpCommand.class})
+        CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(names = {"-v", "--verbose"}, scope = CommandLine.ScopeType.INHERIT,
+      description = "Also print diagnostics on stderr (debug logs, Lucene and ONNX Runtime notes).")
+  boolean verbose;
+
+  @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT, description = "Print only errors on stderr: no progress, no warnings.")
+  boolean quiet;
 
   @Override public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (see --help)");
@@ -37,10 +44,30 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit status (tests call this in-process). */
   public static int run(String... args) {
+    Settings settings;
+    try {
+      settings = Settings.ofProcess();
+    } catch (java.io.IOException e) {
+      System.err.println("dreamsim: " + e.getMessage());
+      return 2;
+    }
+    return commandLine(settings).execute(args);
+  }
+
+  /** The command line with its option defaults from {@code settings} (environment and config file). */
+  static CommandLine commandLine(Settings settings) {
     CommandLine cli = new CommandLine(new Main());
     // Commands of optional modules on the classpath (the tools module adds eval and bench)
     for (MoreCommands more : ServiceLoader.load(MoreCommands.class)) more.commands().forEach(cli::addSubcommand);
+    cli.setDefaultValueProvider(settings); // after every subcommand is added: it applies to those present
     cli.setExecutionExceptionHandler(new ErrorHandler());
-    return cli.execute(args);
+    cli.setExecutionStrategy(parsed -> {
+      Main main = cli.getCommand();
+      boolean server = parsed.subcommand() != null && parsed.subcommand().commandSpec().name().equals("serve");
+      Logging.configure(main.quiet ? Logging.Verbosity.QUIET : main.verbose ? Logging.Verbosity.VERBOSE
+          : server ? Logging.Verbosity.SERVER : Logging.Verbosity.NORMAL);
+      return new CommandLine.RunLast().execute(parsed);
+    });
+    return cli;
   }
 }

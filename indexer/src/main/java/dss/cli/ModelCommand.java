@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Getting, checking and listing model files. */
-@Command(name = "model", description = "Export DreamSim models to ONNX, verify them against PyTorch, list them.",
+@Command(name = "model", header = "Export DreamSim models to ONNX, verify them, and list them.", description = "Export DreamSim models to ONNX, verify them against PyTorch, list them.",
     subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class})
 final class ModelCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -38,7 +38,7 @@ final class ModelCommand implements Runnable {
   }
 
   /** Runs models/export_dreamsim.py in a private virtual environment (models/.venv). */
-  @Command(name = "export", sortOptions = false,
+  @Command(name = "export", header = "Export a DreamSim variant to ONNX (needs Python and internet once).", sortOptions = false,
       description = "Export a DreamSim variant from the official dreamsim 0.2.1 package to "
           + "models/dreamsim-VARIANT.onnx (+ manifest and golden file). Needs python3 with venv and internet access "
           + "(PyPI, GitHub) once; installs models/requirements.txt into models/.venv.")
@@ -159,7 +159,7 @@ final class ModelCommand implements Runnable {
   }
 
   /** The end-to-end proof that an exported model is faithful: Java pipeline + runtime against PyTorch's golden. */
-  @Command(name = "verify", sortOptions = false,
+  @Command(name = "verify", header = "Prove an exported model faithful against PyTorch's golden embeddings.", sortOptions = false,
       description = "Run the Java pipeline and runtime on MODEL's golden images and compare with the PyTorch "
           + "embeddings: prints the cosine per image (\"cosine\": whole Java pipeline; \"runtime_cosine\": runtime "
           + "alone on PyTorch's exact tensors) and the minimum. Exit status 1 when min < " + Verify.MIN_COSINE
@@ -229,7 +229,7 @@ final class ModelCommand implements Runnable {
   }
 
   /** Which variants are installed. */
-  @Command(name = "list", description = "List the DreamSim variants and whether each is exported under models/.")
+  @Command(name = "list", header = "List the DreamSim variants and which are installed.", description = "List the DreamSim variants and whether each is exported under models/.")
   static final class ListModels implements Runnable {
     @Spec CommandSpec spec;
 

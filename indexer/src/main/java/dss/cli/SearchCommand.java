@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim search}: the nearest indexed images to an image file or to an indexed image (thin over the query API). */
-@Command(name = "search", sortOptions = false,
+@Command(name = "search", footer = {"", "Examples:", "  dreamsim search photo.jpg", "  dreamsim search -k 50 --max-distance 0.3 --path-prefix ~/Pictures/2024/ photo.jpg", "  dreamsim search --id 3f2a9c...   (an id from an earlier result)"}, header = "Find the indexed images nearest to an image file or to an indexed image.", sortOptions = false,
     description = "Print {\"results\": [{\"id\", \"path\", \"distance\", \"width\", \"height\"}], \"took_ms\"}, nearest "
         + "first; distance = 1 - cosine of DreamSim embeddings.")
 final class SearchCommand implements Callable<Integer> {

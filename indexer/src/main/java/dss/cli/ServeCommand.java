@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * {@code dreamsim serve}: the search server and web page over an index (thin over {@link SearchServer}). Prints
  * {@code {"url", "images", "read_only"}} on stdout once listening, then serves until interrupted.
  */
-@Command(name = "serve", sortOptions = false,
+@Command(name = "serve", footer = {"", "Examples:", "  dreamsim serve                                   then open http://127.0.0.1:8080/", "  dreamsim serve --library ~/Pictures              index in the background too", "  DREAMSIM_TOKEN=secret dreamsim serve --host 0.0.0.0   LAN access, writes with the token"}, header = "Serve the search page and the HTTP API over an index.", sortOptions = false,
     description = {"Serve the search page and the HTTP API over an index (http://127.0.0.1:8080/ by default).",
         "With --library, also indexes those folders in the background, at start and every --rescan-minutes."})
 final class ServeCommand implements Callable<Integer> {
@@ -58,7 +58,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "With --library: minutes between the end of one indexing run and the next (default: ${DEFAULT-VALUE}).")
   int rescanMinutes;
 
-  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:DREAMSIM_TOKEN}",
+  @Option(names = "--token", paramLabel = "TOKEN",
       description = "Bearer token that allows POST and DELETE /api/images (default: $DREAMSIM_TOKEN; unset = off).")
   String token;
 

@@ -8,7 +8,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim stats}: what an index holds (reads the latest commit; works while an indexer is running). */
-@Command(name = "stats", description = "Print {\"documents\", \"model\", \"dimensions\", \"quantization\", \"segments\", "
+@Command(name = "stats", header = "Print what an index holds: documents, model, storage, size.", description = "Print {\"documents\", \"model\", \"dimensions\", \"quantization\", \"segments\", "
     + "\"bytes\"} of an index.")
 final class StatsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  * vectors, for each storage: build vectors/s (one writer thread, then merged to one segment), single-query p50/p99
  * latency, recall@k against exact search, and bytes on disk. bench/ann.sh runs hnswlib and faiss on the same files.
  */
-@Command(name = "ann", description = "HNSW index benchmark on float32 vector files (see bench/ann.sh).")
+@Command(name = "ann", header = "Measure HNSW build rate, latency and recall on vector files.", description = "HNSW index benchmark on float32 vector files (see bench/ann.sh).")
 public final class AnnBench implements Callable<Integer> {
   @Option(names = "--vectors", required = true, description = "n x DIMS little-endian float32, unit vectors.")
   Path vectorsFile;

@@ -9,7 +9,7 @@ import dss.bench.PreprocessBench;
 import picocli.CommandLine.Command;
 
 /** Benchmarks: each prints figures; the scripts under bench/ run the peers in the same run. */
-@Command(name = "bench", description = "Benchmarks (see bench/*.sh for the side-by-side runs with peers).",
+@Command(name = "bench", header = "Run a benchmark (bench/*.sh runs each next to its peer).", description = "Benchmarks (see bench/*.sh for the side-by-side runs with peers).",
     subcommands = {PreprocessBench.class, ModelBench.class, IndexingBench.class, AnnBench.class,
         LoadBench.class, DedupBench.class})
 public final class BenchCommand {}

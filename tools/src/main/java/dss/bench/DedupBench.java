@@ -40,7 +40,7 @@ import picocli.CommandLine.Option;
  * peak memory and how many planted copy pairs were found; {@code --brute} also runs the same grouping rule on
  * exact all-pairs distances (vectors in memory, n^2/2 dot products) as the baseline.
  */
-@Command(name = "dedup", sortOptions = false,
+@Command(name = "dedup", header = "Measure whole-library dedup time and memory on synthetic vectors.", sortOptions = false,
     description = "Dedup at scale: time and peak memory of 'dedup' on N synthetic vectors, and a brute-force peer.")
 public final class DedupBench implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "100000", description = "Vectors (default: ${DEFAULT-VALUE}).") int size;

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
  * busy time of each stage, then an unchanged re-run. bench/indexing.sh runs it on the shared photos and a
  * generated library, and the decode and model peers in the same run.
  */
-@Command(name = "indexing", sortOptions = false,
+@Command(name = "indexing", header = "Measure end-to-end indexing speed and where the time goes.", sortOptions = false,
     description = {"Index DIR into a fresh temporary index and print images/s and where the time goes (decode,",
         "model, index busy seconds), then the time of an unchanged re-run. --generate N first fills DIR with N",
         "synthetic photo-like JPEGs (1024x768) when it holds fewer."})

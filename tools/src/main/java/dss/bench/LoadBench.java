@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  * unit vectors with the test model's dimensions, straight through LibraryIndex: no image decoding) to serve with
  * {@code --model test}. bench/load.sh runs the whole thing with wrk as the peer.
  */
-@Command(name = "load", description = "Load benchmark against a running server (see bench/load.sh).")
+@Command(name = "load", header = "Measure a running server under concurrent clients.", description = "Load benchmark against a running server (see bench/load.sh).")
 public final class LoadBench implements Callable<Integer> {
   @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "Server (default: ${DEFAULT-VALUE}).")
   String url;

@@ -25,7 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * Speed of the model runtime alone (no decoding), next to its peer in the same run: plain ONNX Runtime usage
  * (default session options, a Java float[][][][] input that ORT copies). Rounds alternate so noise hits both.
  */
-@Command(name = "model", sortOptions = false,
+@Command(name = "model", header = "Measure the model runtime next to plain ONNX Runtime.", sortOptions = false,
     description = "Model runtime speed on random tensors: img/s and ms/batch of our Embedder, and of plain ONNX "
         + "Runtime usage on the same model, threads and batch (the peer), in alternating rounds. Make a "
         + "ViT-B/16-cost model with models/make_vit_b16.py (bench/model.sh does it).")

@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  * Pillow's reference tensors ({@code $DREAMSIM_PEERS/pillow_preprocess.py tensors DIR OUT.f32}). One warm-up pass
  * (JIT), then one timed pass. bench/preprocess.sh runs Pillow's paths in the same run and prints the ratio.
  */
-@Command(name = "preprocess", description = "Images/s of decode + preprocess (and parity with Pillow's tensors).")
+@Command(name = "preprocess", header = "Measure decode and preprocess speed and parity with Pillow.", description = "Images/s of decode + preprocess (and parity with Pillow's tensors).")
 public final class PreprocessBench implements Callable<Integer> {
   private static final int TENSOR = 3 * ImagePipeline.SIZE * ImagePipeline.SIZE;
 

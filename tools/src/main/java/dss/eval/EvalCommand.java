@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Evaluation harness: human agreement (2AFC), dedup calibration, retrieval quality, and the copy-set builder. */
-@Command(name = "eval", description = "Evaluate a model: 2afc (NIGHTS), dedup (threshold calibration), retrieval, make-copies.",
+@Command(name = "eval", header = "Evaluate a model: human agreement, duplicate threshold, retrieval.", description = "Evaluate a model: 2afc (NIGHTS), dedup (threshold calibration), retrieval, make-copies.",
     subcommands = {EvalCommand.TwoAfcCommand.class, EvalCommand.DedupEvalCommand.class,
         EvalCommand.RetrievalCommand.class, EvalCommand.MakeCopiesCommand.class})
 public final class EvalCommand {
@@ -58,7 +58,7 @@ public final class EvalCommand {
     }
   }
 
-  @Command(name = "2afc", description = {
+  @Command(name = "2afc", header = "Score agreement with human 2AFC judgments on the NIGHTS layout.", description = {
       "Agreement with human 2AFC judgments on the NIGHTS layout (DIR/data.csv), scored as DreamSim's evaluation:",
       "rows with votes >= 6; prints {\"split\", \"accuracy\", \"n\"}."})
   static final class TwoAfcCommand implements Callable<Integer> {
@@ -100,7 +100,7 @@ public final class EvalCommand {
     }
   }
 
-  @Command(name = "dedup", description = {
+  @Command(name = "dedup", header = "Calibrate the duplicate threshold on a labelled copy set.", description = {
       "Pairwise precision/recall/F1 of duplicate groups over a threshold sweep, and the best-F1 threshold;",
       "for sets made by make-copies also each edit's median and largest distance to its original.",
       "DIR holds images named GROUP__anything.ext (files without __ are distractors); see eval make-copies."})
@@ -125,7 +125,7 @@ public final class EvalCommand {
     }
   }
 
-  @Command(name = "retrieval", description = {
+  @Command(name = "retrieval", header = "Measure query-by-example quality on a labelled set.", description = {
       "Query-by-example quality on a labelled set (GROUP__anything.ext): mean average precision and recall@k,",
       "each image querying all the others by exact DreamSim distance."})
   static final class RetrievalCommand implements Callable<Integer> {
@@ -156,7 +156,7 @@ public final class EvalCommand {
     }
   }
 
-  @Command(name = "make-copies", description = {
+  @Command(name = "make-copies", header = "Build a labelled copy-detection set from a folder of originals.", description = {
       "Build a copy-detection set from a folder of originals: for NAME.jpg, OUT/NAME__original.jpg and",
       "OUT/NAME__{resized,recompressed,cropped,brightened,blurred,rotated,flipped,png,text}.*",
       "(no WebP: no WebP writer in Java; add WebP files by hand with the same naming)."})
