@@ -1,14 +1,15 @@
 package dss.model;
 
+import org.apache.lucene.util.VectorUtil;
+
 /** The vector arithmetic of DreamSim distances: unit vectors, distance = 1 - dot. */
 public final class Vectors {
   private Vectors() {}
 
+  /** Lucene's SIMD dot product (the same arithmetic the index scores with). */
   public static float dot(float[] a, float[] b) {
     if (a.length != b.length) throw new IllegalArgumentException("dimensions differ: " + a.length + " vs " + b.length);
-    double sum = 0;
-    for (int i = 0; i < a.length; i++) sum += (double) a[i] * b[i];
-    return (float) sum;
+    return VectorUtil.dotProduct(a, b);
   }
 
   /** Cosine similarity of any two non-zero vectors. */

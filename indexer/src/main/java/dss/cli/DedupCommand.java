@@ -6,6 +6,8 @@ import dss.search.DuplicateFinder;
 import dss.search.DuplicateGroup;
 import dss.search.SimilaritySearch;
 import java.io.IOException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,22 +85,20 @@ final class DedupCommand implements Callable<Integer> {
   }
 
   /** One row per member: group number (1-based, largest group first), keeper flag, then the member's fields. */
-  static String csv(Output result) {
-    StringBuilder sb = new StringBuilder("group,keeper,id,path,distance,width,height,bytes\n");
-    for (int g = 0; g < result.groups().size(); g++) {
-      Group group = result.groups().get(g);
-      for (Member m : group.members()) {
-        sb.append(g + 1).append(',').append(m.id().equals(group.keeper())).append(',').append(m.id()).append(',')
-            .append(quote(m.path())).append(',').append(m.distance()).append(',').append(m.width()).append(',')
-            .append(m.height()).append(',').append(m.bytes()).append('\n');
+  static String csv(Output result) throws IOException {
+    StringBuilder out = new StringBuilder();
+    // RFC 4180 with \n line ends; paths holding commas, quotes or line breaks are quoted by commons-csv
+    CSVFormat format = CSVFormat.RFC4180.builder().setRecordSeparator('\n')
+        .setHeader("group", "keeper", "id", "path", "distance", "width", "height", "bytes").get();
+    try (CSVPrinter printer = new CSVPrinter(out, format)) {
+      for (int g = 0; g < result.groups().size(); g++) {
+        Group group = result.groups().get(g);
+        for (Member m : group.members()) {
+          printer.printRecord(g + 1, m.id().equals(group.keeper()), m.id(), m.path(), m.distance(), m.width(),
+              m.height(), m.bytes());
+        }
       }
     }
-    return sb.toString();
-  }
-
-  /** RFC 4180: quote a field holding a comma, quote or line break; double the quotes inside. */
-  private static String quote(String field) {
-    if (field.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r')) return field;
-    return '"' + field.replace("\"", "\"\"") + '"';
+    return out.toString();
   }
 }

@@ -1,5 +1,8 @@
 package dss.eval;
 
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import dss.model.Vectors;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,8 +49,12 @@ public final class TwoAfc {
     Path csv = dataset.resolve("data.csv");
     if (!Files.isRegularFile(csv)) throw new IOException(csv + ": not found (the NIGHTS layout has DIR/data.csv)");
     List<List<String>> rows;
-    try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      rows = Csv.read(in);
+    // RFC 4180 (commons-csv): NIGHTS prompts hold commas, quotes and line breaks inside quoted fields
+    try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+         CSVParser parser = CSVFormat.RFC4180.parse(in)) {
+      rows = parser.stream().map(CSVRecord::toList).toList();
+    } catch (java.io.UncheckedIOException e) {
+      throw new IOException(csv + ": not valid CSV (" + e.getCause().getMessage() + ")", e);
     }
     if (rows.isEmpty()) throw new IOException(csv + ": empty");
     Map<String, Integer> col = new HashMap<>();
