@@ -4,6 +4,7 @@ import dss.image.ImageException;
 import dss.image.ImagePipeline;
 import dss.image.PreparedImage;
 import dss.model.Embedder;
+import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,9 +52,14 @@ public final class IngestPipeline implements AutoCloseable {
    * @param decodeThreads parallel decode workers of a bulk run, and the size of the one-image decode pool
    */
   public IngestPipeline(ImagePipeline images, Embedder embedder, int decodeThreads) {
+    this(images, LazyEmbedder.of(embedder), decodeThreads);
+  }
+
+  /** With a model opened only when the first image needs embedding (see {@link LazyEmbedder}). */
+  public IngestPipeline(ImagePipeline images, LazyEmbedder model, int decodeThreads) {
     if (decodeThreads < 1) throw new IllegalArgumentException("decode threads must be at least 1: " + decodeThreads);
     this.images = images;
-    this.model = new ModelStage(embedder);
+    this.model = new ModelStage(model);
     this.decodeThreads = decodeThreads;
     // A waiting line of two per worker; beyond that callers are told to retry rather than queue up memory.
     this.uploadDecoders = new ThreadPoolExecutor(decodeThreads, decodeThreads, 30, TimeUnit.SECONDS,
@@ -70,7 +76,8 @@ public final class IngestPipeline implements AutoCloseable {
     return images;
   }
 
-  public Embedder embedder() {
+  /** The model session (opened now if nothing has needed it yet). */
+  public Embedder embedder() throws ModelException {
     return model.embedder();
   }
 
@@ -236,7 +243,7 @@ public final class IngestPipeline implements AutoCloseable {
   public <T, R> Totals run(Job<T, R> job) throws IOException, InterruptedException {
     long start = System.nanoTime();
     long modelStart = model.busyNanos();
-    int batch = Math.max(1, model.embedder().batchSize());
+    int batch = model.batchSize();
     int maxInFlight = decodeThreads * 4 + batch * 4;
     Semaphore slots = new Semaphore(maxInFlight); // bounds memory: items between the walk and the writer
     BlockingQueue<T> items = new ArrayBlockingQueue<>(decodeThreads * 4);

@@ -1,6 +1,7 @@
 package dss.ingest;
 
 import dss.model.Embedder;
+import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,18 +24,24 @@ public final class ModelStage implements AutoCloseable {
 
   private record Request(float[] tensor, boolean patient, CompletableFuture<float[]> result) {}
 
-  private final Embedder embedder;
+  private final LazyEmbedder model;
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final AtomicLong busyNanos = new AtomicLong();
   private final Thread worker;
 
-  public ModelStage(Embedder embedder) {
-    this.embedder = embedder;
+  /** The model is opened by the first batch (or by {@link #embedder()}), not before. */
+  public ModelStage(LazyEmbedder model) {
+    this.model = model;
     this.worker = Thread.ofPlatform().daemon().name("dss-model").start(this::run);
   }
 
-  public Embedder embedder() {
-    return embedder;
+  /** The model session, opened now if no batch has opened it yet. */
+  public Embedder embedder() throws ModelException {
+    return model.get();
+  }
+
+  public int batchSize() {
+    return model.batchSize();
   }
 
   /** The unit vector of one preprocessed image (CHW tensor); completes on the model thread. */
@@ -63,7 +70,7 @@ public final class ModelStage implements AutoCloseable {
   }
 
   private void run() {
-    int batchSize = Math.max(1, embedder.batchSize());
+    int batchSize = model.batchSize();
     List<Request> batch = new ArrayList<>(batchSize);
     while (!Thread.currentThread().isInterrupted()) {
       try {
@@ -81,7 +88,7 @@ public final class ModelStage implements AutoCloseable {
       }
       long start = System.nanoTime();
       try {
-        float[][] vectors = embedder.embed(batch.stream().map(Request::tensor).toList());
+        float[][] vectors = model.get().embed(batch.stream().map(Request::tensor).toList());
         busyNanos.addAndGet(System.nanoTime() - start);
         for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(vectors[i]);
       } catch (Throwable t) {

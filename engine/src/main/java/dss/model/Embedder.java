@@ -58,16 +58,30 @@ public final class Embedder implements AutoCloseable {
     this.inputName = input.getKey();
     this.outputName = output.getKey();
     this.halfInput = checkInput(input.getValue());
-    int dims = outputDimensions(output.getValue(), manifest);
+    this.info = info(model, manifest, outputDimensions(output.getValue(), manifest));
+  }
+
+  /**
+   * What the model is, without opening a session (which costs seconds for a gigabyte of weights): from its
+   * manifest and the cached checksum. Empty when the manifest does not give the embedding width (then only the
+   * graph can tell).
+   */
+  public static java.util.Optional<ModelInfo> describe(Path model) throws ModelException {
+    ModelManifest manifest = ModelManifest.read(model);
+    if (manifest == null || manifest.dimensions() <= 0) return java.util.Optional.empty();
+    return java.util.Optional.of(info(model, manifest, manifest.dimensions()));
+  }
+
+  private static ModelInfo info(Path model, ModelManifest manifest, int dims) throws ModelException {
     String name = manifest != null && manifest.name() != null ? manifest.name() : ModelManifest.stem(model);
     String variant = manifest != null && manifest.variant() != null ? manifest.variant() : "custom";
-    String checksum;
     try {
-      checksum = manifest != null && manifest.sha256() != null ? manifest.sha256() : Checksums.sha256Cached(model);
+      String checksum = manifest != null && manifest.sha256() != null ? manifest.sha256()
+          : Checksums.sha256Cached(model);
+      return new ModelInfo(name, variant, dims, checksum);
     } catch (IOException e) {
       throw new ModelException(model + ": cannot read the model file: " + e.getMessage(), e);
     }
-    this.info = new ModelInfo(name, variant, dims, checksum);
   }
 
   /**

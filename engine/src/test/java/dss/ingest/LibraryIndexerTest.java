@@ -9,7 +9,10 @@ import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.lucene.LuceneIndex;
+import dss.index.IndexConfig;
 import dss.model.Embedder;
+import dss.model.LazyEmbedder;
+import dss.model.TestModels;
 import dss.util.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +98,23 @@ class LibraryIndexerTest {
     assertEquals(10, second.unchanged());
     assertEquals(0, second.added() + second.updated() + second.removed() + second.embedded());
     assertEquals(10, count());
+  }
+
+  @Test void anUnchangedReRunNeverOpensTheModel() throws Exception {
+    run();
+    // A fresh, lazily opened model for the re-run, as `dreamsim index` uses: nothing to embed, so no session
+    try (LazyEmbedder model = new LazyEmbedder(TestModels.testModel(), "cpu", 1, 4);
+         ImageIndex index = LuceneIndex.openWritable(indexDir, model.info(), IndexConfig.DEFAULT);
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), model, 2)) {
+      LibraryIndexer.Summary again = new LibraryIndexer(index, ingest, TestLibrary.options(lib, 3)).run(failures::add);
+      assertEquals(10, again.unchanged());
+      assertFalse(model.opened(), "the model was opened for a run with nothing to embed");
+      TestLibrary.image(lib.resolve("a/new.png"), 123, 64, 64, "png");
+      LibraryIndexer.Summary withNew = new LibraryIndexer(index, ingest, TestLibrary.options(lib, 3))
+          .run(failures::add);
+      assertEquals(1, withNew.embedded());
+      assertTrue(model.opened(), "and opened as soon as one file needs it");
+    }
   }
 
   @Test void unchangedSizeAndTimeIsSkippedWithoutReading() throws Exception {

@@ -6,7 +6,7 @@ import dss.index.IndexConfig;
 import dss.ingest.Failure;
 import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
-import dss.model.Embedder;
+import dss.model.LazyEmbedder;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,9 +90,10 @@ final class IndexCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
     PrintStream err = System.err;
-    try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, decodeThreads);
-         ImageIndex library = indexOptions.openWritable(embedder.info(), config);
+    // The model opens only if some file needs embedding: an unchanged re-run never loads it
+    try (LazyEmbedder model = modelOptions.lazy();
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), model, decodeThreads);
+         ImageIndex library = indexOptions.openWritable(model.info(), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
       IndexConfig.Quantization kept = library.metadata().config().quantization();
       if (quantization != null && kept != config.quantization()) {

@@ -1,6 +1,7 @@
 package dss.cli;
 
 import dss.model.Embedder;
+import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.model.Models;
 import java.nio.file.Path;
@@ -34,6 +35,12 @@ public final class ModelOptions {
   /** The installation's model folder. */
   public static Models models() {
     return new Models(Workspace.models());
+  }
+
+  /** The model, opened only when something needs embedding (the device is chosen then). */
+  public LazyEmbedder lazy() throws ModelException {
+    if (threads < 0) throw new IllegalArgumentException("--threads must be 0 (automatic) or more, not " + threads);
+    return new LazyEmbedder(modelFile(), device, threads, batch);
   }
 
   public Embedder open() throws ModelException {
