@@ -47,7 +47,7 @@ final class AddImageHandler implements Handler {
   private Path target(String requested, byte[] content, String format) {
     if (requested == null) return uploadDir.resolve(dss.util.Sha256.hex(content).substring(0, 16) + "." + format);
     ApiException refused = ApiException.badRequest("path must be a relative file name inside the upload folder, got '"
-        + (requested.length() <= 80 ? requested : requested.substring(0, 80) + "...") + "'");
+        + ApiException.clip(requested) + "'");
     Path relative;
     try {
       relative = Path.of(requested).normalize();

@@ -27,10 +27,9 @@ final class ImageFileHandler implements Handler {
     ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
     Path file = Path.of(image.path());
     if (!Files.isRegularFile(file)) {
-      throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");
+      throw ApiException.notFound("image '" + ApiException.clip(image.id()) + "' is indexed but its file is no longer there");
     }
     String type = CONTENT_TYPES.getOrDefault(String.valueOf(image.format()).toLowerCase(), "application/octet-stream");
-    ctx.header("X-Content-Type-Options", "nosniff");
     ctx.writeSeekableStream(Files.newInputStream(file), type, Files.size(file));
   }
 }

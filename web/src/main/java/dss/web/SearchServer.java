@@ -66,7 +66,10 @@ public final class SearchServer implements AutoCloseable {
         return connector;
       });
       config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
-      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServletContextHandler(context -> {
+        context.setErrorHandler(new JettyErrors());
+        context.insertHandler(new SecurityHeaders());
+      });
       config.staticFiles.add("/public", Location.CLASSPATH);
       config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 

@@ -23,14 +23,14 @@ final class ThumbnailHandler implements Handler {
     String id = ctx.pathParam("id");
     ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
     if (!Files.isRegularFile(Path.of(image.path()))) {
-      throw ApiException.notFound("image '" + image.id() + "' is indexed but its file is no longer there");
+      throw ApiException.notFound("image '" + ApiException.clip(image.id()) + "' is indexed but its file is no longer there");
     }
     Path thumbnail;
     try {
       thumbnail = cache.get(image, size);
     } catch (ImageException e) {
       // The reason alone: the exception's full message names the file's local path.
-      throw new ApiException(500, "thumbnail of image '" + image.id() + "' failed: " + e.reason());
+      throw new ApiException(500, "thumbnail of image '" + ApiException.clip(image.id()) + "' failed: " + e.reason());
     }
     ctx.header("Cache-Control", "public, max-age=86400");
     ctx.contentType("image/jpeg").result(Files.readAllBytes(thumbnail));
