@@ -38,6 +38,7 @@ public final class BackgroundIndexer implements AutoCloseable {
     this.server = server;
     this.index = server.index();
     this.options = options;
+    server.addRoots(options.roots());
   }
 
   /** Starts the first run now and schedules the next ones. */

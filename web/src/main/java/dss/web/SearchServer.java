@@ -42,9 +42,11 @@ public final class SearchServer implements AutoCloseable {
    * (any JSON-serialisable value, null when the server does not index).
    */
   public static SearchServer start(ServerContext server, Options options, Supplier<Object> indexing) throws IOException {
+    server.addRoots(java.util.List.of(options.uploadDir()));
     Metrics metrics = new Metrics();
     Uploads uploads = new Uploads(options.maxUploadBytes());
     ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest().images());
+    IndexedFiles files = new IndexedFiles(server);
     ObjectMapper mapper = JavalinJackson.defaultMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -81,8 +83,8 @@ public final class SearchServer implements AutoCloseable {
       routes.post("/api/distance", new DistanceHandler(server, uploads));
       routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
       routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
-      routes.get("/api/images/{id}", new ImageFileHandler(server));
-      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, thumbnails));
+      routes.get("/api/images/{id}", new ImageFileHandler(server, files));
+      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
       routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));
       routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server)));
       routes.get("/metrics", new MetricsHandler(server, metrics));

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 /** {@code GET /api/images/{id}/thumbnail?size=N}: a JPEG thumbnail (longer side N, default 256), cached on disk. */
 final class ThumbnailHandler implements Handler {
   private final ServerContext server;
+  private final IndexedFiles files;
   private final ThumbnailCache cache;
 
-  ThumbnailHandler(ServerContext server, ThumbnailCache cache) {
+  ThumbnailHandler(ServerContext server, IndexedFiles files, ThumbnailCache cache) {
     this.server = server;
+    this.files = files;
     this.cache = cache;
   }
 
@@ -22,9 +24,7 @@ final class ThumbnailHandler implements Handler {
     int size = Params.intParam(ctx, "size", 256, 16, 1024);
     String id = ctx.pathParam("id");
     ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
-    if (!Files.isRegularFile(Path.of(image.path()))) {
-      throw ApiException.notFound("image '" + ApiException.clip(image.id()) + "' is indexed but its file is no longer there");
-    }
+    files.check(image);
     Path thumbnail;
     try {
       thumbnail = cache.get(image, size);
