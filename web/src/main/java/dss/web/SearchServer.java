@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and the search page,
- * all over one {@link ServerContext}. Handlers run on virtual threads; uploads are decoded on a bounded pool and
- * embedded through the shared model stage, which batches concurrent requests.
+ * all over one {@link ServerContext}. Handlers run on virtual threads; uploads and thumbnails are decoded on a bounded
+ * pool, and uploads are embedded through the shared model stage, which batches concurrent requests.
  */
 public final class SearchServer implements AutoCloseable {
   /**
@@ -45,8 +45,8 @@ public final class SearchServer implements AutoCloseable {
     server.addRoots(java.util.List.of(options.uploadDir()));
     Metrics metrics = new Metrics();
     Uploads uploads = new Uploads(options.maxUploadBytes());
-    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest().images());
     IndexedFiles files = new IndexedFiles(server);
+    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files);
     ObjectMapper mapper = JavalinJackson.defaultMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
