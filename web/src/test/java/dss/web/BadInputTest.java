@@ -159,6 +159,32 @@ class BadInputTest {
     }
   }
 
+  @Test void addRefusesNamesTooLongAndFilesUsedAsFolders() throws Exception {
+    String auth = "Bearer " + TestServer.TOKEN;
+    byte[] image = s.bytes("scene-3");
+    String longName = "a".repeat(300) + ".jpg";
+    assertError(s.post("/api/images", multipart("image", image, "path", longName), "Authorization", auth), 400,
+        "path must be at most 255 bytes");
+    // fewer than 255 characters but more than 255 bytes: the limit is in bytes (UTF-8), as the file system's
+    String wide = "\u00e9".repeat(130) + ".jpg";
+    assertError(s.post("/api/images", multipart("image", image, "path", wide), "Authorization", auth), 400,
+        "at most 255 bytes");
+    // a name used first as a file, then as a folder, and the other way round
+    assertEquals(201, s.post("/api/images", multipart("image", image, "path", "taken.png"), "Authorization", auth)
+        .statusCode());
+    assertError(s.post("/api/images", multipart("image", image, "path", "taken.png/inner.png"), "Authorization",
+        auth), 400, "'taken.png' is a file, not a folder");
+    assertEquals(201, s.post("/api/images", multipart("image", image, "path", "album/one.png"), "Authorization",
+        auth).statusCode());
+    assertError(s.post("/api/images", multipart("image", image, "path", "album"), "Authorization", auth), 400,
+        "'album' is a folder");
+    try (var stored = Files.walk(s.uploadDir)) {
+      List<String> names = stored.filter(Files::isRegularFile).map(p -> s.uploadDir.relativize(p).toString())
+          .filter(n -> !n.matches("[0-9a-f]{16}\\.\\w+")).sorted().toList(); // default names of other tests
+      assertEquals(List.of("album/one.png", "taken.png"), names);
+    }
+  }
+
   @Test void unknownRoutes() throws Exception {
     assertError(s.get("/api/nothing"), 404, "no such route");
     assertError(s.send(HttpRequest.newBuilder(s.uri("/api/health")).PUT(HttpRequest.BodyPublishers.noBody())),
