@@ -69,7 +69,8 @@ public final class ServerContext implements Closeable {
   /** The index, when this server may write to it; a 409 for the client otherwise. */
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {
-      throw new ApiException(409, "this server serves the index read-only (another process is writing it): "
+      throw new ApiException(409, "this server serves the index read-only (another process is writing it, or its"
+          + " folder cannot be written): "
           + what + " there");
     }
     return index;
