@@ -70,8 +70,7 @@ public final class ServerContext implements Closeable {
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {
       throw new ApiException(409, "this server serves the index read-only (another process is writing it, or its"
-          + " folder cannot be written): "
-          + what + " there");
+          + " folder cannot be written): " + what + " there");
     }
     return index;
   }

@@ -195,6 +195,14 @@ class ApiTest {
         "/api/images", "/api/images/{id}", "/api/images/{id}/thumbnail", "/metrics")) {
       assertTrue(paths.has(path), path);
     }
+    // the answers the file routes give besides 200 (ServedFilesTest, ThumbnailTest, BusyUploadsTest)
+    JsonNode original = paths.get("/api/images/{id}").get("get").get("responses");
+    JsonNode thumbnail = paths.get("/api/images/{id}/thumbnail").get("get").get("responses");
+    for (String status : List.of("404", "409")) assertTrue(original.has(status), "original " + status);
+    for (String status : List.of("304", "400", "404", "409", "503")) {
+      assertTrue(thumbnail.has(status), "thumbnail " + status);
+    }
+    assertTrue(thumbnail.get("200").get("headers").has("ETag"));
   }
 
   @Test void pageIsServedAtTheRoot() throws Exception {
