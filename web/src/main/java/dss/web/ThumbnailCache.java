@@ -115,6 +115,8 @@ final class ThumbnailCache {
       BufferedImage thumbnail;
       try {
         thumbnail = fit(ingest.images().decodeOriented(copy, size), size);
+      } catch (ImageException e) { // its reason may name the copy: a local path
+        throw new ImageException(image.id(), e.reason().replace(copy.toString(), "the original"), e);
       } catch (OutOfMemoryError e) {
         throw new ImageException(image.id(), "not enough memory to decode it");
       }
