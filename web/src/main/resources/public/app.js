@@ -205,6 +205,9 @@ document.addEventListener('paste', (e) => {
   const item = [...e.clipboardData.items].find((i) => i.type.startsWith('image/'));
   if (item) searchByFile(item.getAsFile());
 });
+// Enter in the results field submits the form: its change event already searched, so keep the page from reloading
+// (here, not in the markup: the Content-Security-Policy refuses inline handlers).
+$('controls').addEventListener('submit', (e) => e.preventDefault());
 $('max').addEventListener('input', render);
 $('k').addEventListener('change', runQuery);
 $('tab-similar').addEventListener('click', () => selectTab('similar'));

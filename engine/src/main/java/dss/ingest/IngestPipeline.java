@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -109,6 +110,31 @@ public final class IngestPipeline implements AutoCloseable {
       throw new ImageException(name, "cannot decode: " + e.getCause(), e.getCause());
     }
     return embedPrepared(image, t0);
+  }
+
+  /**
+   * Runs another decode for a request (a server's thumbnail) on the same bounded pool as {@link #embed(byte[],
+   * String)}, so every heavy decode of a server is limited together; returns the task's result or rethrows its
+   * exception.
+   *
+   * @throws BusyException when every decode slot and waiting place is taken
+   */
+  public <V> V onDecodePool(Callable<V> task) throws Exception {
+    Future<V> result;
+    try {
+      result = uploadDecoders.submit(task);
+    } catch (RejectedExecutionException e) {
+      throw new BusyException("the server is busy decoding other images; retry in a moment");
+    }
+    try {
+      return result.get();
+    } catch (InterruptedException e) {
+      result.cancel(true);
+      Thread.currentThread().interrupt();
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 
   /** One image file, decoded on the calling thread (a command line with one query image). */

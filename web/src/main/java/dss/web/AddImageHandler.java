@@ -6,17 +6,35 @@ import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/images} (token required): stores an uploaded image under the server's upload folder, as
  * {@code path} (a relative file name, optional; default: its content hash) and indexes it. The image is decoded and
- * embedded before anything is written, so a bad upload leaves no file behind.
+ * embedded before anything is written, so a bad upload leaves no file behind; when indexing fails after the file
+ * was written, the file (and any folder made for it) is removed again.
  */
 final class AddImageHandler implements Handler {
+  private static final Logger LOG = LoggerFactory.getLogger(AddImageHandler.class);
+  /** The longest {@code path} taken, in bytes of UTF-8: the file name limit of common file systems. */
+  static final int MAX_PATH_BYTES = 255;
+
   private final ServerContext server;
   private final Uploads uploads;
   private final Path uploadDir;
@@ -34,11 +52,18 @@ final class AddImageHandler implements Handler {
     String requested = ctx.formParam("path"); // the multipart body parsed fine above
     Path target = target(requested == null || requested.isEmpty() ? null : requested, upload.bytes(),
         embedded.image().format());
-    Files.createDirectories(target.getParent());
-    Files.write(target, upload.bytes());
-    ImageRecord record = LibraryIndexer.recordOf(target, upload.bytes(), embedded.image());
-    index.upsert(record, embedded.vector());
-    index.commit();
+    boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+    List<Path> madeFolders = write(target, upload.bytes());
+    ImageRecord record;
+    try {
+      record = LibraryIndexer.recordOf(target, upload.bytes(), embedded.image());
+      index.upsert(record, embedded.vector());
+      index.commit();
+    } catch (Exception | Error e) {
+      // No file the index does not know: a new one goes again (a replaced one cannot be restored).
+      if (!existed) removeQuietly(target, madeFolders);
+      throw e;
+    }
     ctx.status(201).json(Map.of("id", record.id(), "path", record.path(), "width", record.width(),
         "height", record.height(), "thumbnail", ApiJson.thumbnailUrl(record)));
   }
@@ -47,7 +72,12 @@ final class AddImageHandler implements Handler {
   private Path target(String requested, byte[] content, String format) {
     if (requested == null) return uploadDir.resolve(dss.util.Sha256.hex(content).substring(0, 16) + "." + format);
     ApiException refused = ApiException.badRequest("path must be a relative file name inside the upload folder, got '"
-        + (requested.length() <= 80 ? requested : requested.substring(0, 80) + "...") + "'");
+        + ApiException.clip(requested) + "'");
+    int bytes = requested.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_PATH_BYTES) {
+      throw ApiException.badRequest("path must be at most " + MAX_PATH_BYTES + " bytes (UTF-8), got " + bytes
+          + ": '" + ApiException.clip(requested) + "'");
+    }
     Path relative;
     try {
       relative = Path.of(requested).normalize();
@@ -59,6 +89,65 @@ final class AddImageHandler implements Handler {
         || target.equals(uploadDir) || requested.contains("..")) {
       throw refused;
     }
+    // Folders on the way must be folders (not files, not links), and the file itself not a folder
+    for (Path p = uploadDir.relativize(target.getParent()).normalize(), at = uploadDir; ; ) {
+      if (p.toString().isEmpty()) break;
+      at = at.resolve(p.getName(0));
+      if (Files.exists(at, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        throw cannotStore(requested, at, Files.isSymbolicLink(at) ? "is a symbolic link" : "is a file, not a folder");
+      }
+      if (p.getNameCount() == 1) break;
+      p = p.subpath(1, p.getNameCount());
+    }
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) throw cannotStore(requested, target, "is a folder");
+    if (Files.isSymbolicLink(target)) throw cannotStore(requested, target, "is a symbolic link");
     return target;
+  }
+
+  private ApiException cannotStore(String requested, Path at, String why) {
+    return ApiException.badRequest("path '" + ApiException.clip(requested) + "' cannot be stored: '"
+        + ApiException.clip(uploadDir.relativize(at).toString()) + "' " + why);
+  }
+
+  /** Writes {@code content} at {@code target}; returns the folders it made, outermost first. */
+  private List<Path> write(Path target, byte[] content) throws IOException {
+    List<Path> made = new ArrayList<>();
+    for (Path p = target.getParent(); p != null && !Files.exists(p); p = p.getParent()) made.addFirst(p);
+    try {
+      Files.createDirectories(target.getParent());
+      // never through a link: what is written stays inside the upload folder
+      Files.write(target, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      return made;
+    } catch (FileSystemException e) {
+      removeQuietly(target, made);
+      String relative = uploadDir.relativize(target).toString();
+      // The checks above raced with another upload, or the file system refuses the name: the client's path.
+      // Anything else (permissions, a full disk) is the server's problem: a 500.
+      if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
+        throw ApiException.badRequest("path '" + ApiException.clip(relative) + "' cannot be stored: a part of it"
+            + " exists and is not a folder");
+      }
+      if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("too long")) {
+        throw ApiException.badRequest("path '" + ApiException.clip(relative) + "' cannot be stored: a name in it is"
+            + " too long for the file system");
+      }
+      if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("symbolic links")) {
+        throw ApiException.badRequest("path '" + ApiException.clip(relative) + "' cannot be stored: it is a"
+            + " symbolic link");
+      }
+      throw e;
+    }
+  }
+
+  private static void removeQuietly(Path file, List<Path> folders) {
+    try {
+      Files.deleteIfExists(file);
+      for (Path folder : folders.reversed()) Files.deleteIfExists(folder); // innermost first
+    } catch (DirectoryNotEmptyException e) {
+      // another upload stored a file there meanwhile: the folder stays
+    } catch (IOException e) {
+      LOG.warn("could not remove {} after a failed upload: {}", file, e.toString());
+    }
   }
 }

@@ -20,4 +20,13 @@ public final class ApiException extends RuntimeException {
   public static ApiException notFound(String message) {
     return new ApiException(404, message);
   }
+
+  /**
+   * What a message may echo of a client's value (an id, a path, a content type): its first 80 characters, so a
+   * huge value does not come back whole.
+   */
+  public static String clip(String value) {
+    if (value == null) return "";
+    return value.length() <= 80 ? value : value.substring(0, 80) + "...";
+  }
 }

@@ -30,14 +30,19 @@ public final class BackgroundIndexer implements AutoCloseable {
   private volatile LibraryIndexer.Summary lastRun;
   private volatile Long lastRunEndedMs;
 
-  /** @throws IllegalStateException when the library is served read-only (another process owns the writer) */
+  /**
+   * @throws IllegalStateException when the library is served read-only (another process owns the writer, or the
+   *     index's folder cannot be written)
+   */
   public BackgroundIndexer(ServerContext server, LibraryIndexer.Options options) {
     if (server.index().readOnly()) {
-      throw new IllegalStateException("--library needs to write the index, but another process is writing it");
+      throw new IllegalStateException("--library needs to write the index, but it is open read-only: another process"
+          + " is writing it, or its folder cannot be written");
     }
     this.server = server;
     this.index = server.index();
     this.options = options;
+    server.addRoots(options.roots());
   }
 
   /** Starts the first run now and schedules the next ones. */

@@ -43,9 +43,9 @@ final class ErrorMapping {
 
   private static String clientMessage(HttpResponseException e, Context ctx) {
     return switch (e.getStatus()) {
-      case 404 -> "no such route: " + ctx.method() + " " + ctx.path();
+      case 404 -> "no such route: " + ctx.method() + " " + ApiException.clip(ctx.path());
       case 413 -> "request body too large";
-      default -> e.getMessage();
+      default -> ApiException.clip(e.getMessage());
     };
   }
 }

@@ -16,9 +16,11 @@ import org.eclipse.jetty.util.Callback;
 final class JettyErrors extends ErrorHandler {
   @Override protected void generateResponse(Request request, Response response, int code, String message,
                                             Throwable cause, Callback callback) {
-    String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+    // Jetty's messages may quote the refused request: a prefix at most
+    String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : ApiException.clip(message);
     String json = "{\"error\":{\"status\":" + code + ",\"message\":\"" + escape(text) + "\"}}";
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    SecurityHeaders.addTo(response.getHeaders()); // refused before any handler ran
     response.write(true, ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8)), callback);
   }
 

@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and the search page,
- * all over one {@link ServerContext}. Handlers run on virtual threads; uploads are decoded on a bounded pool and
- * embedded through the shared model stage, which batches concurrent requests.
+ * all over one {@link ServerContext}. Handlers run on virtual threads; uploads and thumbnails are decoded on a bounded
+ * pool, and uploads are embedded through the shared model stage, which batches concurrent requests.
  */
 public final class SearchServer implements AutoCloseable {
   /**
@@ -42,9 +42,11 @@ public final class SearchServer implements AutoCloseable {
    * (any JSON-serialisable value, null when the server does not index).
    */
   public static SearchServer start(ServerContext server, Options options, Supplier<Object> indexing) throws IOException {
+    server.addRoots(java.util.List.of(options.uploadDir()));
     Metrics metrics = new Metrics();
     Uploads uploads = new Uploads(options.maxUploadBytes());
-    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest().images());
+    IndexedFiles files = new IndexedFiles(server);
+    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files);
     ObjectMapper mapper = JavalinJackson.defaultMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -66,7 +68,10 @@ public final class SearchServer implements AutoCloseable {
         return connector;
       });
       config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
-      config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServletContextHandler(context -> {
+        context.setErrorHandler(new JettyErrors());
+        context.insertHandler(new SecurityHeaders());
+      });
       config.staticFiles.add("/public", Location.CLASSPATH);
       config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 
@@ -78,8 +83,8 @@ public final class SearchServer implements AutoCloseable {
       routes.post("/api/distance", new DistanceHandler(server, uploads));
       routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
       routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
-      routes.get("/api/images/{id}", new ImageFileHandler(server));
-      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, thumbnails));
+      routes.get("/api/images/{id}", new ImageFileHandler(server, files));
+      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
       routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));
       routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server)));
       routes.get("/metrics", new MetricsHandler(server, metrics));

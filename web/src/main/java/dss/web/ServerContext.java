@@ -5,6 +5,10 @@ import dss.ingest.IngestPipeline;
 import dss.search.SimilaritySearch;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,7 @@ public final class ServerContext implements Closeable {
   private final IngestPipeline ingest;
   private final SimilaritySearch search;
   private final ScheduledExecutorService refresher;
+  private final List<Path> roots = new CopyOnWriteArrayList<>();
 
   /** Does not take ownership of {@code index} or {@code ingest}: their opener closes them. */
   public ServerContext(ImageIndex index, IngestPipeline ingest) {
@@ -46,11 +51,26 @@ public final class ServerContext implements Closeable {
     return search;
   }
 
+  /**
+   * Folders this server knows its files under (the {@code --library} folders, the upload folder): a file served
+   * from under one must really be inside it, not reached through a link out of it.
+   */
+  List<Path> roots() {
+    return roots;
+  }
+
+  void addRoots(Collection<Path> folders) {
+    for (Path folder : folders) {
+      Path root = folder.toAbsolutePath().normalize();
+      if (!roots.contains(root)) roots.add(root);
+    }
+  }
+
   /** The index, when this server may write to it; a 409 for the client otherwise. */
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {
-      throw new ApiException(409, "this server serves the index read-only (another process is writing it): "
-          + what + " there");
+      throw new ApiException(409, "this server serves the index read-only (another process is writing it, or its"
+          + " folder cannot be written): " + what + " there");
     }
     return index;
   }

@@ -3,14 +3,25 @@ package dss.web;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
 import dss.index.ImageRecord;
+import dss.ingest.IngestPipeline;
+import dss.util.Sha256;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -18,31 +29,111 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * JPEG thumbnails of indexed images, EXIF-oriented, made on first request and kept on disk. The file name carries
- * the content hash, so a changed original gets a new thumbnail and stale ones are never served.
+ * JPEG thumbnails of indexed images, EXIF-oriented, in a few fixed sizes, made on first request and kept on disk
+ * as {@code <content sha256>-<size>.jpg}: byte-identical files share one, a changed original (a new hash once
+ * re-indexed) gets a new one, and a client cannot make the server decode one image for each of many sizes.
+ *
+ * <p>Making one is a decode: it runs on the ingest pipeline's bounded decode pool (a full pool is a 503), and
+ * concurrent requests for the same thumbnail wait for one decode instead of each running their own.
  */
 final class ThumbnailCache {
-  private final Path dir;
-  private final ImagePipeline pipeline;
+  /** The sizes made (longer side, pixels); a requested size is rounded up to the next. */
+  static final int[] SIZES = {128, 256, 512, 1024};
 
-  ThumbnailCache(Path dir, ImagePipeline pipeline) throws IOException {
+  private final Path dir;
+  private final IngestPipeline ingest;
+  private final IndexedFiles files;
+  private final ConcurrentMap<String, CompletableFuture<Path>> making = new ConcurrentHashMap<>();
+
+  ThumbnailCache(Path dir, IngestPipeline ingest, IndexedFiles files) throws IOException {
     this.dir = Files.createDirectories(dir);
-    this.pipeline = pipeline;
+    this.ingest = ingest;
+    this.files = files;
   }
 
-  /** The cached thumbnail file of {@code image} whose longer side is at most {@code size} pixels. */
-  Path get(ImageRecord image, int size) throws ImageException, IOException {
-    String hash = image.hash() == null ? "nohash" : image.hash().substring(0, Math.min(16, image.hash().length()));
-    Path file = dir.resolve(safe(image.id()) + "-" + hash + "-" + size + ".jpg");
+  /** The fixed size that serves a request for {@code requested} pixels (at most the largest). */
+  static int standardSize(int requested) {
+    for (int size : SIZES) if (size >= requested) return size;
+    return SIZES[SIZES.length - 1];
+  }
+
+  /** The content hash the cache and the ETag use; a record without a proper one is treated as changed. */
+  static String hash(ImageRecord image) {
+    String hash = image.hash();
+    if (hash == null || !hash.matches("[0-9a-f]{64}")) throw IndexedFiles.changed(image);
+    return hash;
+  }
+
+  /**
+   * The cached thumbnail file of {@code image} at {@code size} (one of {@link #SIZES}), made now if needed.
+   *
+   * @throws dss.ingest.BusyException when the decode pool is full
+   */
+  Path get(ImageRecord image, int size) throws Exception {
+    String key = hash(image) + "-" + size;
+    Path file = dir.resolve(key + ".jpg");
     if (Files.isRegularFile(file)) return file;
-    BufferedImage thumbnail = fit(pipeline.decodeOriented(Path.of(image.path()), size), size);
-    // Write aside and move into place: concurrent requests never see a half-written file.
-    Path tmp = Files.createTempFile(dir, "thumb", ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      writeJpeg(thumbnail, out);
+    CompletableFuture<Path> mine = new CompletableFuture<>();
+    CompletableFuture<Path> running = making.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof Exception cause ? cause : e;
+      }
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    return file;
+    try {
+      Path made = ingest.onDecodePool(() -> make(image, size, file));
+      mine.complete(made);
+      return made;
+    } catch (Exception | Error e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      making.remove(key, mine);
+    }
+  }
+
+  /**
+   * Copies the original (opened without following links) aside while hashing it, so what is decoded is exactly
+   * the content the index knows, even if the path changes meanwhile; decodes, scales and stores the thumbnail.
+   */
+  private Path make(ImageRecord image, int size, Path file) throws IOException, ImageException {
+    Path copy = Files.createTempFile(dir, "original", ".tmp");
+    try {
+      MessageDigest digest = Sha256.digest();
+      try (FileChannel in = files.open(image); FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        while (in.read(buffer) > 0) {
+          buffer.flip();
+          digest.update(buffer.duplicate());
+          while (buffer.hasRemaining()) out.write(buffer);
+          buffer.clear();
+        }
+      }
+      if (!HexFormat.of().formatHex(digest.digest()).equals(image.hash())) throw IndexedFiles.changed(image);
+      BufferedImage thumbnail;
+      try {
+        thumbnail = fit(ingest.images().decodeOriented(copy, size), size);
+      } catch (ImageException e) { // its reason may name the copy: a local path
+        throw new ImageException(image.id(), e.reason().replace(copy.toString(), "the original"), e);
+      } catch (OutOfMemoryError e) {
+        throw new ImageException(image.id(), "not enough memory to decode it");
+      }
+      // Write aside and move into place: concurrent requests never see a half-written file.
+      Path tmp = Files.createTempFile(dir, "thumb", ".tmp");
+      try {
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          writeJpeg(thumbnail, out);
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return file;
+    } finally {
+      Files.deleteIfExists(copy);
+    }
   }
 
   private static BufferedImage fit(BufferedImage image, int size) {
@@ -71,10 +162,5 @@ final class ThumbnailCache {
     } finally {
       writer.dispose();
     }
-  }
-
-  /** Ids come from the index, but they become file names here: keep only harmless characters. */
-  private static String safe(String id) {
-    return id.replaceAll("[^A-Za-z0-9_-]", "_");
   }
 }

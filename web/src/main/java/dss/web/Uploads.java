@@ -29,7 +29,8 @@ final class Uploads {
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
     if (!type.startsWith("image/") && !type.startsWith("application/octet-stream")) {
       throw ApiException.badRequest("send the image as multipart field '" + field
-          + "' or as a raw image/* body (got content type '" + (type.isEmpty() ? "none" : type) + "')");
+          + "' or as a raw image/* body (got content type '" + (type.isEmpty() ? "none" : ApiException.clip(type))
+          + "')");
     }
     refuseDeclaredOversize(ctx);
     byte[] bytes;
@@ -106,7 +107,7 @@ final class Uploads {
 
   private static String baseName(String clientName) {
     String name = clientName.substring(Math.max(clientName.lastIndexOf('/'), clientName.lastIndexOf('\\')) + 1);
-    return name.length() <= 80 ? name : name.substring(0, 80) + "...";
+    return ApiException.clip(name);
   }
 
   static String humanBytes(long bytes) {

@@ -157,15 +157,16 @@ class ApiTest {
   }
 
   @Test void thumbnailsAreOrientedSizedAndCached() throws Exception {
+    // 120 is rounded up to the next of the fixed sizes, 128
     HttpResponse<byte[]> response = s.get("/api/images/" + s.id("rotated") + "/thumbnail?size=120");
     assertEquals(200, response.statusCode(), new String(response.body()));
     assertEquals("image/jpeg", response.headers().firstValue("Content-Type").orElseThrow());
     BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(response.body()));
-    assertEquals(120, thumbnail.getWidth()); // stored 200x300 sideways, shown 300x200: landscape after EXIF
-    assertEquals(80, thumbnail.getHeight());
+    assertEquals(128, thumbnail.getWidth()); // stored 200x300 sideways, shown 300x200: landscape after EXIF
+    assertEquals(85, thumbnail.getHeight());
+    String hash = s.index.get(s.id("rotated")).orElseThrow().hash();
     try (Stream<Path> cached = Files.list(s.thumbnailDir)) {
-      assertTrue(cached.anyMatch(p -> p.getFileName().toString().startsWith(s.id("rotated")) &&
-          p.toString().endsWith("-120.jpg")));
+      assertTrue(cached.anyMatch(p -> p.getFileName().toString().equals(hash + "-128.jpg")));
     }
     BufferedImage standard = ImageIO.read(new ByteArrayInputStream(
         s.get("/api/images/" + s.id("scene-3") + "/thumbnail").body()));
@@ -194,6 +195,14 @@ class ApiTest {
         "/api/images", "/api/images/{id}", "/api/images/{id}/thumbnail", "/metrics")) {
       assertTrue(paths.has(path), path);
     }
+    // the answers the file routes give besides 200 (ServedFilesTest, ThumbnailTest, BusyUploadsTest)
+    JsonNode original = paths.get("/api/images/{id}").get("get").get("responses");
+    JsonNode thumbnail = paths.get("/api/images/{id}/thumbnail").get("get").get("responses");
+    for (String status : List.of("404", "409")) assertTrue(original.has(status), "original " + status);
+    for (String status : List.of("304", "400", "404", "409", "503")) {
+      assertTrue(thumbnail.has(status), "thumbnail " + status);
+    }
+    assertTrue(thumbnail.get("200").get("headers").has("ETag"));
   }
 
   @Test void pageIsServedAtTheRoot() throws Exception {

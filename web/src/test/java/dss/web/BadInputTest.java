@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +129,60 @@ class BadInputTest {
     Files.delete(s.files.get("scene-7"));
     assertError(s.get("/api/images/" + s.id("scene-7")), 404, "no longer there");
     assertError(s.get("/api/images/" + s.id("scene-7") + "/thumbnail"), 404, "no longer there");
+  }
+
+  @Test void longValuesAreEchoedAsAShortPrefix() throws Exception {
+    String longId = "x".repeat(7000);
+    String longText = "y".repeat(7000);
+    List<HttpResponse<byte[]>> answers = List.of(
+        s.get("/api/search?id=" + longId),
+        s.get("/api/images/" + longId),
+        s.get("/api/images/" + longId + "/thumbnail"),
+        s.send(HttpRequest.newBuilder(s.uri("/api/images/" + longId)).DELETE()
+            .header("Authorization", "Bearer " + TestServer.TOKEN)),
+        s.get("/api/" + longText),
+        s.get("/api/search?id=" + s.id("scene-0") + "&k=" + longText),
+        s.get("/api/search?id=" + s.id("scene-0") + "&max_distance=" + longText),
+        s.get("/api/images/" + s.id("scene-0") + "/thumbnail?size=" + longText),
+        s.postRaw("/api/search", "text/" + longText, "not an image".getBytes()),
+        s.post("/api/images", multipart("image", s.bytes("scene-0"), "path", "../" + longText),
+            "Authorization", "Bearer " + TestServer.TOKEN));
+    for (HttpResponse<byte[]> answer : answers) {
+      String body = new String(answer.body(), StandardCharsets.UTF_8);
+      String start = body.substring(0, Math.min(body.length(), 200));
+      assertTrue(answer.statusCode() >= 400 && answer.statusCode() < 500, answer.statusCode() + ": " + start);
+      String message = json(answer).get("error").get("message").asText();
+      // a prefix of at most 80 characters of what was sent, never the whole of it
+      assertFalse(message.contains("x".repeat(81)) || message.contains("y".repeat(81)),
+          message.length() + " characters: " + start);
+      assertTrue(message.length() < 300, message.length() + " characters: " + start);
+    }
+  }
+
+  @Test void addRefusesNamesTooLongAndFilesUsedAsFolders() throws Exception {
+    String auth = "Bearer " + TestServer.TOKEN;
+    byte[] image = s.bytes("scene-3");
+    String longName = "a".repeat(300) + ".jpg";
+    assertError(s.post("/api/images", multipart("image", image, "path", longName), "Authorization", auth), 400,
+        "path must be at most 255 bytes");
+    // fewer than 255 characters but more than 255 bytes: the limit is in bytes (UTF-8), as the file system's
+    String wide = "\u00e9".repeat(130) + ".jpg";
+    assertError(s.post("/api/images", multipart("image", image, "path", wide), "Authorization", auth), 400,
+        "at most 255 bytes");
+    // a name used first as a file, then as a folder, and the other way round
+    assertEquals(201, s.post("/api/images", multipart("image", image, "path", "taken.png"), "Authorization", auth)
+        .statusCode());
+    assertError(s.post("/api/images", multipart("image", image, "path", "taken.png/inner.png"), "Authorization",
+        auth), 400, "'taken.png' is a file, not a folder");
+    assertEquals(201, s.post("/api/images", multipart("image", image, "path", "album/one.png"), "Authorization",
+        auth).statusCode());
+    assertError(s.post("/api/images", multipart("image", image, "path", "album"), "Authorization", auth), 400,
+        "'album' is a folder");
+    try (var stored = Files.walk(s.uploadDir)) {
+      List<String> names = stored.filter(Files::isRegularFile).map(p -> s.uploadDir.relativize(p).toString())
+          .filter(n -> !n.matches("[0-9a-f]{16}\\.\\w+")).sorted().toList(); // default names of other tests
+      assertEquals(List.of("album/one.png", "taken.png"), names);
+    }
   }
 
   @Test void unknownRoutes() throws Exception {

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,17 +16,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The search page in a real headless Chromium (Debian's chromium and chromium-driver): upload by the file input,
- * see results, click through, filter with the slider, open the duplicates view.
+ * see results, click through, filter with the slider, open the duplicates view. The server's Content-Security-Policy
+ * is in force: the browser's console must report no violation of it.
  */
 class BrowserTest {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -44,6 +50,9 @@ class BrowserTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
         "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")), "--window-size=1200,900");
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL); // the console, where Chromium reports CSP violations
+    options.setCapability("goog:loggingPrefs", logs);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
         .usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -92,6 +101,22 @@ class BrowserTest {
     browser.findElement(By.id("load-groups")).click();
     wait.until(d -> !d.findElements(By.cssSelector("#groups .keeper")).isEmpty());
     assertTrue(browser.findElement(By.id("groups-summary")).getText().contains("groups"));
+    assertNoPolicyViolations();
+  }
+
+  @Test void enterInTheResultsFieldSearchesWithoutReloadingThePage() {
+    browser.get("http://127.0.0.1:" + s.port() + "/");
+    WebDriverWait wait = waiting();
+    browser.findElement(By.id("file")).sendKeys(s.files.get("scene-4").toString());
+    wait.until(d -> results(d).size() == s.files.size());
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    js.executeScript("window.notReloaded = true;");
+    // Enter submits the form (its only text field): the page's script must keep the browser from loading "/?"
+    browser.findElement(By.id("k")).sendKeys(Keys.chord(Keys.CONTROL, "a"), "3", Keys.ENTER);
+    wait.until(d -> results(d).size() == 3);
+    assertEquals(Boolean.TRUE, js.executeScript("return window.notReloaded === true;"), "the page was reloaded");
+    assertEquals(s.id("scene-4"), results(browser).get(0).getAttribute("data-id"));
+    assertNoPolicyViolations();
   }
 
   @Test void badUploadShowsTheServersMessage() throws Exception {
@@ -101,6 +126,14 @@ class BrowserTest {
     waiting().until(d -> d.findElement(By.id("error")).isDisplayed());
     assertTrue(browser.findElement(By.id("error")).getText().contains("field 'image' (notes.txt)"),
         browser.findElement(By.id("error")).getText());
+    assertNoPolicyViolations();
+  }
+
+  /** What the console logged since the last call: nothing the Content-Security-Policy refused. */
+  private static void assertNoPolicyViolations() {
+    List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+        .filter(m -> m.contains("Content Security Policy")).toList();
+    assertTrue(refused.isEmpty(), "refused by the page's Content-Security-Policy: " + refused);
   }
 
   /** Results are re-rendered as answers arrive: an element found a moment ago may be gone, so look again. */

@@ -99,7 +99,8 @@ abstract class TestClient {
    */
   static void assertError(HttpResponse<byte[]> response, int status, String expected) throws IOException {
     String text = new String(response.body(), StandardCharsets.UTF_8);
-    assertEquals(status, response.statusCode(), text);
+    assertEquals(status, response.statusCode(), response.headers().firstValue("Content-Type").orElse("no type")
+        + ": " + text.substring(0, Math.min(text.length(), 300)));
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), text);
     JsonNode error = json(response).get("error");
     assertEquals(status, error.get("status").asInt(), text);

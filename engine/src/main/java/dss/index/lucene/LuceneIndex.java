@@ -7,6 +7,8 @@ import dss.index.IndexMetadata;
 import dss.index.IndexStats;
 import dss.model.ModelInfo;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -110,22 +112,41 @@ public final class LuceneIndex implements ImageIndex {
 
   /**
    * The writer when the index is free, else read-only when another process is writing it (the server serves an
-   * index that {@code dreamsim index} is building). Either way the model must match.
+   * index that {@code dreamsim index} is building) or when its folder cannot be written (a read-only file system,
+   * another user's files). Either way the model must match.
    */
   public static LuceneIndex openShared(Path dir, ModelInfo model, IndexConfig config) throws IOException {
     try {
       return openWritable(dir, model, config);
     } catch (IndexException.InUse e) {
       LOG.info("index {} is being written by another process: opening it read-only", dir);
-      LuceneIndex reader = openReadOnly(dir);
-      try {
-        reader.requireModel(model);
-      } catch (IndexException wrongModel) {
-        reader.close();
-        throw wrongModel;
-      }
-      return reader;
+    } catch (IndexException e) {
+      throw e; // a wrong model: the same answer read-only
+    } catch (IOException e) {
+      if (!cannotWrite(dir, e)) throw e;
+      LOG.info("index {} cannot be written ({}): opening it read-only", dir, e.getMessage());
     }
+    LuceneIndex reader = openReadOnly(dir);
+    try {
+      reader.requireModel(model);
+    } catch (IndexException wrongModel) {
+      reader.close();
+      throw wrongModel;
+    }
+    return reader;
+  }
+
+  /**
+   * Whether opening the writer failed because the folder or its lock file cannot be written: permission denied,
+   * a read-only file system, an immutable file. Such a folder is not writable ({@code access(W_OK)} says so for
+   * each of these), whatever the exception's type.
+   */
+  private static boolean cannotWrite(Path dir, IOException e) {
+    if (e instanceof AccessDeniedException) return true;
+    if (e instanceof FileSystemException fs && String.valueOf(fs.getReason()).contains("Read-only file system")) {
+      return true;
+    }
+    return Files.isDirectory(dir) && !Files.isWritable(dir);
   }
 
   /** The metadata of the latest commit in {@code directory}, or null when there is no index there yet. */
