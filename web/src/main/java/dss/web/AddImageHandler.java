@@ -1,5 +1,7 @@
 package dss.web;
 
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.HttpResponseException;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.ingest.IngestPipeline;
@@ -71,12 +73,12 @@ final class AddImageHandler implements Handler {
   /** The file to write: a client-chosen relative name must stay inside the upload folder. */
   private Path target(String requested, byte[] content, String format) {
     if (requested == null) return uploadDir.resolve(dss.util.Sha256.hex(content).substring(0, 16) + "." + format);
-    ApiException refused = ApiException.badRequest("path must be a relative file name inside the upload folder, got '"
-        + ApiException.clip(requested) + "'");
+    HttpResponseException refused = new BadRequestResponse("path must be a relative file name inside the upload folder, got '"
+        + ErrorMapping.clip(requested) + "'");
     int bytes = requested.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_PATH_BYTES) {
-      throw ApiException.badRequest("path must be at most " + MAX_PATH_BYTES + " bytes (UTF-8), got " + bytes
-          + ": '" + ApiException.clip(requested) + "'");
+      throw new BadRequestResponse("path must be at most " + MAX_PATH_BYTES + " bytes (UTF-8), got " + bytes
+          + ": '" + ErrorMapping.clip(requested) + "'");
     }
     Path relative;
     try {
@@ -104,9 +106,9 @@ final class AddImageHandler implements Handler {
     return target;
   }
 
-  private ApiException cannotStore(String requested, Path at, String why) {
-    return ApiException.badRequest("path '" + ApiException.clip(requested) + "' cannot be stored: '"
-        + ApiException.clip(uploadDir.relativize(at).toString()) + "' " + why);
+  private HttpResponseException cannotStore(String requested, Path at, String why) {
+    return new BadRequestResponse("path '" + ErrorMapping.clip(requested) + "' cannot be stored: '"
+        + ErrorMapping.clip(uploadDir.relativize(at).toString()) + "' " + why);
   }
 
   /** Writes {@code content} at {@code target}; returns the folders it made, outermost first. */
@@ -125,15 +127,15 @@ final class AddImageHandler implements Handler {
       // The checks above raced with another upload, or the file system refuses the name: the client's path.
       // Anything else (permissions, a full disk) is the server's problem: a 500.
       if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
-        throw ApiException.badRequest("path '" + ApiException.clip(relative) + "' cannot be stored: a part of it"
+        throw new BadRequestResponse("path '" + ErrorMapping.clip(relative) + "' cannot be stored: a part of it"
             + " exists and is not a folder");
       }
       if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("too long")) {
-        throw ApiException.badRequest("path '" + ApiException.clip(relative) + "' cannot be stored: a name in it is"
+        throw new BadRequestResponse("path '" + ErrorMapping.clip(relative) + "' cannot be stored: a name in it is"
             + " too long for the file system");
       }
       if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("symbolic links")) {
-        throw ApiException.badRequest("path '" + ApiException.clip(relative) + "' cannot be stored: it is a"
+        throw new BadRequestResponse("path '" + ErrorMapping.clip(relative) + "' cannot be stored: it is a"
             + " symbolic link");
       }
       throw e;

@@ -6,6 +6,7 @@ import dss.search.UnknownImageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ final class ErrorMapping {
   private ErrorMapping() {}
 
   static void register(RoutesConfig routes) {
-    routes.exception(ApiException.class, (e, ctx) -> send(ctx, e.status(), e.getMessage()));
     // The image pipeline names the upload (never a server path) and the reason: a client error.
     routes.exception(ImageException.class, (e, ctx) -> send(ctx, 400, e.getMessage()));
     routes.exception(UnknownImageException.class, (e, ctx) -> send(ctx, 404, e.getMessage()));
@@ -41,11 +41,36 @@ final class ErrorMapping {
     ctx.status(status).json(Map.of("error", Map.of("status", status, "message", message)));
   }
 
+  /**
+   * Our handlers throw Javalin's responses with messages written for users; Javalin and Jetty throw the same types
+   * with a bare reason phrase (an unknown route, a body over the size limit), which become a sentence here.
+   */
   private static String clientMessage(HttpResponseException e, Context ctx) {
+    String reason = HttpStatus.forStatus(e.getStatus()).getMessage();
+    boolean ours = e.getMessage() != null && !e.getMessage().isBlank() && !e.getMessage().equals(reason);
+    if (e.getStatus() == 404 && !matchedARoute(ctx)) return "no such route: " + ctx.method() + " " + clip(ctx.path());
+    if (ours) return e.getMessage();
     return switch (e.getStatus()) {
-      case 404 -> "no such route: " + ctx.method() + " " + ApiException.clip(ctx.path());
       case 413 -> "request body too large";
-      default -> ApiException.clip(e.getMessage());
+      default -> reason;
     };
   }
+
+  private static boolean matchedARoute(Context ctx) {
+    try {
+      return ctx.endpoint() != null;
+    } catch (RuntimeException e) { // no endpoint matched this request
+      return false;
+    }
+  }
+
+  /**
+   * What a message may echo of a client's value (an id, a path, a content type): its first 80 characters, so a
+   * huge value does not come back whole.
+   */
+  static String clip(String value) {
+    if (value == null) return "";
+    return value.length() <= 80 ? value : value.substring(0, 80) + "...";
+  }
+
 }

@@ -1,5 +1,6 @@
 package dss.web;
 
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
@@ -15,7 +16,7 @@ final class IdSearchHandler implements Handler {
     long start = System.nanoTime();
     String id = ctx.queryParam("id");
     if (id == null || id.isBlank()) {
-      throw ApiException.badRequest("query parameter 'id' is required (or POST an image to /api/search)");
+      throw new BadRequestResponse("query parameter 'id' is required (or POST an image to /api/search)");
     }
     ctx.json(ApiJson.response(server.search().byId(id, Params.knnOptions(ctx)), start));
   }

@@ -1,5 +1,8 @@
 package dss.web;
 
+import io.javalin.http.ConflictResponse;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import dss.index.ImageRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -30,13 +33,13 @@ final class IndexedFiles {
   Path check(ImageRecord image) {
     Path file = Path.of(image.path());
     BasicFileAttributes attrs = attributes(image, file);
-    String id = "image '" + ApiException.clip(image.id()) + "'";
+    String id = "image '" + ErrorMapping.clip(image.id()) + "'";
     if (attrs.isSymbolicLink()) {
-      throw ApiException.notFound(id + " is indexed but the file at its path is now a symbolic link,"
+      throw new NotFoundResponse(id + " is indexed but the file at its path is now a symbolic link,"
           + " which is not served");
     }
     if (!attrs.isRegularFile()) {
-      throw ApiException.notFound(id + " is indexed but the file at its path is not a regular file");
+      throw new NotFoundResponse(id + " is indexed but the file at its path is not a regular file");
     }
     requireInsideRoot(image, file, id);
     if (attrs.size() != image.size() || attrs.lastModifiedTime().toMillis() != image.mtime()) {
@@ -57,7 +60,7 @@ final class IndexedFiles {
     } catch (NoSuchFileException e) {
       throw gone(image);
     } catch (FileSystemException e) { // ELOOP: it became a link since the check
-      throw ApiException.notFound("image '" + ApiException.clip(image.id()) + "' is indexed but the file at its"
+      throw new NotFoundResponse("image '" + ErrorMapping.clip(image.id()) + "' is indexed but the file at its"
           + " path cannot be opened as a regular file");
     }
     if (channel.size() != image.size()) {
@@ -67,13 +70,13 @@ final class IndexedFiles {
     return channel;
   }
 
-  static ApiException changed(ImageRecord image) {
-    return new ApiException(409, "image '" + ApiException.clip(image.id()) + "' has changed on disk since it was"
+  static HttpResponseException changed(ImageRecord image) {
+    return new ConflictResponse("image '" + ErrorMapping.clip(image.id()) + "' has changed on disk since it was"
         + " indexed (its size, modification time or content differ): re-index it");
   }
 
-  private static ApiException gone(ImageRecord image) {
-    return ApiException.notFound("image '" + ApiException.clip(image.id())
+  private static HttpResponseException gone(ImageRecord image) {
+    return new NotFoundResponse("image '" + ErrorMapping.clip(image.id())
         + "' is indexed but its file is no longer there");
   }
 
@@ -83,7 +86,7 @@ final class IndexedFiles {
     } catch (NoSuchFileException | NotDirectoryException e) {
       throw gone(image);
     } catch (IOException e) {
-      throw ApiException.notFound("image '" + ApiException.clip(image.id())
+      throw new NotFoundResponse("image '" + ErrorMapping.clip(image.id())
           + "' is indexed but its file cannot be read");
     }
   }
@@ -104,7 +107,7 @@ final class IndexedFiles {
       }
     }
     if (underSome) {
-      throw ApiException.notFound(id + " is indexed but its path now leads outside the library folder"
+      throw new NotFoundResponse(id + " is indexed but its path now leads outside the library folder"
           + " (through a symbolic link), which is not served");
     }
   }

@@ -14,7 +14,6 @@ final class MetricsHandler implements Handler {
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    long documents = server.index().count();
-    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render(documents));
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 }

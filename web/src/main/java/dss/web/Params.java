@@ -1,11 +1,17 @@
 package dss.web;
 
+import io.javalin.http.BadRequestResponse;
 import dss.index.KnnQuery;
+import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.validation.ValidationError;
+import io.javalin.validation.ValidationException;
 
 /**
- * Query parameters, validated (never multipart fields: those are parsed only behind {@link Uploads}, which turns
- * a malformed body into a 400): a bad value is a 400 naming the parameter, the value and what is allowed. */
+ * Query parameters through Javalin's validators (never multipart fields: those are parsed only behind
+ * {@link Uploads}, which turns a malformed body into a 400): a bad value is a 400 naming the parameter, what is
+ * allowed and the value given.
+ */
 final class Params {
   static final int DEFAULT_K = 20;
   static final int MAX_K = 1000;
@@ -18,34 +24,44 @@ final class Params {
   }
 
   static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) return fallback;
-    int value;
+    if (blank(ctx.queryParam(name))) return fallback;
     try {
-      value = Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + " must be an integer, got '" + clip(raw) + "'");
+      return ctx.queryParamAsClass(name, Integer.class)
+          .check(v -> v >= min && v <= max, name + " must be between " + min + " and " + max)
+          .get();
+    } catch (ValidationException e) {
+      throw new BadRequestResponse(message(e, "an integer"));
     }
-    if (value < min || value > max) {
-      throw ApiException.badRequest(name + " must be between " + min + " and " + max + ", got " + value);
-    }
-    return value;
   }
 
   /** A DreamSim distance (0..2, since distance = 1 - cosine), or null when absent. */
   static Float distance(Context ctx, String name) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) return null;
-    float value;
+    if (blank(ctx.queryParam(name))) return null;
     try {
-      value = Float.parseFloat(raw.trim());
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest(name + " must be a number, got '" + clip(raw) + "'");
+      return ctx.queryParamAsClass(name, Float.class)
+          .check(v -> v >= 0f && v <= 2f, name + " is a DreamSim distance and must be between 0 and 2")
+          .get();
+    } catch (ValidationException e) {
+      throw new BadRequestResponse(message(e, "a number"));
     }
-    if (!(value >= 0f && value <= 2f)) {
-      throw ApiException.badRequest(name + " is a DreamSim distance and must be between 0 and 2, got " + raw.trim());
+  }
+
+  /**
+   * The message of a refused parameter (Javalin's validators): the parameter, the rule it broke, a prefix of the
+   * value given.
+   */
+  private static String message(ValidationException e, String kind) {
+    var first = e.getErrors().entrySet().iterator().next();
+    ValidationError<Object> error = first.getValue().get(0);
+    String given = ErrorMapping.clip(String.valueOf(error.value));
+    if (error.getMessage().equals("TYPE_CONVERSION_FAILED")) {
+      return first.getKey() + " must be " + kind + ", got '" + given + "'";
     }
-    return value;
+    return error.getMessage() + ", got " + given;
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   /** {@code k}, {@code max_distance} and {@code path_prefix} as k-NN options (the query API adds the vector). */
@@ -56,11 +72,6 @@ final class Params {
 
   static String string(Context ctx, String name) {
     String raw = ctx.queryParam(name);
-    return raw == null || raw.isBlank() ? null : raw;
-  }
-
-  /** Echoes at most 40 characters of a bad value back to the client. */
-  private static String clip(String raw) {
-    return raw.length() <= 40 ? raw : raw.substring(0, 40) + "...";
+    return blank(raw) ? null : raw;
   }
 }

@@ -43,7 +43,7 @@ public final class SearchServer implements AutoCloseable {
    */
   public static SearchServer start(ServerContext server, Options options, Supplier<Object> indexing) throws IOException {
     server.addRoots(java.util.List.of(options.uploadDir()));
-    Metrics metrics = new Metrics();
+    Metrics metrics = new Metrics(server);
     Uploads uploads = new Uploads(options.maxUploadBytes());
     IndexedFiles files = new IndexedFiles(server);
     ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files);
@@ -67,9 +67,9 @@ public final class SearchServer implements AutoCloseable {
         connector.setAcceptQueueSize(1024);
         return connector;
       });
-      config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors()));
+      config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors(mapper)));
       config.jetty.modifyServletContextHandler(context -> {
-        context.setErrorHandler(new JettyErrors());
+        context.setErrorHandler(new JettyErrors(mapper));
         context.insertHandler(new SecurityHeaders());
       });
       config.staticFiles.add("/public", Location.CLASSPATH);
@@ -91,6 +91,7 @@ public final class SearchServer implements AutoCloseable {
       ErrorMapping.register(routes);
     });
     app.start();
+    metrics.bind(app.jettyServer().server()); // its connectors and thread pool exist once it has started
     return new SearchServer(app);
   }
 

@@ -1,5 +1,6 @@
 package dss.web;
 
+import io.javalin.http.ConflictResponse;
 import dss.index.ImageIndex;
 import dss.ingest.IngestPipeline;
 import dss.search.SimilaritySearch;
@@ -69,7 +70,7 @@ public final class ServerContext implements Closeable {
   /** The index, when this server may write to it; a 409 for the client otherwise. */
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {
-      throw new ApiException(409, "this server serves the index read-only (another process is writing it, or its"
+      throw new ConflictResponse("this server serves the index read-only (another process is writing it, or its"
           + " folder cannot be written): " + what + " there");
     }
     return index;

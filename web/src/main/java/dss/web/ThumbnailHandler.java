@@ -1,5 +1,6 @@
 package dss.web;
 
+import io.javalin.http.InternalServerErrorResponse;
 import dss.image.ImageException;
 import dss.index.ImageRecord;
 import dss.search.UnknownImageException;
@@ -43,7 +44,7 @@ final class ThumbnailHandler implements Handler {
       thumbnail = cache.get(image, size);
     } catch (ImageException e) {
       // The reason alone: the exception's full message names a local path.
-      throw new ApiException(500, "thumbnail of image '" + ApiException.clip(image.id()) + "' failed: "
+      throw new InternalServerErrorResponse("thumbnail of image '" + ErrorMapping.clip(image.id()) + "' failed: "
           + e.reason());
     }
     ctx.header("ETag", etag).header("Cache-Control", CACHE_CONTROL);

@@ -1,5 +1,7 @@
 package dss.web;
 
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
@@ -20,14 +22,14 @@ final class TokenGuard implements Handler {
 
   @Override public void handle(Context ctx) throws Exception {
     if (token == null) {
-      throw new ApiException(403, "adding and removing images is disabled: start the server with --token");
+      throw new ForbiddenResponse("adding and removing images is disabled: start the server with --token");
     }
     String header = ctx.header("Authorization");
     String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
     // Constant-time comparison: the time taken says nothing about how much of the token was right.
     if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
       ctx.header("WWW-Authenticate", "Bearer");
-      throw new ApiException(401, given == null ? "missing 'Authorization: Bearer <token>' header" : "wrong token");
+      throw new UnauthorizedResponse(given == null ? "missing 'Authorization: Bearer <token>' header" : "wrong token");
     }
     next.handle(ctx);
   }

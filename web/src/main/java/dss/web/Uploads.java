@@ -1,5 +1,8 @@
 package dss.web;
 
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -28,25 +31,25 @@ final class Uploads {
     if (ctx.isMultipartFormData()) return field(ctx, field);
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
     if (!type.startsWith("image/") && !type.startsWith("application/octet-stream")) {
-      throw ApiException.badRequest("send the image as multipart field '" + field
-          + "' or as a raw image/* body (got content type '" + (type.isEmpty() ? "none" : ApiException.clip(type))
+      throw new BadRequestResponse("send the image as multipart field '" + field
+          + "' or as a raw image/* body (got content type '" + (type.isEmpty() ? "none" : ErrorMapping.clip(type))
           + "')");
     }
     refuseDeclaredOversize(ctx);
     byte[] bytes;
     try {
       bytes = readLimited(ctx.bodyInputStream(), "body");
-    } catch (ApiException e) {
+    } catch (HttpResponseException e) {
       throw closing(ctx, e);
     }
-    if (bytes.length == 0) throw ApiException.badRequest("request body is empty: no image sent");
+    if (bytes.length == 0) throw new BadRequestResponse("request body is empty: no image sent");
     return new Upload("body", bytes);
   }
 
   /** The image in multipart field {@code field}. */
   Upload field(Context ctx, String field) {
     if (!ctx.isMultipartFormData()) {
-      throw ApiException.badRequest("expected a multipart/form-data body with field '" + field + "'");
+      throw new BadRequestResponse("expected a multipart/form-data body with field '" + field + "'");
     }
     refuseDeclaredOversize(ctx);
     UploadedFile file;
@@ -55,15 +58,15 @@ final class Uploads {
     } catch (Exception e) { // Jetty's parse failures arrive as (undeclared) ServletExceptions
       throw closing(ctx, multipartFailure(e));
     }
-    if (file == null) throw ApiException.badRequest("multipart field '" + field + "' is missing");
+    if (file == null) throw new BadRequestResponse("multipart field '" + field + "' is missing");
     String name = "field '" + field + "'" + (file.filename() == null || file.filename().isBlank() ? ""
         : " (" + baseName(file.filename()) + ")");
-    if (file.size() == 0) throw ApiException.badRequest(name + " is empty");
+    if (file.size() == 0) throw new BadRequestResponse(name + " is empty");
     if (file.size() > maxBytes) throw tooLarge(name);
     try (InputStream in = file.content()) {
       return new Upload(name, readLimited(in, name));
     } catch (IOException e) {
-      throw ApiException.badRequest(name + " could not be read: the upload was cut short");
+      throw new BadRequestResponse(name + " could not be read: the upload was cut short");
     }
   }
 
@@ -79,7 +82,7 @@ final class Uploads {
       if (bytes.length > maxBytes) throw tooLarge(name);
       return bytes;
     } catch (IOException e) {
-      throw ApiException.badRequest(name + " could not be read: the upload was cut short");
+      throw new BadRequestResponse(name + " could not be read: the upload was cut short");
     }
   }
 
@@ -87,27 +90,32 @@ final class Uploads {
    * After a refused or unparseable body the connection cannot be reused (Jetty drops it, part of the body may be
    * unread): say so, so that clients open a new one instead of failing on the next request.
    */
-  private static ApiException closing(Context ctx, ApiException e) {
+  private static HttpResponseException closing(Context ctx, HttpResponseException e) {
     ctx.header("Connection", "close");
     return e;
   }
 
-  private ApiException tooLarge(String name) {
-    return new ApiException(413, name + " is larger than the upload limit of " + humanBytes(maxBytes));
+  private HttpResponseException tooLarge(String name) {
+    return new ContentTooLargeResponse(name + " is larger than the upload limit of " + humanBytes(maxBytes));
   }
 
-  private ApiException multipartFailure(Exception e) {
-    String message = String.valueOf(e.getMessage()).toLowerCase();
-    for (Throwable c = e.getCause(); c != null; c = c.getCause()) message += " " + c.getMessage();
-    if (message.contains("size") || message.contains("large") || message.contains("exceed")) {
-      return tooLarge("upload");
+  /**
+   * By type, not by message text: the servlet API reports a part or body over the configured limits as an
+   * IllegalStateException, Jetty as a 413 HttpException; any other parse failure is a malformed body.
+   */
+  private HttpResponseException multipartFailure(Exception e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof IllegalStateException) return tooLarge("upload");
+      if (c instanceof org.eclipse.jetty.http.HttpException.RuntimeException h && h.getCode() == 413) {
+        return tooLarge("upload");
+      }
     }
-    return ApiException.badRequest("malformed multipart/form-data body");
+    return new BadRequestResponse("malformed multipart/form-data body");
   }
 
   private static String baseName(String clientName) {
     String name = clientName.substring(Math.max(clientName.lastIndexOf('/'), clientName.lastIndexOf('\\')) + 1);
-    return ApiException.clip(name);
+    return ErrorMapping.clip(name);
   }
 
   static String humanBytes(long bytes) {

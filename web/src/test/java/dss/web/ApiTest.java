@@ -184,7 +184,12 @@ class ApiTest {
     assertTrue(text.contains("dss_http_requests_total{method=\"GET\",route=\"/api/search\",status=\"200\"}"), text);
     assertTrue(text.contains("dss_http_request_seconds_bucket{method=\"POST\",route=\"/api/search\",le=\"+Inf\"}"), text);
     assertTrue(text.matches("(?s).*\\ndss_model_seconds_count [1-9].*"), text);
-    assertTrue(text.contains("\ndss_index_documents " + s.files.size() + "\n"), text);
+    assertTrue(text.matches("(?s).*\ndss_index_documents " + s.files.size() + "(\\.0)?\n.*"), text);
+    // what the registry's binders add: JVM memory, threads, process uptime, Jetty's connections
+    for (String meter : new String[] {"jvm_memory_used_bytes{", "jvm_threads_live_threads", "process_uptime_seconds",
+        "jetty_connections_current_connections"}) {
+      assertTrue(text.contains("\n" + meter), meter + " in " + text);
+    }
   }
 
   @Test void openApiDescribesEveryRoute() throws Exception {
