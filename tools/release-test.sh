@@ -27,7 +27,8 @@ count="$(ls "$TMP/photos" | wc -l)"
 
 run index --model test "$TMP/photos" > "$TMP/index.out" 2> "$TMP/index.err"
 check "index adds every photo" grep -q "\"added\":$count," "$TMP/index.out"
-check "index is quiet on success" test ! -s "$TMP/index.err"
+# progress lines (one every five seconds on a slow machine) are the only stderr output of a successful run
+check "index is quiet on success" bash -c "! grep -v '^dreamsim index: [0-9]*/[0-9]*+\\? files' '$TMP/index.err'"
 check "the index is in the release's index-data/" test -n "$(ls "$REL/index-data")"
 
 run stats > "$TMP/stats.out" 2> "$TMP/stats.err"
