@@ -59,6 +59,10 @@ public final class LibraryIndexer {
     public Options withCommitInterval(Duration interval) {
       return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, interval, maxFileBytes);
     }
+
+    public Options withMaxFileBytes(long bytes) {
+      return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, commitInterval, bytes);
+    }
   }
 
   /**
@@ -196,8 +200,9 @@ public final class LibraryIndexer {
         return IngestPipeline.Step.skip();
       }
       if (task.size() > options.maxFileBytes()) {
-        throw new ImageException(path, "file too large: " + task.size() + " bytes, above the limit of "
-            + options.maxFileBytes() + " (--max-file-mb)");
+        long limit = options.maxFileBytes();
+        throw new ImageException(path, "file too large: " + task.size() + " bytes, above the limit of " + limit
+            + " bytes" + (limit % (1 << 20) == 0 ? " (--max-file-mb " + (limit >> 20) + ")" : ""));
       }
       byte[] bytes = Files.readAllBytes(path);
       String hash = Sha256.hex(bytes);

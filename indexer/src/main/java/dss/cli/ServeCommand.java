@@ -65,6 +65,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-upload-mb", defaultValue = "32", description = "Largest upload in MB (default: ${DEFAULT-VALUE}).")
   int maxUploadMb;
 
+  @Option(names = "--max-file-mb", defaultValue = "512",
+      description = "With --library: files larger than this (MiB) are refused before they are read (default: "
+          + "${DEFAULT-VALUE}).")
+  int maxFileMb;
+
   @Option(names = "--max-pixels", defaultValue = "100000000",
       description = "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
   long maxPixels;
@@ -81,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
     if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
     if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
+    if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
     Path dir = indexOptions.dir();
     Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
         "dreamsim", "thumbnails", ImageRecord.idFor(dir.toString()));
@@ -105,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
              : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(
-                 BACKGROUND_COMMIT_INTERVAL));
+                 BACKGROUND_COMMIT_INTERVAL).withMaxFileBytes((long) maxFileMb << 20));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();
