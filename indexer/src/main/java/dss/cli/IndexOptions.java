@@ -1,6 +1,7 @@
 package dss.cli;
 
 import dss.index.ImageIndex;
+import dss.index.IndexCheck;
 import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
 import dss.model.ModelInfo;
@@ -28,6 +29,11 @@ public final class IndexOptions {
   /** Opens or creates the index for writing; {@code config} applies to a new index only. */
   ImageIndex openWritable(ModelInfo model, IndexConfig config) throws IOException {
     return LuceneIndex.openWritable(dir(), model, config);
+  }
+
+  /** Verifies the index without opening it for searching ({@link ImageIndex#check}); a damaged one too. */
+  IndexCheck check(boolean full) throws IOException {
+    return LuceneIndex.check(dir(), full);
   }
 
   /** Writable when free, else read-only (another process is indexing it). */
