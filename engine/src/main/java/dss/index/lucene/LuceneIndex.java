@@ -1,6 +1,7 @@
 package dss.index.lucene;
 
 import dss.index.ImageIndex;
+import dss.index.IndexBackup;
 import dss.index.IndexCheck;
 import dss.index.IndexConfig;
 import dss.index.IndexException;
@@ -161,6 +162,20 @@ public final class LuceneIndex implements ImageIndex {
     try (Directory directory = FSDirectory.open(dir)) {
       return LuceneIndexCheck.latest(directory, dir.toString(), full);
     }
+  }
+
+  /**
+   * Copies the latest commit of the index at {@code dir} into the new folder {@code dest}, while a writer (in
+   * another process) may go on, then checks the copy in full. Files are hard-linked when {@code dest} is on the same
+   * file system (Lucene never changes a written file), copied otherwise or when {@code copy}. The copy is a complete
+   * index: restoring it is pointing {@code --index} at it or moving it into place.
+   *
+   * @throws IndexException.Missing when there is no index at {@code dir}
+   * @throws IndexException when {@code dest} exists or is inside the index, or the index is damaged beyond reading
+   *     its commit
+   */
+  public static IndexBackup backup(Path dir, Path dest, boolean copy) throws IOException {
+    return LuceneBackup.latest(dir, dest, copy, () -> {});
   }
 
   /** Checks the last commit; a writable instance holds it (its files are not deleted) while it is checked. */
