@@ -126,6 +126,20 @@ class LuceneIndexCheckTest {
     }
   }
 
+  @Test void everyVectorStoragePassesTheFullCheck() throws Exception {
+    float[][] vectors = TestVectors.clustered(40, DIMS, 9);
+    for (IndexConfig.Quantization q : IndexConfig.Quantization.values()) {
+      Path dir = tmp.resolve("storage-" + q);
+      try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, new IndexConfig(q, 16, 100))) {
+        for (int i = 0; i < vectors.length; i++) index.upsert(LuceneIndexTest.record(i), vectors[i]);
+        index.commit();
+      }
+      IndexCheck check = LuceneIndex.check(dir, true);
+      assertTrue(check.healthy(), q + ": " + check);
+      assertEquals(40L, check.documents());
+    }
+  }
+
   @Test void bytesFlippedInTheMiddleOfTheVectorsAreFound() throws Exception {
     Path good = build("good", 300, 1);
     Path bad = copy(good, tmp.resolve("bad"));
