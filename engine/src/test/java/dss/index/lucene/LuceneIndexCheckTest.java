@@ -101,7 +101,7 @@ class LuceneIndexCheckTest {
   }
 
   @Test void aHealthyIndexPassesBothChecks() throws Exception {
-    Path dir = build("healthy", 600, 2); // segments of 300: their vectors are larger than the fast check reads
+    Path dir = build("healthy", 320, 2); // segments of 160: their vectors are larger than the fast check reads
     long bytes = 0;
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) if (!f.getFileName().toString().equals("write.lock")) bytes += Files.size(f);
@@ -110,7 +110,7 @@ class LuceneIndexCheckTest {
       IndexCheck check = LuceneIndex.check(dir, full);
       assertTrue(check.healthy(), check.toString());
       assertEquals(full ? "full" : "fast", check.level());
-      assertEquals(600L, check.documents());
+      assertEquals(320L, check.documents());
       assertTrue(check.segments() >= 1, check.toString());
       assertEquals(MODEL, check.model());
       assertTrue(check.commit().startsWith("segments_"), check.commit());
@@ -141,7 +141,7 @@ class LuceneIndexCheckTest {
   }
 
   @Test void bytesFlippedInTheMiddleOfTheVectorsAreFound() throws Exception {
-    Path good = build("good", 300, 1);
+    Path good = build("good", 160, 1);
     Path bad = copy(good, tmp.resolve("bad"));
     Path vec = largest(bad, ".vec");
     assertTrue(Files.size(vec) > 1 << 20, "the vectors are a large file: " + Files.size(vec));
@@ -163,7 +163,7 @@ class LuceneIndexCheckTest {
   }
 
   @Test void aDamagedCommitAMissingFileAndATruncatedFileAreFound() throws Exception {
-    Path good = build("good", 300, 2);
+    Path good = build("good", 160, 1);
 
     Path commit = copy(good, tmp.resolve("commit"));
     Path segments = largest(commit, "").getParent().resolve(LuceneIndex.check(good, false).commit());
