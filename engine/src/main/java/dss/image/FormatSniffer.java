@@ -1,9 +1,28 @@
 package dss.image;
 
-/** Recognises an image format from a file's first bytes (magic numbers), never from its name. */
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Recognises an image format from a file's first bytes (magic numbers), never from its name: {@link #sniff} for the
+ * formats we decode, {@link #unsupported} for image formats we recognise but cannot decode yet (HEIC/HEIF, AVIF).
+ * File names only decide whether an unrecognised file is worth a failure report ({@link #namedLikeImage}).
+ */
 public final class FormatSniffer {
-  /** Enough leading bytes for every signature below. */
-  public static final int HEAD_BYTES = 32;
+  /** Enough leading bytes for every signature below (and the brands of an ISO-BMFF file-type box). */
+  public static final int HEAD_BYTES = 64;
+
+  /** Extensions under which a file that is not a decodable image is reported rather than ignored. */
+  private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp",
+      "tif", "tiff", "heic", "heif", "heics", "heifs", "hif", "avif", "avifs");
+
+  /** ISO-BMFF brands of AVIF (still, sequence). */
+  private static final Set<String> AVIF_BRANDS = Set.of("avif", "avis");
+  /** ISO-BMFF brands of HEVC-coded HEIF images and sequences (what cameras and phones call HEIC). */
+  private static final Set<String> HEIC_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs");
+  /** Generic HEIF brands (image, sequence): a HEIF file whose codec no brand names. */
+  private static final Set<String> HEIF_BRANDS = Set.of("mif1", "msf1");
 
   private FormatSniffer() {}
 
@@ -32,6 +51,46 @@ public final class FormatSniffer {
       }
     }
     return null;
+  }
+
+  /**
+   * An image format recognised by content that no decoder here reads: "AVIF", "HEIC" or "HEIF", from the brands
+   * (major and compatible) of the ISO-BMFF file-type box at the start of the file; null for anything else, videos
+   * in the same container (MP4, QuickTime) included.
+   */
+  public static String unsupported(byte[] b) {
+    if (b.length < 16 || !startsWith(b, 4, 'f', 't', 'y', 'p')) {
+      return null;
+    }
+    long size = (b[0] & 0xffL) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    if (size < 16 || size % 4 != 0) {
+      return null;
+    }
+    int end = (int) Math.min(size, b.length);
+    boolean heic = false, heif = false;
+    for (int at = 8; at + 4 <= end; at += 4) {
+      if (at == 12) {
+        continue; // the minor version, not a brand
+      }
+      String brand = new String(b, at, 4, StandardCharsets.ISO_8859_1);
+      if (AVIF_BRANDS.contains(brand)) {
+        return "AVIF";
+      }
+      heic |= HEIC_BRANDS.contains(brand);
+      heif |= HEIF_BRANDS.contains(brand);
+    }
+    return heic ? "HEIC" : heif ? "HEIF" : null;
+  }
+
+  /** The reason given for a file of an {@link #unsupported} format, e.g. "unsupported format (HEIC: ...)". */
+  public static String unsupportedReason(String format) {
+    return "unsupported format (" + format + ": not decodable yet)";
+  }
+
+  /** True when a file of this name is meant to be an image (its extension), whatever its content. */
+  public static boolean namedLikeImage(String fileName) {
+    int dot = fileName.lastIndexOf('.');
+    return dot >= 0 && IMAGE_EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
   }
 
   private static boolean startsWith(byte[] b, int offset, int... signature) {

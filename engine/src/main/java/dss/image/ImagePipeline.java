@@ -113,8 +113,13 @@ public final class ImagePipeline {
    * @param longerSideOnly true: minSide applies to the longer side only (thumbnails); false: to both sides
    */
   private Decoded decode(byte[] bytes, String name, int minSide, boolean longerSideOnly) throws ImageException {
-    String format = FormatSniffer.sniff(Arrays.copyOf(bytes, Math.min(bytes.length, FormatSniffer.HEAD_BYTES)));
+    byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, FormatSniffer.HEAD_BYTES));
+    String format = FormatSniffer.sniff(head);
     if (format == null) {
+      String unsupported = FormatSniffer.unsupported(head);
+      if (unsupported != null) {
+        throw new ImageException(name, FormatSniffer.unsupportedReason(unsupported));
+      }
       throw new ImageException(name, bytes.length == 0 ? "empty file" : "not an image (unrecognised content)");
     }
     try {

@@ -50,6 +50,18 @@ public interface ImageIndex extends Closeable {
   /** Documents, storage and size on disk. */
   IndexStats stats() throws IOException;
 
+  /**
+   * Verifies the latest commit: with {@code full}, every byte's checksum and every structure (slow on a large index:
+   * it reads everything); without, only the cheap part (the commit, the metadata, the small files, the large
+   * files' ends), fast enough to run at every start. Damage is reported in the result, never thrown; a live index
+   * (written by this instance or another process) can be checked while it changes.
+   *
+   * @throws IOException when the check itself cannot run (no index there, the storage unreachable)
+   */
+  default IndexCheck check(boolean full) throws IOException {
+    throw new IndexException("index " + location() + " cannot be checked: this backend has no check");
+  }
+
   /** Throws a clear error when {@code model} did not make this index's vectors (queries would be meaningless). */
   default void requireModel(dss.model.ModelInfo model) throws IndexException {
     metadata().requireModel(model, location());

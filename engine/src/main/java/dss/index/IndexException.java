@@ -3,7 +3,8 @@ package dss.index;
 import java.io.IOException;
 
 /**
- * An index that cannot be used as asked: in use by another process, made by another model, missing, read-only.
+ * An index that cannot be used as asked: in use by another process, made by another model, missing, read-only,
+ * damaged.
  * The message names the index and says what to do.
  */
 public class IndexException extends IOException {
@@ -16,12 +17,25 @@ public class IndexException extends IOException {
   }
 
   public static IndexException missing(String location) {
-    return new IndexException("no index at " + location + " (build one with: ./dreamsim index --index " + location
-        + " DIR...)");
+    return new Missing(location);
+  }
+
+  /** Lucene (or another backend) could not read the index: damaged files; the message says how to find out more. */
+  public static IndexException damaged(String location, Throwable cause) {
+    return new IndexException("index " + location + " is damaged (" + cause.getMessage() + "); ./dreamsim check"
+        + " --index " + location + " names the damaged files. To recover, " + IndexCheck.recoveryFor(location),
+        cause);
   }
 
   public static IndexException readOnly(String location) {
     return new IndexException("index " + location + " is open read-only here (another process may be writing it)");
+  }
+
+  /** There is no index at the location (a command that creates one can go on). */
+  public static final class Missing extends IndexException {
+    public Missing(String location) {
+      super("no index at " + location + " (build one with: ./dreamsim index --index " + location + " DIR...)");
+    }
   }
 
   /** Another process (or another open instance) holds the index's writer. */

@@ -1,22 +1,32 @@
 package dss.ingest;
 
+import dss.image.FormatSniffer;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
  * Finds the candidate files of a library without reading them: regular files under the roots, following symbolic
  * links but never around a loop, skipping hidden files and folders (name starting with '.') unless asked.
+ *
+ * <p>A symbolic link that cannot be followed and is named like an image ({@link FormatSniffer#namedLikeImage}) is a
+ * problem, reported with its reason: "broken symbolic link (...)" when its target does not exist, "symbolic link
+ * loop (...)" when following it comes back to a link already followed. Such links with other names are skipped,
+ * as other files not named like images are. A folder link leading back to a folder being walked is not a problem:
+ * its files are seen through the real path.
  *
  * <p>Globs ({@code --include}, {@code --exclude}) use {@link java.nio.file.FileSystem#getPathMatcher} glob syntax.
  * A glob matches either the file name ({@code *.jpg}) or the path relative to its root ({@code 2020/**}). A file
@@ -54,7 +64,13 @@ public final class FileWalker {
             }
 
             @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              if (attrs.isRegularFile() && !hidden(file) && selected(absRoot, file)) visit.accept(file, attrs);
+              if (hidden(file) || !selected(absRoot, file)) return FileVisitResult.CONTINUE;
+              if (attrs.isRegularFile()) {
+                visit.accept(file, attrs);
+              } else if (attrs.isSymbolicLink() && FormatSniffer.namedLikeImage(file.getFileName().toString())) {
+                // Links are followed, so the walk sees a link itself only when following it failed
+                problems.report(file, brokenLink(file));
+              }
               return FileVisitResult.CONTINUE;
             }
 
@@ -64,6 +80,37 @@ public final class FileWalker {
               return FileVisitResult.CONTINUE;
             }
           });
+    }
+  }
+
+  /** Links followed before a chain counts as a loop (Linux's own limit is 40). */
+  private static final int MAX_LINKS = 40;
+
+  /** Why a symbolic link cannot be followed: a missing target, a loop, or what the file system says. */
+  static String brokenLink(Path link) {
+    Set<Path> seen = new HashSet<>();
+    Path p = link;
+    try {
+      while (Files.isSymbolicLink(p)) {
+        if (!seen.add(p.toAbsolutePath().normalize()) || seen.size() > MAX_LINKS) {
+          return "symbolic link loop (" + Files.readSymbolicLink(link) + " leads back to a link already followed)";
+        }
+        p = p.resolveSibling(Files.readSymbolicLink(p));
+      }
+      Files.readAttributes(p, BasicFileAttributes.class);
+      return "cannot follow symbolic link"; // it works now: changed during the walk
+    } catch (NoSuchFileException e) {
+      return "broken symbolic link (its target " + target(link) + " does not exist)";
+    } catch (IOException e) {
+      return "cannot follow symbolic link: " + describe(e);
+    }
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "?";
     }
   }
 

@@ -13,9 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -36,13 +34,11 @@ import java.util.function.Consumer;
  * </ul>
  * Commits every {@code commitEvery} images or {@code commitInterval}, and at the end; after a crash the next run
  * resumes from the last commit. A bad file is reported to the failure callback and counted; it never stops the run.
- * Files not named like images and not recognised as images (a video, a sidecar) are ignored.
+ * Files not named like images and not recognised as images (a video, a sidecar) are ignored; images in a format
+ * recognised but not decodable (HEIC, AVIF) are failures ("unsupported format"), as are links named like images
+ * that cannot be followed ({@link FileWalker}).
  */
 public final class LibraryIndexer {
-  /** Extensions under which an unrecognised file is a failure ("not an image") rather than ignored. */
-  private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp",
-      "tif", "tiff", "heic", "heif", "avif");
-
   /**
    * How a run walks and commits; how many decode workers it uses is the {@link IngestPipeline}'s setting.
    *
@@ -62,6 +58,10 @@ public final class LibraryIndexer {
 
     public Options withCommitInterval(Duration interval) {
       return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, interval, maxFileBytes);
+    }
+
+    public Options withMaxFileBytes(long bytes) {
+      return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, commitInterval, bytes);
     }
   }
 
@@ -146,7 +146,8 @@ public final class LibraryIndexer {
    */
   private void count() {
     try {
-      walker().walk(options.roots(), (path, attrs) -> total.incrementAndGet(), (path, reason) -> {});
+      walker().walk(options.roots(), (path, attrs) -> total.incrementAndGet(),
+          (path, reason) -> total.incrementAndGet()); // reported by the processing walk, and counted as done there
     } catch (IOException ignored) {
       // the processing walk reports the same problem
     } finally {
@@ -187,17 +188,21 @@ public final class LibraryIndexer {
     /** Sniff, size check, read, hash; reuse an indexed vector of the same content, else decode for the model. */
     @Override public IngestPipeline.Step<ImageRecord> prepare(FileTask task) throws IOException, ImageException {
       Path path = task.path();
-      String format = FormatSniffer.sniff(head(path));
+      byte[] head = head(path);
+      String format = FormatSniffer.sniff(head);
       if (format == null) {
-        if (IMAGE_EXTENSIONS.contains(extension(path))) {
+        String unsupported = FormatSniffer.unsupported(head);
+        if (unsupported != null) throw new ImageException(path, FormatSniffer.unsupportedReason(unsupported));
+        if (FormatSniffer.namedLikeImage(path.getFileName().toString())) {
           throw new ImageException(path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
         }
         done.incrementAndGet(); // another kind of file (a video, a sidecar): not ours
         return IngestPipeline.Step.skip();
       }
       if (task.size() > options.maxFileBytes()) {
-        throw new ImageException(path, "file too large: " + task.size() + " bytes, above the limit of "
-            + options.maxFileBytes() + " (--max-file-mb)");
+        long limit = options.maxFileBytes();
+        throw new ImageException(path, "file too large: " + task.size() + " bytes, above the limit of " + limit
+            + " bytes" + (limit % (1 << 20) == 0 ? " (--max-file-mb " + (limit >> 20) + ")" : ""));
       }
       byte[] bytes = Files.readAllBytes(path);
       String hash = Sha256.hex(bytes);
@@ -306,11 +311,5 @@ public final class LibraryIndexer {
     try (InputStream in = Files.newInputStream(file)) {
       return in.readNBytes(FormatSniffer.HEAD_BYTES);
     }
-  }
-
-  private static String extension(Path file) {
-    String name = file.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 }

@@ -75,10 +75,21 @@ public final class Embedder implements AutoCloseable {
   private static ModelInfo info(Path model, ModelManifest manifest, int dims) throws ModelException {
     String name = manifest != null && manifest.name() != null ? manifest.name() : ModelManifest.stem(model);
     String variant = manifest != null && manifest.variant() != null ? manifest.variant() : "custom";
+    return new ModelInfo(name, variant, dims, checksum(model, manifest));
+  }
+
+  /**
+   * The checksum that identifies {@code model} in an index ({@link ModelInfo#checksum()}), without loading it: the
+   * manifest's {@code sha256} when it has one, else the file's SHA-256.
+   */
+  public static String checksum(Path model) throws ModelException {
+    if (!Files.isRegularFile(model)) throw new ModelException(model + ": model file not found");
+    return checksum(model, ModelManifest.read(model));
+  }
+
+  private static String checksum(Path model, ModelManifest manifest) throws ModelException {
     try {
-      String checksum = manifest != null && manifest.sha256() != null ? manifest.sha256()
-          : Checksums.sha256Cached(model);
-      return new ModelInfo(name, variant, dims, checksum);
+      return manifest != null && manifest.sha256() != null ? manifest.sha256() : Checksums.sha256Cached(model);
     } catch (IOException e) {
       throw new ModelException(model + ": cannot read the model file: " + e.getMessage(), e);
     }

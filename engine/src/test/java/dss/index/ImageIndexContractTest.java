@@ -54,6 +54,25 @@ class ImageIndexContractTest {
   }
 
   @ParameterizedTest @MethodSource("backends")
+  void checkReportsTheLastCommitHealthy(Backend backend) throws Exception {
+    float[][] v = TestVectors.clustered(12, DIMS, 4);
+    try (ImageIndex index = backend.open("check")) {
+      for (int i = 0; i < 12; i++) index.upsert(record(i, "h" + i), v[i]);
+      index.commit();
+      index.upsert(record(12, "h12"), v[0]); // not committed: not part of the check
+      for (boolean full : new boolean[] {false, true}) {
+        IndexCheck check = index.check(full);
+        assertTrue(check.healthy(), check.toString());
+        assertEquals(full ? "full" : "fast", check.level());
+        assertEquals(12L, check.documents());
+        assertEquals(MODEL, check.model());
+        assertEquals(index.location(), check.index());
+        assertTrue(check.damage().isEmpty() && check.recovery() == null, check.toString());
+      }
+    }
+  }
+
+  @ParameterizedTest @MethodSource("backends")
   void knnIsNearestFirstWithFiltersAndTheSameDistances(Backend backend) throws Exception {
     float[][] v = TestVectors.clustered(40, DIMS, 2);
     try (ImageIndex index = backend.open("knn")) {

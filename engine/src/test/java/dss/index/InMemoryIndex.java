@@ -59,6 +59,20 @@ public final class InMemoryIndex implements ImageIndex {
 
   @Override public void refresh() {}
 
+  /** Nothing is stored, so nothing can be damaged: the check verifies the committed documents' vectors. */
+  @Override public IndexCheck check(boolean full) {
+    List<Doc> docs = committed;
+    List<IndexCheck.Damage> damage = new ArrayList<>();
+    for (Doc d : docs) {
+      if (d.vector().length != metadata.model().dimensions()) {
+        damage.add(new IndexCheck.Damage(null, d.record().id(), "vector of " + d.vector().length + " dimensions"));
+      }
+    }
+    return new IndexCheck(location(), full ? "full" : "fast", damage.isEmpty(), "version " + version,
+        metadata.model(), (long) docs.size(), 1, 0, 0, damage, damage.isEmpty() ? null
+        : IndexCheck.recoveryFor(location()));
+  }
+
   @Override public synchronized Snapshot snapshot() {
     List<Doc> docs = committed;
     long v = version;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.image.ImagePipeline;
+import dss.image.IsoBmffFiles;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.lucene.LuceneIndex;
@@ -221,6 +222,42 @@ class LibraryIndexerTest {
         false, 3);
     LibraryIndexer.Summary filtered = TestLibrary.run(jpgOnly, embedder, globs, failures::add);
     assertEquals(3, filtered.added(), "img6-8.jpg: *.jpg included, img9 excluded");
+  }
+
+  @Test void brokenAndLoopingLinksNamedLikeImagesAreReported() throws Exception {
+    Files.createSymbolicLink(lib.resolve("a/dangling.jpg"), lib.resolve("a/deleted-long-ago.jpg"));
+    Files.createSymbolicLink(lib.resolve("a/self.jpg"), Path.of("self.jpg"));
+    Files.createSymbolicLink(lib.resolve("a/ping.png"), Path.of("pong.png"));
+    Files.createSymbolicLink(lib.resolve("a/pong.png"), Path.of("ping.png"));
+    Files.createSymbolicLink(lib.resolve("a/notes.txt"), lib.resolve("a/gone.txt")); // not named like an image
+    Files.createSymbolicLink(lib.resolve("a/good-link.png"), lib.resolve("a/img0.png"));
+    LibraryIndexer.Summary s = run();
+    Map<String, String> reasons = new HashMap<>();
+    for (Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
+    assertEquals(java.util.Set.of("dangling.jpg", "self.jpg", "ping.png", "pong.png"), reasons.keySet(),
+        failures.toString());
+    assertEquals(4, s.failed());
+    assertTrue(reasons.get("dangling.jpg").startsWith("broken symbolic link"), reasons.toString());
+    assertTrue(reasons.get("dangling.jpg").contains("deleted-long-ago.jpg"), "names the missing target: " + reasons);
+    assertTrue(reasons.get("self.jpg").startsWith("symbolic link loop"), reasons.toString());
+    assertTrue(reasons.get("ping.png").startsWith("symbolic link loop"), reasons.toString());
+    assertEquals(11, s.added(), "the ten files and the good link");
+  }
+
+  @Test void heicAndAvifAreReportedAsUnsupportedFormats() throws Exception {
+    // minimal ISO-BMFF files: the file-type box is what identifies them
+    Files.write(lib.resolve("a/IMG_0001.HEIC"), IsoBmffFiles.ftyp("heic", "mif1", "heic"));
+    Files.write(lib.resolve("a/photo.avif"), IsoBmffFiles.ftyp("avif", "avif", "mif1", "miaf"));
+    Files.write(lib.resolve("a/renamed.jpg"), IsoBmffFiles.ftyp("heic", "mif1", "heic"));
+    Files.write(lib.resolve("a/clip.mp4"), IsoBmffFiles.ftyp("isom", "isom", "mp41"));
+    LibraryIndexer.Summary s = run();
+    Map<String, String> reasons = new HashMap<>();
+    for (Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
+    assertEquals(java.util.Map.of("IMG_0001.HEIC", "unsupported format (HEIC: not decodable yet)",
+        "renamed.jpg", "unsupported format (HEIC: not decodable yet)",
+        "photo.avif", "unsupported format (AVIF: not decodable yet)"), reasons, "the video is not an image: ignored");
+    assertEquals(3, s.failed());
+    assertEquals(10, s.added());
   }
 
   private interface IoSupplier<T> {

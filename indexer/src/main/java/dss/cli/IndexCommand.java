@@ -74,6 +74,10 @@ final class IndexCommand implements Callable<Integer> {
   @Option(names = "--errors", paramLabel = "FILE", description = "Write failed files as JSON lines {path, error}.")
   Path errors;
 
+  @Option(names = "--max-file-mb", defaultValue = "512",
+      description = "Files larger than this (MiB) are refused before they are read (default: ${DEFAULT-VALUE}).")
+  int maxFileMb;
+
   @Option(names = "--decode-threads", description = "Parallel decode+preprocess workers (default: cores).")
   int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
@@ -88,6 +92,7 @@ final class IndexCommand implements Callable<Integer> {
   boolean merge;
 
   @Override public Integer call() throws Exception {
+    if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
     PrintStream err = System.err;
     // The model opens only if some file needs embedding: an unchanged re-run never loads it
@@ -101,7 +106,7 @@ final class IndexCommand implements Callable<Integer> {
             + kept.name().toLowerCase(Locale.ROOT) + "; it keeps that storage (use another --index to change it)");
       }
       var options = new LibraryIndexer.Options(roots, include, exclude, hidden, keepMissing,
-          commitEvery, Duration.ofSeconds(commitSeconds), LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
+          commitEvery, Duration.ofSeconds(commitSeconds), (long) maxFileMb << 20);
       LibraryIndexer indexer = new LibraryIndexer(library, ingest, options);
       LibraryIndexer.Summary s;
       try (ProgressDisplay progress = ProgressDisplay.start(indexer, err)) {

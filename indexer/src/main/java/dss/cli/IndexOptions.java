@@ -1,6 +1,8 @@
 package dss.cli;
 
 import dss.index.ImageIndex;
+import dss.index.IndexBackup;
+import dss.index.IndexCheck;
 import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
 import dss.model.ModelInfo;
@@ -28,6 +30,16 @@ public final class IndexOptions {
   /** Opens or creates the index for writing; {@code config} applies to a new index only. */
   ImageIndex openWritable(ModelInfo model, IndexConfig config) throws IOException {
     return LuceneIndex.openWritable(dir(), model, config);
+  }
+
+  /** Verifies the index without opening it for searching ({@link ImageIndex#check}); a damaged one too. */
+  IndexCheck check(boolean full) throws IOException {
+    return LuceneIndex.check(dir(), full);
+  }
+
+  /** A checked copy of the last commit in the new folder {@code dest}, also while another process writes. */
+  IndexBackup backup(Path dest, boolean copy) throws IOException {
+    return LuceneIndex.backup(dir(), dest, copy);
   }
 
   /** Writable when free, else read-only (another process is indexing it). */

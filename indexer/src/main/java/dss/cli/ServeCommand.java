@@ -2,6 +2,8 @@ package dss.cli;
 
 import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
+import dss.index.IndexCheck;
+import dss.index.IndexException;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
 import dss.ingest.IngestPipeline;
@@ -10,6 +12,7 @@ import dss.model.Embedder;
 import dss.web.BackgroundIndexer;
 import dss.web.ServerContext;
 import dss.web.SearchServer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,8 +30,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dreamsim serve}: the search server and web page over an index (thin over {@link SearchServer}). Prints
- * {@code {"url", "images", "read_only"}} on stdout once listening, then serves until interrupted.
+ * {@code dreamsim serve}: the search server and web page over an index (thin over {@link SearchServer}). Runs the
+ * index's fast check first and refuses a damaged index. Prints {@code {"url", "images", "read_only"}} on stdout once
+ * listening, then serves until interrupted.
  */
 @Command(name = "serve", footer = {"", "Examples:", "  dreamsim serve                                   then open http://127.0.0.1:8080/", "  dreamsim serve --library ~/Pictures              index in the background too", "  DREAMSIM_TOKEN=secret dreamsim serve --host 0.0.0.0   LAN access, writes with the token"}, header = "Serve the search page and the HTTP API over an index.", sortOptions = false,
     description = {"Serve the search page and the HTTP API over an index (http://127.0.0.1:8080/ by default).",
@@ -65,6 +69,11 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--max-upload-mb", defaultValue = "32", description = "Largest upload in MB (default: ${DEFAULT-VALUE}).")
   int maxUploadMb;
 
+  @Option(names = "--max-file-mb", defaultValue = "512",
+      description = "With --library: files larger than this (MiB) are refused before they are read (default: "
+          + "${DEFAULT-VALUE}).")
+  int maxFileMb;
+
   @Option(names = "--max-pixels", defaultValue = "100000000",
       description = "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
   long maxPixels;
@@ -81,6 +90,8 @@ final class ServeCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
     if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
     if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
+    if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
+    requireHealthy();
     Path dir = indexOptions.dir();
     Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
         "dreamsim", "thumbnails", ImageRecord.idFor(dir.toString()));
@@ -105,7 +116,7 @@ final class ServeCommand implements Callable<Integer> {
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
              : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(
-                 BACKGROUND_COMMIT_INTERVAL));
+                 BACKGROUND_COMMIT_INTERVAL).withMaxFileBytes((long) maxFileMb << 20));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();
@@ -119,5 +130,22 @@ final class ServeCommand implements Callable<Integer> {
       closed.countDown();
     }
     return 0;
+  }
+
+  /**
+   * The cheap check at start (the commit, the metadata, the small files): a damaged index is refused before anything
+   * opens it, with the damaged files and the way to recover. A missing index is fine: serving creates it.
+   */
+  private void requireHealthy() throws IOException {
+    IndexCheck check;
+    try {
+      check = indexOptions.check(false);
+    } catch (IndexException.Missing e) {
+      return;
+    }
+    if (!check.healthy()) {
+      throw new IndexException(check.summary() + " (./dreamsim check --index " + check.index()
+          + " runs the full check)");
+    }
   }
 }

@@ -165,6 +165,26 @@ class IndexCommandTest {
     assertEquals(8, JSON.readTree(run.out()).get("added").asInt(), "the good photos beside it are indexed");
   }
 
+  @Test void maxFileMbRefusesLargerFilesNamingTheLimit() throws Exception {
+    Path big = lib.resolve("dogs/big.jpg"); // 2 MiB, starts like a JPEG
+    try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+      f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
+      f.setLength(2L << 20);
+    }
+    CliRun run = index("--max-file-mb", "1");
+    assertEquals(1, run.status(), run.err());
+    assertTrue(run.err().contains("big.jpg: file too large: 2097152 bytes, above the limit of 1048576 bytes"
+        + " (--max-file-mb 1)"), run.err());
+    JsonNode summary = JSON.readTree(run.out());
+    assertEquals(8, summary.get("added").asInt());
+    assertEquals(1, summary.get("failed").asInt());
+
+    Files.delete(big);
+    CliRun zero = index("--max-file-mb", "0");
+    assertEquals(2, zero.status());
+    assertTrue(zero.err().contains("--max-file-mb must be at least 1"), zero.err());
+  }
+
   @Test void anotherModelIsAClearError() throws Exception {
     assertEquals(0, index().status());
     CliRun run = CliRun.of("search", "--index", index, "--model",

@@ -21,6 +21,9 @@ class ServeCommandTest {
     assertTrue(port.err().contains("--port must be 0..65535"), port.err());
     assertEquals(2, CliRun.of("serve", "--index", index, "--model", "test", "--max-upload-mb", "0").status());
     assertEquals(2, CliRun.of("serve", "--index", index, "--model", "test", "--port", "x").status());
+    CliRun fileMb = CliRun.of("serve", "--index", index, "--model", "test", "--max-file-mb", "0");
+    assertEquals(2, fileMb.status());
+    assertTrue(fileMb.err().contains("--max-file-mb must be at least 1"), fileMb.err());
   }
 
   @Test void libraryIndexingNeedsTheWriter(@TempDir Path tmp) throws Exception {

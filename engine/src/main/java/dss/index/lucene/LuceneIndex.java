@@ -1,6 +1,8 @@
 package dss.index.lucene;
 
 import dss.index.ImageIndex;
+import dss.index.IndexBackup;
+import dss.index.IndexCheck;
 import dss.index.IndexConfig;
 import dss.index.IndexException;
 import dss.index.IndexMetadata;
@@ -14,10 +16,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexCommit;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KeepOnlyLastCommitDeletionPolicy;
 import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SnapshotDeletionPolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
@@ -74,6 +82,8 @@ public final class LuceneIndex implements ImageIndex {
       IndexWriterConfig iwc = new IndexWriterConfig()
           .setCodec(new VectorCodec(metadata.config()))
           .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+          // the last commit only, as by default; check and backup hold a commit's files while they read them
+          .setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()))
           .setRAMBufferSizeMB(256)
           .setUseCompoundFile(false); // vector files are large and read through mmap on their own anyway
       IndexWriter writer;
@@ -82,9 +92,17 @@ public final class LuceneIndex implements ImageIndex {
       } catch (LockObtainFailedException e) {
         throw new IndexException.InUse(location, e);
       }
-      writer.setLiveCommitData(metadata.toMap().entrySet());
-      if (existing == null) writer.commit(); // record the model at once: readers can open an empty index
-      return new LuceneIndex(location, directory, writer, metadata);
+      try {
+        writer.setLiveCommitData(metadata.toMap().entrySet());
+        if (existing == null) writer.commit(); // record the model at once: readers can open an empty index
+        return new LuceneIndex(location, directory, writer, metadata);
+      } catch (IOException | RuntimeException e) {
+        writer.rollback(); // releases the lock, writes nothing
+        throw e;
+      }
+    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+      directory.close();
+      throw IndexException.damaged(location, e);
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
@@ -95,7 +113,8 @@ public final class LuceneIndex implements ImageIndex {
    * Opens an existing index for reading only, e.g. while an indexer process writes to it: no lock, the latest
    * commit. Opens with Lucene's default codec (segments name the built-in vectors formats), whatever the dimension.
    *
-   * @throws IndexException when there is no index at {@code dir} or it was not made by dreamsim
+   * @throws IndexException when there is no index at {@code dir}, it was not made by dreamsim, or Lucene finds it
+   *     damaged while opening it (opening reads little: {@link #check} verifies every file)
    */
   public static LuceneIndex openReadOnly(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) throw IndexException.missing(dir.toString());
@@ -104,6 +123,9 @@ public final class LuceneIndex implements ImageIndex {
       IndexMetadata metadata = readMetadata(directory, dir.toString());
       if (metadata == null) throw IndexException.missing(dir.toString());
       return new LuceneIndex(dir.toString(), directory, null, metadata);
+    } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+      directory.close();
+      throw IndexException.damaged(dir.toString(), e);
     } catch (IOException | RuntimeException e) {
       directory.close();
       throw e;
@@ -147,6 +169,47 @@ public final class LuceneIndex implements ImageIndex {
       return true;
     }
     return Files.isDirectory(dir) && !Files.isWritable(dir);
+  }
+
+  /**
+   * Checks the index at {@code dir} without opening it for searching (so a damaged index can be checked): see
+   * {@link ImageIndex#check(boolean)}. Takes no lock, writes nothing: works on a read-only file system and while
+   * another process writes the index.
+   *
+   * @throws IndexException.Missing when there is no index at {@code dir}
+   */
+  public static IndexCheck check(Path dir, boolean full) throws IOException {
+    if (!Files.isDirectory(dir)) throw IndexException.missing(dir.toString());
+    try (Directory directory = FSDirectory.open(dir)) {
+      return LuceneIndexCheck.latest(directory, dir.toString(), full);
+    }
+  }
+
+  /**
+   * Copies the latest commit of the index at {@code dir} into the new folder {@code dest}, while a writer (in
+   * another process) may go on, then checks the copy in full. Files are hard-linked when {@code dest} is on the same
+   * file system (Lucene never changes a written file), copied otherwise or when {@code copy}. The copy is a complete
+   * index: restoring it is pointing {@code --index} at it or moving it into place.
+   *
+   * @throws IndexException.Missing when there is no index at {@code dir}
+   * @throws IndexException when {@code dest} exists or is inside the index, or the index is damaged beyond reading
+   *     its commit
+   */
+  public static IndexBackup backup(Path dir, Path dest, boolean copy) throws IOException {
+    return LuceneBackup.latest(dir, dest, copy, () -> {});
+  }
+
+  /** Checks the last commit; a writable instance holds it (its files are not deleted) while it is checked. */
+  @Override public IndexCheck check(boolean full) throws IOException {
+    if (writer == null) return LuceneIndexCheck.latest(directory, location, full);
+    SnapshotDeletionPolicy commits = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+    IndexCommit commit = commits.snapshot();
+    try {
+      return LuceneIndexCheck.commit(directory, location, commit.getSegmentsFileName(), full);
+    } finally {
+      commits.release(commit);
+      writer.deleteUnusedFiles();
+    }
   }
 
   /** The metadata of the latest commit in {@code directory}, or null when there is no index there yet. */

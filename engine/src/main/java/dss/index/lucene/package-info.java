@@ -8,5 +8,11 @@
  * 1024-dimension cap (the DreamSim ensemble has 1792). Segments name Lucene's built-in formats, so any Lucene 10
  * reader opens them with the default codec. The {@link dss.index.IndexMetadata} lives in the commit user data and
  * changes atomically with the documents. One writer per directory (Lucene's write lock); readers take no lock.
+ *
+ * <p>Damage: every Lucene file ends with a CRC32 checksum. {@link dss.index.lucene.LuceneIndex#check} verifies the
+ * latest commit (fast: the commit, the metadata and the small files whole, the large files' footers; full: every
+ * byte and structure through Lucene's {@code CheckIndex}) without a lock, beside a live writer; a writable instance
+ * holds the commit it checks ({@code SnapshotDeletionPolicy}). Opening an index that Lucene finds damaged is an
+ * {@link dss.index.IndexException} naming the index and how to recover.
  */
 package dss.index.lucene;

@@ -1,0 +1,58 @@
+package dss.cli;
+
+import dss.index.IndexCheck;
+import dss.model.Embedder;
+import dss.model.ModelInfo;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dreamsim check}: verifies an index's files and its model binding (thin over {@code ImageIndex.check}). The
+ * report goes to stdout as JSON; a damaged index also gets one line on stderr and exit status 1.
+ */
+@Command(name = "check", sortOptions = false,
+    description = {"Verify an index: the checksum of every file and the structure of every segment (Lucene's "
+        + "CheckIndex), and the model recorded in it. Prints {\"index\", \"level\", \"healthy\", \"commit\", \"model\", "
+        + "\"documents\", \"segments\", \"files\", \"bytes_verified\", \"damage\": [{\"file\", \"segment\", "
+        + "\"problem\"}], \"recovery\"}; exit 0 when healthy, 1 when damaged.",
+        "Works on a read-only index and while another process writes it."})
+final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin IndexOptions indexOptions;
+
+  @Option(names = "--fast", description = "Only the cheap part: the commit, the model metadata, the checksums of "
+      + "the small files and the ends of the large ones (what serve runs at start).")
+  boolean fast;
+
+  @Option(names = "--model", paramLabel = "M",
+      description = "Also check that the index was built with this model (a variant, 'test' or a .onnx file).")
+  String model;
+
+  /** The report on stdout: the check, and with --model whether that model made the index. */
+  record Report(String index, String level, boolean healthy, String commit, ModelInfo model, Long documents,
+                Integer segments, int files, long bytesVerified, List<IndexCheck.Damage> damage, String recovery,
+                Boolean modelMatches) {}
+
+  @Override public Integer call() throws Exception {
+    String checksum = model == null ? null : Embedder.checksum(ModelOptions.models().resolve(model));
+    IndexCheck c = indexOptions.check(!fast);
+    Boolean matches = checksum == null || c.model() == null ? null : checksum.equals(c.model().checksum());
+    spec.commandLine().getOut().println(JsonOut.line(new Report(c.index(), c.level(), c.healthy(), c.commit(),
+        c.model(), c.documents(), c.segments(), c.files(), c.bytesVerified(), c.damage(), c.recovery(), matches)));
+    spec.commandLine().getOut().flush();
+    String name = spec.qualifiedName();
+    if (!c.healthy()) spec.commandLine().getErr().println(name + ": " + Terminal.safe(c.summary()));
+    if (Boolean.FALSE.equals(matches)) {
+      spec.commandLine().getErr().println(name + ": " + Terminal.safe("index " + c.index() + " was built with model "
+          + c.model().name() + " (checksum " + c.model().checksum() + ") but the model given is " + model
+          + " (checksum " + checksum + ")"));
+    }
+    return c.healthy() && !Boolean.FALSE.equals(matches) ? 0 : 1;
+  }
+}

@@ -1,0 +1,45 @@
+package dss.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dreamsim serve} as a real child process: options that reach the server and its background indexing. */
+class ServeStartTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+
+  @Test void maxFileMbReachesBackgroundIndexing() throws Exception {
+    Path lib = tmp.resolve("lib");
+    IndexCommandTest.image(lib.resolve("a.png"), 1);
+    IndexCommandTest.image(lib.resolve("b.png"), 2);
+    try (var f = new java.io.RandomAccessFile(lib.resolve("big.jpg").toFile(), "rw")) { // 2 MiB, starts like a JPEG
+      f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
+      f.setLength(2L << 20);
+    }
+    try (ServeProcess serve = ServeProcess.start(tmp.resolve("serve.log"), "--index", tmp.resolve("index").toString(),
+        "--model", "test", "--port", "0", "--library", lib.toString(), "--max-file-mb", "1")) {
+      assertTrue(serve.firstLine != null && serve.firstLine.startsWith("{\"url\""), serve.firstLine + serve.log());
+      String url = JSON.readTree(serve.firstLine).get("url").asText();
+      JsonNode lastRun = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (lastRun == null && System.nanoTime() < deadline) {
+        JsonNode indexing = JSON.readTree(ServeProcess.get(url + "api/stats")).get("indexing");
+        if (indexing != null && indexing.hasNonNull("last_run")) lastRun = indexing.get("last_run");
+        else Thread.sleep(200);
+      }
+      assertTrue(lastRun != null, "the first background run ended: " + serve.log());
+      assertEquals(2, lastRun.get("added").asInt(), lastRun.toString());
+      assertEquals(1, lastRun.get("failed").asInt(), lastRun.toString());
+      assertTrue(serve.log().contains("big.jpg: file too large: 2097152 bytes, above the limit of 1048576 bytes"
+          + " (--max-file-mb 1)"), serve.log());
+    }
+  }
+}
