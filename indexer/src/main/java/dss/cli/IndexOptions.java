@@ -27,6 +27,18 @@ public final class IndexOptions {
     return LuceneIndex.openReadOnly(dir());
   }
 
+  /** An existing index, read-only, refusing one built by another model. */
+  ImageIndex openReadOnly(ModelInfo model) throws IOException {
+    ImageIndex index = openReadOnly();
+    try {
+      index.requireModel(model);
+      return index;
+    } catch (IOException | RuntimeException e) {
+      index.close();
+      throw e;
+    }
+  }
+
   /** Opens or creates the index for writing; {@code config} applies to a new index only. */
   ImageIndex openWritable(ModelInfo model, IndexConfig config) throws IOException {
     return LuceneIndex.openWritable(dir(), model, config);

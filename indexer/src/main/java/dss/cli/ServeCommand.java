@@ -54,6 +54,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free).")
   int port;
 
+  @Option(names = "--read-only", description = "Never write the index, even when no other process is writing it "
+      + "(e.g. serving a backup, or an index another machine builds).")
+  boolean readOnly;
+
   @Option(names = "--library", paramLabel = "DIR", arity = "1..*",
       description = "Photo folders to index in the background while serving.")
   List<Path> library = new ArrayList<>();
@@ -112,7 +116,8 @@ final class ServeCommand implements Callable<Integer> {
     }));
     try (Embedder embedder = modelOptions.open();
          IngestPipeline ingest = new IngestPipeline(new ImagePipeline(maxPixels), embedder);
-         ImageIndex index = indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
+         ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
+             : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
              : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(
