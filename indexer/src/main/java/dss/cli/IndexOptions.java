@@ -3,35 +3,89 @@ package dss.cli;
 import dss.index.ImageIndex;
 import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
+import dss.index.solr.SolrIndex;
+import dss.index.solr.SolrLocation;
 import dss.model.ModelInfo;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code --index}: which index a command works on. The one place that picks the backend: a directory is the
- * embedded Lucene index. Commands and the server only see {@link ImageIndex}.
+ * embedded Lucene index, {@code solr://HOST:PORT/COLLECTION} a SolrCloud collection. Commands and the server only
+ * see {@link ImageIndex}. A collection created here takes the command's {@code --shards} and {@code --replicas}
+ * ({@link CollectionOptions}) when it has them, else one of each.
  */
 public final class IndexOptions {
-  @Option(names = "--index", paramLabel = "DIR", description = "Index directory (default: index-data/).")
-  Path index;
+  @Option(names = "--index", paramLabel = "DIR|solr://HOST:PORT/COLLECTION",
+      description = "Index directory (default: index-data/), or a SolrCloud collection (see docs/cluster.md).")
+  String index;
 
+  @Spec(Spec.Target.MIXEE) CommandSpec command;
+
+  boolean solr() {
+    return SolrLocation.isSolr(index);
+  }
+
+  /**
+   * The index directory; for a Solr collection, the local folder the server keeps beside it (uploads are stored
+   * in {@code <dir>-uploads}): {@code ROOT/solr/HOST-PORT-COLLECTION}, never created here.
+   */
   Path dir() {
-    return (index != null ? index : Workspace.defaultIndex()).toAbsolutePath().normalize();
+    if (solr()) {
+      SolrLocation where = SolrLocation.parse(index);
+      java.net.URI base = java.net.URI.create(where.baseUrl());
+      return Workspace.root().resolve("solr").resolve(base.getHost().replace(':', '_') + "-" + base.getPort()
+          + "-" + where.collection());
+    }
+    return (index != null ? Path.of(index) : Workspace.defaultIndex()).toAbsolutePath().normalize();
+  }
+
+  /** The {@code solr://} location given; a usage error for anything else. */
+  String solrLocation() {
+    if (!solr()) throw new IllegalArgumentException("--index must be a solr://HOST:PORT/COLLECTION location here");
+    SolrLocation.parse(index);
+    return index;
   }
 
   /** An existing index, read-only (works while another process writes it). */
   ImageIndex openReadOnly() throws IOException {
+    if (solr()) return reachable(() -> SolrIndex.openReadOnly(index));
     return LuceneIndex.openReadOnly(dir());
   }
 
   /** Opens or creates the index for writing; {@code config} applies to a new index only. */
   ImageIndex openWritable(ModelInfo model, IndexConfig config) throws IOException {
+    if (solr()) return reachable(() -> SolrIndex.openWritable(index, model, config, option("--shards"),
+        option("--replicas")));
     return LuceneIndex.openWritable(dir(), model, config);
   }
 
-  /** Writable when free, else read-only (another process is indexing it). */
+  /** Writable when free, else read-only (another process is indexing it). A Solr collection is always writable. */
   ImageIndex openShared(ModelInfo model, IndexConfig config) throws IOException {
+    if (solr()) return openWritable(model, config);
     return LuceneIndex.openShared(dir(), model, config);
+  }
+
+  /** The command's {@code --shards} / {@code --replicas} when it has them (index, cluster create), else 1. */
+  private int option(String name) {
+    OptionSpec option = command == null ? null : command.findOption(name);
+    return option == null || option.getValue() == null ? 1 : option.<Integer>getValue();
+  }
+
+  interface Open {
+    ImageIndex open() throws IOException;
+  }
+
+  /** A cluster that does not answer is a wrong --index as far as this command goes: a usage error (exit 2). */
+  static ImageIndex reachable(Open open) throws IOException {
+    try {
+      return open.open();
+    } catch (SolrIndex.Unreachable e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 }

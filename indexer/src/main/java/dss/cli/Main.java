@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     description = "Perceptual image search: DreamSim embeddings in a Lucene HNSW index.",
     subcommands = {
         EmbedCommand.class, DistanceCommand.class, IndexCommand.class, SearchCommand.class,
-        StatsCommand.class, ServeCommand.class, DedupCommand.class, ModelCommand.class,
+        StatsCommand.class, ServeCommand.class, DedupCommand.class, ModelCommand.class, ClusterCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

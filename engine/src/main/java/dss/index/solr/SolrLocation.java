@@ -12,7 +12,7 @@ import java.net.URISyntaxException;
  */
 public record SolrLocation(String baseUrl, String collection) {
   public static boolean isSolr(String location) {
-    return location != null && (location.startsWith("solr://") || location.startsWith("solrs://"));
+    return location != null && (location.startsWith("solr:") || location.startsWith("solrs:"));
   }
 
   /** @throws IllegalArgumentException naming the expected form when {@code location} is not one */
