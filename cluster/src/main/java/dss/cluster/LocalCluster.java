@@ -40,12 +40,15 @@ public final class LocalCluster {
   private static final java.util.logging.Logger JERSEY = java.util.logging.Logger.getLogger("org.glassfish.jersey");
 
   private final MiniSolrCloudCluster cluster;
+  /** Node i + 1: the cluster's own list drops stopped nodes, so numbers would shift. */
+  private final List<JettySolrRunner> nodes;
   private final Path dir;
   private final boolean deleteDir;
   private final PrintStream out;
 
   private LocalCluster(MiniSolrCloudCluster cluster, Path dir, boolean deleteDir, PrintStream out) {
     this.cluster = cluster;
+    this.nodes = List.copyOf(cluster.getJettySolrRunners());
     this.dir = dir;
     this.deleteDir = deleteDir;
     this.out = out;
@@ -118,7 +121,7 @@ public final class LocalCluster {
 
   private String describe() {
     List<String> urls = new ArrayList<>();
-    for (JettySolrRunner jetty : cluster.getJettySolrRunners()) urls.add(quote(url(jetty)));
+    for (JettySolrRunner jetty : nodes) urls.add(quote(url(jetty)));
     return "{\"solr\": " + urls.get(0) + ", \"nodes\": [" + String.join(", ", urls) + "], \"zk\": "
         + quote(cluster.getZkServer().getZkAddress()) + ", \"dir\": " + quote(dir.toString()) + "}";
   }
@@ -139,14 +142,14 @@ public final class LocalCluster {
           }
           case "stop" -> {
             int n = Integer.parseInt(words[1]);
-            JettySolrRunner jetty = cluster.getJettySolrRunner(n - 1);
+            JettySolrRunner jetty = nodes.get(n - 1);
             cluster.stopJettySolrRunner(jetty);
             cluster.waitForJettyToStop(jetty);
             out.println("{\"stopped\": " + n + "}");
           }
           case "start" -> {
             int n = Integer.parseInt(words[1]);
-            JettySolrRunner jetty = cluster.getJettySolrRunner(n - 1);
+            JettySolrRunner jetty = nodes.get(n - 1);
             cluster.startJettySolrRunner(jetty, true);
             cluster.waitForNode(jetty, 60);
             out.println("{\"started\": " + n + ", \"url\": " + quote(url(jetty)) + "}");

@@ -100,7 +100,13 @@ public final class TestCluster {
 
   /** {@code solr://127.0.0.1:PORT/COLLECTION} on the first node. */
   public String location(String collection) {
-    return "solr://" + solr.substring("http://".length(), solr.length() - "/solr".length()) + "/" + collection;
+    return location(collection, 1);
+  }
+
+  /** {@code solr://127.0.0.1:PORT/COLLECTION} on node {@code n} (1-based). */
+  public String location(String collection, int n) {
+    String url = nodes.get(n - 1);
+    return "solr://" + url.substring("http://".length(), url.length() - "/solr".length()) + "/" + collection;
   }
 
   /** Stops node {@code n} (1-based): its Jetty and cores; returns once it is stopped. */
