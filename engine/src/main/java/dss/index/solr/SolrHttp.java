@@ -36,20 +36,22 @@ import org.slf4j.LoggerFactory;
 final class SolrHttp {
   private static final Logger LOG = LoggerFactory.getLogger(SolrHttp.class);
 
-  /** Float values parse exactly: stored vectors are read back bit for bit (see {@link #floatValue}). */
+  /** Float values (scores) parse exactly (see {@link #floatValue}); vectors come back as bytes. */
   static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   /** How long a request keeps trying other nodes and retrying; the default for requests after the first contact. */
   static final Duration DEFAULT_RETRY = Duration.ofSeconds(Long.getLong("dss.solr.retrySeconds", 60));
 
-  /** The first contact: a cluster that is not there is reported soon. */
-  static final Duration FIRST_CONTACT_RETRY = Duration.ofSeconds(Long.getLong("dss.solr.connectSeconds", 5));
+  /** The first contact: a cluster that is not there is reported soon (read at each contact; tests shorten it). */
+  static Duration firstContactRetry() {
+    return Duration.ofSeconds(Long.getLong("dss.solr.connectSeconds", 5));
+  }
 
   private final HttpClient client;
   private final String entry; // http://host:port/solr
   private final List<String> nodes = new CopyOnWriteArrayList<>();
   private final AtomicInteger current = new AtomicInteger();
-  private volatile Duration retryBudget = FIRST_CONTACT_RETRY;
+  private volatile Duration retryBudget = firstContactRetry();
 
   SolrHttp(String baseUrl) {
     this.entry = baseUrl;
@@ -120,11 +122,14 @@ final class SolrHttp {
     }
   }
 
-  /** A query as a form POST: a 1792-float k-NN query is too long for a URL (HTTP 414). */
+  /**
+   * A query as a POST of Solr's JSON request form, {"params": {...}}: a 1792-float k-NN query is too long for a URL
+   * (HTTP 414), and as JSON it is not inflated by URL-encoding.
+   */
   JsonNode post(String path, Map<String, String> params) throws IOException {
-    byte[] body = form(withJson(params)).getBytes(StandardCharsets.UTF_8);
+    byte[] body = JSON.writeValueAsBytes(Map.of("params", withJson(params)));
     return send(base -> HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(body)), path);
   }
 

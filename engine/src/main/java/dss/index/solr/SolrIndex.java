@@ -315,7 +315,21 @@ public final class SolrIndex implements ImageIndex {
     // The exact value of each float as a double: Solr parses JSON numbers as doubles, then narrows to float
     for (float v : vector) json.writeNumber((double) v);
     json.writeEndArray();
+    json.writeStringField("vector_bytes", java.util.Base64.getEncoder().encodeToString(bytes(vector)));
     json.writeEndObject();
+  }
+
+  /** Little-endian float32: the stored copy of a vector. */
+  static byte[] bytes(float[] vector) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(vector.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    buffer.asFloatBuffer().put(vector);
+    return buffer.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    float[] v = new float[bytes.length / 4];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
   }
 
   private JsonNode update(Map<String, String> params, byte[] body) throws IOException {

@@ -79,7 +79,7 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
   }
 
   @Override public Optional<float[]> vector(String id) throws IOException {
-    JsonNode doc = byId(id, "vector");
+    JsonNode doc = byId(id, "vector_bytes");
     return doc == null ? Optional.empty() : Optional.of(vector(doc));
   }
 
@@ -240,7 +240,7 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
     float[][] vectors = vectorPages.get(page);
     if (vectors == null) {
       float[][] fetched = new float[VECTOR_PAGE][];
-      fetchRange(page * VECTOR_PAGE, VECTOR_PAGE, "id,vector", (i, doc) -> fetched[i] = vector(doc));
+      fetchRange(page * VECTOR_PAGE, VECTOR_PAGE, "id,vector_bytes", (i, doc) -> fetched[i] = vector(doc));
       vectors = fetched;
       vectorPages.put(page, vectors);
     }
@@ -293,11 +293,9 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
   }
 
   static float[] vector(JsonNode d) throws IOException {
-    JsonNode values = d.path("vector");
-    if (!values.isArray()) throw new IOException("document " + d.path("id").asText() + " has no stored vector");
-    float[] v = new float[values.size()];
-    for (int i = 0; i < v.length; i++) v[i] = SolrHttp.floatValue(values.get(i));
-    return v;
+    JsonNode bytes = d.path("vector_bytes");
+    if (!bytes.isTextual()) throw new IOException("document " + d.path("id").asText() + " has no stored vector");
+    return SolrIndex.floats(java.util.Base64.getDecoder().decode(bytes.asText()));
   }
 
   private static <V> Map<Integer, V> lru() {
