@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * briefly down costs a retry, not an error. Then the error names the URL. Other 4xx answers are errors at once.
  * Every request we send is idempotent (updates are keyed by id), so resending one is safe.
  */
-final class SolrHttp {
+final class SolrHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SolrHttp.class);
 
   /** Float values (scores) parse exactly (see {@link #floatValue}); vectors come back as bytes. */
@@ -58,6 +58,11 @@ final class SolrHttp {
     this.nodes.add(baseUrl);
     this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(3)).build();
+  }
+
+  /** Releases the client's connections and selector thread. */
+  @Override public void close() {
+    client.close();
   }
 
   String entry() {

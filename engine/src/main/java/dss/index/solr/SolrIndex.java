@@ -77,8 +77,13 @@ public final class SolrIndex implements ImageIndex {
   public static SolrIndex openReadOnly(String location) throws IOException {
     SolrLocation where = SolrLocation.parse(location);
     SolrHttp http = connect(where);
-    if (!exists(http, where.collection())) throw missing(where);
-    return new SolrIndex(where, http, readMetadata(http, where), true);
+    try {
+      if (!exists(http, where.collection())) throw missing(where);
+      return new SolrIndex(where, http, readMetadata(http, where), true);
+    } catch (IOException | RuntimeException e) {
+      http.close();
+      throw e;
+    }
   }
 
   /**
@@ -90,10 +95,15 @@ public final class SolrIndex implements ImageIndex {
                                        int replicas) throws IOException {
     SolrLocation where = SolrLocation.parse(location);
     SolrHttp http = connect(where);
-    if (!exists(http, where.collection())) create(http, where, model, config, shards, replicas);
-    IndexMetadata metadata = readMetadata(http, where);
-    metadata.requireModel(model, where.toString());
-    return new SolrIndex(where, http, metadata, false);
+    try {
+      if (!exists(http, where.collection())) create(http, where, model, config, shards, replicas);
+      IndexMetadata metadata = readMetadata(http, where);
+      metadata.requireModel(model, where.toString());
+      return new SolrIndex(where, http, metadata, false);
+    } catch (IOException | RuntimeException e) {
+      http.close();
+      throw e;
+    }
   }
 
   /**
@@ -105,18 +115,28 @@ public final class SolrIndex implements ImageIndex {
       throws IOException {
     SolrLocation where = SolrLocation.parse(location);
     SolrHttp http = connect(where);
-    if (exists(http, where.collection())) {
-      throw new IndexException("collection " + where + " exists already (delete it first: ./dreamsim cluster delete"
-          + " --index " + where + ")");
+    try {
+      if (exists(http, where.collection())) {
+        throw new IndexException("collection " + where + " exists already (delete it first: ./dreamsim cluster"
+            + " delete --index " + where + ")");
+      }
+      create(http, where, model, config, shards, replicas);
+      return new SolrIndex(where, http, readMetadata(http, where), false);
+    } catch (IOException | RuntimeException e) {
+      http.close();
+      throw e;
     }
-    create(http, where, model, config, shards, replicas);
-    return new SolrIndex(where, http, readMetadata(http, where), false);
   }
 
   /** Deletes the collection and its configset; false when there was no such collection. */
   public static boolean deleteCollection(String location) throws IOException {
     SolrLocation where = SolrLocation.parse(location);
-    SolrHttp http = connect(where);
+    try (SolrHttp http = connect(where)) {
+      return deleteCollection(http, where);
+    }
+  }
+
+  private static boolean deleteCollection(SolrHttp http, SolrLocation where) throws IOException {
     boolean existed = exists(http, where.collection());
     if (existed) {
       http.get("/admin/collections", Map.of("action", "DELETE", "name", where.collection()), Duration.ofMinutes(5));
@@ -141,7 +161,12 @@ public final class SolrIndex implements ImageIndex {
 
   public static Status status(String location) throws IOException {
     SolrLocation where = SolrLocation.parse(location);
-    SolrHttp http = connect(where);
+    try (SolrHttp http = connect(where)) {
+      return status(http, where);
+    }
+  }
+
+  private static Status status(SolrHttp http, SolrLocation where) throws IOException {
     JsonNode cluster = http.get("/admin/collections", Map.of("action", "CLUSTERSTATUS")).path("cluster");
     List<String> live = new ArrayList<>();
     cluster.path("live_nodes").forEach(n -> live.add(SolrHttp.nodeUrl(java.net.URI.create(where.baseUrl())
@@ -161,11 +186,12 @@ public final class SolrIndex implements ImageIndex {
     Long documents = null;
     String model = null;
     Integer dimensions = null;
-    try (SolrIndex index = new SolrIndex(where, http, readMetadata(http, where), true)) {
+    try {
+      SolrIndex index = new SolrIndex(where, http, readMetadata(http, where), true); // http is closed by the caller
       documents = index.count();
       model = index.metadata().model().name();
       dimensions = index.metadata().model().dimensions();
-    } catch (IndexException e) {
+    } catch (IndexException | java.io.UncheckedIOException e) {
       // a collection without our metadata, or no replica answering: the shape above still tells
     }
     return new Status(where.toString(), where.baseUrl(), live, true, shards.size(),
@@ -410,8 +436,12 @@ public final class SolrIndex implements ImageIndex {
     if (readOnly) throw IndexException.readOnly(location.toString());
   }
 
-  /** Commits pending changes (as the embedded index does on close). */
+  /** Commits pending changes (as the embedded index does on close), then releases the HTTP client. */
   @Override public synchronized void close() throws IOException {
-    if (!readOnly && !pending.isEmpty()) commit();
+    try {
+      if (!readOnly && !pending.isEmpty()) commit();
+    } finally {
+      http.close();
+    }
   }
 }
