@@ -5,7 +5,7 @@
 #   QUANT=none,int8 bench/ann.sh 1000000 768 200   (storages to build; default all four)
 # Vectors are generated once (numpy, fixed seed) and cached in $ANN_DATA (default /tmp/dss-ann).
 # Build speed: Lucene uses one writer thread (+ a merge to one segment); the peers run with PEER_THREADS (1).
-# PEERS=0 skips the peers (e.g. more storages on vectors the peers already ran on).
+# PEERS=0 skips the peers (e.g. more storages on vectors the peers already ran on); GENERATE_ONLY=1 only writes the files.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N=${1:-100000}; D=${2:-768}; Q=${3:-1000}
@@ -42,6 +42,7 @@ with open(vpath, 'wb') as f:
 sample(nq).tofile(qpath)
 PY
 fi
+[ "${GENERATE_ONLY:-0}" = 1 ] && exit 0   # bench/solr.sh: the same vectors, another benchmark
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 "$ROOT/dreamsim" bench ann --vectors "$V" --queries "$QF" --dims "$D" ${QUANT:+--quantization "$QUANT"}

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.index.lucene.LuceneIndex;
+import dss.index.solr.SolrIndex;
+import dss.index.solr.TestCluster;
 import dss.model.ModelInfo;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What every {@link ImageIndex} backend must do, checked on each: the embedded Lucene index and the in-memory one. */
+/**
+ * What every {@link ImageIndex} backend must do, checked on each: the embedded Lucene index, the in-memory one, and a
+ * 2-shard SolrCloud collection on the shared local test cluster ({@link TestCluster}).
+ */
 class ImageIndexContractTest {
   static final int DIMS = 48;
   static final ModelInfo MODEL = new ModelInfo("contract", "contract", DIMS, "c0ntract");
@@ -27,7 +32,9 @@ class ImageIndexContractTest {
   static Stream<Backend> backends() {
     return Stream.of(
         name -> LuceneIndex.openWritable(tmp.resolve(name + "-lucene"), MODEL, IndexConfig.DEFAULT),
-        name -> new InMemoryIndex(new IndexMetadata(MODEL, IndexConfig.DEFAULT)));
+        name -> new InMemoryIndex(new IndexMetadata(MODEL, IndexConfig.DEFAULT)),
+        name -> SolrIndex.openWritable(TestCluster.shared().location("contract-" + name), MODEL,
+            IndexConfig.DEFAULT, 2, 1));
   }
 
   static ImageRecord record(int i, String hash) {

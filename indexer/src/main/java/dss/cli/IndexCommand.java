@@ -46,6 +46,9 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin IndexOptions indexOptions;
 
+  /** --shards --replicas of a new solr:// collection (IndexOptions reads them). */
+  @Mixin CollectionOptions collectionOptions;
+
   @Mixin ModelOptions modelOptions;
 
   @Option(names = "--quantization", paramLabel = "none|int8|int4|int1",

@@ -146,7 +146,7 @@ public final class AnnBench implements Callable<Integer> {
    * Brute-force top k of every query. Tiled: each thread walks the data once in cache-sized blocks and scores its
    * share of the queries against a block, instead of streaming all the vectors from memory once per query.
    */
-  private int[][] exactTopK(float[][] data, float[][] queries) {
+  int[][] exactTopK(float[][] data, float[][] queries) {
     int[][] best = new int[queries.length][k];
     float[][] scores = new float[queries.length][k];
     for (float[] s : scores) Arrays.fill(s, Float.NEGATIVE_INFINITY);

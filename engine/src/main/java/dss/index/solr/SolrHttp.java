@@ -1,0 +1,269 @@
+package dss.index.solr;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.index.IndexException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Solr's HTTP API as JSON over {@code java.net.http} (no SolrJ: its Jetty client would clash with the server's).
+ *
+ * <p>Requests go to one node of the cluster; the others are known from the cluster's live nodes. A node that does
+ * not answer (connection refused or reset, a timeout) or answers 502/503/504 or 500 (a shard without a live replica
+ * while the cluster reroutes) is left for the next, with back-off, until {@link #retryBudget} has passed: a node
+ * briefly down costs a retry, not an error. Then the error names the URL. Other 4xx answers are errors at once.
+ * Every request we send is idempotent (updates are keyed by id), so resending one is safe.
+ */
+final class SolrHttp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SolrHttp.class);
+
+  /** Float values (scores) parse exactly (see {@link #floatValue}); vectors come back as bytes. */
+  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+  /** How long a request keeps trying other nodes and retrying; the default for requests after the first contact. */
+  static final Duration DEFAULT_RETRY = Duration.ofSeconds(Long.getLong("dss.solr.retrySeconds", 60));
+
+  /** The first contact: a cluster that is not there is reported soon (read at each contact; tests shorten it). */
+  static Duration firstContactRetry() {
+    return Duration.ofSeconds(Long.getLong("dss.solr.connectSeconds", 5));
+  }
+
+  private final HttpClient client;
+  private final String entry; // http://host:port/solr
+  private final List<String> nodes = new CopyOnWriteArrayList<>();
+  private final AtomicInteger current = new AtomicInteger();
+  private volatile Duration retryBudget = firstContactRetry();
+
+  SolrHttp(String baseUrl) {
+    this.entry = baseUrl;
+    this.nodes.add(baseUrl);
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(3)).build();
+  }
+
+  /** Releases the client's connections and selector thread. */
+  @Override public void close() {
+    client.close();
+  }
+
+  String entry() {
+    return entry;
+  }
+
+  List<String> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  void retryBudget(Duration budget) {
+    this.retryBudget = budget;
+  }
+
+  /**
+   * Learns the live nodes from the cluster (the entry URL stays first), so requests can move to another node
+   * when one stops. Keeps the entry's scheme and host form.
+   */
+  void discoverNodes() throws IOException {
+    JsonNode status = get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), Duration.ofSeconds(30));
+    List<String> found = new ArrayList<>();
+    found.add(entry);
+    String scheme = URI.create(entry).getScheme();
+    for (JsonNode node : status.path("cluster").path("live_nodes")) {
+      String url = nodeUrl(scheme, node.asText());
+      if (url != null && !found.contains(url)) found.add(url);
+    }
+    nodes.clear();
+    nodes.addAll(found);
+  }
+
+  /** {@code 127.0.0.1:8983_solr} -> {@code http://127.0.0.1:8983/solr}. */
+  static String nodeUrl(String scheme, String nodeName) {
+    int underscore = nodeName.indexOf('_');
+    if (underscore < 0) return null;
+    String context = URLDecoder.decode(nodeName.substring(underscore + 1), StandardCharsets.UTF_8);
+    return scheme + "://" + nodeName.substring(0, underscore) + (context.isEmpty() ? "" : "/" + context);
+  }
+
+  JsonNode get(String path, Map<String, String> params) throws IOException {
+    return get(path, params, Duration.ofSeconds(120));
+  }
+
+  JsonNode get(String path, Map<String, String> params, Duration timeout) throws IOException {
+    String query = form(withJson(params));
+    return send(base -> HttpRequest.newBuilder(URI.create(base + path + "?" + query)).timeout(timeout).GET(),
+        path);
+  }
+
+  /** One request to one node, no retry (per-node figures such as index sizes). */
+  JsonNode getAt(String nodeUrl, String path, Map<String, String> params) throws IOException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(nodeUrl + path + "?" + form(withJson(params))))
+        .timeout(Duration.ofSeconds(10)).GET().build();
+    try {
+      HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (response.statusCode() / 100 != 2) throw SolrError.of(response.statusCode(), response.body(), nodeUrl + path)
+          .exception();
+      return parse(response.body(), nodeUrl + path);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for Solr at " + nodeUrl);
+    }
+  }
+
+  /**
+   * A query as a POST of Solr's JSON request form, {"params": {...}}: a 1792-float k-NN query is too long for a URL
+   * (HTTP 414), and as JSON it is not inflated by URL-encoding.
+   */
+  JsonNode post(String path, Map<String, String> params) throws IOException {
+    byte[] body = JSON.writeValueAsBytes(Map.of("params", withJson(params)));
+    return send(base -> HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), path);
+  }
+
+  /** A body of another type (JSON updates, a configset zip) with URL parameters. */
+  JsonNode send(String method, String path, Map<String, String> params, String contentType, byte[] body,
+                Duration timeout) throws IOException {
+    String query = form(withJson(params));
+    return send(base -> HttpRequest.newBuilder(URI.create(base + path + "?" + query)).timeout(timeout)
+        .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)), path);
+  }
+
+  private interface RequestFor {
+    HttpRequest.Builder at(String baseUrl);
+  }
+
+  private JsonNode send(RequestFor request, String path) throws IOException {
+    long deadline = System.nanoTime() + retryBudget.toNanos();
+    long backoffMs = 100;
+    Exception last = null;
+    String lastUrl = entry;
+    for (int attempt = 0; ; attempt++) {
+      List<String> known = nodes;
+      int index = Math.floorMod(current.get(), known.size());
+      String base = known.get(index);
+      lastUrl = base;
+      try {
+        HttpResponse<byte[]> response = client.send(request.at(base).build(), HttpResponse.BodyHandlers.ofByteArray());
+        int status = response.statusCode();
+        if (status / 100 == 2) return parse(response.body(), base + path);
+        SolrError error = SolrError.of(status, response.body(), base + path);
+        if (!error.retryable()) throw error.exception();
+        last = error.exception();
+      } catch (IOException e) {
+        if (e instanceof IndexException) throw e;
+        last = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for Solr at " + base);
+      }
+      current.compareAndSet(index, index + 1); // the next request goes to the next node
+      if (System.nanoTime() > deadline) break;
+      if ((attempt + 1) % known.size() == 0) { // every node tried once: wait a little before the next round
+        sleep(backoffMs);
+        backoffMs = Math.min(2000, backoffMs * 2);
+      }
+      LOG.debug("Solr request to {} failed ({}); retrying", base + path, last.toString());
+    }
+    throw unreachable(lastUrl, path, last);
+  }
+
+  private SolrIndex.Unreachable unreachable(String url, String path, Exception cause) {
+    String reason = cause instanceof ConnectException ? "connection refused"
+        : cause instanceof java.net.http.HttpTimeoutException ? "timed out"
+        : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    String where = nodes.size() > 1 ? url + " (or any of its " + nodes.size() + " nodes)" : url;
+    return new SolrIndex.Unreachable("Solr at " + where + " did not answer " + path + ": " + reason + " (tried for "
+        + retryBudget.toSeconds() + " s; is the cluster running?)", cause);
+  }
+
+  private static JsonNode parse(byte[] body, String url) throws IOException {
+    try {
+      return JSON.readTree(body);
+    } catch (IOException e) {
+      throw new IOException("Solr at " + url + " answered with something that is not JSON", e);
+    }
+  }
+
+  private static void sleep(long ms) throws IOException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    }
+  }
+
+  private static Map<String, String> withJson(Map<String, String> params) {
+    Map<String, String> p = new LinkedHashMap<>(params);
+    p.putIfAbsent("wt", "json");
+    return p;
+  }
+
+  static String form(Map<String, String> params) {
+    StringJoiner joiner = new StringJoiner("&");
+    params.forEach((k, v) -> joiner.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
+        + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    return joiner.toString();
+  }
+
+  /**
+   * A float read back exactly: Solr writes stored floats as their shortest decimal, which parses to the same float
+   * only when parsed as a float (through a double it can round twice).
+   */
+  static float floatValue(JsonNode number) {
+    return number.isBigDecimal() ? Float.parseFloat(number.decimalValue().toString()) : number.floatValue();
+  }
+
+  /** An error answer: Solr's JSON {"error": {"msg", "code"}} when there is one. */
+  record SolrError(int status, String message, String url) {
+    static SolrError of(int status, byte[] body, String url) {
+      String message = null;
+      try {
+        JsonNode error = JSON.readTree(body).path("error");
+        if (error.has("msg")) message = error.get("msg").asText();
+      } catch (IOException | RuntimeException e) {
+        // not JSON (a Jetty error page)
+      }
+      if (message == null) {
+        String text = new String(body, StandardCharsets.UTF_8).replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ")
+            .trim();
+        message = text.length() > 300 ? text.substring(0, 300) + "..." : text;
+      }
+      return new SolrError(status, message, url);
+    }
+
+    boolean retryable() {
+      return status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    IOException exception() {
+      return status == 404 ? new NotFound(this) : new IndexException("Solr at " + url + " answered HTTP " + status
+          + ": " + message);
+    }
+  }
+
+  /** HTTP 404: no such collection or configset. */
+  static final class NotFound extends IndexException {
+    NotFound(SolrError e) {
+      super("Solr at " + e.url() + " answered HTTP 404: " + e.message());
+    }
+  }
+}

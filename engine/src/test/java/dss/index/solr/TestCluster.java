@@ -1,0 +1,146 @@
+package dss.index.solr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.model.TestModels;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real local SolrCloud for tests: the cluster module's LocalCluster (3 Solr 9 nodes, embedded ZooKeeper) in a
+ * child JVM, started once per test JVM and shared by the test classes that need it, stopped when the JVM exits
+ * (and by the child itself if this JVM dies: it stops at the end of its standard input). Its log is
+ * {@code target/solr-cluster.log} of the module under test. Public: the indexer module's tests use it through the
+ * engine's test-jar.
+ */
+public final class TestCluster {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static TestCluster shared;
+
+  private final Process process;
+  private final Writer control;
+  private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
+  private final String solr;
+  private final List<String> nodes = new ArrayList<>();
+
+  private TestCluster(Process process, String solr, JsonNode description, BufferedReader out) {
+    this.process = process;
+    this.control = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    this.solr = solr;
+    description.path("nodes").forEach(n -> nodes.add(n.asText()));
+    Thread.ofPlatform().daemon().name("solr-cluster-out").start(() -> {
+      try {
+        for (String line = out.readLine(); line != null; line = out.readLine()) replies.add(line);
+      } catch (IOException ignored) {
+        // the cluster stopped
+      }
+    });
+  }
+
+  /** The JVM-wide cluster of 3 nodes, started at the first call (10-20 s). */
+  public static synchronized TestCluster shared() throws IOException {
+    if (shared == null) {
+      shared = start(3);
+      TestCluster started = shared;
+      Runtime.getRuntime().addShutdownHook(new Thread(started::stop, "solr-cluster-stop"));
+    }
+    return shared;
+  }
+
+  /** The command that runs LocalCluster: this JVM's java, the cluster module's classes and classpath file. */
+  public static List<String> javaCommand(String heap) throws IOException {
+    Path module = TestModels.root().resolve("cluster/target");
+    Path classpath = module.resolve("classpath.txt");
+    if (!Files.isRegularFile(classpath)) {
+      throw new IOException(classpath + " is missing: build the cluster module first (mvn -pl cluster compile)");
+    }
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"));
+    if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
+    command.addAll(List.of("-cp", module.resolve("classes") + File.pathSeparator + Files.readString(classpath).trim(),
+        "dss.cluster.LocalCluster"));
+    return command;
+  }
+
+  private static TestCluster start(int nodes) throws IOException {
+    List<String> command = javaCommand("640m");
+    command.addAll(List.of("--nodes", Integer.toString(nodes), "--control"));
+    Path log = Path.of("target", "solr-cluster.log").toAbsolutePath();
+    Files.createDirectories(log.getParent());
+    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String first = out.readLine(); // blocks until every node answers, or the child dies
+    if (first == null) {
+      process.destroyForcibly();
+      throw new IOException("the local Solr cluster did not start: see " + log);
+    }
+    JsonNode description = JSON.readTree(first);
+    return new TestCluster(process, description.path("solr").asText(), description, out);
+  }
+
+  /** The first node's Solr URL, http://127.0.0.1:PORT/solr. */
+  public String solr() {
+    return solr;
+  }
+
+  public List<String> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  /** {@code solr://127.0.0.1:PORT/COLLECTION} on the first node. */
+  public String location(String collection) {
+    return location(collection, 1);
+  }
+
+  /** {@code solr://127.0.0.1:PORT/COLLECTION} on node {@code n} (1-based). */
+  public String location(String collection, int n) {
+    String url = nodes.get(n - 1);
+    return "solr://" + url.substring("http://".length(), url.length() - "/solr".length()) + "/" + collection;
+  }
+
+  /** Stops node {@code n} (1-based): its Jetty and cores; returns once it is stopped. */
+  public void stopNode(int n) throws IOException {
+    command("stop " + n, "stopped");
+  }
+
+  /** Starts node {@code n} again on its port; returns once it is live. */
+  public void startNode(int n) throws IOException {
+    command("start " + n, "started");
+  }
+
+  private synchronized void command(String line, String expected) throws IOException {
+    replies.clear();
+    control.write(line + "\n");
+    control.flush();
+    try {
+      String reply = replies.poll(120, TimeUnit.SECONDS);
+      if (reply == null || !JSON.readTree(reply).has(expected)) {
+        throw new IOException("cluster command '" + line + "' answered " + reply);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private void stop() {
+    try {
+      control.write("quit\n");
+      control.close();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly();
+    } catch (IOException | InterruptedException e) {
+      process.destroyForcibly();
+    }
+  }
+}
