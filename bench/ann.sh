@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Vector index alone, side by side: our Lucene index (./dreamsim bench ann) then hnswlib and faiss
-# ($DREAMSIM_PEERS/hnsw_peers.py) on the same embedding-like unit vectors, same M / efConstruction / ef.
+# (bench/ann_peers.py) on the same embedding-like unit vectors, the same exact ground truth, the same M /
+# efConstruction, and the same sweep of ef (Lucene's candidates) 10..800; ours also at the product's default
+# settings. Then the recall-QPS plot and the Markdown tables (bench/ann_plot.py).
 #   bench/ann.sh [N [DIMS [QUERIES]]]        default 100000 768 1000
 #   QUANT=none,int8 bench/ann.sh 1000000 768 200   (storages to build; default all four)
-# Vectors are generated once (numpy, fixed seed) and cached in $ANN_DATA (default /tmp/dss-ann).
-# Build speed: Lucene uses one writer thread (+ a merge to one segment); the peers run with PEER_THREADS (1).
-# PEERS=0 skips the peers (e.g. more storages on vectors the peers already ran on); GENERATE_ONLY=1 only writes the files.
+#   EF=50,100,200 ...      another sweep (then the product default, filters and recall@k are not measured)
+#   CROSSOVER=1000,2000,5000,10000,20000 ...   also time graph against exact search on the first N vectors
+#   WORK=DIR ...           build the indexes in DIR and keep them: a later run with the same WORK reuses them
+#   ONLY_DEFAULT=1 PEERS=0 WORK=DIR ...   re-measure only the product's default settings on kept indexes
+# Vectors are generated once (numpy, fixed seed) and cached in $ANN_DATA (default /tmp/dss-ann), with the ground
+# truth. Points, tables and the plot go to $OUT (default $ANN_DATA/results-N-DIMS-QUERIES-<time>); PLOT=FILE.png
+# writes the plot there instead. Build speed: Lucene uses one writer thread (+ a merge to one segment); the peers
+# build with PEER_THREADS (1). PEERS=0 skips the peers, LUCENE=0 ours.
+# GENERATE_ONLY=1 only writes the vector files (bench/solr.sh reuses them).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N=${1:-100000}; D=${2:-768}; Q=${3:-1000}
@@ -44,8 +52,20 @@ PY
 fi
 [ "${GENERATE_ONLY:-0}" = 1 ] && exit 0   # bench/solr.sh: the same vectors, another benchmark
 
-echo "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-"$ROOT/dreamsim" bench ann --vectors "$V" --queries "$QF" --dims "$D" ${QUANT:+--quantization "$QUANT"}
-if [ "${PEERS:-1}" != 0 ]; then
-  "$PY" "${DREAMSIM_PEERS:?set DREAMSIM_PEERS to the folder of the peer scripts}/hnsw_peers.py" "$V" "$D" --queries "$QF" --threads "${PEER_THREADS:-1}"
+GT="$DATA/truth-$N-$D-$Q.i32"
+OUT=${OUT:-$DATA/results-$N-$D-$Q-$(date -u +%Y%m%dT%H%M%SZ)}; mkdir -p "$OUT"
+PLOT=${PLOT:-$OUT/ann-$N-$D.png}
+CPU="$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "== $(date -u +%FT%TZ) $CPU; load: $(cut -d' ' -f1-3 /proc/loadavg); results in $OUT" | tee "$OUT/run.txt"
+if [ "${LUCENE:-1}" != 0 ]; then
+  "$ROOT/dreamsim" bench ann --vectors "$V" --queries "$QF" --dims "$D" --ground-truth "$GT" --out "$OUT" \
+    ${QUANT:+--quantization "$QUANT"} ${EF:+--ef "$EF"} ${CROSSOVER:+--crossover "$CROSSOVER"} \
+    ${WORK:+--work "$WORK" --keep} ${ONLY_DEFAULT:+--only-default} | tee -a "$OUT/run.txt"
 fi
+if [ "${PEERS:-1}" != 0 ]; then
+  "$PY" "$ROOT/bench/ann_peers.py" "$V" "$D" --queries "$QF" --ground-truth "$GT" --threads "${PEER_THREADS:-1}" \
+    --out "$OUT" ${EF:+--ef "$EF"} | tee -a "$OUT/run.txt"
+fi
+echo "== $(date -u +%FT%TZ) done; load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/run.txt"
+"$PY" "$ROOT/bench/ann_plot.py" "$OUT" --png "$PLOT" --title-extra "$CPU, load $(cut -d' ' -f1 /proc/loadavg) at the end" \
+  | tee "$OUT/tables.md"

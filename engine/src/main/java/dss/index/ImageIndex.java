@@ -121,9 +121,18 @@ public interface ImageIndex extends Closeable {
 
     /**
      * Up to {@code k} items nearest to {@code unitQuery} by the index's own (possibly approximate) search, nearest
-     * first; {@code distances} are the index's scores as DreamSim distances (approximate when quantized).
+     * first; {@code distances} are the index's scores as DreamSim distances (approximate when quantized). An
+     * approximate search collects {@link KnnQuery#defaultCandidates KnnQuery.defaultCandidates(k)} candidates.
      */
     Neighbours nearest(float[] unitQuery, int k) throws IOException;
+
+    /**
+     * As {@link #nearest(float[], int)}, collecting {@code candidates} (at least {@code k}) in an approximate search,
+     * like {@link KnnQuery#candidates()}. A backend without such a setting answers as {@link #nearest(float[], int)}.
+     */
+    default Neighbours nearest(float[] unitQuery, int k, int candidates) throws IOException {
+      return nearest(unitQuery, k);
+    }
 
     /** Live items sharing a content hash, as classes of two or more; each item in at most one class. */
     java.util.List<int[]> sameContent() throws IOException;

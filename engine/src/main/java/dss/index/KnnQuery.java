@@ -12,10 +12,16 @@ package dss.index;
  */
 public record KnnQuery(float[] unitVector, int k, Float maxDistance, String pathPrefix, int candidates) {
   /**
-   * Candidates collected when none are asked for: Lucene's k plays the part of hnswlib's ef, and 100 measured
-   * recall@10 of about 0.92-0.97 on embedding-like 768-1792-d vectors (see docs/index.md).
+   * The fewest candidates a query collects by default ({@link #defaultCandidates} for small k): Lucene's k plays
+   * the part of hnswlib's ef. See {@link #defaultCandidates} for where the figure comes from.
    */
-  public static final int DEFAULT_CANDIDATES = 100;
+  public static final int DEFAULT_CANDIDATES = 200;
+
+  /** Default candidates per result wanted, for large k ({@link #defaultCandidates}). */
+  static final int CANDIDATES_PER_RESULT = 4;
+
+  /** The most candidates a caller may ask for (the command line and the HTTP API refuse more). */
+  public static final int MAX_CANDIDATES = 10_000;
 
   public KnnQuery {
     if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
@@ -26,13 +32,22 @@ public record KnnQuery(float[] unitVector, int k, Float maxDistance, String path
     candidates = Math.max(k, candidates);
   }
 
+  /**
+   * Candidates collected for {@code k} results when none are asked for: {@code max(4 k, 200)}, at most
+   * {@link #MAX_CANDIDATES}; chosen from the recall curves of docs/benchmarks.md (vector index).
+   */
+  public static int defaultCandidates(int k) {
+    return Math.max(DEFAULT_CANDIDATES, (int) Math.min(MAX_CANDIDATES, (long) CANDIDATES_PER_RESULT * k));
+  }
+
   /** Options only: the query API fills in the vector of the query image ({@code unitVector} is null here). */
   public static KnnQuery options(int k, Float maxDistance, String pathPrefix, int candidates) {
     return new KnnQuery(null, k, maxDistance, pathPrefix, candidates);
   }
 
+  /** The {@code k} nearest with the {@link #defaultCandidates default candidates}. */
   public static KnnQuery of(float[] unitVector, int k) {
-    return new KnnQuery(unitVector, k, null, null, DEFAULT_CANDIDATES);
+    return new KnnQuery(unitVector, k, null, null, defaultCandidates(k));
   }
 
   public KnnQuery withMaxDistance(Float d) {

@@ -16,6 +16,9 @@ import java.util.List;
  * oldest; members list their distance to the keeper.
  */
 public final class DuplicateFinder {
+  /** Neighbours fetched by an image's first query: the fewest candidates a caller may ask for. */
+  public static final int FIRST_NEIGHBOURS = SnapshotItems.FIRST_K;
+
   /**
    * Default threshold in DreamSim distance units, calibrated with {@code dreamsim eval dedup} on the copy set made by
    * {@code dreamsim eval make-copies} from sample photos (best pairwise F1) with the checked-in test model. The figure
@@ -27,7 +30,17 @@ public final class DuplicateFinder {
 
   /** Groups of at least two members, largest first; distances in DreamSim units (1 - cosine), threshold inclusive. */
   public static List<DuplicateGroup> find(ImageIndex.Snapshot snapshot, float threshold) throws IOException {
-    SnapshotItems items = new SnapshotItems(snapshot);
+    return find(snapshot, threshold, 0);
+  }
+
+  /**
+   * As {@link #find(ImageIndex.Snapshot, float)}, each neighbour query collecting {@code candidates} (at least the
+   * neighbours it fetches: {@value SnapshotItems#FIRST_K} first, more while all are within the threshold); 0: the
+   * search default, {@link dss.index.KnnQuery#defaultCandidates} of the neighbours fetched.
+   */
+  public static List<DuplicateGroup> find(ImageIndex.Snapshot snapshot, float threshold, int candidates)
+      throws IOException {
+    SnapshotItems items = new SnapshotItems(snapshot, candidates);
     List<DuplicateGroup> out = new ArrayList<>();
     for (DuplicateGrouper.ItemGroup g : DuplicateGrouper.group(items, threshold)) {
       List<Hit> members = new ArrayList<>(g.members().length);

@@ -29,7 +29,7 @@ public final class SimilaritySearch {
   private final IngestPipeline ingest;
   private volatile CachedGroups cachedGroups;
 
-  private record CachedGroups(long version, float threshold, List<DuplicateGroup> groups) {}
+  private record CachedGroups(long version, float threshold, int candidates, List<DuplicateGroup> groups) {}
 
   /**
    * @param index the library; null for image-only use ({@link #distance})
@@ -72,7 +72,7 @@ public final class SimilaritySearch {
   public List<Hit> nearDuplicates(byte[] image, String name, float threshold, int k) throws IOException,
       ImageException, ModelException {
     IngestPipeline.Embedded query = requireIngest().embed(image, name);
-    return requireIndex().knn(new KnnQuery(query.vector(), k, threshold, null, KnnQuery.DEFAULT_CANDIDATES));
+    return requireIndex().knn(new KnnQuery(query.vector(), k, threshold, null, KnnQuery.defaultCandidates(k)));
   }
 
   /** DreamSim distance of two images: 1 - cosine of their unit embeddings, in [0, 2]. */
@@ -92,13 +92,22 @@ public final class SimilaritySearch {
 
   /** Whole-library duplicate groups at {@code threshold}; cached until the index changes (the scan visits all). */
   public List<DuplicateGroup> duplicateGroups(float threshold) throws IOException {
+    return duplicateGroups(threshold, 0);
+  }
+
+  /**
+   * As {@link #duplicateGroups(float)}, each neighbour query collecting {@code candidates}; 0: the search default
+   * ({@link DuplicateFinder#find(ImageIndex.Snapshot, float, int)}).
+   */
+  public List<DuplicateGroup> duplicateGroups(float threshold, int candidates) throws IOException {
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       CachedGroups cached = cachedGroups;
-      if (cached != null && cached.version() == snapshot.version() && cached.threshold() == threshold) {
+      if (cached != null && cached.version() == snapshot.version() && cached.threshold() == threshold
+          && cached.candidates() == candidates) {
         return cached.groups();
       }
-      List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold);
-      cachedGroups = new CachedGroups(snapshot.version(), threshold, groups);
+      List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates);
+      cachedGroups = new CachedGroups(snapshot.version(), threshold, candidates, groups);
       return groups;
     }
   }

@@ -2,6 +2,7 @@ package dss.search;
 
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
+import dss.index.KnnQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
@@ -24,12 +25,19 @@ final class SnapshotItems implements DuplicateGrouper.Items {
   static final float CANDIDATE_SLACK = 0.05f;
 
   private final ImageIndex.Snapshot snapshot;
+  /** Candidates per neighbour query; 0: {@link KnnQuery#defaultCandidates} of the neighbours fetched. */
+  private final int candidates;
   private final long[] pixels;
   private final long[] bytes;
   private final long[] mtime;
 
-  SnapshotItems(ImageIndex.Snapshot snapshot) throws IOException {
+  /**
+   * @param candidates candidates each neighbour query collects (never fewer than the neighbours it fetches); 0: the
+   *     search default for the neighbours fetched, {@link KnnQuery#defaultCandidates}
+   */
+  SnapshotItems(ImageIndex.Snapshot snapshot, int candidates) throws IOException {
     this.snapshot = snapshot;
+    this.candidates = candidates;
     int n = snapshot.items();
     pixels = new long[n];
     bytes = new long[n];
@@ -60,7 +68,8 @@ final class SnapshotItems implements DuplicateGrouper.Items {
     float[] query = snapshot.vector(item);
     float reach = maxDistance + CANDIDATE_SLACK;
     for (int k = FIRST_K; ; k *= 4) {
-      ImageIndex.Neighbours found = snapshot.nearest(query, k);
+      ImageIndex.Neighbours found = snapshot.nearest(query, k,
+          candidates > 0 ? Math.max(k, candidates) : KnnQuery.defaultCandidates(k));
       int n = found.items().length;
       boolean full = n == k && found.distances()[k - 1] <= reach;
       if (full && k < MAX_K) continue; // all within reach: there may be more

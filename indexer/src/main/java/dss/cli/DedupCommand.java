@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim dedup}: every group of near-duplicates in an index, with a suggested keeper. */
-@Command(name = "dedup", footer = {"", "Examples:", "  dreamsim dedup > groups.json", "  dreamsim dedup --threshold 0.05 --format csv --out duplicates.csv"}, header = "Find the groups of near-duplicate images in an index.", sortOptions = false, description = {
+@Command(name = "dedup", footer = {"", "Examples:", "  dreamsim dedup > groups.json", "  dreamsim dedup --threshold 0.05 --format csv --out duplicates.csv", "  dreamsim dedup --candidates 1000   (fewer missed pairs, slower)"}, header = "Find the groups of near-duplicate images in an index.", sortOptions = false, description = {
     "Find all groups of near-duplicate images in an index. In a group every member is within the threshold of",
     "every other (no chaining); byte-identical files are always grouped. The keeper is the largest pixel count,",
     "then the largest file, then the oldest; members list their distance to it.",
@@ -43,6 +43,11 @@ final class DedupCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write the result to FILE instead of stdout.")
   Path out;
 
+  @Option(names = "--candidates", paramLabel = "N", description = "Candidates each image's neighbour query collects "
+      + "(32..10000; more: fewer missed pairs, slower). Default: the search default, max(4 k, 200) for the k "
+      + "neighbours fetched (32 first, more while all are within the threshold).")
+  Integer candidates;
+
   @Spec CommandSpec spec;
 
   record Member(String id, String path, float distance, int width, int height, long bytes) {}
@@ -55,10 +60,11 @@ final class DedupCommand implements Callable<Integer> {
     if (!(threshold >= 0 && threshold <= 2)) {
       throw new IllegalArgumentException("--threshold must be a DreamSim distance in [0, 2], got " + threshold);
     }
+    int perQuery = candidates();
     long start = System.nanoTime();
     Output result;
     try (ImageIndex index = indexOptions.openReadOnly()) {
-      List<DuplicateGroup> groups = new SimilaritySearch(index, null).duplicateGroups(threshold);
+      List<DuplicateGroup> groups = new SimilaritySearch(index, null).duplicateGroups(threshold, perQuery);
       result = new Output(threshold, groups.stream().map(DedupCommand::group).toList(), (int) index.count(),
           (System.nanoTime() - start) / 1e9);
     }
@@ -73,6 +79,12 @@ final class DedupCommand implements Callable<Integer> {
       stdout.flush();
     }
     return 0;
+  }
+
+  /** {@code --candidates} validated: 32..10000; 0 (the default formula) when absent. */
+  int candidates() {
+    if (candidates == null) return 0;
+    return SearchCommand.candidates(candidates, DuplicateFinder.FIRST_NEIGHBOURS, "the neighbours fetched");
   }
 
   private static Group group(DuplicateGroup g) {

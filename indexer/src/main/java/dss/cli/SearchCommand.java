@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim search}: the nearest indexed images to an image file or to an indexed image (thin over the query API). */
-@Command(name = "search", footer = {"", "Examples:", "  dreamsim search photo.jpg", "  dreamsim search -k 50 --max-distance 0.3 --path-prefix ~/Pictures/2024/ photo.jpg", "  dreamsim search --id 3f2a9c...   (an id from an earlier result)"}, header = "Find the indexed images nearest to an image file or to an indexed image.", sortOptions = false,
+@Command(name = "search", footer = {"", "Examples:", "  dreamsim search photo.jpg", "  dreamsim search -k 50 --max-distance 0.3 --path-prefix ~/Pictures/2024/ photo.jpg", "  dreamsim search --candidates 800 photo.jpg   (higher recall, slower)", "  dreamsim search --id 3f2a9c...   (an id from an earlier result)"}, header = "Find the indexed images nearest to an image file or to an indexed image.", sortOptions = false,
     description = "Print {\"results\": [{\"id\", \"path\", \"distance\", \"width\", \"height\"}], \"took_ms\"}, nearest "
         + "first; distance = 1 - cosine of DreamSim embeddings.")
 final class SearchCommand implements Callable<Integer> {
@@ -46,9 +46,13 @@ final class SearchCommand implements Callable<Integer> {
   @Option(names = "--path-prefix", paramLabel = "P", description = "Only images whose path starts with P.")
   String pathPrefix;
 
+  @Option(names = "--candidates", paramLabel = "N", description = "Candidates the approximate search collects "
+      + "(k..10000; more: better recall, slower). Default: max(4 k, 200), recall@10 >= 0.95 on embedding-like "
+      + "vectors.")
+  Integer candidates;
+
   @Override public Integer call() throws Exception {
-    if (k <= 0) throw new IllegalArgumentException("-k must be positive, got " + k);
-    KnnQuery options = KnnQuery.options(k, maxDistance, absolutePrefix(), KnnQuery.DEFAULT_CANDIDATES);
+    KnnQuery options = options();
     try (ImageIndex index = indexOptions.openReadOnly()) {
       SimilaritySearch.Result result;
       if (query.image == null) {
@@ -67,6 +71,22 @@ final class SearchCommand implements Callable<Integer> {
       print(result.hits(), result.decodeMs() + result.modelMs() + result.searchMs());
       return 0;
     }
+  }
+
+  /** The k-NN options of the command line, validated (a bad value is a usage error: exit status 2). */
+  KnnQuery options() {
+    if (k <= 0) throw new IllegalArgumentException("-k must be positive, got " + k);
+    return KnnQuery.options(k, maxDistance, absolutePrefix(), candidates(candidates, k, "-k"));
+  }
+
+  /** {@code --candidates}: k..10000, or the default for k when absent. */
+  static int candidates(Integer candidates, int k, String kName) {
+    if (candidates == null) return KnnQuery.defaultCandidates(k);
+    if (candidates < k || candidates > KnnQuery.MAX_CANDIDATES) {
+      throw new IllegalArgumentException("--candidates must be between " + kName + " (" + k + ") and "
+          + KnnQuery.MAX_CANDIDATES + ", got " + candidates);
+    }
+    return candidates;
   }
 
   /** Paths are stored absolute: a relative prefix means one relative to the working directory. */

@@ -50,8 +50,15 @@ public final class DedupBench implements Callable<Integer> {
   @Option(names = "--index", paramLabel = "DIR", description = "Index directory: built when absent, reused when it "
       + "holds the same size and dims (default: a temporary directory, deleted after).")
   Path index;
-  @Option(names = "--brute", description = "Also run the exact all-pairs baseline (needs n x dims floats of heap).")
+  @Option(names = "--brute", description = "Also run the exact all-pairs baseline (needs n x dims floats of heap) "
+      + "and compare the pairs both report.")
   boolean brute;
+  @Option(names = "--candidates", defaultValue = "0", description = "Candidates per neighbour query (default: 0, the "
+      + "product's default formula, as 'dreamsim dedup' without --candidates).")
+  int candidates;
+
+  /** The groups the HNSW path reported, by id, for the comparison with the exact baseline. */
+  private List<List<String>> hnswGroups;
 
   @Override public Integer call() throws Exception {
     Synthetic data = new Synthetic(size, dims, 42);
@@ -69,8 +76,11 @@ public final class DedupBench implements Callable<Integer> {
         out.put("segments", library.stats().segments());
         Memory.reset();
         long t0 = System.nanoTime();
-        List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold); // what `dreamsim dedup` runs
+        // what `dreamsim dedup` runs
+        List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        hnswGroups = idGroups(groups);
+        out.put("candidates", candidates == 0 ? "default" : candidates);
         out.put("hnsw", Map.of("seconds", seconds, "groups", groups.size(),
             "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
             "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
@@ -146,9 +156,50 @@ public final class DedupBench implements Callable<Integer> {
     double seconds = (System.nanoTime() - t0) / 1e9;
     List<List<String>> byId = new ArrayList<>();
     for (DuplicateGrouper.ItemGroup g : groups) byId.add(IntStream.of(g.members()).mapToObj(m -> ids[m]).toList());
-    return Map.of("seconds", seconds, "groups", groups.size(), "planted_pairs_found", data.plantedPairsIn(byId),
-        "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb(),
-        "similarity_matrix_mb", (double) data.n * data.n * 4 / (1 << 20));
+    long withinThreshold = 0;
+    for (int[] row : neighbours) withinThreshold += row.length;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("seconds", seconds);
+    out.put("groups", groups.size());
+    out.put("planted_pairs_found", data.plantedPairsIn(byId));
+    out.put("pairs_within_threshold", withinThreshold);
+    out.put("heap_peak_mb", Memory.heapPeakMb());
+    out.put("rss_peak_mb", Memory.rssPeakMb());
+    out.put("similarity_matrix_mb", (double) data.n * data.n * 4 / (1 << 20));
+    if (hnswGroups != null) out.put("hnsw_vs_exact", comparePairs(hnswGroups, byId, data.n));
+    return out;
+  }
+
+  /**
+   * The pairs of images each method puts in one group (what a user sees as "these two are duplicates"): how many
+   * of the exact baseline's pairs the HNSW path reports too (recall), and how many of its own are also exact ones
+   * (precision). Both run the same grouping rule at the same threshold; only the neighbour search differs.
+   */
+  static Map<String, Object> comparePairs(List<List<String>> hnsw, List<List<String>> exact, int n) {
+    java.util.Set<Long> exactPairs = pairs(exact, n);
+    java.util.Set<Long> hnswPairs = pairs(hnsw, n);
+    long common = hnswPairs.stream().filter(exactPairs::contains).count();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("exact_pairs", exactPairs.size());
+    out.put("hnsw_pairs", hnswPairs.size());
+    out.put("common_pairs", common);
+    out.put("pair_recall", exactPairs.isEmpty() ? 1.0 : common / (double) exactPairs.size());
+    out.put("pair_precision", hnswPairs.isEmpty() ? 1.0 : common / (double) hnswPairs.size());
+    return out;
+  }
+
+  private static java.util.Set<Long> pairs(List<List<String>> groups, int n) {
+    java.util.Set<Long> out = new java.util.HashSet<>();
+    for (List<String> g : groups) {
+      for (int a = 0; a < g.size(); a++) {
+        for (int b = a + 1; b < g.size(); b++) {
+          long i = Integer.parseInt(g.get(a));
+          long j = Integer.parseInt(g.get(b));
+          out.add(Math.min(i, j) * n + Math.max(i, j));
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -64,10 +64,15 @@ final class Params {
     return value == null || value.isBlank();
   }
 
-  /** {@code k}, {@code max_distance} and {@code path_prefix} as k-NN options (the query API adds the vector). */
+  /**
+   * {@code k}, {@code max_distance}, {@code path_prefix} and {@code candidates} (k..10000, default
+   * {@link KnnQuery#defaultCandidates}) as k-NN options (the query API adds the vector).
+   */
   static KnnQuery knnOptions(Context ctx) {
-    return KnnQuery.options(k(ctx), distance(ctx, "max_distance"), string(ctx, "path_prefix"),
-        KnnQuery.DEFAULT_CANDIDATES);
+    int k = k(ctx);
+    int candidates = intParam(ctx, "candidates", KnnQuery.defaultCandidates(k), 1, KnnQuery.MAX_CANDIDATES);
+    if (candidates < k) throw new BadRequestResponse("candidates must be at least k (" + k + "), got " + candidates);
+    return KnnQuery.options(k, distance(ctx, "max_distance"), string(ctx, "path_prefix"), candidates);
   }
 
   static String string(Context ctx, String name) {

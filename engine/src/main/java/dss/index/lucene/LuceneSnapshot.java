@@ -24,10 +24,6 @@ import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.PrefixQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.RescoreTopNQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -92,18 +88,12 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * The path prefix is a pre-filter inside the k-NN query (Lucene switches to exact search when it is selective),
-   * so k results come back whenever k documents match it. With quantization the candidates are rescored at full
-   * precision.
+   * The path prefix is a pre-filter inside the k-NN query, so k results come back whenever k documents match it.
+   * A segment where few documents match (a small index, a restrictive prefix) is searched exactly
+   * ({@link GraphOrExactQuery}). With quantization the candidates are rescored at full precision.
    */
   @Override public List<Hit> knn(KnnQuery q) throws IOException {
-    Query filter = q.pathPrefix() == null ? null : new PrefixQuery(new Term(IndexSchema.PATH, q.pathPrefix()));
-    int collect = q.candidates() * (quantized ? QUANTIZED_OVERSAMPLE : 1);
-    Query query = new KnnFloatVectorQuery(IndexSchema.VECTOR, q.unitVector(), collect, filter);
-    if (quantized) {
-      query = RescoreTopNQuery.createFullPrecisionRescorerQuery(query, q.unitVector(), IndexSchema.VECTOR, q.k());
-    }
-    TopDocs top = searcher.search(query, q.k());
+    TopDocs top = searcher.search(GraphOrExactQuery.forKnn(q, quantized), q.k());
     List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
     for (ScoreDoc sd : top.scoreDocs) {
       float distance = distance(sd.score);
@@ -145,7 +135,16 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   @Override public ImageIndex.Neighbours nearest(float[] unitQuery, int k) throws IOException {
-    ScoreDoc[] hits = searcher.search(new KnnFloatVectorQuery(IndexSchema.VECTOR, unitQuery, k), k).scoreDocs;
+    return nearest(unitQuery, k, KnnQuery.defaultCandidates(k));
+  }
+
+  /**
+   * The index's scores, without rescoring (approximate with quantized vectors: the dedup grouping checks every
+   * candidate at full precision).
+   */
+  @Override public ImageIndex.Neighbours nearest(float[] unitQuery, int k, int candidates) throws IOException {
+    int collect = Math.max(k, candidates);
+    ScoreDoc[] hits = searcher.search(GraphOrExactQuery.of(unitQuery, collect, collect, null), k).scoreDocs;
     int[] items = new int[hits.length];
     float[] distances = new float[hits.length];
     for (int i = 0; i < hits.length; i++) {

@@ -1,0 +1,60 @@
+package dss.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dss.index.ImageIndex;
+import dss.index.ImageRecord;
+import dss.index.IndexConfig;
+import dss.index.KnnQuery;
+import dss.index.RecordingIndex;
+import dss.index.TestVectors;
+import dss.index.lucene.LuceneIndex;
+import dss.model.ModelInfo;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The candidate count: the default formula, and a caller's count reaching the index through the query API. */
+class CandidatesTest {
+  @TempDir Path dir;
+
+  @Test void theDefaultScalesWithKAndNeverFallsBelowIt() {
+    assertEquals(KnnQuery.DEFAULT_CANDIDATES, KnnQuery.defaultCandidates(1));
+    assertEquals(KnnQuery.DEFAULT_CANDIDATES, KnnQuery.defaultCandidates(10));
+    assertEquals(KnnQuery.DEFAULT_CANDIDATES, KnnQuery.of(new float[] {1}, 10).candidates());
+    int previous = 0;
+    for (int k = 1; k <= 2 * KnnQuery.MAX_CANDIDATES; k++) {
+      int c = KnnQuery.defaultCandidates(k);
+      assertTrue(c >= Math.min(k, KnnQuery.MAX_CANDIDATES) && c >= previous && c <= KnnQuery.MAX_CANDIDATES, "k " + k);
+      previous = c;
+    }
+    assertTrue(KnnQuery.defaultCandidates(1000) > KnnQuery.DEFAULT_CANDIDATES, "more results: more candidates");
+  }
+
+  @Test void searchesAndDedupPassTheCandidatesToTheIndex() throws Exception {
+    float[][] v = TestVectors.clustered(60, 16, 3);
+    try (ImageIndex lucene = LuceneIndex.openWritable(dir, new ModelInfo("t", "t", 16, "x"), IndexConfig.DEFAULT)) {
+      for (int i = 0; i < v.length; i++) {
+        lucene.upsert(new ImageRecord("id" + i, "/p/" + i, i < 2 ? "same" : "h" + i, 1, 1, 1, 1, "jpeg", 0), v[i]);
+      }
+      lucene.commit();
+      RecordingIndex recording = new RecordingIndex(lucene);
+      SimilaritySearch search = new SimilaritySearch(recording.index, null);
+
+      search.byId("id7", KnnQuery.options(5, null, null, 333));
+      assertEquals(333, recording.knn.getLast().candidates());
+      search.byId("id7", KnnQuery.options(5, null, "/p/", KnnQuery.defaultCandidates(5)));
+      assertEquals(KnnQuery.defaultCandidates(5), recording.knn.getLast().candidates());
+
+      search.duplicateGroups(0.1f, 700);
+      assertFalse(recording.nearest.isEmpty());
+      for (int[] q : recording.nearest) assertEquals(Math.max(q[0], 700), q[1], "k " + q[0]);
+      recording.nearest.clear();
+      search.duplicateGroups(0.2f); // the default: the search formula for the neighbours fetched
+      assertFalse(recording.nearest.isEmpty());
+      for (int[] q : recording.nearest) assertEquals(KnnQuery.defaultCandidates(q[0]), q[1], "k " + q[0]);
+    }
+  }
+}
