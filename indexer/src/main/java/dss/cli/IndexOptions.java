@@ -80,7 +80,12 @@ public final class IndexOptions {
 
   /** Verifies the index without opening it for searching ({@link ImageIndex#check}); a damaged one too. */
   IndexCheck check(boolean full) throws IOException {
-    return LuceneIndex.check(embeddedDir("check"), full);
+    if (solr()) {
+      try (ImageIndex collection = openReadOnly()) {
+        return collection.check(full);
+      }
+    }
+    return LuceneIndex.check(dir(), full);
   }
 
   /** A checked copy of the last commit in the new folder {@code dest}, also while another process writes. */
@@ -88,11 +93,11 @@ public final class IndexOptions {
     return LuceneIndex.backup(embeddedDir("backup"), dest, copy);
   }
 
-  /** Check and backup read the embedded index's files; a SolrCloud collection has its own tools for both. */
+  /** A backup copies the embedded index's files; a SolrCloud collection has its own (the Collections API's BACKUP). */
   private Path embeddedDir(String command) {
     if (solr()) {
       throw new IllegalArgumentException(command + " works on an embedded index; for a SolrCloud collection use "
-          + "Solr's own tools (the Collections API's BACKUP, CheckIndex on a replica)");
+          + "Solr's Collections API (BACKUP and RESTORE)");
     }
     return dir();
   }

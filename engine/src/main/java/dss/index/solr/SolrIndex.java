@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
+import dss.index.IndexCheck;
 import dss.index.IndexConfig;
 import dss.index.IndexException;
 import dss.index.IndexMetadata;
@@ -400,6 +401,40 @@ public final class SolrIndex implements ImageIndex {
    * Live documents, the model, {@code segments} = shards, {@code bytes} = the index size of every replica of the
    * collection on the live nodes (so about replicas x the data).
    */
+  /**
+   * Solr keeps its own checksums and replicas, so the check here is of what the cluster reports: the metadata
+   * document readable and naming the model; every shard active with an active leader; every replica active (a
+   * down replica is damage to report, though queries still answer from the others). Fast and full are the same:
+   * verifying every stored byte is Solr's job (CheckIndex on a replica's core).
+   */
+  @Override public IndexCheck check(boolean full) throws IOException {
+    Status status = status(http, location);
+    List<IndexCheck.Damage> damage = new ArrayList<>();
+    if (!status.exists()) damage.add(new IndexCheck.Damage(null, null, "the collection does not exist"));
+    for (Shard shard : status.shardStates() == null ? List.<Shard>of() : status.shardStates()) {
+      if (!shard.state().equals("active")) damage.add(new IndexCheck.Damage(null, shard.name(), "shard " + shard.state()));
+      if (shard.replicas().stream().noneMatch(r -> r.leader() && r.state().equals("active"))) {
+        damage.add(new IndexCheck.Damage(null, shard.name(), "no active leader"));
+      }
+      for (Replica r : shard.replicas()) {
+        if (!r.state().equals("active")) {
+          damage.add(new IndexCheck.Damage(r.name(), shard.name(), "replica on " + r.node() + " is " + r.state()));
+        }
+      }
+    }
+    IndexMetadata recorded = null;
+    try {
+      recorded = readMetadata(http, location);
+    } catch (IndexException e) {
+      damage.add(new IndexCheck.Damage(METADATA_ID, null, e.getMessage()));
+    }
+    boolean healthy = damage.isEmpty();
+    return new IndexCheck(location.toString(), full ? "full" : "fast", healthy, null,
+        recorded == null ? null : recorded.model(), healthy ? count() : null, status.shards(), 0, 0, damage,
+        healthy ? null : "restore the replicas or shards through Solr (the Collections API), or re-create the "
+            + "collection and index the library again: the photos are the source of truth");
+  }
+
   @Override public IndexStats stats() throws IOException {
     JsonNode collection = http.get("/admin/collections", Map.of("action", "CLUSTERSTATUS", "collection",
         collection())).path("cluster").path("collections").path(collection());
