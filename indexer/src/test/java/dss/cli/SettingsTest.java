@@ -29,12 +29,12 @@ class SettingsTest {
     String config = "model=from-file\nindex=/file/index\nserve.port=9100\nport=9200\n";
     SearchCommand fromFile = command(parse(Map.of(), config, "search", "--id", "x"));
     assertEquals("from-file", fromFile.modelOptions.model);
-    assertEquals(Path.of("/file/index"), fromFile.indexOptions.index);
+    assertEquals("/file/index", String.valueOf(fromFile.indexOptions.index));
 
     SearchCommand fromEnv = command(parse(Map.of("DREAMSIM_MODEL", "from-env", "DREAMSIM_INDEX", "/env/index"), config,
         "search", "--id", "x"));
     assertEquals("from-env", fromEnv.modelOptions.model);
-    assertEquals(Path.of("/env/index"), fromEnv.indexOptions.index);
+    assertEquals("/env/index", String.valueOf(fromEnv.indexOptions.index));
 
     SearchCommand fromArgs = command(parse(Map.of("DREAMSIM_MODEL", "from-env"), config, "search", "--id", "x",
         "--model", "from-args"));
