@@ -24,9 +24,19 @@ final class ImageIoDecoder {
 
   private ImageIoDecoder() {}
 
-  /** Width and height from the file's header, without decoding pixels. */
+  /**
+   * Width and height from the file's header, without decoding pixels: what decoding will allocate. For GIF that
+   * includes the logical screen, which the first frame is drawn onto (as Pillow does): a 161-byte file found by
+   * fuzzing declared a 22788 x 23880 screen around a 34 x 55904 frame and took 15 s to decode.
+   */
   static int[] dimensions(byte[] bytes, String format, String name) throws ImageException {
-    return withReader(bytes, format, name, r -> new int[] {r.getWidth(0), r.getHeight(0)});
+    int[] frame = withReader(bytes, format, name, r -> new int[] {r.getWidth(0), r.getHeight(0)});
+    if (format.equals("gif") && bytes.length >= 10) {
+      int screenWidth = (bytes[6] & 0xff) | (bytes[7] & 0xff) << 8;
+      int screenHeight = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
+      return new int[] {Math.max(frame[0], screenWidth), Math.max(frame[1], screenHeight)};
+    }
+    return frame;
   }
 
   static RgbImage decode(byte[] bytes, String format, String name) throws ImageException {

@@ -29,6 +29,7 @@ class BadInputTest {
       "empty.png, empty file",
       "bomb.png, image too large: 50000x50000",
       "bomb.jpg, image too large: 50000x50000",
+      "gif-screen-bomb.gif, image too large: 22788x55904",
   })
   void refusedWithReason(String file, String reason) {
     Path path = Fixtures.path("bad/" + file);
