@@ -87,6 +87,7 @@ public final class SearchServer implements AutoCloseable {
       routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
       routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));
       routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server)));
+      routes.post("/api/check", new TokenGuard(options.token(), new CheckHandler(server)));
       routes.get("/metrics", new MetricsHandler(server, metrics));
       ErrorMapping.register(routes);
     });

@@ -237,6 +237,20 @@ class ApiTest {
     assertEquals(s.files.size(), json(s.get("/api/health")).get("images").asInt());
   }
 
+  @Test void theFullCheckOnDemandNeedsTheTokenAndReportsAHealthyIndex() throws Exception {
+    assertEquals(401, s.send(HttpRequest.newBuilder(s.uri("/api/check")).POST(HttpRequest.BodyPublishers.noBody()))
+        .statusCode());
+    HttpResponse<byte[]> full = s.send(HttpRequest.newBuilder(s.uri("/api/check"))
+        .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + TestServer.TOKEN));
+    assertEquals(200, full.statusCode(), new String(full.body()));
+    JsonNode report = json(full);
+    assertEquals("full", report.get("level").asText());
+    assertTrue(report.get("healthy").asBoolean());
+    assertEquals(s.files.size(), report.get("documents").asInt());
+    assertTrue(report.get("bytes_verified").asLong() > 0, report.toString());
+    assertTrue(!new String(full.body()).contains(s.uploadDir.getParent().toString()), "no server path in the answer");
+  }
+
   @Test void writesAreRefusedWithoutTheRightToken() throws Exception {
     byte[] image = s.bytes("scene-0");
     HttpResponse<byte[]> none = s.post("/api/images", multipart("image", image));
