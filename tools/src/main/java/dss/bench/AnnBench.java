@@ -631,25 +631,11 @@ public final class AnnBench implements Callable<Integer> {
     return new long[] {total, raw, quantized ? total - raw : total};
   }
 
-  /**
-   * Brute-force top k of every query. Tiled: each thread walks the data once in cache-sized blocks and scores its
-   * share of the queries against a block, instead of streaming all the vectors from memory once per query.
-   */
+  /** Exact top k of every query over all of {@code data}: the SolrCloud benchmark's ground truth. */
   int[][] exactTopK(float[][] data, float[][] queries) {
-    int[][] best = new int[queries.length][k];
-    float[][] scores = new float[queries.length][k];
-    for (float[] s : scores) Arrays.fill(s, Float.NEGATIVE_INFINITY);
-    int threads = Runtime.getRuntime().availableProcessors();
-    int block = Math.max(16, (1 << 18) / (4 * dims)); // about 256 KB of vectors: stays in L2
-    IntStream.range(0, threads).parallel().forEach(t -> {
-      for (int start = 0; start < data.length; start += block) {
-        int end = Math.min(data.length, start + block);
-        for (int q = t; q < queries.length; q += threads) {
-          for (int i = start; i < end; i++) insert(best[q], scores[q], i, VectorUtil.dotProduct(queries[q], data[i]));
-        }
-      }
-    });
-    return best;
+    this.data = data;
+    this.queries = queries;
+    return exactTopK(IntStream.range(0, data.length).toArray(), k, queries);
   }
 
   static float[][] read(Path file, int dims) throws IOException {
