@@ -1,0 +1,83 @@
+// Talking to this server's /api: JSON in and out, the server's own error message on failure, and the write token.
+
+export const $ = (id) => document.getElementById(id);
+
+/** Fetches JSON; a failed request throws an Error carrying the server's message (and its status). */
+export async function api(url, options) {
+  const response = await fetch(url, options);
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(body.error ? body.error.message : 'request failed (' + response.status + ')');
+    error.status = response.status;
+    throw error;
+  }
+  return body;
+}
+
+/** A multipart body with one file under `field` (a pasted image has no name: give it one the server can quote). */
+export function formWith(field, blob) {
+  const form = new FormData();
+  form.append(field, blob, blob.name || 'pasted-image');
+  return form;
+}
+
+export function thumbnailUrl(id) {
+  return '/api/images/' + encodeURIComponent(id) + '/thumbnail';
+}
+
+export function originalUrl(id) {
+  return '/api/images/' + encodeURIComponent(id);
+}
+
+// The token lives in sessionStorage: it survives a reload of this tab but not closing it, and no other tab sees it.
+const TOKEN_KEY = 'dss-write-token';
+
+/** Asks for the token in a dialog unless this tab already has one; resolves null when the person cancels. */
+export function writeToken(message) {
+  const known = sessionStorage.getItem(TOKEN_KEY);
+  if (known && !message) return Promise.resolve(known);
+  const dialog = $('token-dialog');
+  $('token-error').textContent = message || '';
+  $('token-error').hidden = !message;
+  $('token').value = '';
+  return new Promise((resolve) => {
+    const done = (token) => {
+      $('token-form').removeEventListener('submit', onSubmit);
+      $('token-cancel').removeEventListener('click', onCancel);
+      dialog.close();
+      if (token) sessionStorage.setItem(TOKEN_KEY, token);
+      resolve(token);
+    };
+    const onSubmit = (e) => { e.preventDefault(); done($('token').value); };
+    const onCancel = () => done(null);
+    $('token-form').addEventListener('submit', onSubmit);
+    $('token-cancel').addEventListener('click', onCancel);
+    dialog.showModal();
+    $('token').focus();
+  });
+}
+
+/**
+ * A request that needs the write token: asks for it once, and again (saying why) when the server refuses it, so a
+ * mistyped token is never kept. Resolves null when the person cancels.
+ */
+export async function withToken(url, options) {
+  let token = await writeToken();
+  while (token) {
+    const headers = { ...(options.headers || {}), Authorization: 'Bearer ' + token };
+    try {
+      return await api(url, { ...options, headers });
+    } catch (e) {
+      if (e.status !== 401) throw e;
+      sessionStorage.removeItem(TOKEN_KEY);
+      token = await writeToken('The server refused the token: ' + e.message + '. Try again.');
+    }
+  }
+  return null;
+}
+
+/** The token header if this tab has one (for reads that may be guarded, such as the quarantine log). */
+export function tokenHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: 'Bearer ' + token } : {};
+}

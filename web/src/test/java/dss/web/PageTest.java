@@ -1,0 +1,292 @@
+package dss.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The page as a photo-library tool, in a real headless Chromium against a real server and the test model: browse and
+ * page, click-through similar with the URL and the back button, upload and paste, explain, refine, region search,
+ * keyboard. Each test leaves screenshots of its view in target/screenshots.
+ */
+class PageTest {
+  @TempDir static Path tmp;
+  static TestServer s;
+  static Chromium chromium;
+
+  @BeforeAll static void start() throws Exception {
+    chromium = Chromium.start(tmp);
+    s = TestServer.start(tmp, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD);
+  }
+
+  @AfterAll static void stop() throws Exception {
+    if (chromium != null) chromium.close();
+    if (s != null) s.close();
+  }
+
+  private void open(String pathAndQuery) {
+    chromium.driver.get("http://127.0.0.1:" + s.port() + pathAndQuery);
+  }
+
+  private List<String> library() {
+    return chromium.ids("#library li.card");
+  }
+
+  private List<String> results() {
+    return chromium.ids("#results li.result");
+  }
+
+  private WebElement result(String id) {
+    return chromium.driver.findElement(By.cssSelector("#results li.result[data-id='" + id + "']"));
+  }
+
+  @Test void browseSortsPagesAndFiltersByFolder() throws Exception {
+    open("/?sort=path&page_size=4");
+    var wait = chromium.waiting();
+    wait.until(d -> library().size() == 4);
+    // by path: the library's files in path order, four a page (three pages for eleven files)
+    List<String> byPath = s.files.values().stream().map(p -> p.toAbsolutePath().normalize().toString()).sorted()
+        .map(dss.index.ImageRecord::idFor).toList();
+    assertEquals(byPath.subList(0, 4), library());
+    assertTrue(chromium.driver.findElement(By.id("browse-summary")).getText().contains("of " + s.files.size()),
+        chromium.driver.findElement(By.id("browse-summary")).getText());
+    assertEquals("Page 1 of 3", chromium.driver.findElement(By.id("page-info")).getText());
+    chromium.screenshots("browse");
+    chromium.darkScreenshot("browse");
+
+    chromium.driver.findElement(By.id("next")).click();
+    wait.until(d -> chromium.location().contains("page=2"));
+    wait.until(d -> byPath.subList(4, 8).equals(library()));
+    chromium.driver.navigate().back();
+    wait.until(d -> byPath.subList(0, 4).equals(library()));
+    assertFalse(chromium.location().contains("page="));
+
+    // a folder: only the two files under sub/, and the filter is in the URL (so a reload keeps it)
+    WebElement folder = chromium.driver.findElement(By.id("folder"));
+    folder.sendKeys(s.libraryDir.resolve("sub").toAbsolutePath().normalize() + "/", Keys.ENTER);
+    wait.until(d -> library().size() == 2);
+    assertEquals(List.of(s.id("scene-0-small"), s.id("scene-1-copy")), library());
+    assertTrue(URLDecoder.decode(chromium.location(), StandardCharsets.UTF_8).contains("folder=" + s.libraryDir.resolve("sub")));
+    chromium.driver.navigate().refresh();
+    wait.until(d -> library().size() == 2);
+
+    // newest first (the default): modification times never increase down the page
+    open("/?page_size=20");
+    wait.until(d -> library().size() == s.files.size());
+    List<Long> times = new ArrayList<>();
+    for (String id : library()) {
+      Path file = s.files.values().stream().filter(p -> dss.index.ImageRecord.idFor(p.toAbsolutePath().normalize().toString())
+          .equals(id)).findFirst().orElseThrow();
+      times.add(java.nio.file.Files.getLastModifiedTime(file).toMillis() / 1000); // seconds: the index may keep no finer time
+    }
+    List<Long> sorted = new ArrayList<>(times);
+    sorted.sort(Comparator.reverseOrder());
+    assertEquals(sorted, times);
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void clickThroughToSimilarChangesTheUrlAndBackReturns() throws Exception {
+    open("/?sort=path");
+    var wait = chromium.waiting();
+    wait.until(d -> library().size() == s.files.size());
+    String first = s.id("scene-3");
+    chromium.driver.findElement(By.cssSelector("#library li[data-id='" + first + "'] .pick")).click();
+    wait.until(d -> chromium.location().equals("/?similar=" + first));
+    wait.until(d -> !results().isEmpty() && results().get(0).equals(first));
+    assertEquals("0.000", result(first).findElement(By.className("distance")).getText());
+    assertTrue(chromium.driver.findElement(By.id("query-label")).getText().contains("scene-3.png"));
+    assertTrue(chromium.driver.findElement(By.id("upload-note")).getAttribute("hidden") != null);
+    chromium.screenshots("similar");
+
+    String second = results().get(1);
+    result(second).findElement(By.className("pick")).click();
+    wait.until(d -> chromium.location().equals("/?similar=" + second));
+    wait.until(d -> results().get(0).equals(second));
+
+    // back: the first query again, then the library; forward: the first query
+    chromium.driver.navigate().back();
+    wait.until(d -> chromium.location().equals("/?similar=" + first));
+    wait.until(d -> results().get(0).equals(first));
+    chromium.driver.navigate().back();
+    wait.until(d -> chromium.location().equals("/?sort=path"));
+    wait.until(d -> chromium.driver.findElement(By.id("browse")).isDisplayed());
+    chromium.driver.navigate().forward();
+    wait.until(d -> !results().isEmpty() && results().get(0).equals(first));
+
+    // a shared link opens straight on the query
+    open("/?similar=" + second + "&k=3");
+    wait.until(d -> results().size() == 3 && results().get(0).equals(second));
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void keyboardArrowsEnterAndEscape() {
+    open("/?sort=path");
+    var wait = chromium.waiting();
+    wait.until(d -> library().size() == s.files.size());
+    List<WebElement> picks = chromium.all("#library .pick");
+    picks.get(0).sendKeys(Keys.ARROW_RIGHT);
+    String second = library().get(1);
+    assertEquals(second, chromium.js("return document.activeElement.closest('li').dataset.id;"));
+    chromium.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+    wait.until(d -> chromium.location().equals("/?similar=" + second));
+    wait.until(d -> !results().isEmpty() && results().get(0).equals(second));
+    // the focus lands on the results, so the arrows go on working there
+    wait.until(d -> chromium.js("return document.activeElement.closest('#results') !== null;").equals(Boolean.TRUE));
+    chromium.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    wait.until(d -> chromium.location().equals("/?sort=path"));
+    // visible focus: the focused thumbnail has an outline
+    chromium.all("#library .pick").get(0).sendKeys(Keys.ARROW_RIGHT);
+    assertNotEquals("none", chromium.js("return getComputedStyle(document.activeElement).outlineStyle;"));
+  }
+
+  @Test void uploadSaysItIsNotInTheUrlAndOffersTheIndexedCopy() throws Exception {
+    open("/");
+    var wait = chromium.waiting();
+    chromium.driver.findElement(By.id("file")).sendKeys(s.files.get("scene-5").toString());
+    wait.until(d -> chromium.location().equals("/?upload"));
+    wait.until(d -> !results().isEmpty());
+    assertEquals(s.id("scene-5"), results().get(0));
+    assertTrue(chromium.driver.findElement(By.id("upload-note")).isDisplayed());
+    assertTrue(chromium.driver.findElement(By.id("upload-note")).getText().contains("cannot be kept in a link"));
+    WebElement useIndexed = chromium.driver.findElement(By.id("use-indexed"));
+    wait.until(d -> useIndexed.isDisplayed());
+    chromium.screenshots("upload");
+    useIndexed.click();
+    wait.until(d -> chromium.location().equals("/?similar=" + s.id("scene-5")));
+
+    // a reload of an upload's URL cannot bring the photo back, and says so
+    open("/?upload");
+    wait.until(d -> d.findElement(By.id("error")).isDisplayed());
+    assertTrue(chromium.driver.findElement(By.id("error")).getText().contains("cannot be kept in a link"));
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void pasteAnImageSearchesByIt() throws Exception {
+    open("/");
+    var wait = chromium.waiting();
+    wait.until(d -> d.findElement(By.id("browse")).isDisplayed());
+    // a real paste event carrying a PNG made here (not one of the library's files): the nearest is what it was made from
+    BufferedImage shifted = TestImages.resized(TestImages.scene(6, 640, 480), 500, 375);
+    String base64 = Base64.getEncoder().encodeToString(TestImages.encode(shifted, "png"));
+    chromium.js("const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+        + "const data = new DataTransfer(); data.items.add(new File([bytes], 'clip.png', {type: 'image/png'}));"
+        + "document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));", base64);
+    wait.until(d -> chromium.location().equals("/?upload"));
+    wait.until(d -> !results().isEmpty());
+    JsonNode expected = TestClient.json(s.post("/api/search?k=20", TestClient.multipart("image", TestImages.encode(shifted, "png"))));
+    assertEquals(TestClient.ids(expected.get("results")), results());
+    assertTrue(chromium.driver.findElement(By.id("query-label")).getText().contains("clip.png"));
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void explainShowsPerBranchDistances() throws Exception {
+    String query = s.id("scene-2");
+    open("/?similar=" + query);
+    var wait = chromium.waiting();
+    wait.until(d -> results().size() > 2);
+    String other = results().get(2);
+    WebElement card = result(other);
+    card.findElement(By.className("explain-toggle")).click();
+    wait.until(d -> !result(other).findElements(By.cssSelector(".explain .branch")).isEmpty()
+        || result(other).findElement(By.className("explain")).getText().startsWith("Could not"));
+    List<WebElement> branches = result(other).findElements(By.cssSelector(".explain .branch"));
+    // the test model's manifest records three branches; each row names one, with its distance and its sentence
+    List<String> names = new ArrayList<>();
+    TestClient.JSON.readTree(dss.model.TestModels.root().resolve("models/test/test-model.json").toFile())
+        .get("branches").forEach(b -> names.add(b.get("name").asText()));
+    assertEquals(3, names.size());
+    assertEquals(names, branches.stream().map(b -> b.getAttribute("data-name")).toList());
+    for (WebElement b : branches) {
+      double d = Double.parseDouble(b.findElement(By.className("branch-distance")).getText());
+      assertTrue(d >= 0 && d <= 2, "branch distance " + d);
+      assertFalse(b.findElement(By.className("about")).getText().isBlank());
+    }
+    // the total is the result's own distance
+    String total = result(other).findElement(By.cssSelector(".explain .total")).getText();
+    assertTrue(total.endsWith(result(other).findElement(By.className("distance")).getText()), total);
+    chromium.screenshots("explain");
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void lessLikeThisChangesTheOrder() throws Exception {
+    String query = s.id("scene-4");
+    open("/?similar=" + query);
+    var wait = chromium.waiting();
+    wait.until(d -> results().size() == s.files.size());
+    List<String> before = results();
+    String negative = before.get(1);
+    result(negative).findElement(By.className("less")).click();
+    wait.until(d -> chromium.location().contains("less=" + URLEncoder.encode(negative, StandardCharsets.UTF_8)));
+    wait.until(d -> results().size() == s.files.size() && !results().equals(before));
+    List<String> after = results();
+    assertEquals(query, after.get(0));
+    assertTrue(after.indexOf(negative) > 1, "the negative example should fall back: " + after);
+    // the page shows the API's order for the same query
+    JsonNode api = TestClient.json(s.get("/api/search?k=20&id=" + query + "&not_id=" + negative));
+    assertEquals(TestClient.ids(api.get("results")), after);
+    assertEquals(1, chromium.all("#examples li.less").size());
+    chromium.screenshots("refine");
+
+    // taking the example away restores the plain query
+    chromium.driver.findElement(By.cssSelector("#examples li.less button")).click();
+    wait.until(d -> results().equals(before));
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void regionSearchSendsTheCropDrawnOnTheQuery() throws Exception {
+    String query = s.id("scene-0");
+    open("/?similar=" + query);
+    var wait = chromium.waiting();
+    wait.until(d -> !results().isEmpty());
+    wait.until(d -> (Boolean) chromium.js("const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"));
+    chromium.driver.findElement(By.id("region")).click();
+    WebElement layer = chromium.driver.findElement(By.id("crop-layer"));
+    int w = layer.getSize().getWidth(), h = layer.getSize().getHeight();
+    // drag from (10%, 20%) to (60%, 80%) of the image; offsets are from the canvas's centre
+    new Actions(chromium.driver).moveToElement(layer, -w / 2 + w / 10, -h / 2 + h / 5).clickAndHold()
+        .moveByOffset(w / 4, h * 3 / 10).moveByOffset(w / 4, h * 3 / 10).release().perform();
+    chromium.driver.findElement(By.id("region-search")).click();
+    wait.until(d -> chromium.location().contains("region="));
+    wait.until(d -> !results().isEmpty() && !results().get(0).isEmpty());
+    wait.until(d -> chromium.driver.findElement(By.id("query-label")).getText().startsWith("A region of"));
+
+    // the same crop made here from the original file gives the same nearest image at about the same distance
+    String region = URLDecoder.decode(chromium.location().replaceAll(".*region=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+    String[] f = region.split(",");
+    BufferedImage original = ImageIO.read(s.files.get("scene-0").toFile());
+    int x = (int) Math.round(Double.parseDouble(f[0]) * original.getWidth());
+    int y = (int) Math.round(Double.parseDouble(f[1]) * original.getHeight());
+    int cw = (int) Math.round(Double.parseDouble(f[2]) * original.getWidth());
+    int ch = (int) Math.round(Double.parseDouble(f[3]) * original.getHeight());
+    assertTrue(cw > original.getWidth() / 3 && ch > original.getHeight() / 3, "region " + region);
+    byte[] crop = TestImages.encode(original.getSubimage(x, y, cw, ch), "png");
+    JsonNode expected = TestClient.json(s.post("/api/search?k=20", TestClient.multipart("image", crop))).get("results");
+    assertEquals(expected.get(0).get("id").asText(), results().get(0));
+    double shown = Double.parseDouble(result(results().get(0)).getAttribute("data-distance"));
+    assertEquals(expected.get(0).get("distance").asDouble(), shown, 0.02);
+    assertTrue(shown > 0.0005, "a crop is not the whole image: distance " + shown);
+    chromium.screenshots("region");
+    chromium.assertNoPolicyViolations();
+  }
+}
