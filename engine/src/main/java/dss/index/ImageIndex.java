@@ -134,6 +134,24 @@ public interface ImageIndex extends Closeable {
       return nearest(unitQuery, k);
     }
 
+    /**
+     * A page of the library in a stable order (see {@link ListingQuery}) and how many images match its filter.
+     * Backends answer from sorted columns (Lucene doc values, Solr sort/start/rows); this default reads and sorts
+     * every record, correct on any backend but slow on a large library.
+     */
+    default Listing list(ListingQuery query) throws IOException {
+      java.util.List<ImageRecord> matching = new java.util.ArrayList<>();
+      for (int item = 0; item < items(); item++) {
+        if (!live(item)) continue;
+        ImageRecord r = record(item);
+        if (query.matches(r)) matching.add(r);
+      }
+      matching.sort(query.order().comparator());
+      int from = Math.min(matching.size(), query.offset());
+      int to = (int) Math.min(matching.size(), (long) query.offset() + query.limit());
+      return new Listing(matching.size(), java.util.List.copyOf(matching.subList(from, to)));
+    }
+
     /** Live items sharing a content hash, as classes of two or more; each item in at most one class. */
     java.util.List<int[]> sameContent() throws IOException;
 

@@ -4,6 +4,8 @@ import dss.image.ImageException;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.KnnQuery;
+import dss.index.Listing;
+import dss.index.ListingQuery;
 import dss.ingest.IngestPipeline;
 import dss.model.ModelException;
 import dss.model.Vectors;
@@ -19,7 +21,8 @@ import java.util.Optional;
  *       {@link #byId});</li>
  *   <li>two images -> their DreamSim distance ({@link #distance});</li>
  *   <li>an image -> the indexed near-duplicates of it ({@link #nearDuplicates});</li>
- *   <li>the whole library -> duplicate groups ({@link #duplicateGroups}, cached until the index changes).</li>
+ *   <li>the whole library -> duplicate groups ({@link #duplicateGroups}, cached until the index changes);</li>
+ *   <li>the whole library -> a sorted, filtered page of it ({@link #list}).</li>
  * </ul>
  * Query images go through the same {@link IngestPipeline} as indexed ones, so a photo and its indexed copy get the
  * same vector. Searches by id use the stored vector (no model run). Thread-safe.
@@ -109,6 +112,16 @@ public final class SimilaritySearch {
       List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates);
       cachedGroups = new CachedGroups(snapshot.version(), threshold, candidates, groups);
       return groups;
+    }
+  }
+
+  /** A page of the library listing and the version of the index it was read from (a key for HTTP caching). */
+  public record Page(long version, Listing listing) {}
+
+  /** A page of the library in a stable order, filtered by path prefix ({@link ImageIndex.Snapshot#list}). */
+  public Page list(ListingQuery query) throws IOException {
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      return new Page(snapshot.version(), snapshot.list(query));
     }
   }
 

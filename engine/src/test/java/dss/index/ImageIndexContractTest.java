@@ -123,4 +123,44 @@ class ImageIndexContractTest {
       }
     }
   }
+
+  /**
+   * The listing's three orders, page boundaries, the prefix filter and its total, on 30 images of which pairs share a
+   * modification time (ties go by path) and one is deleted. Expected pages are written out from the fixture.
+   */
+  @ParameterizedTest @MethodSource("backends")
+  void listingPagesInEachOrderWithPrefixAndTotal(Backend backend) throws Exception {
+    float[][] v = TestVectors.clustered(30, DIMS, 5);
+    try (ImageIndex index = backend.open("listing")) {
+      for (int i = 0; i < 30; i++) {
+        String path = "/lib/" + (i % 3 == 0 ? "a/" : "b/") + String.format("%02d", i) + ".jpg";
+        long mtime = 5_000 + (i / 2) * 10; // 0 and 1 share a time, 2 and 3, ...
+        index.upsert(new ImageRecord(ImageRecord.idFor(path), path, "h" + i, 100, mtime, 10, 10, "jpeg", 0), v[i]);
+      }
+      index.delete(ImageRecord.idFor("/lib/b/29.jpg"));
+      index.commit();
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        Listing newest = s.list(new ListingQuery(ListingQuery.Order.NEWEST, null, 0, 4));
+        assertEquals(29, newest.total());
+        // 29 is gone: 28 is alone at the newest time; then 26 and 27 tie, and ties go by path (a/ before b/)
+        assertEquals(List.of("/lib/b/28.jpg", "/lib/a/27.jpg", "/lib/b/26.jpg", "/lib/a/24.jpg"), paths(newest));
+        // a/00 b/01 | a/03 b/02 | b/04 b/05 ...: from the third, three
+        Listing oldest = s.list(new ListingQuery(ListingQuery.Order.OLDEST, null, 2, 3));
+        assertEquals(List.of("/lib/a/03.jpg", "/lib/b/02.jpg", "/lib/b/04.jpg"), paths(oldest));
+        Listing byPath = s.list(new ListingQuery(ListingQuery.Order.PATH, "/lib/a/", 8, 60));
+        assertEquals(10, byPath.total()); // 0, 3, ..., 27
+        assertEquals(List.of("/lib/a/24.jpg", "/lib/a/27.jpg"), paths(byPath));
+        Listing beyond = s.list(new ListingQuery(ListingQuery.Order.PATH, null, 100, 10));
+        assertEquals(29, beyond.total());
+        assertTrue(beyond.images().isEmpty());
+        ImageRecord first = s.list(new ListingQuery(ListingQuery.Order.PATH, null, 0, 1)).images().get(0);
+        assertEquals(new ImageRecord(ImageRecord.idFor("/lib/a/00.jpg"), "/lib/a/00.jpg", "h0", 100, 5_000, 10, 10,
+            "jpeg", 0), first, "the listed record is the whole stored record");
+      }
+    }
+  }
+
+  private static List<String> paths(Listing listing) {
+    return listing.images().stream().map(ImageRecord::path).toList();
+  }
 }

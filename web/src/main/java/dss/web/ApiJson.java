@@ -1,5 +1,6 @@
 package dss.web;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dss.index.Hit;
 import dss.index.ImageRecord;
 import dss.search.DuplicateGroup;
@@ -12,7 +13,12 @@ import java.util.List;
 final class ApiJson {
   private ApiJson() {}
 
-  record Result(String id, String path, float distance, int width, int height, String thumbnail) {}
+  /**
+   * An image of a search result or of the library listing: the same fields, {@code distance} only in search results
+   * (null, so left out, in the listing). {@code size} in bytes, {@code mtime} epoch milliseconds.
+   */
+  record Result(String id, String path, @JsonInclude(JsonInclude.Include.NON_NULL) Float distance, int width,
+                int height, String format, long size, long mtime, String thumbnail) {}
 
   record Member(String id, String path, float distance, int width, int height, long bytes, String thumbnail) {}
 
@@ -29,8 +35,17 @@ final class ApiJson {
   }
 
   static List<Result> results(List<Hit> hits) {
-    return hits.stream().map(h -> new Result(h.image().id(), h.image().path(), h.distance(), h.image().width(),
-        h.image().height(), thumbnailUrl(h.image()))).toList();
+    return hits.stream().map(h -> result(h.image(), h.distance())).toList();
+  }
+
+  /** The listing's items: search results without a distance. */
+  static List<Result> images(List<ImageRecord> images) {
+    return images.stream().map(r -> result(r, null)).toList();
+  }
+
+  private static Result result(ImageRecord r, Float distance) {
+    return new Result(r.id(), r.path(), distance, r.width(), r.height(), r.format(), r.size(), r.mtime(),
+        thumbnailUrl(r));
   }
 
   static Group group(DuplicateGroup group) {

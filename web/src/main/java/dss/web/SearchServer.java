@@ -83,6 +83,7 @@ public final class SearchServer implements AutoCloseable {
       routes.post("/api/distance", new DistanceHandler(server, uploads));
       routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
       routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
+      routes.get("/api/images", new ListingHandler(server));
       routes.get("/api/images/{id}", new ImageFileHandler(server, files));
       routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
       routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));

@@ -52,7 +52,7 @@ final class ThumbnailHandler implements Handler {
   }
 
   /** {@code If-None-Match}: a list of ETags (weak ones compare equal for GET), or {@code *}. */
-  private static boolean matches(String ifNoneMatch, String etag) {
+  static boolean matches(String ifNoneMatch, String etag) {
     if (ifNoneMatch == null) return false;
     for (String candidate : ifNoneMatch.split(",")) {
       String tag = candidate.trim();

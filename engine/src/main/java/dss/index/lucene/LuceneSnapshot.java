@@ -4,6 +4,8 @@ import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.KnnQuery;
+import dss.index.Listing;
+import dss.index.ListingQuery;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,11 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
@@ -35,6 +42,7 @@ import org.apache.lucene.util.BytesRef;
  * DreamSim distance is {@code 2 * (1 - score)}.
  */
 final class LuceneSnapshot implements ImageIndex.Snapshot {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LuceneSnapshot.class);
   /**
    * With quantized vectors the graph collects this many times more candidates, all rescored at full precision:
    * 1-bit scores are coarse (recall@10 0.88 with 100 candidates, 0.97 with 300 on 1792-d clustered vectors), and
@@ -54,6 +62,9 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   private final Release onClose;
+  private volatile Boolean sortable;
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED_UNSORTABLE =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   LuceneSnapshot(IndexSearcher searcher, Release onClose) {
     this.searcher = searcher;
@@ -101,6 +112,47 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       hits.add(new Hit(record(sd.doc), distance));
     }
     return hits;
+  }
+
+  /**
+   * Sorted by the doc values columns ({@link IndexSchema#SORT_MTIME}, {@link IndexSchema#SORT_PATH}): the top
+   * {@code offset + limit} by a priority queue over the matching documents, then the stored records of the page
+   * only. An index with documents written before those columns existed is listed by the full scan of
+   * {@link ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the columns).
+   */
+  @Override public Listing list(ListingQuery q) throws IOException {
+    if (!sortable()) {
+      if (WARNED_UNSORTABLE.compareAndSet(false, true)) LOG.warn("index has documents without the sort columns of this version: listing by a full scan (an index"
+          + " built by this version, e.g. in a new --index folder, lists from sorted columns)");
+      return ImageIndex.Snapshot.super.list(q);
+    }
+    Query query = q.pathPrefix() == null ? new MatchAllDocsQuery() : GraphOrExactQuery.pathPrefix(q.pathPrefix());
+    int total = q.pathPrefix() == null ? searcher.getIndexReader().numDocs() : searcher.count(query);
+    int want = (int) Math.min(total, (long) q.offset() + q.limit());
+    if (q.offset() >= want) return new Listing(total, List.of());
+    ScoreDoc[] top = searcher.search(query, want, sort(q.order()), false).scoreDocs;
+    List<ImageRecord> page = new ArrayList<>(top.length - q.offset());
+    for (int i = q.offset(); i < top.length; i++) page.add(record(top[i].doc));
+    return new Listing(total, page);
+  }
+
+  private static Sort sort(ListingQuery.Order order) {
+    SortField path = new SortField(IndexSchema.SORT_PATH, SortField.Type.STRING);
+    return switch (order) {
+      case NEWEST -> new Sort(new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG, true), path);
+      case OLDEST -> new Sort(new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG), path);
+      case PATH -> new Sort(path);
+    };
+  }
+
+  /** Whether every live document has the sort columns (both are written together, so one is checked). */
+  private boolean sortable() throws IOException {
+    Boolean s = sortable;
+    if (s == null) {
+      s = searcher.count(new FieldExistsQuery(IndexSchema.SORT_MTIME)) == searcher.getIndexReader().numDocs();
+      sortable = s;
+    }
+    return s;
   }
 
   @Override public int items() {

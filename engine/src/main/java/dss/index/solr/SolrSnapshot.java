@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
+import dss.index.IndexException;
 import dss.index.KnnQuery;
+import dss.index.Listing;
+import dss.index.ListingQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -116,6 +119,37 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
       hits.add(new Hit(record(doc), distance));
     }
     return hits;
+  }
+
+  /**
+   * {@code sort}, {@code start} and {@code rows} over the image documents, the path prefix as an {@code fq}; the
+   * total is Solr's {@code numFound}. Sorting by date needs {@code mtime} doc values, which collections created
+   * before the listing existed lack: their error says so (the path order still works there).
+   */
+  @Override public Listing list(ListingQuery q) throws IOException {
+    Map<String, String> p = SolrIndex.params("q", SolrIndex.IMAGES, "fl", SolrIndex.RECORD_FIELDS,
+        "start", Integer.toString(q.offset()), "rows", Integer.toString(q.limit()), "sort", switch (q.order()) {
+          case NEWEST -> "mtime desc,path asc";
+          case OLDEST -> "mtime asc,path asc";
+          case PATH -> "path asc";
+        });
+    if (q.pathPrefix() != null) {
+      p.put("fq", "{!prefix f=path v=$prefix}");
+      p.put("prefix", q.pathPrefix());
+    }
+    JsonNode response;
+    try {
+      response = index.select(p).path("response");
+    } catch (IndexException e) {
+      if (q.order() != ListingQuery.Order.PATH && String.valueOf(e.getMessage()).contains("sort")) {
+        throw new IndexException("collection " + index.location() + " cannot list images by date: it was created"
+            + " before dates were sortable (no mtime doc values); list by path, or build the collection anew", e);
+      }
+      throw e;
+    }
+    List<ImageRecord> page = new ArrayList<>();
+    for (JsonNode doc : response.path("docs")) page.add(record(doc));
+    return new Listing(response.path("numFound").asLong(), page);
   }
 
   static Map<String, String> knnParams(float[] vector, int topK, int rows, String fields) {

@@ -1,0 +1,60 @@
+package dss.web;
+
+import dss.index.ListingQuery;
+import dss.search.SimilaritySearch;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /api/images?page=..&page_size=..&path_prefix=..&sort=newest|oldest|path}: the library a page at a time
+ * (pages count from 1), with the number of images matching the prefix. The answer carries an ETag of the index
+ * version and the query, and {@code Cache-Control: private, no-cache}: a browser keeps the page and revalidates it,
+ * getting a bodiless 304 while the index has not changed.
+ */
+final class ListingHandler implements Handler {
+  static final int DEFAULT_PAGE_SIZE = 60;
+  static final int MAX_PAGE_SIZE = 500;
+  /** page x page_size must stay an int offset. */
+  static final int MAX_PAGE = 1_000_000;
+
+  private final ServerContext server;
+
+  ListingHandler(ServerContext server) {
+    this.server = server;
+  }
+
+  @Override public void handle(Context ctx) throws Exception {
+    int page = Params.intParam(ctx, "page", 1, 1, MAX_PAGE);
+    int pageSize = Params.intParam(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    ListingQuery.Order order = order(Params.string(ctx, "sort"));
+    String prefix = Params.string(ctx, "path_prefix");
+    SimilaritySearch.Page result = server.search().list(
+        new ListingQuery(order, prefix, (page - 1) * pageSize, pageSize));
+    String etag = "\"" + Long.toHexString(result.version()) + "-" + order.label() + "-" + page + "-" + pageSize + "-"
+        + Integer.toHexString(prefix == null ? 0 : prefix.hashCode()) + "\"";
+    ctx.header("ETag", etag).header("Cache-Control", "private, no-cache");
+    if (ThumbnailHandler.matches(ctx.header("If-None-Match"), etag)) {
+      ctx.status(304);
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("total", result.listing().total());
+    body.put("page", page);
+    body.put("page_size", pageSize);
+    body.put("sort", order.label());
+    body.put("images", ApiJson.images(result.listing().images()));
+    ctx.json(body);
+  }
+
+  private static ListingQuery.Order order(String sort) {
+    if (sort == null) return ListingQuery.Order.NEWEST;
+    ListingQuery.Order order = ListingQuery.Order.parse(sort);
+    if (order == null) {
+      throw new BadRequestResponse("sort must be newest, oldest or path, got '" + ErrorMapping.clip(sort) + "'");
+    }
+    return order;
+  }
+}
