@@ -137,6 +137,7 @@ function figure(group, m) {
     dl.append(dt, dd);
   }
   caption.append(dl);
+  if (m.mtime == null) fillDate(m, dl.querySelector('.date'));
   if (m.id !== group.keeper && !group.moves.has(m.id)) {
     caption.append(button('Keep this one', 'keep-this', 'Make this the keeper of its group', () => {
       group.keeper = m.id;
@@ -151,6 +152,22 @@ function figure(group, m) {
   }
   f.append(frame, caption);
   return f;
+}
+
+/**
+ * Group members carry no date; the image's own search result does (a search by id returns the image first, from
+ * its stored vector, so this costs no model run).
+ */
+async function fillDate(m, dd) {
+  try {
+    const self = (await api('/api/search?k=1&id=' + encodeURIComponent(m.id))).results[0];
+    if (self && self.id === m.id && formatDate(self.mtime)) {
+      m.mtime = self.mtime;
+      dd.textContent = formatDate(self.mtime);
+    }
+  } catch (e) {
+    // the date stays "not known": the comparison is still useful without it
+  }
 }
 
 function closeCompare() {

@@ -57,10 +57,14 @@ final class Chromium implements AutoCloseable {
     return new Chromium(new ChromeDriver(service, options));
   }
 
-  /** Pages re-render as answers arrive: an element found a moment ago may be gone, so look again. */
+  /**
+   * Pages re-render as answers arrive: an element found a moment ago may be gone, and a list may be empty for a
+   * moment between a view's clearing and its answer, so look again.
+   */
   WebDriverWait waiting() {
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
     wait.ignoring(StaleElementReferenceException.class);
+    wait.ignoring(IndexOutOfBoundsException.class);
     return wait;
   }
 
