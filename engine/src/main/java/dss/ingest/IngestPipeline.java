@@ -77,6 +77,11 @@ public final class IngestPipeline implements AutoCloseable {
     return images;
   }
 
+  /** The model's branch layout from its manifest (no session opened); empty for a single-backbone model. */
+  public java.util.List<dss.model.Branch> branches() throws ModelException {
+    return model.branches();
+  }
+
   /** The model session (opened now if nothing has needed it yet). */
   public Embedder embedder() throws ModelException {
     return model.embedder();

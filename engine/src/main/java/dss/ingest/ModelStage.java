@@ -35,6 +35,11 @@ public final class ModelStage implements AutoCloseable {
     this.worker = Thread.ofPlatform().daemon().name("dss-model").start(this::run);
   }
 
+  /** The model's branch layout ({@link LazyEmbedder#branches()}), without opening a session. */
+  public java.util.List<dss.model.Branch> branches() throws ModelException {
+    return model.branches();
+  }
+
   /** The model session, opened now if no batch has opened it yet. */
   public Embedder embedder() throws ModelException {
     return model.get();

@@ -43,6 +43,7 @@ public final class Embedder implements AutoCloseable {
   private final int batchSize;
   private final int threads;
   private final ModelInfo info;
+  private final List<Branch> branches;
 
   private Embedder(DeviceSelector.Opened opened, int batchSize, Path model, ModelManifest manifest)
       throws ModelException, OrtException {
@@ -59,6 +60,13 @@ public final class Embedder implements AutoCloseable {
     this.outputName = output.getKey();
     this.halfInput = checkInput(input.getValue());
     this.info = info(model, manifest, outputDimensions(output.getValue(), manifest));
+    this.branches = manifest == null ? List.of() : manifest.branches();
+    for (Branch b : branches) b.check(info.dimensions(), ModelManifest.pathFor(model).toString());
+  }
+
+  /** The ensemble's layout from the manifest ({@link ModelManifest#branches()}); empty when it has none. */
+  public List<Branch> branches() {
+    return branches;
   }
 
   /**

@@ -46,6 +46,15 @@ public final class LazyEmbedder implements AutoCloseable {
     return described.isPresent() ? described.get() : get().info();
   }
 
+  /** The ensemble's layout, from the manifest (without opening a session); empty when it has none. */
+  public java.util.List<Branch> branches() throws ModelException {
+    synchronized (this) {
+      if (embedder != null) return embedder.branches();
+    }
+    ModelManifest manifest = ModelManifest.read(file);
+    return manifest == null ? java.util.List.of() : manifest.branches();
+  }
+
   /** The session, opened on first use. */
   public synchronized Embedder get() throws ModelException {
     if (embedder == null) {

@@ -11,9 +11,15 @@ import java.nio.file.Path;
  * absent (null, or 0 for dimensions); the graph is the authority for names and shapes, the manifest for the rest.
  *
  * @param golden file name, beside the model, of the PyTorch golden embeddings ({@link Golden})
+ * @param branches the ensemble's layout: which dimensions come from which backbone (JSON key {@code branches}, a
+ *     list of {@code {name, from, to, about}}); null or empty for a single-backbone model
  */
 public record ModelManifest(String name, String variant, int dimensions, String input, String output, String sha256,
-                            String golden) {
+                            String golden, java.util.List<Branch> branches) {
+  public ModelManifest {
+    branches = branches == null ? java.util.List.of() : java.util.List.copyOf(branches);
+  }
+
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -26,11 +32,14 @@ public record ModelManifest(String name, String variant, int dimensions, String 
   public static ModelManifest read(Path model) throws ModelException {
     Path file = pathFor(model);
     if (!Files.isRegularFile(file)) return null;
+    ModelManifest manifest;
     try {
-      return JSON.readValue(file.toFile(), ModelManifest.class);
+      manifest = JSON.readValue(file.toFile(), ModelManifest.class);
     } catch (IOException e) {
       throw new ModelException(file + ": not a valid model manifest (" + e.getMessage() + ")", e);
     }
+    for (Branch b : manifest.branches()) b.check(manifest.dimensions(), file.toString());
+    return manifest;
   }
 
   /** The golden file for {@code model}: the manifest's {@code golden} field, else {@code <stem>.golden.json}. */

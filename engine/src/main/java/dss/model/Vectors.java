@@ -23,7 +23,7 @@ public final class Vectors {
   }
 
   /** Scales {@code v} in place to unit length; false when it cannot (zero, NaN or infinite entries). */
-  static boolean normalize(float[] v) {
+  public static boolean normalize(float[] v) {
     double sum = 0;
     for (float x : v) sum += (double) x * x;
     double norm = Math.sqrt(sum);

@@ -19,7 +19,10 @@ import java.util.Optional;
  * <ul>
  *   <li>an image (bytes, a file) or an indexed image's id -> the nearest images ({@link #byImage}, {@link #byFile},
  *       {@link #byId});</li>
- *   <li>two images -> their DreamSim distance ({@link #distance});</li>
+ *   <li>two images (uploads or indexed ids) -> their DreamSim distance, and per backbone for an ensemble
+ *       ({@link #distance}, {@link #explain}, {@link #explainIds});</li>
+ *   <li>positive and negative examples (indexed ids) -> the nearest images to their combination
+ *       ({@link #byExamples});</li>
  *   <li>an image -> the indexed near-duplicates of it ({@link #nearDuplicates});</li>
  *   <li>the whole library -> duplicate groups ({@link #duplicateGroups}, cached until the index changes);</li>
  *   <li>the whole library -> a sorted, filtered page of it ({@link #list}).</li>
@@ -81,6 +84,73 @@ public final class SimilaritySearch {
   /** DreamSim distance of two images: 1 - cosine of their unit embeddings, in [0, 2]. */
   public float distance(byte[] a, String nameA, byte[] b, String nameB) throws ImageException, ModelException {
     return distance(requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector());
+  }
+
+  /** The distance of two uploads, and per branch when the model records its layout ({@link Explained}). */
+  public Explained explain(byte[] a, String nameA, byte[] b, String nameB) throws ImageException, ModelException {
+    return Explained.of(requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector(),
+        requireIngest().branches());
+  }
+
+  /**
+   * The distance of two indexed images from their stored vectors (no model run), and per branch when the model
+   * records its layout.
+   *
+   * @throws UnknownImageException naming the first id that is not indexed
+   */
+  public Explained explainIds(String a, String b) throws IOException, ModelException {
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      float[] va = snapshot.vector(a).orElseThrow(() -> new UnknownImageException(a));
+      float[] vb = snapshot.vector(b).orElseThrow(() -> new UnknownImageException(b));
+      return Explained.of(va, vb, ingest == null ? List.of() : ingest.branches());
+    }
+  }
+
+  /**
+   * How much a negative example counts against a positive one in {@link #byExamples}. Below 1: a negative says only
+   * what is not wanted, and subtracting it at full weight drags the query towards the negative's opposite (for
+   * embeddings, mostly noise) and away from the positives; 0.5 keeps the positives in charge while moving images
+   * like the negative down (relevance feedback in the Rocchio tradition weighs negatives below positives likewise).
+   */
+  public static final float NEGATIVE_WEIGHT = 0.5f;
+
+  /**
+   * The images nearest to a combination of indexed examples: the query vector is
+   * {@code normalise(sum of positives - }{@value #NEGATIVE_WEIGHT}{@code  * sum of negatives)} of their stored
+   * vectors (no model run). The examples themselves are left out of the results, except for a lone positive with
+   * no negatives, which is exactly {@link #byId} (the image itself first, at distance 0).
+   *
+   * @throws UnknownImageException naming the first id that is not indexed
+   * @throws IllegalArgumentException when there is no positive, or the examples cancel out (a zero vector)
+   */
+  public Result byExamples(List<String> positives, List<String> negatives, KnnQuery options) throws IOException {
+    if (positives.isEmpty()) throw new IllegalArgumentException("at least one positive example is needed");
+    if (positives.size() == 1 && negatives.isEmpty()) return byId(positives.get(0), options);
+    long start = System.nanoTime();
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      float[] query = null;
+      java.util.Set<String> examples = new java.util.HashSet<>();
+      for (int sign = 0; sign < 2; sign++) {
+        List<String> ids = sign == 0 ? positives : negatives;
+        float weight = sign == 0 ? 1f : -NEGATIVE_WEIGHT;
+        for (String id : ids) {
+          float[] v = snapshot.vector(id).orElseThrow(() -> new UnknownImageException(id));
+          if (query == null) query = new float[v.length];
+          for (int i = 0; i < v.length; i++) query[i] += weight * v[i];
+          examples.add(id);
+        }
+      }
+      if (!Vectors.normalize(query)) {
+        throw new IllegalArgumentException("the positive and negative examples cancel out: no direction to search");
+      }
+      // ask for as many more as there are examples, so k remain once they are left out
+      int k = options.k() + examples.size();
+      KnnQuery wider = new KnnQuery(query, k, options.maxDistance(), options.pathPrefix(),
+          Math.max(options.candidates(), k));
+      List<Hit> hits = snapshot.knn(wider).stream().filter(h -> !examples.contains(h.image().id()))
+          .limit(options.k()).toList();
+      return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
+    }
   }
 
   /** DreamSim distance of two image files. */

@@ -3,6 +3,7 @@ package dss.bench;
 import dss.bench.AnnBench;
 import dss.bench.DedupBench;
 import dss.bench.IndexingBench;
+import dss.bench.ListingBench;
 import dss.bench.LoadBench;
 import dss.bench.ModelBench;
 import dss.bench.PreprocessBench;
@@ -11,5 +12,5 @@ import picocli.CommandLine.Command;
 /** Benchmarks: each prints figures; the scripts under bench/ run the peers in the same run. */
 @Command(name = "bench", header = "Run a benchmark (bench/*.sh runs each next to its peer).", description = "Benchmarks (see bench/*.sh for the side-by-side runs with peers).",
     subcommands = {PreprocessBench.class, ModelBench.class, IndexingBench.class, AnnBench.class,
-        LoadBench.class, DedupBench.class, SolrAnnBench.class})
+        LoadBench.class, DedupBench.class, SolrAnnBench.class, ListingBench.class})
 public final class BenchCommand {}

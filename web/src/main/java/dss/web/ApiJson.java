@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dss.index.Hit;
 import dss.index.ImageRecord;
 import dss.search.DuplicateGroup;
+import dss.search.Explained;
 import dss.search.SimilaritySearch;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,14 @@ final class ApiJson {
   private static Result result(ImageRecord r, Float distance) {
     return new Result(r.id(), r.path(), distance, r.width(), r.height(), r.format(), r.size(), r.mtime(),
         thumbnailUrl(r));
+  }
+
+  /** {@code {"distance", "branches": [{name, about, from, to, distance}]}}, branches left out when there are none. */
+  static java.util.Map<String, Object> distance(Explained explained) {
+    java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+    body.put("distance", explained.distance());
+    if (!explained.branches().isEmpty()) body.put("branches", explained.branches());
+    return body;
   }
 
   static Group group(DuplicateGroup group) {

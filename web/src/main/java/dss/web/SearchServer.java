@@ -80,6 +80,7 @@ public final class SearchServer implements AutoCloseable {
       routes.get("/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
       routes.get("/api/search", new IdSearchHandler(server));
       routes.post("/api/search", new UploadSearchHandler(server, uploads, metrics));
+      routes.get("/api/distance", new IdDistanceHandler(server));
       routes.post("/api/distance", new DistanceHandler(server, uploads));
       routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
       routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
