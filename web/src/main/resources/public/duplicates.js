@@ -200,6 +200,8 @@ async function quarantine(group) {
     if (!body) return; // the person cancelled the token dialog
     for (const m of body.moves) group.moves.set(m.id, m);
     renderGroups();
+    // one file's failure (already gone, say) does not stop the others: name each one that stayed
+    if (body.failures && body.failures.length) fail(body.failures.map((f) => f.error).join(' '));
   } catch (e) {
     fail(e.message);
   }
@@ -228,8 +230,7 @@ async function loadLog() {
     const rows = entries.map((m) => {
       const tr = document.createElement('tr');
       const when = formatDate(m.at) || String(m.at ?? '');
-      const state = m.undone_at || m.undone ? 'undone' : '';
-      for (const text of [when, m.from, m.to, state]) {
+      for (const text of [when, m.event || 'move', m.from, m.to]) {
         const td = document.createElement('td');
         td.textContent = text ?? '';
         tr.append(td);

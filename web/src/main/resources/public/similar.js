@@ -126,10 +126,13 @@ async function search(params, id, region) {
   const { more, less } = examples(params);
   const k = clampK(params.get('k'));
   const query = new URLSearchParams({ k });
-  // Without a region an indexed query is searched by stored vectors alone; a region (or an upload) is an image.
-  if (id && !region) query.append('id', id);
-  for (const m of more) query.append('id', m);
-  for (const l of less) query.append('not_id', l);
+  // Without a region an indexed query is searched by stored vectors alone, refined by the examples (the API then
+  // leaves the examples out of the results); a region or an upload is an image, searched as it is.
+  if (id && !region) {
+    query.append('id', id);
+    for (const m of more) query.append('id', m);
+    for (const l of less) query.append('not_id', l);
+  }
   try {
     let body;
     if (id && !region) {
@@ -171,7 +174,9 @@ function renderResults() {
 function resultCard(hit) {
   const { more, less } = examples(current);
   const isQuery = hit.id === current.get('similar');
-  const actions = isQuery ? [] : [
+  // Refining combines stored vectors, so it needs an indexed query (the API takes examples by id only).
+  const refinable = current.has('similar') && !regionOf(current) && !isQuery;
+  const actions = !refinable ? [] : [
     { label: '+', title: 'More like this', className: 'more', pressed: more.includes(hit.id), onClick: () => refine(hit.id, 'more') },
     { label: '−', title: 'Less like this', className: 'less', pressed: less.includes(hit.id), onClick: () => refine(hit.id, 'less') },
   ];
@@ -277,7 +282,7 @@ async function distanceTo(hit) {
 function explanation(body) {
   const total = document.createElement('p');
   total.className = 'total';
-  total.textContent = 'Distance to the query: ' + body.distance.toFixed(3);
+  total.textContent = 'Distance to the query image: ' + body.distance.toFixed(3);
   if (!body.branches || body.branches.length === 0) {
     const none = document.createElement('p');
     none.className = 'hint';
@@ -304,9 +309,12 @@ function explanation(body) {
     head.append(name, bar, value);
     const about = document.createElement('p');
     about.className = 'about';
-    about.textContent = b.about + ' (dimensions ' + b.from + '–' + b.to + ')';
+    about.textContent = b.about + ' (dimensions ' + b.from + ' to ' + (b.to - 1) + ')';
     row.append(head, about);
     return row;
   }));
-  return [total, list];
+  const scale = document.createElement('p');
+  scale.className = 'hint';
+  scale.textContent = 'Each branch has its own scale: compare a branch across results, not with the total.';
+  return [total, list, scale];
 }

@@ -72,8 +72,6 @@ class PageTest {
     assertTrue(chromium.driver.findElement(By.id("browse-summary")).getText().contains("of " + s.files.size()),
         chromium.driver.findElement(By.id("browse-summary")).getText());
     assertEquals("Page 1 of 3", chromium.driver.findElement(By.id("page-info")).getText());
-    chromium.screenshots("browse");
-    chromium.darkScreenshot("browse");
 
     chromium.driver.findElement(By.id("next")).click();
     wait.until(d -> chromium.location().contains("page=2"));
@@ -103,6 +101,8 @@ class PageTest {
     List<Long> sorted = new ArrayList<>(times);
     sorted.sort(Comparator.reverseOrder());
     assertEquals(sorted, times);
+    chromium.screenshots("browse");
+    chromium.darkScreenshot("browse");
     chromium.assertNoPolicyViolations();
   }
 
@@ -235,23 +235,42 @@ class PageTest {
     var wait = chromium.waiting();
     wait.until(d -> results().size() == s.files.size());
     List<String> before = results();
-    String negative = before.get(1);
-    result(negative).findElement(By.className("less")).click();
-    wait.until(d -> chromium.location().contains("less=" + URLEncoder.encode(negative, StandardCharsets.UTF_8)));
-    wait.until(d -> results().size() == s.files.size() && !results().equals(before));
-    List<String> after = results();
-    assertEquals(query, after.get(0));
-    assertTrue(after.indexOf(negative) > 1, "the negative example should fall back: " + after);
-    // the page shows the API's order for the same query
-    JsonNode api = TestClient.json(s.get("/api/search?k=20&id=" + query + "&not_id=" + negative));
-    assertEquals(TestClient.ids(api.get("results")), after);
+    // a negative example whose subtraction reorders the other results (the API decides; the page must show it)
+    String negative = null;
+    List<String> refined = null;
+    for (String candidate : before.subList(1, before.size())) {
+      List<String> order = TestClient.ids(TestClient.json(s.get("/api/search?k=20&id=" + query + "&not_id="
+          + URLEncoder.encode(candidate, StandardCharsets.UTF_8))).get("results"));
+      if (!order.equals(without(before, query, candidate))) {
+        negative = candidate;
+        refined = order;
+        break;
+      }
+    }
+    assertTrue(negative != null, "no negative example changes the order of " + before);
+    String less = negative;
+    result(less).findElement(By.className("less")).click();
+    wait.until(d -> chromium.location().contains("less=" + URLEncoder.encode(less, StandardCharsets.UTF_8)));
+    List<String> expected = refined;
+    wait.until(d -> results().equals(expected));
+    // the examples are left out of the results, and the others come in a new order
+    assertFalse(results().contains(less));
+    assertNotEquals(without(before, query, less), results());
     assertEquals(1, chromium.all("#examples li.less").size());
     chromium.screenshots("refine");
 
-    // taking the example away restores the plain query
+    // Back undoes the refinement; taking the example away does too
+    chromium.driver.navigate().back();
+    wait.until(d -> results().equals(before));
+    chromium.driver.navigate().forward();
+    wait.until(d -> results().equals(expected));
     chromium.driver.findElement(By.cssSelector("#examples li.less button")).click();
     wait.until(d -> results().equals(before));
     chromium.assertNoPolicyViolations();
+  }
+
+  private static List<String> without(List<String> ids, String... left) {
+    return ids.stream().filter(id -> !List.of(left).contains(id)).toList();
   }
 
   @Test void regionSearchSendsTheCropDrawnOnTheQuery() throws Exception {
@@ -287,6 +306,21 @@ class PageTest {
     assertEquals(expected.get(0).get("distance").asDouble(), shown, 0.02);
     assertTrue(shown > 0.0005, "a crop is not the whole image: distance " + shown);
     chromium.screenshots("region");
+    chromium.assertNoPolicyViolations();
+  }
+
+  @Test void quarantineOnAServerWithoutAFolderSaysWhy() throws Exception {
+    open("/?duplicates");
+    var wait = chromium.waiting();
+    wait.until(d -> !chromium.all("#groups .quarantine").isEmpty());
+    chromium.all("#groups .quarantine").get(0).click();
+    wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
+    chromium.driver.findElement(By.id("token")).sendKeys(TestServer.TOKEN);
+    chromium.driver.findElement(By.id("token-ok")).click();
+    wait.until(d -> d.findElement(By.id("error")).isDisplayed());
+    assertTrue(chromium.driver.findElement(By.id("error")).getText().contains("--quarantine"),
+        chromium.driver.findElement(By.id("error")).getText());
+    for (Path file : s.files.values()) assertTrue(java.nio.file.Files.exists(file), "moved: " + file);
     chromium.assertNoPolicyViolations();
   }
 }
