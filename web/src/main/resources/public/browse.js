@@ -72,6 +72,7 @@ function renderPage(body, folder) {
     onPick: (it) => go(new URLSearchParams({ similar: it.id })),
   })));
   $('page-info').textContent = 'Page ' + body.page + ' of ' + pages;
+  document.querySelector('#browse .pager').hidden = pages <= 1 && body.page <= 1;
   $('prev').disabled = body.page <= 1;
   $('next').disabled = body.page >= pages;
 }

@@ -104,7 +104,7 @@ function openCompare(index, a, b) {
   const group = groups[index];
   $('compare-pair').replaceChildren(...[a, b].map((id) => figure(group, group.members.find((m) => m.id === id))));
   $('compare').hidden = false;
-  $('compare').scrollIntoView({ behavior: 'smooth', block: 'start' });
+  $('compare').scrollIntoView({ block: 'start' });
   $('compare-close').focus({ preventScroll: true });
 }
 

@@ -261,6 +261,7 @@ async function explain(hit, button) {
   button.setAttribute('aria-expanded', 'true');
   try {
     panel.replaceChildren(...explanation(await distanceTo(hit)));
+    panel.scrollIntoView({ block: 'nearest' });
   } catch (e) {
     panel.textContent = 'Could not explain: ' + e.message;
   }
