@@ -2,7 +2,8 @@
  * The index seam: {@link dss.index.ImageIndex} is everything the rest of the project asks of the place where
  * vectors and records live (open writable or read-only, upsert/delete/commit, point-in-time
  * {@link dss.index.ImageIndex.Snapshot snapshots} with k-NN and path-prefix filters, lookups by id and by content
- * hash, whole-library iteration, stats, metadata, a check of what is stored: {@link dss.index.IndexCheck}).
+ * hash, whole-library iteration, a sorted and filtered page of the library ({@link dss.index.ListingQuery}), stats,
+ * metadata, a check of what is stored: {@link dss.index.IndexCheck}).
  *
  * <p>Contract: one document per {@link dss.index.ImageRecord#id() id} (a stable hash of the absolute path), so
  * replaying work never duplicates anything; writes are durable and visible at {@code commit()}; distances are

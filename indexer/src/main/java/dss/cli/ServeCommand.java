@@ -90,18 +90,33 @@ final class ServeCommand implements Callable<Integer> {
       description = "Where images added with POST /api/images are stored (default: <index>-uploads next to the index).")
   Path uploads;
 
+  @Option(names = "--quarantine", paramLabel = "DIR",
+      description = "Turns on the duplicate review's moves (token required): unwanted copies are moved into DIR, "
+          + "keeping their path below the library folder, never deleted, with undo and a log. Not inside a --library "
+          + "folder.")
+  Path quarantine;
+
   @Override public Integer call() throws Exception {
     if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
     if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
     if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
     if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
+    if (quarantine != null) {
+      Path q = quarantine.toAbsolutePath().normalize();
+      for (Path folder : library) {
+        if (q.startsWith(folder.toAbsolutePath().normalize())) {
+          throw new ParameterException(spec.commandLine(), "--quarantine " + quarantine + " is inside the --library"
+              + " folder " + folder + ": its files would be indexed again; choose a folder outside the library");
+        }
+      }
+    }
     requireHealthy();
     Path dir = indexOptions.dir();
     Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
         "dreamsim", "thumbnails", ImageRecord.idFor(dir.toString()));
     Path uploadDir = uploads != null ? uploads : dir.resolveSibling(dir.getFileName() + "-uploads");
     var options = new SearchServer.Options(host, port, token == null || token.isBlank() ? null : token,
-        (long) maxUploadMb << 20, thumbnailDir, uploadDir);
+        (long) maxUploadMb << 20, thumbnailDir, uploadDir, quarantine);
 
     // Ctrl-C / SIGTERM: the hook releases the wait below, then holds the JVM until everything is closed.
     CountDownLatch stop = new CountDownLatch(1);

@@ -2,6 +2,7 @@ package dss.web;
 
 import dss.image.ImageException;
 import dss.ingest.BusyException;
+import dss.review.Quarantine;
 import dss.search.UnknownImageException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -25,6 +26,8 @@ final class ErrorMapping {
     // The image pipeline names the upload (never a server path) and the reason: a client error.
     routes.exception(ImageException.class, (e, ctx) -> send(ctx, 400, e.getMessage()));
     routes.exception(UnknownImageException.class, (e, ctx) -> send(ctx, 404, e.getMessage()));
+    routes.exception(Quarantine.UnknownMove.class, (e, ctx) -> send(ctx, 404, e.getMessage()));
+    routes.exception(Quarantine.Refused.class, (e, ctx) -> send(ctx, 409, e.getMessage()));
     // Every decode slot is taken: tell the client to come back instead of letting requests pile up.
     routes.exception(BusyException.class, (e, ctx) -> {
       ctx.header("Retry-After", "1");

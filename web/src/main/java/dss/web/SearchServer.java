@@ -2,6 +2,7 @@ package dss.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dss.review.Quarantine;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -26,9 +27,16 @@ public final class SearchServer implements AutoCloseable {
    * @param maxUploadBytes largest accepted upload
    * @param thumbnailDir where thumbnails are cached
    * @param uploadDir where images added through the API are stored
+   * @param quarantineDir where the duplicate review moves unwanted copies ({@code --quarantine}); null: off
    */
-  public record Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir) {
+  public record Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir,
+                        Path quarantineDir) {
     public static final long DEFAULT_MAX_UPLOAD = 32L << 20;
+
+    /** Without a quarantine folder. */
+    public Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir) {
+      this(host, port, token, maxUploadBytes, thumbnailDir, uploadDir, null);
+    }
   }
 
   private final Javalin app;
@@ -49,6 +57,8 @@ public final class SearchServer implements AutoCloseable {
     ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files);
     ObjectMapper mapper = JavalinJackson.defaultMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    QuarantineHandlers quarantine = new QuarantineHandlers(server, options.quarantineDir() == null ? null
+        : new Quarantine(options.quarantineDir(), server.index(), server::roots), mapper);
 
     Javalin app = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -90,6 +100,9 @@ public final class SearchServer implements AutoCloseable {
       routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));
       routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server)));
       routes.post("/api/check", new TokenGuard(options.token(), new CheckHandler(server)));
+      routes.post("/api/quarantine", new TokenGuard(options.token(), quarantine.move()));
+      routes.post("/api/quarantine/{move_id}/undo", new TokenGuard(options.token(), quarantine.undo()));
+      routes.get("/api/quarantine/log", quarantine.log());
       routes.get("/metrics", new MetricsHandler(server, metrics));
       ErrorMapping.register(routes);
     });

@@ -22,7 +22,8 @@ final class TokenGuard implements Handler {
 
   @Override public void handle(Context ctx) throws Exception {
     if (token == null) {
-      throw new ForbiddenResponse("adding and removing images is disabled: start the server with --token");
+      throw new ForbiddenResponse("writes (adding, removing and quarantining images, checks) are disabled: start the"
+          + " server with --token");
     }
     String header = ctx.header("Authorization");
     String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;

@@ -4,7 +4,8 @@
  * {@link dss.web.ServerContext}.
  *
  * <p>Contract: every error is JSON {@code {"error": {"status", "message"}}} with a message for users and no local
- * path or stack trace; writes ({@code POST/DELETE /api/images}) need the bearer token and are off without one;
+ * path or stack trace; writes ({@code POST/DELETE /api/images}, the quarantine's moves and undos over
+ * {@code dss.review}) need the bearer token and are off without one;
  * uploads are size-limited before they are read and decoded on a bounded pool (503 with {@code Retry-After} when
  * it is full); originals are served only through the index, by id.
  */

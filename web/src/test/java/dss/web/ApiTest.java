@@ -197,7 +197,8 @@ class ApiTest {
     assertEquals(200, response.statusCode());
     JsonNode paths = json(response).get("paths");
     for (String path : List.of("/api/health", "/api/stats", "/api/search", "/api/distance", "/api/duplicates",
-        "/api/images", "/api/images/{id}", "/api/images/{id}/thumbnail", "/metrics")) {
+        "/api/images", "/api/images/{id}", "/api/images/{id}/thumbnail", "/api/quarantine",
+        "/api/quarantine/{move_id}/undo", "/api/quarantine/log", "/metrics")) {
       assertTrue(paths.has(path), path);
     }
     // the answers the file routes give besides 200 (ServedFilesTest, ThumbnailTest, BusyUploadsTest)

@@ -40,6 +40,12 @@ final class TestServer extends TestClient implements AutoCloseable {
 
   /** As above, with {@code decodeThreads} upload decode workers (0: one per core, as {@code dreamsim serve}). */
   static TestServer start(Path tmp, String token, long maxUploadBytes, int decodeThreads) throws Exception {
+    return start(tmp, token, maxUploadBytes, decodeThreads, null);
+  }
+
+  /** As above, with {@code --quarantine quarantine} (null: off); the library folder is a known root, as with --library. */
+  static TestServer start(Path tmp, String token, long maxUploadBytes, int decodeThreads, Path quarantine)
+      throws Exception {
     Path library = tmp.resolve("library");
     Map<String, Path> files = new LinkedHashMap<>();
     for (int i = 0; i < 8; i++) {
@@ -53,11 +59,11 @@ final class TestServer extends TestClient implements AutoCloseable {
     // EXIF orientation 6 (stored sideways, shown upright as 300x200): the thumbnail must come out landscape
     files.put("rotated", TestImages.write(library.resolve("rotated.jpg"), Files.readAllBytes(
         TestModels.root().resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
-    return new TestServer(tmp, library, files, token, maxUploadBytes, decodeThreads);
+    return new TestServer(tmp, library, files, token, maxUploadBytes, decodeThreads, quarantine);
   }
 
   private TestServer(Path tmp, Path libraryDir, Map<String, Path> files, String token, long maxUploadBytes,
-                     int decodeThreads) throws Exception {
+                     int decodeThreads, Path quarantine) throws Exception {
     this.libraryDir = libraryDir;
     this.files.putAll(files);
     this.thumbnailDir = tmp.resolve("thumbnails");
@@ -72,8 +78,9 @@ final class TestServer extends TestClient implements AutoCloseable {
     });
     if (indexed.added() != files.size()) throw new AssertionError("indexed " + indexed);
     this.context = new ServerContext(index, ingest);
+    if (quarantine != null) context.addRoots(List.of(libraryDir));
     this.server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, token, maxUploadBytes,
-        thumbnailDir, uploadDir), () -> null);
+        thumbnailDir, uploadDir, quarantine), () -> null);
   }
 
   @Override int port() {
