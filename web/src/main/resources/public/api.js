@@ -75,9 +75,3 @@ export async function withToken(url, options) {
   }
   return null;
 }
-
-/** The token header if this tab has one (for reads that may be guarded, such as the quarantine log). */
-export function tokenHeaders() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  return token ? { Authorization: 'Bearer ' + token } : {};
-}
