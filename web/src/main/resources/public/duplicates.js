@@ -197,7 +197,9 @@ async function quarantine(group) {
     });
     if (!body) return; // the person cancelled the token dialog
     for (const m of body.moves) group.moves.set(m.id, m);
+    closeCompare(); // it may show a file that is no longer in the library
     renderGroups();
+    focusIn(group, '.undo'); // the button pressed is gone; its opposite takes the keyboard focus
     // one file's failure (already gone, say) does not stop the others: name each one that stayed
     if (body.errors && body.errors.length) fail(body.errors.map((f) => f.error).join(' '));
   } catch (e) {
@@ -217,6 +219,12 @@ async function undo(group) {
     fail(e.message);
   }
   renderGroups();
+  focusIn(group, '.quarantine');
+}
+
+function focusIn(group, selector) {
+  const target = $('groups').querySelector('[data-group="' + groups.indexOf(group) + '"] ' + selector);
+  if (target) target.focus();
 }
 
 // The log of moves and undos kept by the server (the export is two plain links: the log needs no token).
