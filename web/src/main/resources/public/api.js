@@ -21,6 +21,15 @@ export function formWith(field, blob) {
   return form;
 }
 
+/**
+ * An indexed image's record (path, size, mtime, ...): there is no route for one record, but a search by its id
+ * returns the image itself first, from its stored vector, so this costs no model run.
+ */
+export async function imageInfo(id) {
+  const self = (await api('/api/search?k=1&id=' + encodeURIComponent(id))).results[0];
+  return self && self.id === id ? self : null;
+}
+
 export function thumbnailUrl(id) {
   return '/api/images/' + encodeURIComponent(id) + '/thumbnail';
 }

@@ -1,7 +1,7 @@
 // Duplicate review: the library's near-duplicate groups, suggested keeper first; compare two members side by side at
 // full resolution; change the keeper; move the others into the server's quarantine folder (never deleted), with
 // undo and a log. URL: /?duplicates (&threshold=0.1).
-import { $, api, originalUrl, withToken } from './api.js';
+import { $, api, imageInfo, originalUrl, withToken } from './api.js';
 import { arrowNavigation, card, fileName, formatBytes, formatDate } from './cards.js';
 
 let go; // navigate(params, {replace}) from app.js
@@ -152,14 +152,11 @@ function figure(group, m) {
   return f;
 }
 
-/**
- * Group members carry no date; the image's own search result does (a search by id returns the image first, from
- * its stored vector, so this costs no model run).
- */
+/** Group members carry no date: it comes from the image's own record. */
 async function fillDate(m, dd) {
   try {
-    const self = (await api('/api/search?k=1&id=' + encodeURIComponent(m.id))).results[0];
-    if (self && self.id === m.id && formatDate(self.mtime)) {
+    const self = await imageInfo(m.id);
+    if (self && formatDate(self.mtime)) {
       m.mtime = self.mtime;
       dd.textContent = formatDate(self.mtime);
     }

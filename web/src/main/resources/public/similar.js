@@ -2,7 +2,7 @@
 // URL: /?similar=ID (an indexed image, searched by its stored vector: no model run) or /?upload (a photo from this
 // device, kept in memory only), plus more=ID / less=ID (refine examples, repeated), region=x,y,w,h (a rectangle as
 // fractions of the image), k and max (the distance cut-off, applied in the page).
-import { $, api, formWith, originalUrl, thumbnailUrl } from './api.js';
+import { $, api, formWith, imageInfo, originalUrl, thumbnailUrl } from './api.js';
 import { arrowNavigation, card, fileName } from './cards.js';
 import { cropBlob, RegionDrawer } from './region.js';
 
@@ -109,14 +109,14 @@ export async function show(params) {
   $('preview').alt = id ? 'Query: the indexed image' : 'Query: ' + (upload.file.name || 'pasted image');
   $('query-label').textContent = (region ? 'A region of ' : 'Query: ')
     + (id ? 'an indexed image' : 'a photo from this device' + (upload.file.name ? ' (' + upload.file.name + ')' : ''));
-  if (id) labelIndexed(id, region);
+  if (id) labelIndexed(id, region, params);
   await search(params, id, region);
 }
 
-/** The query label names the indexed file (its path is in the first result: the image itself, at distance 0). */
-function labelIndexed(id, region) {
-  const self = results.find((r) => r.id === id);
-  if (self) {
+/** The query label names the indexed file: from its own record, as a refined or region search leaves it out. */
+async function labelIndexed(id, region, params) {
+  const self = await imageInfo(id).catch(() => null);
+  if (self && current === params) {
     $('query-label').textContent = (region ? 'A region of ' : 'Query: ') + fileName(self.path);
     $('preview').alt = 'Query: ' + fileName(self.path);
   }
@@ -145,7 +145,6 @@ async function search(params, id, region) {
     if (current !== params) return; // a newer query replaced this one while it ran
     results = body.results;
     $('summary').dataset.took = body.took_ms;
-    if (id) labelIndexed(id, region);
     const top = results[0];
     // An upload that is already in the library (top hit at distance ~0) can become an addressable query.
     $('use-indexed').hidden = Boolean(id) || region !== null || !top || top.distance > 0.001;

@@ -115,7 +115,7 @@ class PageTest {
     wait.until(d -> chromium.location().equals("/?similar=" + first));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(first));
     assertEquals("0.000", result(first).findElement(By.className("distance")).getText());
-    assertTrue(chromium.driver.findElement(By.id("query-label")).getText().contains("scene-3.png"));
+    wait.until(d -> d.findElement(By.id("query-label")).getText().contains("scene-3.png"));
     assertTrue(chromium.driver.findElement(By.id("upload-note")).getAttribute("hidden") != null);
     chromium.screenshots("similar");
 
