@@ -53,14 +53,17 @@ export function writeToken(message) {
     const done = (token) => {
       $('token-form').removeEventListener('submit', onSubmit);
       $('token-cancel').removeEventListener('click', onCancel);
+      dialog.removeEventListener('cancel', onEscape);
       dialog.close();
       if (token) sessionStorage.setItem(TOKEN_KEY, token);
       resolve(token);
     };
     const onSubmit = (e) => { e.preventDefault(); done($('token').value); };
     const onCancel = () => done(null);
+    const onEscape = (e) => { e.preventDefault(); done(null); }; // Esc closes the dialog: that is a cancel too
     $('token-form').addEventListener('submit', onSubmit);
     $('token-cancel').addEventListener('click', onCancel);
+    dialog.addEventListener('cancel', onEscape);
     dialog.showModal();
     $('token').focus();
   });

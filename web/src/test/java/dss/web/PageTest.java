@@ -182,7 +182,7 @@ class PageTest {
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void pasteAnImageSearchesByIt() throws Exception {
+  @Test void pasteOrDropAnImageSearchesByIt() throws Exception {
     open("/");
     var wait = chromium.waiting();
     wait.until(d -> d.findElement(By.id("browse")).isDisplayed());
@@ -197,6 +197,15 @@ class PageTest {
     JsonNode expected = TestClient.json(s.post("/api/search?k=20", TestClient.multipart("image", TestImages.encode(shifted, "png"))));
     assertEquals(TestClient.ids(expected.get("results")), results());
     assertTrue(chromium.driver.findElement(By.id("query-label")).getText().contains("clip.png"));
+
+    // a file dropped anywhere on the page: a real drop event with a library file's bytes; it comes first at 0
+    String dropped = Base64.getEncoder().encodeToString(s.bytes("scene-7"));
+    chromium.js("const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+        + "const data = new DataTransfer(); data.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));"
+        + "document.getElementById('results').dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));",
+        dropped);
+    wait.until(d -> d.findElement(By.id("query-label")).getText().contains("dropped.png"));
+    wait.until(d -> !results().isEmpty() && results().get(0).equals(s.id("scene-7")));
     chromium.assertNoPolicyViolations();
   }
 
