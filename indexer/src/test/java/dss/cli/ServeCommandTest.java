@@ -24,6 +24,11 @@ class ServeCommandTest {
     CliRun fileMb = CliRun.of("serve", "--index", index, "--model", "test", "--max-file-mb", "0");
     assertEquals(2, fileMb.status());
     assertTrue(fileMb.err().contains("--max-file-mb must be at least 1"), fileMb.err());
+    Path library = tmp.resolve("photos");
+    CliRun inside = CliRun.of("serve", "--index", index, "--model", "test", "--library", library.toString(),
+        "--quarantine", library.resolve("quarantine").toString());
+    assertEquals(2, inside.status());
+    assertTrue(inside.err().contains("is inside the --library folder"), inside.err());
   }
 
   @Test void libraryIndexingNeedsTheWriter(@TempDir Path tmp) throws Exception {

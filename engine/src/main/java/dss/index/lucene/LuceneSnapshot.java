@@ -21,6 +21,7 @@ import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -131,8 +132,16 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     int want = (int) Math.min(total, (long) q.offset() + q.limit());
     if (q.offset() >= want) return new Listing(total, List.of());
     ScoreDoc[] top = searcher.search(query, want, sort(q.order()), false).scoreDocs;
-    List<ImageRecord> page = new ArrayList<>(top.length - q.offset());
-    for (int i = q.offset(); i < top.length; i++) page.add(record(top[i].doc));
+    // One stored-fields reader for the page, visited in document order: each compressed block is decoded once.
+    int[] docs = new int[top.length - q.offset()];
+    for (int i = 0; i < docs.length; i++) docs[i] = top[q.offset() + i].doc;
+    int[] byDoc = docs.clone();
+    java.util.Arrays.sort(byDoc);
+    StoredFields fields = searcher.storedFields();
+    java.util.Map<Integer, ImageRecord> records = new java.util.HashMap<>();
+    for (int doc : byDoc) records.put(doc, IndexSchema.toRecord(fields, doc));
+    List<ImageRecord> page = new ArrayList<>(docs.length);
+    for (int doc : docs) page.add(records.get(doc));
     return new Listing(total, page);
   }
 
