@@ -172,6 +172,34 @@ class PageTest {
     WebElement useIndexed = chromium.driver.findElement(By.id("use-indexed"));
     wait.until(d -> useIndexed.isDisplayed());
     chromium.screenshots("upload");
+
+    // explain works for an upload too (the page sends both files): the same branches as for the indexed copy
+    String other = results().get(1);
+    result(other).findElement(By.className("explain-toggle")).click();
+    wait.until(d -> result(other).findElements(By.cssSelector(".explain .branch")).size() == 3);
+    JsonNode byId = TestClient.json(s.get("/api/distance?a=" + s.id("scene-5") + "&b=" + other));
+    for (int i = 0; i < 3; i++) {
+      WebElement row = result(other).findElements(By.cssSelector(".explain .branch")).get(i);
+      assertEquals(byId.get("branches").get(i).get("name").asText(), row.getAttribute("data-name"));
+      assertEquals(byId.get("branches").get(i).get("distance").asDouble(),
+          Double.parseDouble(row.findElement(By.className("branch-distance")).getText()), 0.01);
+    }
+
+    // a region of the upload: cropped in the page and searched as an upload; the URL stays an upload's
+    chromium.driver.findElement(By.id("region")).click();
+    WebElement layer = chromium.driver.findElement(By.id("crop-layer"));
+    int w = layer.getSize().getWidth(), h = layer.getSize().getHeight();
+    new Actions(chromium.driver).moveToElement(layer, -w / 4, -h / 4).clickAndHold().moveByOffset(w / 2, h / 2)
+        .release().perform();
+    chromium.driver.findElement(By.id("region-search")).click();
+    wait.until(d -> chromium.location().startsWith("/?upload&region="));
+    wait.until(d -> d.findElement(By.id("query-label")).getText().startsWith("A region of a photo from this device"));
+    wait.until(d -> !results().isEmpty() && Double.parseDouble(result(results().get(0)).getAttribute("data-distance")) > 0.0005);
+    chromium.driver.navigate().back();
+    wait.until(d -> chromium.location().equals("/?upload"));
+    wait.until(d -> !results().isEmpty() && results().get(0).equals(s.id("scene-5")));
+    assertEquals("0.000", result(s.id("scene-5")).findElement(By.className("distance")).getText());
+    wait.until(d -> useIndexed.isDisplayed());
     useIndexed.click();
     wait.until(d -> chromium.location().equals("/?similar=" + s.id("scene-5")));
 
