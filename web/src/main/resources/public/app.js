@@ -30,6 +30,11 @@ export function navigate(params, { replace = false } = {}) {
   render();
 }
 
+/** Rewrites the current URL without a history entry or a new render (a view's own small adjustments). */
+function setUrl(params) {
+  history.replaceState(history.state, '', urlOf(params));
+}
+
 export function showError(message) {
   $('error').textContent = message || '';
   $('error').hidden = !message;
@@ -48,15 +53,15 @@ function render() {
     if (view === name) $(tab).setAttribute('aria-current', 'page');
     else $(tab).removeAttribute('aria-current');
   }
+  // the title names the view: it is what history menus, tabs and screen readers show
+  document.title = { browse: 'Library', similar: 'Similar images', dups: 'Duplicates' }[name] + ' · DreamSim search';
   views[name].show(params);
 }
 
 // Status line: library size, model, device, background indexing progress.
-export let stats = null;
 async function refreshStatus() {
   try {
     const s = await api('/api/stats');
-    stats = s;
     let text = s.images.toLocaleString() + ' images · model ' + s.model.name + ' (' + s.model.dimensions + '-d) · ' + s.device;
     if (s.read_only) text += ' · read-only';
     const ix = s.indexing;
@@ -110,7 +115,7 @@ document.addEventListener('paste', (e) => {
 });
 
 window.addEventListener('popstate', render);
-for (const view of Object.values(views)) view.init({ navigate, showError });
+for (const view of Object.values(views)) view.init({ navigate, setUrl, showError });
 if (!history.state) history.replaceState({ depth: 0 }, '', location.href);
 render();
 refreshStatus();

@@ -8,15 +8,18 @@ import { cropBlob, RegionDrawer } from './region.js';
 
 let go; // navigate(params, {replace}) from app.js
 let fail; // showError(message) from app.js
+let setUrl; // setUrl(params) from app.js: a new URL, no history entry
 let upload = null; // the photo from this device: {file, url}; never in the URL, gone on reload
 let current = null; // the URL parameters of the query shown
+let queriesShown = 0; // counts the queries shown: an answer for an older one is dropped
 let results = [];
 let queryBlob = null; // the image actually sent for an upload or region query (explain sends it again)
 let drawer;
 
-export function init({ navigate, showError }) {
+export function init({ navigate, setUrl: replaceUrl, showError }) {
   go = navigate;
   fail = showError;
+  setUrl = replaceUrl;
   drawer = new RegionDrawer($('preview'), $('crop-layer'), (region) => {
     $('region-search').hidden = !region;
   });
@@ -39,8 +42,8 @@ export function init({ navigate, showError }) {
   $('max').addEventListener('input', () => {
     const max = maxDistance();
     // the cut-off filters the results already fetched, so it only rewrites the URL: no new search, no history entry
-    history.replaceState(history.state, '', '/?' + paramsWith({ max: max === null ? null : max.toFixed(2) }));
-    current = new URLSearchParams(location.search);
+    current = paramsWith({ max: max === null ? null : max.toFixed(2) });
+    setUrl(current);
     renderResults();
   });
   arrowNavigation($('results'));
@@ -83,6 +86,7 @@ function regionOf(params) {
 
 export async function show(params) {
   current = params;
+  const generation = ++queriesShown;
   results = [];
   queryBlob = null;
   $('k').value = clampK(params.get('k'));
@@ -109,20 +113,20 @@ export async function show(params) {
   $('preview').alt = id ? 'Query: the indexed image' : 'Query: ' + (upload.file.name || 'pasted image');
   $('query-label').textContent = (region ? 'A region of ' : 'Query: ')
     + (id ? 'an indexed image' : 'a photo from this device' + (upload.file.name ? ' (' + upload.file.name + ')' : ''));
-  if (id) labelIndexed(id, region, params);
-  await search(params, id, region);
+  if (id) labelIndexed(id, region, generation);
+  await search(params, id, region, generation);
 }
 
 /** The query label names the indexed file: from its own record, as a refined or region search leaves it out. */
-async function labelIndexed(id, region, params) {
+async function labelIndexed(id, region, generation) {
   const self = await imageInfo(id).catch(() => null);
-  if (self && current === params) {
+  if (self && generation === queriesShown) {
     $('query-label').textContent = (region ? 'A region of ' : 'Query: ') + fileName(self.path);
     $('preview').alt = 'Query: ' + fileName(self.path);
   }
 }
 
-async function search(params, id, region) {
+async function search(params, id, region, generation) {
   const { more, less } = examples(params);
   const k = clampK(params.get('k'));
   const query = new URLSearchParams({ k });
@@ -142,7 +146,7 @@ async function search(params, id, region) {
       queryBlob = region ? await cropBlob(source, region, id ? thumbnailUrl(id) : null) : upload.file;
       body = await api('/api/search?' + query, { method: 'POST', body: formWith('image', queryBlob) });
     }
-    if (current !== params) return; // a newer query replaced this one while it ran
+    if (generation !== queriesShown) return; // a newer query replaced this one while it ran
     results = body.results;
     $('summary').dataset.took = body.took_ms;
     const top = results[0];
@@ -150,7 +154,7 @@ async function search(params, id, region) {
     $('use-indexed').hidden = Boolean(id) || region !== null || !top || top.distance > 0.001;
     renderResults();
   } catch (e) {
-    if (current !== params) return;
+    if (generation !== queriesShown) return;
     results = [];
     renderResults();
     fail(e.message);
@@ -242,6 +246,7 @@ export function escape() {
 
 export function leave() {
   current = null;
+  queriesShown++; // an answer still on its way is for a view no longer shown
   drawing(false);
 }
 
