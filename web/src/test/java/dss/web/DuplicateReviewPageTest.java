@@ -120,6 +120,7 @@ class DuplicateReviewPageTest {
     // undo: the file is back where it was, byte for byte, and no token is asked again
     group(big).findElement(By.className("undo")).click();
     wait.until(d -> !member(big).getAttribute("class").contains("moved"));
+    assertFalse(chromium.driver.findElement(By.id("token-dialog")).isDisplayed(), "the token was asked again");
     assertTrue(Files.exists(bigFile), "not moved back: " + bigFile);
     assertArrayEquals(bigBytes, Files.readAllBytes(bigFile));
     assertEquals(List.of(), quarantined(bigBytes));
