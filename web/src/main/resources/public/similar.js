@@ -99,6 +99,7 @@ export async function show(params) {
   drawer.show(region);
   $('region-clear').hidden = !region;
   $('use-indexed').hidden = true;
+  $('near-note').hidden = true;
   renderExamples(params);
 
   if (!id && !upload) {
@@ -152,6 +153,7 @@ async function search(params, id, region, generation) {
     const top = results[0];
     // An upload that is already in the library (top hit at distance ~0) can become an addressable query.
     $('use-indexed').hidden = Boolean(id) || region !== null || !top || top.distance > 0.001;
+    if (!id && !region) nearDuplicates();
     renderResults();
   } catch (e) {
     if (generation !== queriesShown) return;
@@ -159,6 +161,18 @@ async function search(params, id, region, generation) {
     renderResults();
     fail(e.message);
   }
+}
+
+// "Is this photo already in my library?": the results within the duplicate threshold (dedup's calibrated default).
+const DUPLICATE_THRESHOLD = 0.1;
+
+function nearDuplicates() {
+  const near = results.filter((r) => r.distance <= DUPLICATE_THRESHOLD).length;
+  $('near-note').textContent = near
+    ? 'Probably in the library already: ' + near + ' indexed ' + (near === 1 ? 'image' : 'images') + ' within '
+      + DUPLICATE_THRESHOLD + ', the duplicate threshold.'
+    : 'Probably not in the library: nothing within ' + DUPLICATE_THRESHOLD + ', the duplicate threshold.';
+  $('near-note').hidden = false;
 }
 
 function renderResults() {

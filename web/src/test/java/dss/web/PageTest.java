@@ -171,6 +171,12 @@ class PageTest {
     assertTrue(chromium.driver.findElement(By.id("upload-note")).getText().contains("cannot be kept in a link"));
     WebElement useIndexed = chromium.driver.findElement(By.id("use-indexed"));
     wait.until(d -> useIndexed.isDisplayed());
+    // "already in my library?": as many near-duplicates as the API's duplicate check finds for the same file
+    int near = TestClient.json(s.post("/api/duplicates?threshold=0.1", TestClient.multipart("image", s.bytes("scene-5"))))
+        .get("results").size();
+    assertTrue(near >= 1);
+    assertTrue(chromium.driver.findElement(By.id("near-note")).getText().contains(near + " indexed image"),
+        chromium.driver.findElement(By.id("near-note")).getText());
     chromium.screenshots("upload");
 
     // explain works for an upload too (the page sends both files): the same branches as for the indexed copy
@@ -188,6 +194,7 @@ class PageTest {
     // a region of the upload: cropped in the page and searched as an upload; the URL stays an upload's
     chromium.driver.findElement(By.id("region")).click();
     WebElement layer = chromium.driver.findElement(By.id("crop-layer"));
+    chromium.js("arguments[0].scrollIntoView({block: 'center'});", layer); // pointer actions do not scroll
     int w = layer.getSize().getWidth(), h = layer.getSize().getHeight();
     new Actions(chromium.driver).moveToElement(layer, -w / 4, -h / 4).clickAndHold().moveByOffset(w / 2, h / 2)
         .release().perform();
@@ -318,6 +325,7 @@ class PageTest {
     wait.until(d -> (Boolean) chromium.js("const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"));
     chromium.driver.findElement(By.id("region")).click();
     WebElement layer = chromium.driver.findElement(By.id("crop-layer"));
+    chromium.js("arguments[0].scrollIntoView({block: 'center'});", layer); // pointer actions do not scroll
     int w = layer.getSize().getWidth(), h = layer.getSize().getHeight();
     // drag from (10%, 20%) to (60%, 80%) of the image; offsets are from the canvas's centre
     new Actions(chromium.driver).moveToElement(layer, -w / 2 + w / 10, -h / 2 + h / 5).clickAndHold()
