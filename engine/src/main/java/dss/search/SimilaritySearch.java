@@ -20,7 +20,7 @@ import java.util.Optional;
  *   <li>an image (bytes, a file) or an indexed image's id -> the nearest images ({@link #byImage}, {@link #byFile},
  *       {@link #byId});</li>
  *   <li>two images (uploads or indexed ids) -> their DreamSim distance, and per backbone for an ensemble
- *       ({@link #distance}, {@link #explain}, {@link #explainIds});</li>
+ *       ({@link #distance}, {@link #explain}, {@link #explainIds}, {@link #embedding}, {@link #storedVector});</li>
  *   <li>positive and negative examples (indexed ids) -> the nearest images to their combination
  *       ({@link #byExamples});</li>
  *   <li>an image -> the indexed near-duplicates of it ({@link #nearDuplicates});</li>
@@ -86,12 +86,6 @@ public final class SimilaritySearch {
     return distance(requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector());
   }
 
-  /** The distance of two uploads, and per branch when the model records its layout ({@link Explained}). */
-  public Explained explain(byte[] a, String nameA, byte[] b, String nameB) throws ImageException, ModelException {
-    return Explained.of(requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector(),
-        requireIngest().branches());
-  }
-
   /**
    * The distance of two indexed images from their stored vectors (no model run), and per branch when the model
    * records its layout.
@@ -102,7 +96,28 @@ public final class SimilaritySearch {
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       float[] va = snapshot.vector(a).orElseThrow(() -> new UnknownImageException(a));
       float[] vb = snapshot.vector(b).orElseThrow(() -> new UnknownImageException(b));
-      return Explained.of(va, vb, ingest == null ? List.of() : ingest.branches());
+      return explain(va, vb);
+    }
+  }
+
+  /** The distance of two embeddings (see {@link #embedding}, {@link #storedVector}), per branch too. */
+  public Explained explain(float[] a, float[] b) throws ModelException {
+    return Explained.of(a, b, ingest == null ? List.of() : ingest.branches());
+  }
+
+  /** The embedding of an image in memory (an upload), as the index would store it. */
+  public float[] embedding(byte[] image, String name) throws ImageException, ModelException {
+    return requireIngest().embed(image, name).vector();
+  }
+
+  /**
+   * The stored vector of an indexed image.
+   *
+   * @throws UnknownImageException when no image has this id
+   */
+  public float[] storedVector(String id) throws IOException {
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      return snapshot.vector(id).orElseThrow(() -> new UnknownImageException(id));
     }
   }
 

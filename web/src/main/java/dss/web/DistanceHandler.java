@@ -4,8 +4,10 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 /**
- * {@code POST /api/distance}: the DreamSim distance (1 - cosine of the unit embeddings) of uploads {@code a},
- * {@code b}, and per branch for a model whose manifest records its layout.
+ * {@code POST /api/distance}: the DreamSim distance (1 - cosine of the unit embeddings) of two images, and per branch
+ * for a model whose manifest records its layout. Each side is an upload (multipart {@code a}, {@code b}) or, when
+ * the query names it ({@code ?a=ID}, {@code ?b=ID}), an indexed image's stored vector: an upload can be explained
+ * against a search result.
  */
 final class DistanceHandler implements Handler {
   private final ServerContext server;
@@ -17,8 +19,22 @@ final class DistanceHandler implements Handler {
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    Uploads.Upload a = uploads.field(ctx, "a");
-    Uploads.Upload b = uploads.field(ctx, "b");
-    ctx.json(ApiJson.distance(server.search().explain(a.bytes(), a.name(), b.bytes(), b.name())));
+    // both sides read (and refused) before the model runs for either
+    Side a = side(ctx, "a");
+    Side b = side(ctx, "b");
+    ctx.json(ApiJson.distance(server.search().explain(vector(a), vector(b))));
+  }
+
+  /** An indexed id, or an upload. */
+  private record Side(String id, Uploads.Upload upload) {}
+
+  private Side side(Context ctx, String name) {
+    String id = Params.string(ctx, name);
+    return id != null ? new Side(id, null) : new Side(null, uploads.field(ctx, name));
+  }
+
+  private float[] vector(Side side) throws Exception {
+    if (side.id() != null) return server.search().storedVector(side.id());
+    return server.search().embedding(side.upload().bytes(), side.upload().name());
   }
 }

@@ -86,6 +86,21 @@ class ExplainAndRefineTest {
     assertEquals(1 - cosine(va, vb, 768, 1280), body.get("branches").get(1).get("distance").asDouble(), 1e-4);
   }
 
+  @Test void anUploadIsExplainedAgainstAnIndexedImage() throws Exception {
+    String b = s.id("scene-4");
+    HttpResponse<byte[]> response = s.post("/api/distance?b=" + b, multipart("a", s.bytes("scene-0")));
+    assertEquals(200, response.statusCode(), new String(response.body()));
+    JsonNode body = json(response);
+    float[] va = vectors.get(s.id("scene-0")); // the upload is the indexed file: the same vector
+    float[] vb = vectors.get(b);
+    assertEquals(1 - cosine(va, vb, 0, 1792), body.get("distance").asDouble(), 1e-4);
+    assertEquals(1 - cosine(va, vb, 1280, 1792), body.get("branches").get(2).get("distance").asDouble(), 1e-4);
+    TestClient.assertError(s.post("/api/distance?b=unknown-id", multipart("a", s.bytes("scene-0"))), 404,
+        "'unknown-id'");
+    TestClient.assertError(s.post("/api/distance?b=" + b, multipart("image", s.bytes("scene-0"))), 400,
+        "multipart field 'a' is missing");
+  }
+
   @Test void distanceErrorsNameTheParameter() throws Exception {
     TestClient.assertError(s.get("/api/distance?a=" + s.id("scene-0")), 400, "query parameter 'b'");
     TestClient.assertError(s.get("/api/distance?b=" + s.id("scene-0")), 400, "query parameter 'a'");
