@@ -285,17 +285,16 @@ async function explain(hit, button) {
   }
 }
 
-/** The API's distance between the query and a result: by ids when the query is an indexed image, else by files. */
+/**
+ * The API's distance between the query and a result: by ids when the query is an indexed image (no model run);
+ * else the query image is sent and the result named by id (its stored vector is used: one model run).
+ */
 async function distanceTo(hit) {
   const id = current.get('similar');
   if (id && !regionOf(current)) {
     return api('/api/distance?a=' + encodeURIComponent(id) + '&b=' + encodeURIComponent(hit.id));
   }
-  const original = await fetch(originalUrl(hit.id));
-  if (!original.ok) throw new Error('the original of ' + fileName(hit.path) + ' is not available');
-  const form = formWith('a', queryBlob);
-  form.append('b', await original.blob(), fileName(hit.path));
-  return api('/api/distance', { method: 'POST', body: form });
+  return api('/api/distance?b=' + encodeURIComponent(hit.id), { method: 'POST', body: formWith('a', queryBlob) });
 }
 
 function explanation(body) {
