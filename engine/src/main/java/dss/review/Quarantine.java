@@ -9,6 +9,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,8 +24,8 @@ import java.util.function.Supplier;
  *   <li>{@link #move}: each file goes to {@code <folder>/<its path below the library folder it is under>} (an
  *       absolute path without its root when it is under none), or, when that name is taken, {@code name (1).ext},
  *       {@code name (2).ext}, ...; then its document leaves the index and the move is logged with the document
- *       ({@link QuarantineLog}). One item's failure (an unknown id, a file already gone, the keeper itself) is
- *       reported for that item and the others go on.</li>
+ *       ({@link QuarantineLog}). One item's failure (an unknown id, a file already gone or changed since it was
+ *       indexed, the keeper itself) is reported for that item and the others go on.</li>
  *   <li>{@link #undo}: the file goes back to where it was, refused when something now occupies that path; the logged
  *       document (record and stored vector) is put back in the index, so no model runs. A file changed while in
  *       quarantine keeps its old document until the next indexing run sees the change.</li>
@@ -107,6 +108,12 @@ public final class Quarantine {
     Path source = Path.of(record.path());
     if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new Refused("image '" + clip(id) + "': its file is no longer there (or is not a regular file): not moved");
+    }
+    // The decision was made on what was indexed: a file changed since is not the one reviewed.
+    BasicFileAttributes now = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (now.size() != record.size() || now.lastModifiedTime().toMillis() != record.mtime()) {
+      throw new Refused("image '" + clip(id) + "': its file has changed on disk since it was indexed: not moved"
+          + " (re-index it and review again)");
     }
     Path target = moveToFreeName(source, folder.resolve(relative(source)));
     Move move = new Move(UUID.randomUUID().toString(), id, source.toString(), target.toString(),

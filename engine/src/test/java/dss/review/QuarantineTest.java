@@ -65,6 +65,24 @@ class QuarantineTest {
     }
   }
 
+  @Test void aFileChangedSinceItWasIndexedIsNotMoved() throws Exception {
+    float[][] v = TestVectors.clustered(2, DIMS, 3);
+    try (ImageIndex index = LuceneIndex.openWritable(tmp.resolve("index"), MODEL, IndexConfig.DEFAULT)) {
+      ImageRecord changed = add(index, tmp.resolve("photos/changed.jpg"), v[0]);
+      ImageRecord same = add(index, tmp.resolve("photos/same.jpg"), v[1]);
+      index.commit();
+      Path file = Path.of(changed.path());
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(changed.mtime() + 5_000));
+      Quarantine q = new Quarantine(tmp.resolve("q"), index, () -> List.of(tmp.resolve("photos")));
+      Quarantine.Moves moves = q.move("k", List.of(changed.id(), same.id()));
+      assertEquals(1, moves.failures().size());
+      assertTrue(moves.failures().get(0).error().contains("changed on disk since it was indexed"));
+      assertTrue(Files.exists(file), "left where it is");
+      assertTrue(index.get(changed.id()).isPresent(), "and in the index");
+      assertEquals(same.id(), moves.moves().get(0).id());
+    }
+  }
+
   @Test void undoAfterARestartRestoresTheDocumentFromTheLog() throws Exception {
     float[][] v = TestVectors.clustered(2, DIMS, 2);
     Path file = tmp.resolve("photos/c.jpg");
