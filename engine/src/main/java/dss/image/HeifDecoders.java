@@ -36,14 +36,16 @@ final class HeifDecoders {
     }
   }
 
-  private static final Choice DEFAULT =
-      select(Runtime.version().feature(), System.getProperty("dss.libheif", LIBRARY));
+  /** Made on first use only: a {@link #select} for a probe must not fix the process-wide choice. */
+  private static final class Standard {
+    static final Choice CHOICE = select(Runtime.version().feature(), System.getProperty("dss.libheif", LIBRARY));
+  }
 
   private HeifDecoders() {}
 
   /** The process-wide choice. */
   static Choice standard() {
-    return DEFAULT;
+    return Standard.CHOICE;
   }
 
   /** True for the formats decoded here. */

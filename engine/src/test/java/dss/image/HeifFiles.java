@@ -30,6 +30,7 @@ public final class HeifFiles {
 
   /** {@code heif-enc -q 90 [extra] -o out source}: HEIC, or AVIF when {@code out} ends in .avif. */
   public static Path encode(Path source, Path out, String... extra) throws IOException {
+    Files.createDirectories(out.toAbsolutePath().getParent());
     List<String> command = new ArrayList<>(List.of("heif-enc", "-q", "90"));
     command.addAll(List.of(extra));
     command.addAll(List.of("-o", out.toString(), source.toString()));
