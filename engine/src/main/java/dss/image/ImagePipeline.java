@@ -12,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>Decoding goes by content (magic bytes), never by file name. The header is read first and images above
  * {@link #maxPixels()} are refused before any pixel is decoded; truncated, corrupt and non-image files are refused
- * with an {@link ImageException} naming the file. EXIF orientation is applied; reported sizes are upright.
+ * with an {@link ImageException} naming the file. EXIF orientation is applied (HEIC/HEIF/AVIF: their irot/imir, by
+ * libheif, never the EXIF tag); reported sizes are upright.
  *
  * <p>The preprocess is DreamSim's: Pillow's {@code convert('RGB')}, {@code resize((224, 224), BICUBIC)} (a squash,
  * antialiased, reproduced bit for bit by {@link PillowResize}), scaled to [0, 1], CHW. For JPEG, the default fast

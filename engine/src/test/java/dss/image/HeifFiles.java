@@ -22,10 +22,14 @@ import org.junit.jupiter.api.Assumptions;
 public final class HeifFiles {
   private HeifFiles() {}
 
-  /** Skips the calling test, with the reason, when heif-enc or heif-convert is not installed. */
+  /**
+   * Skips the calling test, with the reason, when heif-enc or heif-convert is not installed, or on Java 21 (libheif
+   * is bound through the FFM API, final in Java 22).
+   */
   public static void assumeTools() {
     Assumptions.assumeTrue(onPath("heif-enc") && onPath("heif-convert"),
         "heif-enc/heif-convert not found (apt-get install libheif-examples): HEIC/AVIF test skipped");
+    Assumptions.assumeTrue(Runtime.version().feature() >= 22, "Java 21: no libheif binding, HEIC/AVIF test skipped");
   }
 
   /** {@code heif-enc -q 90 [extra] -o out source}: HEIC, or AVIF when {@code out} ends in .avif. */
