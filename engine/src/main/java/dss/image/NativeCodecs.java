@@ -72,7 +72,7 @@ public final class NativeCodecs {
             "JPEG decodes through " + jpegInstead),
         new Library("libheif", libheif, "apt-get install libheif1", true, heif.decoder() != null,
             heif.decoder() != null ? heif.decoder().version() : null,
-            "HEIC, HEIF and AVIF files cannot be decoded (each is reported as a failed file)"),
+            "HEIC, HEIF and AVIF files fail to decode, each reported as a failed file"),
         new Library("libraw", "libraw.so.20", "apt-get install libraw20", false, false, null,
             "nothing: not used by this build"));
   }

@@ -117,7 +117,7 @@ final class DoctorCommand implements Callable<Integer> {
         r.java().ffm() ? "" : ": Java 22 or newer is needed to bind libturbojpeg and libheif");
     for (NativeCodecs.Library l : r.nativeLibraries()) {
       String state = !l.used() ? "not used" : l.loaded() ? "yes  " + l.version()
-          : "no   missing costs: " + l.costWhenMissing() + " (" + l.install() + ")";
+          : "no   without it: " + l.costWhenMissing() + " (" + l.install() + ")";
       out.printf("%-13s %s%n", l.name(), state);
     }
     out.printf("Models        %s%n", r.models().dir());
