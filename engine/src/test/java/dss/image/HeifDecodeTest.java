@@ -117,6 +117,32 @@ class HeifDecodeTest {
             JpegDecoders.standard(), HeifDecoders.select(21, HeifDecoders.LIBRARY)).prepare(heic, "a.heic")).reason());
   }
 
+  /** Hostile uploads: flipped bytes anywhere in a HEIC or AVIF either decode (damaged pixels) or are refused. */
+  @Test void flippedBytesNeverEscapeAsAnythingButImageException() throws Exception {
+    for (String format : new String[] {"heic", "avif"}) {
+      byte[] good = Files.readAllBytes(HeifFiles.encode(Fixtures.path("parity/small-300x200.jpg"),
+          tmp.resolve("flip." + format)));
+      java.util.Random random = new java.util.Random(11);
+      int refused = 0;
+      for (int i = 0; i < 150; i++) {
+        byte[] bad = good.clone();
+        for (int k = 1 + random.nextInt(8); k > 0; k--) {
+          // half the flips in the first 512 bytes, where the boxes are
+          int at = random.nextBoolean() ? random.nextInt(Math.min(512, bad.length)) : random.nextInt(bad.length);
+          bad[at] ^= (byte) (1 + random.nextInt(255));
+        }
+        try {
+          PreparedImage p = pipeline.prepare(bad, "flipped." + format);
+          assertEquals(224 * 224 * 3, p.tensor().length);
+        } catch (ImageException e) {
+          refused++;
+          assertTrue(e.getMessage().startsWith("flipped." + format + ": "), e.getMessage());
+        }
+      }
+      assertTrue(refused > 0, "some of 150 damaged " + format + " files must be refused");
+    }
+  }
+
   @Test void manyDecodesReleaseNativeMemory() throws Exception {
     byte[] heic = Files.readAllBytes(HeifFiles.encode(HeifFiles.photoLikePng(tmp.resolve("leak.png"), 1024, 768, 3),
         tmp.resolve("leak.heic")));
