@@ -5,9 +5,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Recognises an image format from a file's first bytes (magic numbers), never from its name: {@link #sniff} for the
- * formats we decode, {@link #unsupported} for image formats we recognise but cannot decode yet (HEIC/HEIF, AVIF).
- * File names only decide whether an unrecognised file is worth a failure report ({@link #namedLikeImage}).
+ * Recognises an image format from a file's first bytes (magic numbers), never from its name. File names only decide
+ * whether an unrecognised file is worth a failure report ({@link #namedLikeImage}).
  */
 public final class FormatSniffer {
   /** Enough leading bytes for every signature below (and the brands of an ISO-BMFF file-type box). */
@@ -26,7 +25,10 @@ public final class FormatSniffer {
 
   private FormatSniffer() {}
 
-  /** "jpeg", "png", "gif", "bmp", "tiff" or "webp" (ImageIO format names), or null when none matches. */
+  /**
+   * "jpeg", "png", "gif", "bmp", "tiff", "webp" (ImageIO format names), "heic", "heif" or "avif" (see
+   * {@link #heifFamily}), or null when none matches.
+   */
   public static String sniff(byte[] b) {
     if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) {
       return "jpeg";
@@ -50,15 +52,14 @@ public final class FormatSniffer {
         return "bmp";
       }
     }
-    return null;
+    return heifFamily(b);
   }
 
   /**
-   * An image format recognised by content that no decoder here reads: "AVIF", "HEIC" or "HEIF", from the brands
-   * (major and compatible) of the ISO-BMFF file-type box at the start of the file; null for anything else, videos
-   * in the same container (MP4, QuickTime) included.
+   * "avif", "heic" or "heif" from the brands (major and compatible) of the ISO-BMFF file-type box at the start of
+   * the file; null for anything else, videos in the same container (MP4, QuickTime) included.
    */
-  public static String unsupported(byte[] b) {
+  private static String heifFamily(byte[] b) {
     if (b.length < 16 || !startsWith(b, 4, 'f', 't', 'y', 'p')) {
       return null;
     }
@@ -74,17 +75,12 @@ public final class FormatSniffer {
       }
       String brand = new String(b, at, 4, StandardCharsets.ISO_8859_1);
       if (AVIF_BRANDS.contains(brand)) {
-        return "AVIF";
+        return "avif";
       }
       heic |= HEIC_BRANDS.contains(brand);
       heif |= HEIF_BRANDS.contains(brand);
     }
-    return heic ? "HEIC" : heif ? "HEIF" : null;
-  }
-
-  /** The reason given for a file of an {@link #unsupported} format, e.g. "unsupported format (HEIC: ...)". */
-  public static String unsupportedReason(String format) {
-    return "unsupported format (" + format + ": not decodable yet)";
+    return heic ? "heic" : heif ? "heif" : null;
   }
 
   /** True when a file of this name is meant to be an image (its extension), whatever its content. */

@@ -12,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>Decoding goes by content (magic bytes), never by file name. The header is read first and images above
  * {@link #maxPixels()} are refused before any pixel is decoded; truncated, corrupt and non-image files are refused
- * with an {@link ImageException} naming the file. EXIF orientation is applied; reported sizes are upright.
+ * with an {@link ImageException} naming the file. EXIF orientation is applied (HEIC/HEIF/AVIF: their irot/imir, by
+ * libheif, never the EXIF tag); reported sizes are upright.
  *
  * <p>The preprocess is DreamSim's: Pillow's {@code convert('RGB')}, {@code resize((224, 224), BICUBIC)} (a squash,
  * antialiased, reproduced bit for bit by {@link PillowResize}), scaled to [0, 1], CHW. For JPEG, the default fast
@@ -36,6 +37,7 @@ public final class ImagePipeline {
   private final long maxPixels;
   private final boolean dctScaling;
   private final JpegDecoder jpegDecoder; // null: JPEG through ImageIO (no native decoder could load)
+  private final HeifDecoders.Choice heif;
 
   public ImagePipeline() {
     this(DEFAULT_MAX_PIXELS);
@@ -56,12 +58,18 @@ public final class ImagePipeline {
 
   /** With a given JPEG decoder (null: ImageIO, no DCT scaling): tests of each decoder. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder) {
+    this(maxPixels, dctScaling, jpegDecoder, HeifDecoders.standard());
+  }
+
+  /** With given JPEG and HEIC/AVIF decoders: tests of a missing libheif. */
+  ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder, HeifDecoders.Choice heif) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
     }
     this.maxPixels = maxPixels;
     this.dctScaling = dctScaling;
     this.jpegDecoder = jpegDecoder;
+    this.heif = heif;
   }
 
   public long maxPixels() {
@@ -116,10 +124,6 @@ public final class ImagePipeline {
     byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, FormatSniffer.HEAD_BYTES));
     String format = FormatSniffer.sniff(head);
     if (format == null) {
-      String unsupported = FormatSniffer.unsupported(head);
-      if (unsupported != null) {
-        throw new ImageException(name, FormatSniffer.unsupportedReason(unsupported));
-      }
       throw new ImageException(name, bytes.length == 0 ? "empty file" : "not an image (unrecognised content)");
     }
     try {
@@ -141,6 +145,10 @@ public final class ImagePipeline {
         } else {
           image = ImageIoDecoder.decode(bytes, format, name);
         }
+      } else if (HeifDecoders.handles(format)) { // libheif: primary image, irot/imir applied, guard before decoding
+        image = heif.decode(bytes, format, name, (hw, hh) -> guard(hw, hh, name));
+        w = image.width();
+        h = image.height();
       } else {
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
         guard(size[0], size[1], name);

@@ -17,14 +17,17 @@ final class JpegDecoders {
   /** The FFM class, compiled with release 22 from src/main/java22 (absent when the build ran on JDK 21). */
   private static final String TURBO_CLASS = "dss.image.TurboJpegDecoder";
 
-  private static final JpegDecoder DEFAULT =
-      select(Runtime.version().feature(), System.getProperty("dss.turbojpeg", TURBOJPEG_LIBRARY));
+  /** Made on first use only: a {@link #select} for a probe must not fix the process-wide choice. */
+  private static final class Standard {
+    static final JpegDecoder DECODER =
+        select(Runtime.version().feature(), System.getProperty("dss.turbojpeg", TURBOJPEG_LIBRARY));
+  }
 
   private JpegDecoders() {}
 
   /** The process-wide choice; null when neither TurboJPEG nor OpenCV can load (JPEG then goes through ImageIO). */
   static JpegDecoder standard() {
-    return DEFAULT;
+    return Standard.DECODER;
   }
 
   /**

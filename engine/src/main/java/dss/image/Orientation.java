@@ -15,7 +15,15 @@ import java.util.List;
 final class Orientation {
   private Orientation() {}
 
+  /**
+   * The EXIF orientation to apply. Always 1 for HEIC/HEIF/AVIF: libheif has already applied the file's irot/imir
+   * transformations, which HEIF makes normative, while its EXIF is descriptive (an iPhone writes both, so applying
+   * the tag too would turn the photo twice). pillow-heif, libheif's own tools and ImageMagick ignore the tag alike.
+   */
   static int read(byte[] bytes, String format) {
+    if (HeifDecoders.handles(format)) {
+      return 1;
+    }
     try {
       ByteArrayInputStream in = new ByteArrayInputStream(bytes);
       Metadata metadata = format.equals("jpeg")

@@ -3,11 +3,13 @@
  *
  * <p>{@link dss.image.ImagePipeline} sniffs the format from the content ({@link dss.image.FormatSniffer}, never the
  * file name), refuses images above the pixel limit from the header before any pixel is decoded (decompression
- * bombs), decodes (JPEG at reduced size in the DCT domain through libjpeg-turbo when large enough), applies EXIF
- * orientation, and reproduces DreamSim's preprocessing: Pillow's {@code convert("RGB")} and antialiased bicubic
- * squash to 224x224 ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
+ * bombs), decodes (JPEG at reduced size in the DCT domain through libjpeg-turbo when large enough; HEIC, HEIF and
+ * AVIF through the system's libheif, which applies their irot/imir), applies EXIF orientation (never to HEIF files),
+ * and reproduces DreamSim's preprocessing: Pillow's {@code convert("RGB")} and antialiased bicubic squash to 224x224
+ * ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
  *
  * <p>Contract: every failure is an {@link dss.image.ImageException} naming the input and the reason; nothing else
  * escapes, whatever the bytes. Thread-safe; no state between calls. Depends on nothing else in the project.
+ * {@link dss.image.NativeCodecs} says which native libraries (libturbojpeg, libheif) this process could load.
  */
 package dss.image;

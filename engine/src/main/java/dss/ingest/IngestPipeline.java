@@ -59,6 +59,7 @@ public final class IngestPipeline implements AutoCloseable {
   /** With a model opened only when the first image needs embedding (see {@link LazyEmbedder}). */
   public IngestPipeline(ImagePipeline images, LazyEmbedder model, int decodeThreads) {
     if (decodeThreads < 1) throw new IllegalArgumentException("decode threads must be at least 1: " + decodeThreads);
+    dss.image.NativeCodecs.logMissingOnce(); // one line naming a missing native library and what it costs
     this.images = images;
     this.model = new ModelStage(model);
     this.decodeThreads = decodeThreads;

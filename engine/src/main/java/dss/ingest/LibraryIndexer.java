@@ -34,9 +34,8 @@ import java.util.function.Consumer;
  * </ul>
  * Commits every {@code commitEvery} images or {@code commitInterval}, and at the end; after a crash the next run
  * resumes from the last commit. A bad file is reported to the failure callback and counted; it never stops the run.
- * Files not named like images and not recognised as images (a video, a sidecar) are ignored; images in a format
- * recognised but not decodable (HEIC, AVIF) are failures ("unsupported format"), as are links named like images
- * that cannot be followed ({@link FileWalker}).
+ * Files not named like images and not recognised as images (a video, a sidecar) are ignored; files named like
+ * images that are not, and links named like images that cannot be followed ({@link FileWalker}), are failures.
  */
 public final class LibraryIndexer {
   /**
@@ -191,8 +190,6 @@ public final class LibraryIndexer {
       byte[] head = head(path);
       String format = FormatSniffer.sniff(head);
       if (format == null) {
-        String unsupported = FormatSniffer.unsupported(head);
-        if (unsupported != null) throw new ImageException(path, FormatSniffer.unsupportedReason(unsupported));
         if (FormatSniffer.namedLikeImage(path.getFileName().toString())) {
           throw new ImageException(path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
         }

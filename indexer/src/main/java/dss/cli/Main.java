@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         EmbedCommand.class, DistanceCommand.class, IndexCommand.class, SearchCommand.class,
         StatsCommand.class, ServeCommand.class, DedupCommand.class, ModelCommand.class, CheckCommand.class,
-        BackupCommand.class, ClusterCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+        BackupCommand.class, ClusterCommand.class, DoctorCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -3,6 +3,7 @@ package dss.bench;
 import dss.cli.JsonOut;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
+import dss.image.NativeCodecs;
 import dss.image.PreparedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,13 +27,15 @@ import picocli.CommandLine.Parameters;
 /**
  * Decode + DreamSim preprocess speed of {@link ImagePipeline} over a directory, and optionally its parity with
  * Pillow's reference tensors ({@code $DREAMSIM_PEERS/pillow_preprocess.py tensors DIR OUT.f32}). One warm-up pass
- * (JIT), then one timed pass. bench/preprocess.sh runs Pillow's paths in the same run and prints the ratio.
+ * (JIT), then one timed pass. bench/preprocess.sh runs Pillow's paths in the same run and prints the ratio; with
+ * {@code --heif} it runs on HEIC and AVIF copies, with heif-convert + Pillow as the HEIC peer.
  */
 @Command(name = "preprocess", header = "Measure decode and preprocess speed and parity with Pillow.", description = "Images/s of decode + preprocess (and parity with Pillow's tensors).")
 public final class PreprocessBench implements Callable<Integer> {
   private static final int TENSOR = 3 * ImagePipeline.SIZE * ImagePipeline.SIZE;
 
-  @Parameters(paramLabel = "DIR", description = "Directory of images (same selection as pillow_preprocess.py).")
+  @Parameters(paramLabel = "DIR",
+      description = "Directory of images (same selection as pillow_preprocess.py, plus .heic, .heif and .avif).")
   Path dir;
 
   @Option(names = "--threads", defaultValue = "1", description = "Decode threads (default ${DEFAULT-VALUE}: one core).")
@@ -67,6 +70,8 @@ public final class PreprocessBench implements Callable<Integer> {
     result.put("failed", failed);
     result.put("threads", threads);
     result.put("jpeg_decoder", pipeline.jpegDecoder());
+    result.put("libheif", NativeCodecs.inUse().stream().filter(l -> l.name().equals("libheif")).findFirst()
+        .map(l -> l.loaded() ? l.version() : "missing").orElse("missing"));
     result.put("images_per_second", Math.round(files.size() / seconds * 10) / 10.0);
     // per CPU second of the whole process (JIT and GC included): steadier than wall time on a shared machine
     result.put("images_per_cpu_second", Math.round(files.size() / cpuSeconds * 10) / 10.0);
@@ -91,7 +96,7 @@ public final class PreprocessBench implements Callable<Integer> {
     }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
-              .matches(".*\\.(jpg|jpeg|png|webp|bmp|gif|tif|tiff)"))
+              .matches(".*\\.(jpg|jpeg|png|webp|bmp|gif|tif|tiff|heic|heif|avif)"))
           .sorted().toList();
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot list " + dir + ": " + e.getMessage());

@@ -15,7 +15,8 @@ import java.util.Map;
  */
 final class ImageFileHandler implements Handler {
   private static final Map<String, String> CONTENT_TYPES = Map.of("jpeg", "image/jpeg", "png", "image/png",
-      "webp", "image/webp", "gif", "image/gif", "bmp", "image/bmp", "tiff", "image/tiff");
+      "webp", "image/webp", "gif", "image/gif", "bmp", "image/bmp", "tiff", "image/tiff", "heic", "image/heic",
+      "heif", "image/heif", "avif", "image/avif");
 
   private final ServerContext server;
   private final IndexedFiles files;
