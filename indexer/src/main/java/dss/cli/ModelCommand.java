@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Getting, checking and listing model files. */
 @Command(name = "model", header = "Export DreamSim models to ONNX, verify them, and list them.", description = "Export DreamSim models to ONNX, verify them against PyTorch, list them.",
-    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class})
+    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class, ModelQuantizeCommand.class})
 final class ModelCommand implements Runnable {
   @Spec CommandSpec spec;
 
