@@ -140,8 +140,10 @@ def hub_repo(repo, hub_dir):
         z.extractall(tmp)
     top = f'{name}-{commit}'  # GitHub names an archive's folder after the commit: proof of what we got
     if not os.path.isfile(os.path.join(tmp, top, 'hubconf.py')):
+        found = os.listdir(tmp)
         shutil.rmtree(tmp)
-        raise RuntimeError(f'{archive}: expected {top}/hubconf.py (the pinned commit); found {os.listdir(tmp)}')
+        os.remove(archive)  # not the pinned commit: fetch it again next time
+        raise RuntimeError(f'{archive}: expected {top}/hubconf.py (the pinned commit); found {found}')
     os.replace(os.path.join(tmp, top), folder)
     shutil.rmtree(tmp)
     return folder
