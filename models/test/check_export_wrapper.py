@@ -81,7 +81,7 @@ def main():
     if os.path.isfile(src):  # the release tarball: its top folder holds the dreamsim package
         import tarfile
         with tarfile.open(src) as tar:
-            tar.extractall(work, filter='data')
+            tar.extractall(work, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))
         src = next(os.path.join(work, d) for d in os.listdir(work) if os.path.isdir(os.path.join(work, d, 'dreamsim')))
     sys.path.insert(0, src)
     install_stand_ins()

@@ -66,7 +66,9 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       throw new IllegalArgumentException("OUT must differ from IN (" + in + ")");
     }
     Path golden = referencesFor(in);
-    Path tmp = out.resolveSibling(out.getFileName() + ".quantize-tmp");
+    // a hidden name with its own manifest: the rewritten graph may not state its output width, IN's manifest may
+    Path tmp = out.resolveSibling("." + out.getFileName() + ".quantize-tmp.onnx");
+    Path tmpManifest = ModelManifest.pathFor(tmp);
     try {
       runQuantizer(tmp);
       List<float[]> tensors = new ArrayList<>();
@@ -74,6 +76,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       float[][] a, b;
       try (Embedder original = Embedder.open(in, "cpu", threads, 8)) {
         a = original.embed(tensors);
+        Files.writeString(tmpManifest, "{\"dimensions\": " + original.info().dimensions() + "}\n");
       }
       try (Embedder quantized = Embedder.open(tmp, "cpu", threads, 8)) {
         b = quantized.embed(tensors);
@@ -99,6 +102,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       return ok ? 0 : 1;
     } finally {
       Files.deleteIfExists(tmp);
+      Files.deleteIfExists(tmpManifest);
       Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".sha256")); // the runtime's checksum cache
     }
   }
