@@ -108,9 +108,14 @@ def main():
             except ImportError:
                 use_ort = False
         if use_ort:
-            ort_quantize(args.src, tmp)
-            how = 'onnxruntime.quantization.quantize_dynamic'
-        else:
+            try:
+                ort_quantize(args.src, tmp)
+                how = 'onnxruntime.quantization.quantize_dynamic'
+            except Exception as e:  # noqa: BLE001  an onnxruntime that cannot do it: the own rewrite can
+                print(f'quantize_dynamic failed ({str(e).splitlines()[0] if str(e) else type(e).__name__}); '
+                      'using the own rewrite', file=sys.stderr)
+                use_ort = False
+        if not use_ort:
             model = onnx.load(args.src)
             count = own_rewrite(model)
             if count == 0:
