@@ -141,7 +141,7 @@ def verify(path, precision, tensors, expected, contract):
     """ONNX Runtime output at batch 1, 3 and 8 against the official embeddings and the PyTorch wrapper."""
     session = ort_session(path, precision)
     if session is None:
-        log(f'  check it end to end with: ./dreamsim model verify {path}')
+        log('  check the installed file end to end with: ./dreamsim model verify FILE')
         return
     input_type = session.get_inputs()[0].type
     dtype = np.float16 if 'float16' in input_type else np.float32
@@ -442,12 +442,17 @@ def main():
         return
     if args.mirror:
         fetch.MIRROR = args.mirror
-    for variant in (VARIANTS if args.variant == 'all' else [args.variant]):
-        # dreamsim 0.2.1 creates its cache folder with os.mkdir: the parent must exist (and a re-run must not fail)
-        cache = os.path.join(args.cache, variant)
-        os.makedirs(cache, exist_ok=True)
-        torch.hub.set_dir(cache)
-        export_official(variant, args.out, args, cache)
+    try:
+        for variant in (VARIANTS if args.variant == 'all' else [args.variant]):
+            # dreamsim 0.2.1 creates its cache folder with os.mkdir: the parent must exist (and a re-run must not fail)
+            cache = os.path.join(args.cache, variant)
+            os.makedirs(cache, exist_ok=True)
+            torch.hub.set_dir(cache)
+            export_official(variant, args.out, args, cache)
+    finally:  # a failed step leaves no temporary file (a model file it never had)
+        import glob
+        for leftover in glob.glob(os.path.join(args.out, '.dreamsim-*.tmp*')):
+            os.remove(leftover)
     if args.refused:
         sys.exit(f'not installed (distance error above the bound): {", ".join(args.refused)}')
 
