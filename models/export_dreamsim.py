@@ -5,10 +5,15 @@
   output "embedding": float32 [N, D], DreamSim 0.2.1 normalize_embeds applied (subtract the vector's mean, divide by
                       its L2 norm): the same vectors as model.embed(); distance = 1 - cosine, as in model.forward().
 
-For each variant it writes models/dreamsim-VARIANT.onnx (+ -fp16.onnx with --fp16), the manifest VARIANT.json and a
-golden file: embeddings of models/test/golden/* computed with the official API (dreamsim()'s preprocess and
-model.embed, one image at a time). The exported graph is checked with ONNX Runtime at batch 1, 3 and 8 against
-those embeddings. Usually run through `./dreamsim model export [VARIANT] [--fp16]`, which prepares models/.venv.
+For each variant it writes models/dreamsim-VARIANT.onnx (+ -int8.onnx with --int8, -fp16.onnx with --fp16), the
+manifest VARIANT.json and a golden file: embeddings of models/test/golden/* plus golden.extra_images() (a 10 MP JPEG,
+EXIF-oriented JPEGs) computed with the official API (dreamsim()'s preprocess and model.embed, one image at a time),
+and the distances of every pair. The exported graph is checked with ONNX Runtime at batch 1, 3 and 8 against those
+embeddings. Usually run through `./dreamsim model export [VARIANT] [--int8] [--fp16]`, which prepares models/.venv.
+
+Downloads (models/fetch.py) resume after a network failure and land in models/.cache/VARIANT; the torch.hub code
+(DINO, DINOv2) comes from pinned commits. Every output file is written under a temporary name and renamed when
+complete, the model file last: a model file is never half-written, and one that exists has its manifest.
 
 Why a wrapper instead of tracing model.embed: embed() squeezes its features (batch 1 becomes a vector, then
 unsqueezed by a Python branch that tracing freezes), so the traced graph would only work at the traced batch size.
@@ -29,12 +34,45 @@ from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import fetch  # noqa: E402  (models/fetch.py)
 import golden  # noqa: E402  (models/golden.py)
 
 VARIANTS = {'ensemble': 1792, 'dino_vitb16': 768, 'dinov2_vitb14': 768, 'synclr_vitb16': 768,
             'clip_vitb32': 512, 'open_clip_vitb32': 512}
 SAMPLES = os.path.join(HERE, 'test', 'golden')
 MIN_COSINE = {'fp32': 0.9999, 'fp16': 0.99}
+# The largest DreamSim distance error an int8 or fp16 file may add to the float32 graph's (docs/model.md).
+MAX_DISTANCE_ERROR = 0.01
+ABOUT = {
+    'dino_vitb16': 'DINO ViT-B/16 (self-supervised on ImageNet), CLS token before its last LayerNorm: layout, object '
+                   'shape and visual structure, largely regardless of what the object is called.',
+    'dinov2_vitb14': 'DINOv2 ViT-B/14 (self-supervised on 142M curated images), CLS token: object parts, shape and '
+                     'fine structure.',
+    'synclr_vitb16': 'SynCLR ViT-B/16 (learned from synthetic images and captions), CLS token: objects and scene '
+                     'layout at a fine-grained level.',
+    'clip_vitb16': "OpenAI CLIP ViT-B/16 image embedding (trained against captions): what the picture shows, its "
+                   "concepts and content more than its exact appearance.",
+    'clip_vitb32': "OpenAI CLIP ViT-B/32 image embedding (trained against captions): what the picture shows, its "
+                   "concepts and content more than its exact appearance.",
+    'open_clip_vitb16': 'OpenCLIP ViT-B/16 image embedding (trained against captions on LAION-400M): semantic content '
+                        'like CLIP, from a different and larger set of web images.',
+    'open_clip_vitb32': 'OpenCLIP ViT-B/32 image embedding (trained against captions on LAION-400M): semantic content '
+                        'like CLIP, from a different and larger set of web images.',
+}
+
+
+def branches(variant):
+    """Where each backbone's features sit in the embedding, in dreamsim's own concatenation order (config.py's
+    model_type list; widths from model.py's EMBED_DIMS for each feat_type): [{name, from, to, about}]."""
+    layout = {'ensemble': [('dino_vitb16', 768), ('clip_vitb16', 512), ('open_clip_vitb16', 512)],
+              'dino_vitb16': [('dino_vitb16', 768)], 'dinov2_vitb14': [('dinov2_vitb14', 768)],
+              'synclr_vitb16': [('synclr_vitb16', 768)], 'clip_vitb32': [('clip_vitb32', 512)],
+              'open_clip_vitb32': [('open_clip_vitb32', 512)]}[variant]
+    out, start = [], 0
+    for name, width in layout:
+        out.append({'name': name, 'from': start, 'to': start + width, 'about': ABOUT[name]})
+        start += width
+    return out
 
 
 def log(message):
@@ -103,7 +141,7 @@ def verify(path, precision, tensors, expected, contract):
     """ONNX Runtime output at batch 1, 3 and 8 against the official embeddings and the PyTorch wrapper."""
     session = ort_session(path, precision)
     if session is None:
-        log(f'  check it end to end with: ./dreamsim model verify {path}')
+        log('  check the installed file end to end with: ./dreamsim model verify FILE')
         return
     input_type = session.get_inputs()[0].type
     dtype = np.float16 if 'float16' in input_type else np.float32
@@ -128,24 +166,82 @@ def verify(path, precision, tensors, expected, contract):
     log(f'  {os.path.basename(path)}: min cosine to PyTorch {worst:.6f} over batches 1, 3, 8')
 
 
+def final_normalisation(graph):
+    """The nodes of normalize_embeds at the graph's end (mean, subtraction, squares, sum, square root, division):
+    walked back from the output until the first node that is not part of it."""
+    producer = {o: n for n in graph.node for o in n.output}
+    names, todo = [], [graph.output[0].name]
+    while todo:
+        node = producer.get(todo.pop())
+        if node is None or node.op_type not in ('Div', 'Sub', 'ReduceMean', 'ReduceSum', 'ReduceL2', 'Sqrt', 'Pow',
+                                                'Mul', 'Constant', 'Cast', 'Expand', 'Unsqueeze', 'Identity'):
+            continue
+        if node.name not in names:
+            names.append(node.name)
+            todo.extend(node.input)
+    return names
+
+
 def to_fp16(src, dst):
-    from onnxruntime.transformers.float16 import convert_float_to_float16
+    """Mixed precision: float16 weights and matrix multiplies; LayerNormalization, Softmax and the final
+    normalisation (whose squares overflow float16 once a feature exceeds 256) stay float32; float32 input and
+    output. onnxruntime's converter (onnxconverter-common's) inserts the casts."""
+    from onnxruntime.transformers.float16 import DEFAULT_OP_BLOCK_LIST, convert_float_to_float16
     import onnx
-    onnx.save(convert_float_to_float16(onnx.load(src), keep_io_types=False), dst)
+    model = onnx.load(src)
+    blocked = final_normalisation(model.graph)
+    half = convert_float_to_float16(model, keep_io_types=True, op_block_list=list(DEFAULT_OP_BLOCK_LIST)
+                                    + ['LayerNormalization', 'Softmax', 'ReduceMean', 'ReduceSum', 'Pow', 'Sqrt'],
+                                    node_block_list=blocked)
+    onnx.save(half, dst)
 
 
-def export(variant, model_name, official_embed, preprocess, make_contract, dims, out, fp16, extra):
+def pair_errors(session_a, session_b, tensors):
+    """max and mean |d_b - d_a| over every pair of tensors (DreamSim distance 1 - cosine) and the pair count."""
+    def distances(session):
+        e = session.run(None, {'image': tensors})[0].astype(np.float64)
+        e /= np.linalg.norm(e, axis=1, keepdims=True)
+        return 1.0 - e @ e.T
+    da, db = distances(session_a), distances(session_b)
+    upper = np.triu_indices(len(tensors), 1)
+    errors = np.abs(da - db)[upper]
+    return float(errors.max()), float(errors.mean()), int(errors.size)
+
+
+def cli():
+    """The launcher, for the int8 measurement (./dreamsim model quantize runs the same ONNX Runtime as users)."""
+    for candidate in (os.environ.get('DREAMSIM_CLI'), os.path.join(HERE, '..', 'dreamsim'),
+                      os.path.join(HERE, '..', 'bin', 'dreamsim')):
+        if candidate and os.path.isfile(candidate):
+            return candidate
+    sys.exit('the dreamsim launcher was not found beside models/ (set DREAMSIM_CLI): needed for --int8')
+
+
+def install(files):
+    """Renames finished temporary files into place, the model file (given first) last."""
+    for tmp, final in files[1:] + files[:1]:
+        os.replace(tmp, final)
+
+
+def tmp_name(path):
+    return os.path.join(os.path.dirname(path), '.' + os.path.basename(path) + '.tmp')
+
+
+def export(variant, model_name, official_embed, preprocess, make_contract, dims, out, options, extra):
     """Golden file (from the untouched official model), then the [N,3,224,224] -> [N,D] module make_contract()
-    returns, exported at batch 2, verified, with its manifest. The same for DreamSim and the self-test."""
+    returns, exported at batch 2, verified, with its manifest; then the int8 and fp16 copies when asked. The same for
+    DreamSim, the self-test and the rehearsal."""
     images = golden.sample_images(SAMPLES)
     if len(images) < 8:
         sys.exit(f'{SAMPLES}: needs at least 8 sample images (batch 8 check)')
+    images += golden.extra_images(os.path.join(out, 'golden-extra'))
     path = os.path.join(out, f'{model_name}.onnx')
     golden_path = os.path.join(out, f'{model_name}.golden.json')
-    log(f'{variant}: golden embeddings of {len(images)} sample images (official preprocess and embed)')
+    manifest_path = os.path.splitext(path)[0] + '.json'
+    log(f'{variant}: golden embeddings of {len(images)} images (official preprocess and embed)')
     with torch.no_grad():
-        expected = golden.write_golden(golden_path, os.path.basename(path), images, preprocess, official_embed,
-                                       os.path.join(SAMPLES, 'tensors'))
+        expected = golden.write_golden(tmp_name(golden_path), os.path.basename(path), images, preprocess,
+                                       official_embed)
         tensors = np.concatenate([np.asarray(preprocess(p), dtype=np.float32) for p in images])
         contract = make_contract()
         wrapped = contract(torch.from_numpy(tensors)).numpy()
@@ -157,31 +253,114 @@ def export(variant, model_name, official_embed, preprocess, make_contract, dims,
 
     log(f'{variant}: exporting {path} (traced at batch 2, dynamic batch axis)')
     with torch.no_grad():
-        torch.onnx.export(contract, torch.from_numpy(tensors[:2]), path, input_names=['image'],
+        torch.onnx.export(contract, torch.from_numpy(tensors[:2]), tmp_name(path), input_names=['image'],
                           output_names=['embedding'], dynamic_axes={'image': {0: 'batch'}, 'embedding': {0: 'batch'}},
                           opset_version=17, do_constant_folding=True)
-    verify(path, 'fp32', tensors, expected, contract)
-    golden.write_manifest(path, f'dreamsim-{variant}', variant, dims, golden_path, precision='fp32', **extra)
+    verify(tmp_name(path), 'fp32', tensors, expected, contract)
+    if variant in VARIANTS:
+        extra = {**extra, 'branches': branches(variant)}
+    golden.write_manifest(tmp_name(path), f'dreamsim-{variant}', variant, dims, golden_path,
+                          manifest_path=tmp_name(manifest_path), precision='fp32', **extra)
+    install([(tmp_name(path), path), (tmp_name(golden_path), golden_path), (tmp_name(manifest_path), manifest_path)])
     written = [path]
-    if fp16:
-        path16 = os.path.join(out, f'{model_name}-fp16.onnx')
-        golden16 = os.path.join(out, f'{model_name}-fp16.golden.json')
-        log(f'{variant}: converting to float16: {path16}')
-        to_fp16(path, path16)
-        verify(path16, 'fp16', tensors, expected, contract)
-        golden.write_golden(golden16, os.path.basename(path16), images, preprocess, lambda x: expected,
-                            os.path.join(SAMPLES, 'tensors'))
-        golden.write_manifest(path16, f'dreamsim-{variant}-fp16', variant, dims, golden16, precision='fp16', **extra)
-        written.append(path16)
+    if options.int8:
+        written += export_int8(variant, model_name, path, golden_path, dims, out, options, extra)
+    if options.fp16:
+        written += export_fp16(variant, model_name, path, golden_path, dims, out, tensors, expected, contract, extra)
     for w in written:
         log(f'{variant}: wrote {w} ({os.path.getsize(w) / 1e6:.0f} MB)')
     return written
 
 
-def export_official(variant, out, fp16, cache):
+def derived_golden(golden_path, model_file, dst):
+    """The float32 golden with another model name: the int8 and fp16 files answer to PyTorch's numbers too."""
+    import json
+    with open(golden_path) as f:
+        data = json.load(f)
+    data['model'] = model_file
+    golden.write_atomically(dst, lambda p: golden.write_json(p, data, None))
+
+
+def export_int8(variant, model_name, path, golden_path, dims, out, options, extra):
+    """`./dreamsim model quantize` writes the int8 file only when its distance error is within the bound."""
+    import json
+    import subprocess
+    path8 = os.path.join(out, f'{model_name}-int8.onnx')
+    golden8 = os.path.join(out, f'{model_name}-int8.golden.json')
+    manifest8 = os.path.splitext(path8)[0] + '.json'
+    log(f'{variant}: int8 copy {path8}, measured against the float32 graph on the golden pairs')
+    result = subprocess.run([cli(), 'model', 'quantize', path, tmp_name(path8), '--bound', str(options.bound)],
+                            stdout=subprocess.PIPE, text=True)
+    measured = json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else {}
+    if result.returncode != 0:
+        log(f'{variant}: int8 REFUSED (largest distance error {measured.get("max_distance_error")} > bound '
+            f'{options.bound}): not installed; use the float32 model')
+        options.refused.append(path8)
+        return []
+    derived_golden(golden_path, os.path.basename(path8), tmp_name(golden8))
+    golden.write_manifest(tmp_name(path8), f'dreamsim-{variant}-int8', variant, dims, golden8,
+                          manifest_path=tmp_name(manifest8), precision='int8',
+                          max_distance_error=measured['max_distance_error'],
+                          mean_distance_error=measured['mean_distance_error'],
+                          distance_error_pairs=measured['pairs'], distance_error_bound=options.bound,
+                          quantized_from=os.path.basename(path), **extra)
+    install([(tmp_name(path8), path8), (tmp_name(golden8), golden8), (tmp_name(manifest8), manifest8)])
+    return [path8]
+
+
+def export_fp16(variant, model_name, path, golden_path, dims, out, tensors, expected, contract, extra):
+    """Mixed-precision float16 copy, measured on CUDA when this machine has it (the same distance gate)."""
+    path16 = os.path.join(out, f'{model_name}-fp16.onnx')
+    golden16 = os.path.join(out, f'{model_name}-fp16.golden.json')
+    manifest16 = os.path.splitext(path16)[0] + '.json'
+    log(f'{variant}: converting to mixed float16: {path16}')
+    to_fp16(path, tmp_name(path16))
+    measured = {}
+    try:
+        import onnxruntime
+        cuda = 'CUDAExecutionProvider' in onnxruntime.get_available_providers()
+    except ImportError:
+        cuda = False
+    if cuda:
+        verify(tmp_name(path16), 'fp16', tensors, expected, contract)
+        providers = ['CUDAExecutionProvider']
+        worst, mean, pairs = pair_errors(onnxruntime.InferenceSession(path, providers=providers),
+                                         onnxruntime.InferenceSession(tmp_name(path16), providers=providers), tensors)
+        if worst > MAX_DISTANCE_ERROR:
+            os.remove(tmp_name(path16))
+            log(f'{variant}: fp16 REFUSED (largest distance error {worst:.5f} > {MAX_DISTANCE_ERROR} on CUDA)')
+            return []
+        measured = {'max_distance_error': worst, 'mean_distance_error': mean, 'distance_error_pairs': pairs,
+                    'distance_error_bound': MAX_DISTANCE_ERROR, 'measured_on': 'cuda'}
+        log(f'{variant}: fp16 distance error on CUDA: max {worst:.5f}, mean {mean:.5f} over {pairs} pairs')
+    else:
+        measured = {'measured_on': 'not measured: no CUDA at export'}
+        log(f'{variant}: no CUDA here: the fp16 file is not measured (check it on a GPU with ./dreamsim model '
+            f'verify {path16} --device cuda)')
+    derived_golden(golden_path, os.path.basename(path16), tmp_name(golden16))
+    golden.write_manifest(tmp_name(path16), f'dreamsim-{variant}-fp16', variant, dims, golden16,
+                          manifest_path=tmp_name(manifest16), precision='fp16', **measured, **extra)
+    install([(tmp_name(path16), path16), (tmp_name(golden16), golden16), (tmp_name(manifest16), manifest16)])
+    return [path16]
+
+
+def fetch_weights(variant, cache):
+    """DreamSim's release zip for the variant, downloaded resumably and unzipped into cache (dreamsim 0.2.1 then
+    finds its files there and downloads nothing itself)."""
+    from dreamsim.config import dreamsim_weights
+    url = dreamsim_weights[variant]
+    archive = os.path.join(cache, 'pretrained.zip')
+    digest = fetch.download(url, archive)
+    fetch.unzip_once(archive, cache)
+    return {'url': url, 'sha256': digest}
+
+
+def export_official(variant, out, options, cache):
     from importlib.metadata import version
     log(f'{variant}: loading the official model (dreamsim {version("dreamsim")}; '
         f'weights are downloaded into {cache} the first time)')
+    source = fetch_weights(variant, cache)
+    fetch.pin_torch_hub()
     model, preprocess = load_official(variant, cache)
 
     def official_embed(batch):  # model.embed on one image at a time, exactly as documented
@@ -192,8 +371,10 @@ def export_official(variant, out, fp16, cache):
         pin_position_embeddings(perceptual)
         return Contract(perceptual).eval()
 
+    pins = {repo: pin['commit'] for repo, pin in fetch.PINS.items()}
     return export(variant, f'dreamsim-{variant}', official_embed, lambda p: preprocess(p).numpy(), make_contract,
-                  VARIANTS[variant], out, fp16, {'source': 'dreamsim==0.2.1'})
+                  VARIANTS[variant], out, options, {'source': f'dreamsim=={version("dreamsim")}', 'weights': source,
+                                                    'torch_hub_pins': pins})
 
 
 class StandIn(torch.nn.Module):
@@ -238,27 +419,42 @@ def selftest(out):
             bad = f'error: {str(e).splitlines()[0]}'
     log(f'selftest: embed() traced at batch 2 gives {bad} for batch 1 (why the export uses a wrapper)')
     return export('selftest', 'dreamsim-selftest', official_embed, golden.pillow_preprocess,
-                  lambda: Contract(model).eval(), 64, out, False, {'source': 'export_dreamsim.py --selftest stand-in'})
+                  lambda: Contract(model).eval(), 64, out, argparse.Namespace(int8=False, fp16=False),
+                  {'source': 'export_dreamsim.py --selftest stand-in'})
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('variant', nargs='?', default='ensemble', choices=[*VARIANTS, 'all'])
     parser.add_argument('--out', default=HERE, help='output folder (default: models/)')
-    parser.add_argument('--fp16', action='store_true', help='also write a float16 model (for GPUs)')
+    parser.add_argument('--int8', action='store_true', help='also write an int8 model (for CPUs), if within --bound')
+    parser.add_argument('--bound', type=float, default=MAX_DISTANCE_ERROR,
+                        help='largest distance error accepted for int8 (default %(default)s)')
+    parser.add_argument('--fp16', action='store_true', help='also write a mixed float16 model (for GPUs)')
     parser.add_argument('--cache', default=os.path.join(HERE, '.cache'), help='download cache for weights')
+    parser.add_argument('--mirror', help='fetch https://HOST/PATH from MIRROR/HOST/PATH instead (offline rehearsal)')
     parser.add_argument('--selftest', action='store_true', help='export a tiny stand-in instead of DreamSim')
     args = parser.parse_args()
+    args.refused = []
     os.makedirs(args.out, exist_ok=True)
     if args.selftest:
         selftest(args.out)
         return
-    torch.hub.set_dir(args.cache)
-    for variant in (VARIANTS if args.variant == 'all' else [args.variant]):
-        # dreamsim 0.2.1 creates its cache folder with os.mkdir: the parent must exist (and a re-run must not fail)
-        cache = os.path.join(args.cache, variant)
-        os.makedirs(cache, exist_ok=True)
-        export_official(variant, args.out, args.fp16, cache)
+    if args.mirror:
+        fetch.MIRROR = args.mirror
+    try:
+        for variant in (VARIANTS if args.variant == 'all' else [args.variant]):
+            # dreamsim 0.2.1 creates its cache folder with os.mkdir: the parent must exist (and a re-run must not fail)
+            cache = os.path.join(args.cache, variant)
+            os.makedirs(cache, exist_ok=True)
+            torch.hub.set_dir(cache)
+            export_official(variant, args.out, args, cache)
+    finally:  # a failed step leaves no temporary file (a model file it never had)
+        import glob
+        for leftover in glob.glob(os.path.join(args.out, '.dreamsim-*.tmp*')):
+            os.remove(leftover)
+    if args.refused:
+        sys.exit(f'not installed (distance error above the bound): {", ".join(args.refused)}')
 
 
 if __name__ == '__main__':

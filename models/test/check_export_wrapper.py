@@ -15,6 +15,7 @@ tarball (dreamsim-0.2.1-src.tar.gz, MIT; not part of this repository). Debian's
 python3-torch has no torchvision, peft, open_clip, transformers or packaging: minimal stand-ins are installed for the few names
 the dreamsim modules import (Normalize is reimplemented; the others are unused by these backbones).
 """
+import argparse
 import os
 import sys
 import tempfile
@@ -80,7 +81,7 @@ def main():
     if os.path.isfile(src):  # the release tarball: its top folder holds the dreamsim package
         import tarfile
         with tarfile.open(src) as tar:
-            tar.extractall(work, filter='data')
+            tar.extractall(work, **({'filter': 'data'} if hasattr(tarfile, 'data_filter') else {}))
         src = next(os.path.join(work, d) for d in os.listdir(work) if os.path.isdir(os.path.join(work, d, 'dreamsim')))
     sys.path.insert(0, src)
     install_stand_ins()
@@ -101,7 +102,7 @@ def main():
             [golden.pillow_preprocess(p) for p in golden.sample_images(export_dreamsim.SAMPLES)[:3]])))
     export_dreamsim.log(f'model.embed on a batch of 3 gives {tuple(batched.shape)} (dreamsim handles batches itself)')
     export_dreamsim.export('check', 'dreamsim-check', official_embed, golden.pillow_preprocess, make_contract, 1280,
-                           out, False, {'source': 'check_export_wrapper.py: dreamsim 0.2.1 code, random weights'})
+                           out, argparse.Namespace(int8=False, fp16=False), {'source': 'check_export_wrapper.py: dreamsim 0.2.1 code, random weights'})
 
 
 if __name__ == '__main__':

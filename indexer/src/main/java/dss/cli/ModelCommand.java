@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Getting, checking and listing model files. */
 @Command(name = "model", header = "Export DreamSim models to ONNX, verify them, and list them.", description = "Export DreamSim models to ONNX, verify them against PyTorch, list them.",
-    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class})
+    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class, ModelQuantizeCommand.class})
 final class ModelCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -48,8 +48,12 @@ final class ModelCommand implements Runnable {
             + "open_clip_vitb32, or all.")
     String variant;
 
-    @Option(names = "--fp16", description = "Also write a float16 model (dreamsim-VARIANT-fp16.onnx), for GPUs.")
+    @Option(names = "--fp16", description = "Also write a mixed float16 model (dreamsim-VARIANT-fp16.onnx), for GPUs.")
     boolean fp16;
+
+    @Option(names = "--int8", description = "Also write an int8 model (dreamsim-VARIANT-int8.onnx), for CPUs, when "
+        + "its distance error stays within " + ModelQuantizeCommand.BOUND + ".")
+    boolean int8;
 
     @Option(names = "--python", paramLabel = "PY", defaultValue = "python3",
         description = "Python 3 used to create the virtual environment. Default: ${DEFAULT-VALUE}.")
@@ -76,19 +80,44 @@ final class ModelCommand implements Runnable {
       run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check", "-r",
           models.resolve("requirements.txt").toString()),
           "pip could not install models/requirements.txt (see above); the export needs internet access to PyPI");
+      if (fp16 && cudaPresent()) { // the GPU build of onnxruntime, so the fp16 file is measured on CUDA at export
+        log("CUDA is present: installing models/requirements-gpu.txt (onnxruntime-gpu)");
+        run(List.of(venvPython.toString(), "-m", "pip", "uninstall", "-y", "onnxruntime"), "pip uninstall failed");
+        // both packages own the onnxruntime/ folder: reinstall so the uninstall above cannot leave it half-empty
+        run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check",
+            "--force-reinstall", "--no-deps", "-r", models.resolve("requirements-gpu.txt").toString()),
+            "pip could not install onnxruntime-gpu");
+      }
       List<String> command = new ArrayList<>(List.of(venvPython.toString(), "-u",
           models.resolve("export_dreamsim.py").toString(), variant, "--out", models.toString()));
       if (fp16) command.add("--fp16");
+      if (int8) command.add("--int8");
       log("exporting " + variant + " (downloads the weights from GitHub the first time)");
       run(command, "the export failed (see above)");
       List<String> exported = new ArrayList<>();
       for (String v : variant.equals("all") ? Models.VARIANTS.keySet() : List.of(variant)) {
-        exported.add(ModelOptions.models().fileFor(v, false).toString());
-        if (fp16) exported.add(ModelOptions.models().fileFor(v, true).toString());
+        for (String suffix : List.of("", "-int8", "-fp16")) { // the variants the export wrote (and did not refuse)
+          Path file = models.resolve("dreamsim-" + v + suffix + ".onnx");
+          if (Files.isRegularFile(file)) exported.add(file.toString());
+        }
       }
       log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
       return 0;
+    }
+
+    /** An NVIDIA driver answers: the GPU build of onnxruntime can be used. */
+    private static boolean cudaPresent() {
+      try {
+        Process p = new ProcessBuilder("nvidia-smi", "-L").redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
+      } catch (IOException e) {
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
 
     /** The pinned wheels (torch 2.5.1, numpy 2.1, scipy 1.14) exist for these Python versions only. */

@@ -1,0 +1,149 @@
+package dss.cli;
+
+import dss.model.Embedder;
+import dss.model.Golden;
+import dss.model.ModelException;
+import dss.model.ModelManifest;
+import dss.model.Vectors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dreamsim model quantize IN OUT}: the int8 copy of any model that follows the model contract, kept only when
+ * its DreamSim distances stay within a bound of the original's. The rewrite is Python's ({@code models/quantize.py});
+ * the measurement is ours, with the same ONNX Runtime that will run the file, on PyTorch's exact golden tensors.
+ */
+@Command(name = "quantize", header = "Write an int8 copy of a model and measure its distance error.", sortOptions = false,
+    description = "Rewrite IN's matrix multiplies with constant weights into int8 (models/quantize.py: ONNX "
+        + "Runtime's quantize_dynamic when its Python package is there, else a rewrite needing only python3-onnx "
+        + "and numpy), then measure |d_int8 - d_float| over every pair of IN's golden images (or the test model's "
+        + "sample images when IN has no golden file) and print {max_distance_error, mean_distance_error, pairs, "
+        + "bound}. Exit status 1, and no OUT, when the largest error exceeds the bound.")
+final class ModelQuantizeCommand implements Callable<Integer> {
+  /** The largest DreamSim distance error an int8 model may add (documented in docs/model.md). */
+  static final double BOUND = 0.01;
+
+  @Parameters(index = "0", paramLabel = "IN", description = "The float32 .onnx model.")
+  Path in;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "The int8 .onnx file to write.")
+  Path out;
+
+  @Option(names = "--bound", paramLabel = "D", defaultValue = "" + BOUND,
+      description = "Largest distance error accepted. Default: ${DEFAULT-VALUE}.")
+  double bound;
+
+  @Option(names = "--python", paramLabel = "PY",
+      description = "Python with onnx and numpy (default: models/.venv's, else /usr/bin/python3, else python3).")
+  String python;
+
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+      description = "ONNX Runtime intra-op threads for the measurement; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+  int threads;
+
+  @Spec CommandSpec spec;
+
+  record Result(String input, String output, String references, int images, int pairs,
+                double maxDistanceError, double meanDistanceError, double bound, boolean ok) {}
+
+  @Override public Integer call() throws Exception {
+    if (!Files.isRegularFile(in)) throw new ModelException(in + ": no such model file");
+    if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("OUT must differ from IN (" + in + ")");
+    }
+    Path golden = referencesFor(in);
+    // a hidden name with its own manifest: the rewritten graph may not state its output width, IN's manifest may
+    Path tmp = out.resolveSibling("." + out.getFileName() + ".quantize-tmp.onnx");
+    Path tmpManifest = ModelManifest.pathFor(tmp);
+    try {
+      runQuantizer(tmp);
+      List<float[]> tensors = new ArrayList<>();
+      for (Golden.Image image : Golden.read(golden).images()) tensors.add(image.readTensor());
+      float[][] a, b;
+      try (Embedder original = Embedder.open(in, "cpu", threads, 8)) {
+        a = original.embed(tensors);
+        Files.writeString(tmpManifest, "{\"dimensions\": " + original.info().dimensions() + "}\n");
+      }
+      try (Embedder quantized = Embedder.open(tmp, "cpu", threads, 8)) {
+        b = quantized.embed(tensors);
+      }
+      double max = 0, sum = 0;
+      int pairs = 0;
+      for (int i = 0; i < a.length; i++) {
+        for (int j = i + 1; j < a.length; j++) {
+          double error = Math.abs((1 - Vectors.cosine(a[i], a[j])) - (1 - Vectors.cosine(b[i], b[j])));
+          max = Math.max(max, error);
+          sum += error;
+          pairs++;
+        }
+      }
+      boolean ok = max <= bound;
+      if (ok) Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      spec.commandLine().getOut().println(JsonOut.line(new Result(in.toString(), ok ? out.toString() : null,
+          golden.toString(), tensors.size(), pairs, max, pairs == 0 ? 0 : sum / pairs, bound, ok)));
+      if (!ok) {
+        spec.commandLine().getErr().printf("dreamsim model quantize: refused: the largest distance error %.5f "
+            + "exceeds the bound %s; %s not written%n", max, bound, out);
+      }
+      return ok ? 0 : 1;
+    } finally {
+      Files.deleteIfExists(tmp);
+      Files.deleteIfExists(tmpManifest);
+      Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".sha256")); // the runtime's checksum cache
+    }
+  }
+
+  /** IN's golden file, else the test model's (its images are the sample images every installation has). */
+  private static Path referencesFor(Path model) throws ModelException {
+    Path golden = ModelManifest.goldenFor(model, ModelManifest.read(model));
+    if (Files.isRegularFile(golden)) return golden;
+    Path sample = ModelOptions.models().testModel().resolveSibling("test-model.golden.json");
+    if (!Files.isRegularFile(sample)) {
+      throw new ModelException(model + ": no golden file (" + golden + ") and no sample images (" + sample + ")");
+    }
+    return sample;
+  }
+
+  private String python() {
+    if (python != null) return python;
+    Path venv = Workspace.models().resolve(".venv/bin/python");
+    if (Files.isExecutable(venv)) return venv.toString();
+    return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+  }
+
+  private void runQuantizer(Path tmp) throws ModelException {
+    List<String> command = List.of(python(), Workspace.models().resolve("quantize.py").toString(), in.toString(),
+        tmp.toString());
+    String failure = "models/quantize.py failed for " + in + " (it needs python3 with onnx and numpy: "
+        + "apt-get install python3-onnx)";
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      try (BufferedReader lines = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = lines.readLine()) != null; ) err.println(line);
+        err.flush();
+      }
+      if (process.waitFor() != 0) throw new ModelException(failure);
+    } catch (IOException e) {
+      throw new ModelException(failure + " [" + e.getMessage() + "]", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted", e);
+    }
+  }
+}
