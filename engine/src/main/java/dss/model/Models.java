@@ -49,6 +49,13 @@ public final class Models {
     return dir.resolve("dreamsim-" + variant + (fp16 ? "-fp16" : "") + ".onnx");
   }
 
+  /** The variant {@code nameOrPath} names (null = the default) when none of its files is installed, else null. */
+  public String missingVariant(String nameOrPath) {
+    String name = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT_VARIANT : nameOrPath.strip();
+    if (!VARIANTS.containsKey(name)) return null;
+    return Files.isRegularFile(fileFor(name, false)) || Files.isRegularFile(fileFor(name, true)) ? null : name;
+  }
+
   /**
    * A model path or variant name ("ensemble", "dino_vitb16", ...; null = ensemble; "test" = the test model) to an
    * existing file. A variant resolves to its fp32 export, else its fp16 export. When it is missing, the exception

@@ -51,8 +51,9 @@ final class ModelCommand implements Runnable {
     @Option(names = "--fp16", description = "Also write a float16 model (dreamsim-VARIANT-fp16.onnx), for GPUs.")
     boolean fp16;
 
-    @Option(names = "--python", paramLabel = "PY", defaultValue = "python3",
-        description = "Python 3 used to create the virtual environment. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--python", paramLabel = "PY", defaultValue = ModelExport.DEFAULT_PYTHON,
+        description = "Python 3.10-3.13 used to create the virtual environment (env DREAMSIM_PYTHON). "
+            + "Default: ${DEFAULT-VALUE}.")
     String python;
 
     @Spec CommandSpec spec;
@@ -60,101 +61,13 @@ final class ModelCommand implements Runnable {
     record Result(List<String> exported) {}
 
     @Override public Integer call() throws ModelException {
-      if (!variant.equals("all") && !Models.VARIANTS.containsKey(variant)) {
-        throw new IllegalArgumentException("unknown variant '" + variant + "': one of " + Models.VARIANTS.keySet()
-            + " or all");
-      }
-      Path models = ModelOptions.models().dir();
-      Path venvPython = models.resolve(".venv/bin/python");
-      requireSupportedPython(python);
-      if (!Files.isExecutable(venvPython)) {
-        log("creating the virtual environment " + models.resolve(".venv"));
-        run(List.of(python, "-m", "venv", models.resolve(".venv").toString()),
-            "could not create models/.venv (on Debian/Ubuntu: apt-get install python3-venv)");
-      }
-      log("installing models/requirements.txt (torch, dreamsim 0.2.1, ...; several GB the first time)");
-      run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check", "-r",
-          models.resolve("requirements.txt").toString()),
-          "pip could not install models/requirements.txt (see above); the export needs internet access to PyPI");
-      List<String> command = new ArrayList<>(List.of(venvPython.toString(), "-u",
-          models.resolve("export_dreamsim.py").toString(), variant, "--out", models.toString()));
-      if (fp16) command.add("--fp16");
-      log("exporting " + variant + " (downloads the weights from GitHub the first time)");
-      run(command, "the export failed (see above)");
-      List<String> exported = new ArrayList<>();
-      for (String v : variant.equals("all") ? Models.VARIANTS.keySet() : List.of(variant)) {
-        exported.add(ModelOptions.models().fileFor(v, false).toString());
-        if (fp16) exported.add(ModelOptions.models().fileFor(v, true).toString());
-      }
-      log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
+      List<Path> files = new ModelExport(ModelOptions.models(), python, spec.commandLine().getErr(),
+          "dreamsim model export: ").export(variant, fp16);
+      List<String> exported = files.stream().map(Path::toString).toList();
+      spec.commandLine().getErr().println("dreamsim model export: done; check the export end to end with: "
+          + "./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
       return 0;
-    }
-
-    /** The pinned wheels (torch 2.5.1, numpy 2.1, scipy 1.14) exist for these Python versions only. */
-    static final int MIN_MINOR = 10, MAX_MINOR = 13;
-
-    /** Null when {@code version} ("3.11") can run the export, else why not. */
-    static String pythonProblem(String version) {
-      String[] parts = version.strip().split("\\.");
-      int major, minor;
-      try {
-        major = Integer.parseInt(parts[0]);
-        minor = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
-      } catch (NumberFormatException e) {
-        return "could not read the Python version from '" + version.strip() + "'";
-      }
-      if (major == 3 && minor >= MIN_MINOR && minor <= MAX_MINOR) return null;
-      return "found Python " + version.strip() + "; the export needs Python 3." + MIN_MINOR + " to 3." + MAX_MINOR
-          + " (its pinned torch, numpy and scipy wheels exist only there): pass one with --python";
-    }
-
-    private void requireSupportedPython(String python) throws ModelException {
-      String version;
-      try {
-        Process p = new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
-            .redirectErrorStream(true).start();
-        version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException(version.strip());
-      } catch (IOException e) {
-        throw new ModelException("python3 was not found ('" + python + "'); the export needs Python 3." + MIN_MINOR
-            + "-3." + MAX_MINOR + " with venv (e.g. apt-get install python3 python3-venv)", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelException("interrupted", e);
-      }
-      String problem = pythonProblem(version);
-      if (problem != null) throw new ModelException(problem);
-    }
-
-    private void log(String message) {
-      spec.commandLine().getErr().println("dreamsim model export: " + message);
-      spec.commandLine().getErr().flush();
-    }
-
-    /** Runs a child process, streaming its output to stderr (stdout is for our JSON). */
-    private void run(List<String> command, String failure) throws ModelException {
-      Process process;
-      try {
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      } catch (IOException e) {
-        throw new ModelException(failure + " [" + e.getMessage() + "]", e);
-      }
-      PrintWriter err = spec.commandLine().getErr();
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) {
-          err.println(line);
-          err.flush();
-        }
-        if (process.waitFor() != 0) throw new ModelException(failure);
-      } catch (IOException e) {
-        throw new ModelException(failure + " [" + e.getMessage() + "]", e);
-      } catch (InterruptedException e) {
-        process.destroy();
-        Thread.currentThread().interrupt();
-        throw new ModelException("interrupted", e);
-      }
     }
   }
 

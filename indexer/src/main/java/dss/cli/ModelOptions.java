@@ -1,13 +1,20 @@
 package dss.cli;
 
+import dss.image.ImagePipeline;
+import dss.index.IndexConfig;
 import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.model.Models;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model --device --threads --batch}: how every command that embeds images opens the model. */
+/**
+ * {@code --model --device --threads --batch --exact --offline --python}: how every command that embeds images opens
+ * the model and preprocesses images. A variant that is not installed is exported on first use (the same code path as
+ * {@code dreamsim model export}) unless {@code --offline} forbids it.
+ */
 public final class ModelOptions {
   @Option(names = "--model", paramLabel = "M",
       description = "Model: a variant (ensemble, dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, "
@@ -27,9 +34,25 @@ public final class ModelOptions {
       description = "Images per inference call (use 32-64 on a GPU). Default: ${DEFAULT-VALUE}.")
   public int batch;
 
-  /** The model file; the error names the command that gets a missing variant. */
+  @Option(names = "--exact", description = "DreamSim's official preprocessing: full-size JPEG decoding and no EXIF "
+      + "rotation (slower; for reproducing published numbers). An index keeps the preprocessing it was built with. "
+      + "Env: DREAMSIM_EXACT.")
+  public boolean exact;
+
+  @Option(names = "--offline", description = "Never download: a missing model is an error naming the command that "
+      + "gets it, instead of an automatic export. Env: DREAMSIM_OFFLINE.")
+  public boolean offline;
+
+  @Option(names = "--python", paramLabel = "PY", description = "Python 3.10-3.13 for an automatic model export "
+      + "(default: python3). Env: DREAMSIM_PYTHON.")
+  public String python;
+
+  /** The model file; a variant that is not installed is exported first (or, offline, an error names the command). */
   public Path modelFile() throws ModelException {
-    return models().resolve(model);
+    Models models = models();
+    String missing = models.missingVariant(model);
+    if (missing != null) fetch(models, missing);
+    return models.resolve(model);
   }
 
   /** The installation's model folder. */
@@ -37,13 +60,56 @@ public final class ModelOptions {
     return new Models(Workspace.models());
   }
 
-  /** The model, opened only when something needs embedding (the device is chosen then). */
+  /**
+   * The model, opened only when something needs embedding (the device is chosen then); a variant that is not
+   * installed is exported only then, too.
+   */
   public LazyEmbedder lazy() throws ModelException {
     if (threads < 0) throw new IllegalArgumentException("--threads must be 0 (automatic) or more, not " + threads);
-    return new LazyEmbedder(modelFile(), device, threads, batch);
+    Models models = models();
+    String missing = models.missingVariant(model);
+    if (missing == null) return new LazyEmbedder(modelFile(), device, threads, batch);
+    return new LazyEmbedder(models.fileFor(missing, false), device, threads, batch, () -> fetch(models, missing));
   }
 
   public Embedder open() throws ModelException {
     return Embedder.open(modelFile(), device, threads, batch);
+  }
+
+  /** The preprocessing {@code --exact} asks for. */
+  public IndexConfig.Preprocessing preprocessing() {
+    return IndexConfig.Preprocessing.of(exact);
+  }
+
+  /** The image pipeline of {@code preprocessing}, refusing images above {@code maxPixels}. */
+  public static ImagePipeline pipeline(IndexConfig.Preprocessing preprocessing, long maxPixels) {
+    return preprocessing == IndexConfig.Preprocessing.EXACT ? ImagePipeline.exact(maxPixels)
+        : new ImagePipeline(maxPixels);
+  }
+
+  /** The image pipeline {@code --exact} asks for. */
+  public ImagePipeline pipeline() {
+    return pipeline(preprocessing(), ImagePipeline.DEFAULT_MAX_PIXELS);
+  }
+
+  /** First use: says what will be downloaded, then runs the export with its progress on stderr. */
+  private void fetch(Models models, String variant) throws ModelException {
+    String missing = "model '" + variant + "' is not installed (models/" + models.fileFor(variant, false).getFileName()
+        + " is missing)";
+    String command = "./dreamsim model export " + variant;
+    if (offline) {
+      throw new ModelException(missing + " and --offline (or DREAMSIM_OFFLINE) forbids downloading it; get it "
+          + "with: " + command);
+    }
+    PrintWriter err = new PrintWriter(System.err, true);
+    ModelExport export = new ModelExport(models, python, err, "dreamsim: ");
+    err.println("dreamsim: " + missing + "; exporting it now, once: downloads " + export.downloadSize(variant)
+        + " (--offline or DREAMSIM_OFFLINE=1 prevents this)");
+    try {
+      export.export(variant, false);
+    } catch (ModelException e) {
+      throw new ModelException("could not export model '" + variant + "' automatically: " + e.getMessage()
+          + "; once that is fixed, run: " + command, e);
+    }
   }
 }

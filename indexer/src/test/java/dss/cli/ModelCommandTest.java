@@ -86,12 +86,12 @@ class ModelCommandTest {
   }
 
   @Test void exportNamesAnUnsupportedPythonVersion() {
-    assertNull(ModelCommand.Export.pythonProblem("3.10\n"));
-    assertNull(ModelCommand.Export.pythonProblem("3.13"));
-    assertTrue(ModelCommand.Export.pythonProblem("3.9").startsWith("found Python 3.9; the export needs Python 3.10 to 3.13"));
-    assertTrue(ModelCommand.Export.pythonProblem("3.14").startsWith("found Python 3.14;"));
-    assertTrue(ModelCommand.Export.pythonProblem("2.7").startsWith("found Python 2.7;"));
-    assertTrue(ModelCommand.Export.pythonProblem("garbage").startsWith("could not read the Python version"));
+    assertNull(ModelExport.pythonProblem("3.10\n"));
+    assertNull(ModelExport.pythonProblem("3.13"));
+    assertTrue(ModelExport.pythonProblem("3.9").startsWith("found Python 3.9; the export needs Python 3.10 to 3.13"));
+    assertTrue(ModelExport.pythonProblem("3.14").startsWith("found Python 3.14;"));
+    assertTrue(ModelExport.pythonProblem("2.7").startsWith("found Python 2.7;"));
+    assertTrue(ModelExport.pythonProblem("garbage").startsWith("could not read the Python version"));
   }
 
   @Test void exportRefusesUnknownVariants() {
