@@ -1,5 +1,6 @@
 package dss.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -11,9 +12,11 @@ import java.nio.file.Path;
  * absent (null, or 0 for dimensions); the graph is the authority for names and shapes, the manifest for the rest.
  *
  * @param golden file name, beside the model, of the PyTorch golden embeddings ({@link Golden})
+ * @param maxDistanceError int8 and fp16 files: the largest DreamSim distance error the export measured against the
+ *     float32 graph (and accepted); null for float32 files
  */
 public record ModelManifest(String name, String variant, int dimensions, String input, String output, String sha256,
-                            String golden) {
+                            String golden, @JsonProperty("max_distance_error") Double maxDistanceError) {
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
