@@ -6,6 +6,7 @@
  * bombs), decodes (JPEG at reduced size in the DCT domain through libjpeg-turbo when large enough), applies EXIF
  * orientation, and reproduces DreamSim's preprocessing: Pillow's {@code convert("RGB")} and antialiased bicubic
  * squash to 224x224 ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
+ * {@link dss.image.ImagePipeline#exact} is DreamSim's official path instead: full-size decoding, no EXIF rotation.
  *
  * <p>Contract: every failure is an {@link dss.image.ImageException} naming the input and the reason; nothing else
  * escapes, whatever the bytes. Thread-safe; no state between calls. Depends on nothing else in the project.

@@ -38,13 +38,13 @@ final class ModelExport {
   }
 
   /**
-   * Roughly what a first export of {@code variant} downloads: the weights (the official release zip plus the
-   * torch.hub backbones) and, when {@code models/.venv} does not exist yet, the Python packages.
+   * Roughly what a first export of {@code variant} downloads: the weights (the official release zip) and, when {@code models/.venv} does not exist yet, the Python packages.
    */
   String downloadSize(String variant) {
-    String weights = variant.equals("all") ? "about 4.5 GB of weights"
-        : variant.equals(Models.DEFAULT_VARIANT) ? "about 2 GB of weights (DreamSim's 1.3 GB release file and its "
-            + "three backbones)" : "about 0.7 GB of weights";
+    // the release zips hold the backbones' weights too (dinov2's come from torch.hub)
+    String weights = variant.equals("all") ? "about 4 GB of weights"
+        : variant.equals(Models.DEFAULT_VARIANT) ? "about 1.3 GB of weights (DreamSim's release file, with its three "
+            + "backbones)" : "about 0.5 GB of weights";
     return Files.isExecutable(venvPython()) ? weights
         : weights + " and about 3 GB of Python packages (torch, dreamsim 0.2.1) into models/.venv";
   }

@@ -53,7 +53,7 @@ class FirstUseTest {
     CliRun run = CliRun.in(root, "embed", "--python", "/nonexistent/python3", image.toString());
     assertEquals(1, run.status(), run.err());
     assertTrue(run.err().contains("dreamsim: model 'ensemble' is not installed (models/dreamsim-ensemble.onnx is "
-        + "missing); exporting it now, once: downloads about 2 GB of weights"), run.err());
+        + "missing); exporting it now, once: downloads about 1.3 GB of weights"), run.err());
     assertTrue(run.err().contains("could not export model 'ensemble' automatically: python3 was not found "
         + "('/nonexistent/python3')"), run.err());
     assertTrue(run.err().contains("run: ./dreamsim model export ensemble"), run.err());
