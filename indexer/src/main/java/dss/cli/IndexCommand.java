@@ -5,7 +5,6 @@ import dss.index.IndexConfig;
 import dss.ingest.Failure;
 import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
-import dss.index.IndexException;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.model.ModelInfo;
@@ -101,9 +100,11 @@ final class IndexCommand implements Callable<Integer> {
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam, modelOptions.preprocessing());
     PrintStream err = System.err;
     // The model opens only if some file needs embedding: an unchanged re-run never loads it
+    ModelInfo recorded = indexOptions.recordedModel();
+    modelOptions.bindTo(recorded); // of the variant's files (float32, int8), the one that built the index
     try (LazyEmbedder model = modelOptions.lazy();
          IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), model, decodeThreads);
-         ImageIndex library = indexOptions.openWritable(binding(model), config);
+         ImageIndex library = indexOptions.openWritable(binding(model, recorded), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
       library.metadata().requirePreprocessing(config.preprocessing(), library.location());
       IndexConfig.Quantization kept = library.metadata().config().quantization();
@@ -137,18 +138,13 @@ final class IndexCommand implements Callable<Integer> {
    * same variant is opened with the binding it recorded: an unchanged re-run then needs no model at all, and the
    * model is exported (and checked against that binding) only if some file needs embedding.
    */
-  private ModelInfo binding(LazyEmbedder model) throws IOException, ModelException {
+  private ModelInfo binding(LazyEmbedder model, ModelInfo recorded) throws ModelException {
     if (model.installed()) return model.info();
-    try (ImageIndex existing = indexOptions.openReadOnly()) {
-      ModelInfo recorded = existing.metadata().model();
-      if (recorded.variant().equals(modelOptions.model)) {
-        model.requireBinding(recorded);
-        return recorded;
-      }
-    } catch (IndexException.Missing e) {
-      // a new index: the model is needed now
+    if (recorded != null && recorded.variant().equals(modelOptions.model)) {
+      model.requireBinding(recorded);
+      return recorded;
     }
-    return model.info();
+    return model.info(); // a new index (or another variant's): the model is needed now
   }
 
   private IndexConfig.Quantization parseQuantization() {

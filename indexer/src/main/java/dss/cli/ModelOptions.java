@@ -5,14 +5,15 @@ import dss.index.IndexConfig;
 import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
+import dss.model.ModelInfo;
 import dss.model.Models;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --model --device --threads --batch --exact --offline --python}: how every command that embeds images opens
- * the model and preprocesses images. A variant that is not installed is exported on first use (the same code path as
+ * {@code --model --device --threads --batch --exact --offline --python --float32}: how every command that embeds
+ * images opens the model and preprocesses images. A variant that is not installed is exported on first use (the same code path as
  * {@code dreamsim model export}) unless {@code --offline} forbids it.
  */
 public final class ModelOptions {
@@ -47,12 +48,43 @@ public final class ModelOptions {
       + "(default: python3). Env: DREAMSIM_PYTHON.")
   public String python;
 
-  /** The model file; a variant that is not installed is exported first (or, offline, an error names the command). */
+  @Option(names = "--float32", description = "Use the variant's float32 file even on a CPU where its int8 file "
+      + "(model export --int8) is installed.")
+  public boolean float32;
+
+  /** The model an existing index recorded: of a variant's files, the one that built it is used. */
+  private ModelInfo recorded;
+
+  /**
+   * The model file; a variant that is not installed is exported first (or, offline, an error names the command).
+   * Of a variant's installed files: the one an index was built with ({@link #bindTo}), else on a CPU its int8 file
+   * when it passed the export's distance gate (unless {@code --float32}), else the float32 file, else float16.
+   */
   public Path modelFile() throws ModelException {
     Models models = models();
     String missing = models.missingVariant(model);
     if (missing != null) fetch(models, missing);
-    return models.resolve(model);
+    Path file = models.resolve(model);
+    String variant = model == null || model.isBlank() ? Models.DEFAULT_VARIANT : model.strip();
+    if (!Models.VARIANTS.containsKey(variant)) return file;
+    if (recorded != null) {
+      for (Path installed : models.installedFiles(variant)) {
+        if (Embedder.checksum(installed).equals(recorded.checksum())) return installed;
+      }
+    }
+    Path int8 = float32 || !onCpu() ? null : models.passedInt8(variant);
+    return int8 != null ? int8 : file;
+  }
+
+  /** The commands that work on an index call this with its recorded model (null: no index yet) before opening. */
+  public void bindTo(ModelInfo recorded) {
+    this.recorded = recorded;
+  }
+
+  /** {@code --device cpu}, or {@code auto} on a machine without an NVIDIA driver. */
+  private boolean onCpu() {
+    String d = device == null ? "auto" : device.strip().toLowerCase(java.util.Locale.ROOT);
+    return d.equals("cpu") || d.equals("auto") && !Embedder.cudaLikely();
   }
 
   /** The installation's model folder. */

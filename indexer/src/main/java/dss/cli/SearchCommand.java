@@ -61,6 +61,7 @@ final class SearchCommand implements Callable<Integer> {
         if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) {
           modelOptions.model = index.metadata().model().variant();
         }
+        modelOptions.bindTo(index.metadata().model());
         // the query is preprocessed as the index's images were
         try (Embedder embedder = modelOptions.open();
              IngestPipeline ingest = new IngestPipeline(ModelOptions.pipeline(

@@ -113,6 +113,7 @@ final class ServeCommand implements Callable<Integer> {
         // exiting anyway
       }
     }));
+    modelOptions.bindTo(indexOptions.recordedModel());
     // uploads and background indexing are preprocessed as the index's images were (a new index: as --exact says)
     try (Embedder embedder = modelOptions.open();
          ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
