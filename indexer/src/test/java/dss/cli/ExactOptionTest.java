@@ -64,6 +64,24 @@ class ExactOptionTest {
     assertEquals(0.0, hit.get("distance").asDouble(), 1e-4);
   }
 
+  @Test void serveSearchesUploadsWithTheIndexsPreprocessing() throws Exception {
+    assertEquals(0, index("--exact").status());
+    // no --exact given to serve: an upload of the rotated photo still finds it at distance 0
+    try (ServeProcess server = ServeProcess.start(tmp.resolve("serve.log"), "--index", index, "--model", "test",
+        "--threads=1", "--port", "0", "--read-only");
+         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      String url = JSON.readTree(server.firstLine).get("url").asText();
+      var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "api/search?k=1"))
+          .header("Content-Type", "image/jpeg")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofFile(rotated)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+      JsonNode hit = JSON.readTree(response.body()).get("results").get(0);
+      assertEquals(rotated.toAbsolutePath().toString(), hit.get("path").asText(), response.body());
+      assertEquals(0.0, hit.get("distance").asDouble(), 1e-4, response.body());
+    }
+  }
+
   @Test void aDefaultIndexRefusesExactAndTheVectorsDiffer() throws Exception {
     assertEquals(0, index().status());
     CliRun mixed = index("--exact");
