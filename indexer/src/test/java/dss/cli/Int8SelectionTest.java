@@ -56,6 +56,16 @@ class Int8SelectionTest {
     assertEquals("dreamsim-dino_vitb16", indexAndName("b", "--float32"));
   }
 
+  @Test void checkAcceptsAnyFileOfTheVariant() throws Exception {
+    assertEquals("dreamsim-dino_vitb16-int8", indexAndName("c"));
+    CliRun check = CliRun.in(root, "check", "--fast", "--index", root.resolve("c").toString(), "--model", "dino_vitb16");
+    assertEquals(0, check.status(), check.err());
+    assertEquals(true, JSON.readTree(check.out()).get("model_matches").asBoolean(), check.out());
+    CliRun other = CliRun.in(root, "check", "--fast", "--index", root.resolve("c").toString(), "--model",
+        TestModels.testModel().toString());
+    assertEquals(1, other.status(), "the float32 file given as a path is another model: " + other.err());
+  }
+
   @Test void anIndexKeepsTheFileThatBuiltIt() throws Exception {
     assertEquals("dreamsim-dino_vitb16", indexAndName("f", "--float32"));
     IndexCommandTest.image(lib.resolve("b.png"), 2);
