@@ -12,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>Decoding goes by content (magic bytes), never by file name. The header is read first and images above
  * {@link #maxPixels()} are refused before any pixel is decoded; truncated, corrupt and non-image files are refused
- * with an {@link ImageException} naming the file. EXIF orientation is applied (HEIC/HEIF/AVIF: their irot/imir, by
- * libheif, never the EXIF tag); reported sizes are upright.
+ * with an {@link ImageException} naming the file. EXIF orientation is applied except on the {@link #exact} path
+ * (HEIC/HEIF/AVIF: their irot/imir, by libheif, never the EXIF tag); reported sizes are those of the image the
+ * preprocess sees.
  *
  * <p>The preprocess is DreamSim's: Pillow's {@code convert('RGB')}, {@code resize((224, 224), BICUBIC)} (a squash,
  * antialiased, reproduced bit for bit by {@link PillowResize}), scaled to [0, 1], CHW. For JPEG, the default fast
@@ -36,6 +37,7 @@ public final class ImagePipeline {
 
   private final long maxPixels;
   private final boolean dctScaling;
+  private final boolean orient;
   private final JpegDecoder jpegDecoder; // null: JPEG through ImageIO (no native decoder could load)
   private final HeifDecoders.Choice heif;
 
@@ -53,23 +55,50 @@ public final class ImagePipeline {
    *                    (Pillow's reference path, bit for bit up to decoder IDCT rounding)
    */
   public ImagePipeline(long maxPixels, boolean dctScaling) {
-    this(maxPixels, dctScaling, JpegDecoders.standard());
+    this(maxPixels, dctScaling, true);
+  }
+
+  /**
+   * @param orient  true: EXIF orientation is applied before the preprocess (upright, as people see the photo);
+   *                false: the stored pixels as they are, as DreamSim's own {@code Image.open} path does
+   */
+  public ImagePipeline(long maxPixels, boolean dctScaling, boolean orient) {
+    this(maxPixels, dctScaling, orient, JpegDecoders.standard(), HeifDecoders.standard());
+  }
+
+  /**
+   * DreamSim's official preprocessing ({@code --exact}): full-size JPEG decoding and no EXIF rotation, for
+   * reproducing published numbers; the default pipeline is faster and sees photos upright.
+   */
+  public static ImagePipeline exact(long maxPixels) {
+    return new ImagePipeline(maxPixels, false, false);
   }
 
   /** With a given JPEG decoder (null: ImageIO, no DCT scaling): tests of each decoder. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder) {
-    this(maxPixels, dctScaling, jpegDecoder, HeifDecoders.standard());
+    this(maxPixels, dctScaling, true, jpegDecoder, HeifDecoders.standard());
   }
 
   /** With given JPEG and HEIC/AVIF decoders: tests of a missing libheif. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder, HeifDecoders.Choice heif) {
+    this(maxPixels, dctScaling, true, jpegDecoder, heif);
+  }
+
+  private ImagePipeline(long maxPixels, boolean dctScaling, boolean orient, JpegDecoder jpegDecoder,
+                        HeifDecoders.Choice heif) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
     }
     this.maxPixels = maxPixels;
     this.dctScaling = dctScaling;
+    this.orient = orient;
     this.jpegDecoder = jpegDecoder;
     this.heif = heif;
+  }
+
+  /** Whether this is DreamSim's official preprocessing ({@link #exact}): full-size decoding, no EXIF rotation. */
+  public boolean isExact() {
+    return !dctScaling && !orient;
   }
 
   public long maxPixels() {
@@ -91,7 +120,7 @@ public final class ImagePipeline {
 
   /** Same as {@link #prepare(Path)} for bytes in memory (uploads); {@code name} is used in error messages. */
   public PreparedImage prepare(byte[] bytes, String name) throws ImageException {
-    Decoded d = decode(bytes, name, JPEG_MIN_SIDE, false);
+    Decoded d = decode(bytes, name, JPEG_MIN_SIDE, false, orient);
     RgbImage square = PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], SIZE, SIZE);
     return new PreparedImage(d.format, d.width, d.height, toTensor(square));
   }
@@ -101,7 +130,7 @@ public final class ImagePipeline {
     if (maxSide <= 0) {
       throw new IllegalArgumentException("maxSide must be positive: " + maxSide);
     }
-    Decoded d = decode(read(file), file.toString(), maxSide, true);
+    Decoded d = decode(read(file), file.toString(), maxSide, true, true);
     double scale = Math.min(1.0, maxSide / (double) Math.max(d.width, d.height));
     int w = Math.max(1, (int) Math.round(d.width * scale)), h = Math.max(1, (int) Math.round(d.height * scale));
     RgbImage out = w == d.image.width() && h == d.image.height()
@@ -119,8 +148,10 @@ public final class ImagePipeline {
   /**
    * @param minSide        JPEG: decode at the largest DCT reduction that keeps at least this many pixels
    * @param longerSideOnly true: minSide applies to the longer side only (thumbnails); false: to both sides
+   * @param orient         apply the EXIF orientation
    */
-  private Decoded decode(byte[] bytes, String name, int minSide, boolean longerSideOnly) throws ImageException {
+  private Decoded decode(byte[] bytes, String name, int minSide, boolean longerSideOnly, boolean orient)
+      throws ImageException {
     byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, FormatSniffer.HEAD_BYTES));
     String format = FormatSniffer.sniff(head);
     if (format == null) {
@@ -159,7 +190,7 @@ public final class ImagePipeline {
         w = image.width(); // what was decoded, should a header and its decoder disagree
         h = image.height();
       }
-      int orientation = Orientation.read(bytes, format);
+      int orientation = orient ? Orientation.read(bytes, format) : 1;
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
       box = Orientation.apply(box, image.width(), image.height(), orientation);
       image = Orientation.apply(image, orientation);

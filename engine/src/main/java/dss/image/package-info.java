@@ -7,6 +7,7 @@
  * AVIF through the system's libheif, which applies their irot/imir), applies EXIF orientation (never to HEIF files),
  * and reproduces DreamSim's preprocessing: Pillow's {@code convert("RGB")} and antialiased bicubic squash to 224x224
  * ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
+ * {@link dss.image.ImagePipeline#exact} is DreamSim's official path instead: full-size decoding, no EXIF rotation.
  *
  * <p>Contract: every failure is an {@link dss.image.ImageException} naming the input and the reason; nothing else
  * escapes, whatever the bytes. Thread-safe; no state between calls. Depends on nothing else in the project.

@@ -34,7 +34,16 @@ public class IndexException extends IOException {
   /** There is no index at the location (a command that creates one can go on). */
   public static final class Missing extends IndexException {
     public Missing(String location) {
-      super("no index at " + location + " (build one with: ./dreamsim index --index " + location + " DIR...)");
+      this("index", location, location);
+    }
+
+    /**
+     * @param what   what is missing ("index", "collection photos")
+     * @param where  where it was looked for
+     * @param option the {@code --index} value that builds it
+     */
+    public Missing(String what, String where, String option) {
+      super("no " + what + " at " + where + " (build one with: ./dreamsim index --index " + option + " DIR...)");
     }
   }
 

@@ -5,7 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What an index records about itself: the model that made its vectors and how the vectors are stored. A different
+ * What an index records about itself: the model and the preprocessing that made its vectors and how the vectors
+ * are stored. A different
  * model's vectors live in a different space, so mixing them would give silent garbage: {@link #requireModel}
  * refuses it.
  *
@@ -13,7 +14,7 @@ import java.util.Map;
  * they change atomically with the documents. The keys are part of the on-disk format:
  * {@code model.name}, {@code model.variant}, {@code model.dimensions}, {@code model.checksum} (SHA-256 of the model
  * file), {@code vectors.quantization} (NONE, INT8, INT4, INT1), {@code vectors.hnsw_m},
- * {@code vectors.hnsw_beam_width}.
+ * {@code vectors.hnsw_beam_width}, {@code vectors.preprocessing} (DEFAULT or EXACT; absent = DEFAULT).
  */
 public record IndexMetadata(ModelInfo model, IndexConfig config) {
   private static final String MODEL_NAME = "model.name";
@@ -23,6 +24,7 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
   private static final String QUANTIZATION = "vectors.quantization";
   private static final String MAX_CONN = "vectors.hnsw_m";
   private static final String BEAM_WIDTH = "vectors.hnsw_beam_width";
+  private static final String PREPROCESSING = "vectors.preprocessing";
 
   public Map<String, String> toMap() {
     Map<String, String> data = new HashMap<>();
@@ -33,6 +35,7 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
     data.put(QUANTIZATION, config.quantization().name());
     data.put(MAX_CONN, Integer.toString(config.maxConn()));
     data.put(BEAM_WIDTH, Integer.toString(config.beamWidth()));
+    data.put(PREPROCESSING, config.preprocessing().name());
     return data;
   }
 
@@ -44,8 +47,10 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
     try {
       ModelInfo model = new ModelInfo(data.get(MODEL_NAME), data.get(MODEL_VARIANT),
           Integer.parseInt(data.get(MODEL_DIMENSIONS)), data.get(MODEL_CHECKSUM));
+      // indexes made before the preprocessing was recorded were all made by the default one
       IndexConfig config = new IndexConfig(IndexConfig.Quantization.valueOf(data.get(QUANTIZATION)),
-          Integer.parseInt(data.get(MAX_CONN)), Integer.parseInt(data.get(BEAM_WIDTH)));
+          Integer.parseInt(data.get(MAX_CONN)), Integer.parseInt(data.get(BEAM_WIDTH)),
+          IndexConfig.Preprocessing.valueOf(data.getOrDefault(PREPROCESSING, "DEFAULT")));
       return new IndexMetadata(model, config);
     } catch (RuntimeException e) {
       throw new IndexException("index " + location + " has unreadable metadata " + data + ": " + e.getMessage(), e);
@@ -58,6 +63,20 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
       throw new IndexException("index " + location + " was built with model " + describe(model)
           + " but the model given is " + describe(other)
           + "; use the same model (--model) or another index directory (--index)");
+    }
+  }
+
+  /**
+   * Throws a clear error naming both when {@code requested} is not the preprocessing that built this index: its
+   * vectors and the new ones would not be comparable.
+   */
+  public void requirePreprocessing(IndexConfig.Preprocessing requested, String location) throws IndexException {
+    IndexConfig.Preprocessing built = config.preprocessing();
+    if (built != requested) {
+      throw new IndexException("index " + location + " was built with " + built.description() + " but this "
+          + "command asks for " + requested.description() + "; one index holds one kind of vectors: "
+          + (built == IndexConfig.Preprocessing.EXACT ? "add --exact" : "drop --exact (and DREAMSIM_EXACT)")
+          + " or use another index directory (--index)");
     }
   }
 

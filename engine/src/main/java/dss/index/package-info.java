@@ -7,8 +7,8 @@
  *
  * <p>Contract: one document per {@link dss.index.ImageRecord#id() id} (a stable hash of the absolute path), so
  * replaying work never duplicates anything; writes are durable and visible at {@code commit()}; distances are
- * DreamSim distances ({@code 1 - cosine}, [0, 2]); an index records the model that made its vectors
- * ({@link dss.index.IndexMetadata}, whose keys are part of the on-disk format) and refuses another; a check reports
+ * DreamSim distances ({@code 1 - cosine}, [0, 2]); an index records the model and the image preprocessing that made
+ * its vectors ({@link dss.index.IndexMetadata}, whose keys are part of the on-disk format) and refuses others; a check reports
  * damage in its result (which parts, how to recover: the photos are the source of truth) and never repairs anything.
  * Backends: {@link dss.index.lucene} (embedded, the default). Nothing outside a backend sees its types.
  */

@@ -128,6 +128,14 @@ public final class Embedder implements AutoCloseable {
   }
 
   /**
+   * Whether {@code --device auto} is likely to run on CUDA here: an NVIDIA driver is loaded. False means the CPU,
+   * where an int8 model pays off.
+   */
+  public static boolean cudaLikely() {
+    return DeviceSelector.nvidiaGpuPresent();
+  }
+
+  /**
    * ORT's environment is process-wide. Its own log is limited to fatal errors: every error reaches us as an
    * OrtException that we report in one line (a failed CUDA probe would otherwise print two native lines first).
    */

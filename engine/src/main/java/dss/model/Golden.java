@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * Reference embeddings computed in PyTorch with DreamSim's official preprocess (written by {@code models/golden.py}):
  * how tests and {@code dreamsim model verify} prove that the Java pipeline and runtime reproduce the original.
+ * {@link #pairs()} are PyTorch's distances between golden images (empty in golden files written before they were).
  */
-public record Golden(Path file, String model, int dimensions, List<Image> images) {
+public record Golden(Path file, String model, int dimensions, List<Image> images, List<Pair> pairs) {
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -29,7 +30,10 @@ public record Golden(Path file, String model, int dimensions, List<Image> images
     }
   }
 
-  private record Json(String model, int dimensions, List<JsonImage> images) {}
+  /** PyTorch's DreamSim distance (1 - cosine) between the golden images named {@code a} and {@code b}. */
+  public record Pair(String a, String b, double distance) {}
+
+  private record Json(String model, int dimensions, List<JsonImage> images, List<Pair> pairs) {}
 
   private record JsonImage(String name, String file, String tensor, float[] embedding) {}
 
@@ -40,6 +44,6 @@ public record Golden(Path file, String model, int dimensions, List<Image> images
         .map(i -> new Image(i.name(), dir.resolve(i.file()).normalize(), dir.resolve(i.tensor()).normalize(),
             i.embedding()))
         .toList();
-    return new Golden(file, json.model(), json.dimensions(), images);
+    return new Golden(file, json.model(), json.dimensions(), images, json.pairs() == null ? List.of() : json.pairs());
   }
 }

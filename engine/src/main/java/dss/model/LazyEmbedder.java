@@ -1,5 +1,6 @@
 package dss.model;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -7,22 +8,50 @@ import java.util.Optional;
  * A model opened only when something needs embedding: an unchanged re-run of the indexer over a library then never
  * pays for a session (seconds for the ensemble's gigabyte of weights). {@link #info()} comes from the manifest
  * when it is complete ({@link Embedder#describe}), so the index's model binding is checked without the graph.
- * Thread-safe; closes the session only if it was opened.
+ * A model that is not installed yet can be fetched on first use ({@link Fetcher}): then, too, only when something
+ * needs embedding. Thread-safe; closes the session only if it was opened.
  */
 public final class LazyEmbedder implements AutoCloseable {
   private final Path file;
   private final String device;
   private final int threads;
   private final int batchSize;
+  private final Fetcher fetcher;
+  private ModelInfo binding;
   private Embedder embedder;
   private boolean closed;
 
+  /** Brings a missing model file into place (the export a command runs when its model is not installed). */
+  @FunctionalInterface
+  public interface Fetcher {
+    void fetch() throws ModelException;
+  }
+
   public LazyEmbedder(Path file, String device, int threads, int batchSize) {
+    this(file, device, threads, batchSize, null);
+  }
+
+  /** @param fetcher run before the first use when {@code file} does not exist (null: that is an error) */
+  public LazyEmbedder(Path file, String device, int threads, int batchSize, Fetcher fetcher) {
     if (batchSize < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batchSize);
     this.file = file;
     this.device = device;
     this.threads = threads;
     this.batchSize = batchSize;
+    this.fetcher = fetcher;
+  }
+
+  /** Whether the model file is there (a missing one is fetched on first use). */
+  public boolean installed() {
+    return embedder != null || file != null && Files.isRegularFile(file);
+  }
+
+  /**
+   * The model an index recorded, for a model that is not installed yet: once fetched and opened, a model with
+   * another checksum is refused rather than mixed into that index.
+   */
+  public synchronized void requireBinding(ModelInfo recorded) {
+    binding = recorded;
   }
 
   /** An embedder that is already open (its owner closes it; closing this does not). */
@@ -41,6 +70,7 @@ public final class LazyEmbedder implements AutoCloseable {
   public ModelInfo info() throws ModelException {
     synchronized (this) {
       if (embedder != null) return embedder.info();
+      fetchIfMissing(); // the identity needs the file
     }
     Optional<ModelInfo> described = Embedder.describe(file);
     return described.isPresent() ? described.get() : get().info();
@@ -59,9 +89,21 @@ public final class LazyEmbedder implements AutoCloseable {
   public synchronized Embedder get() throws ModelException {
     if (embedder == null) {
       if (closed) throw new ModelException("the model was closed");
-      embedder = Embedder.open(file, device, threads, batchSize);
+      fetchIfMissing();
+      Embedder opened = Embedder.open(file, device, threads, batchSize);
+      if (binding != null && !binding.checksum().equals(opened.info().checksum())) {
+        opened.close();
+        throw new ModelException(file + ": the model now installed (checksum " + opened.info().checksum()
+            + ") is not the one that built the index (checksum " + binding.checksum() + ")");
+      }
+      embedder = opened;
     }
     return embedder;
+  }
+
+  private void fetchIfMissing() throws ModelException {
+    if (closed) throw new ModelException("the model was closed");
+    if (fetcher != null && !installed()) fetcher.fetch();
   }
 
   /** Whether a session was opened (for tests and logs). */

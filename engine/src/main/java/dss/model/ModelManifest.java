@@ -1,5 +1,6 @@
 package dss.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -11,11 +12,14 @@ import java.nio.file.Path;
  * absent (null, or 0 for dimensions); the graph is the authority for names and shapes, the manifest for the rest.
  *
  * @param golden file name, beside the model, of the PyTorch golden embeddings ({@link Golden})
+ * @param maxDistanceError int8 and fp16 files: the largest DreamSim distance error the export measured against the
+ *     float32 graph (and accepted); null for float32 files
  * @param branches the ensemble's layout: which dimensions come from which backbone (JSON key {@code branches}, a
  *     list of {@code {name, from, to, about}}); null or empty for a single-backbone model
  */
 public record ModelManifest(String name, String variant, int dimensions, String input, String output, String sha256,
-                            String golden, java.util.List<Branch> branches) {
+                            String golden, @JsonProperty("max_distance_error") Double maxDistanceError,
+                            java.util.List<Branch> branches) {
   public ModelManifest {
     branches = branches == null ? java.util.List.of() : java.util.List.copyOf(branches);
   }

@@ -44,9 +44,46 @@ public final class Models {
     return dir.resolve("test/test-model.onnx");
   }
 
+  /**
+   * The largest DreamSim distance error (against the float32 graph, measured by the export on the golden pairs) with
+   * which an int8 file is used in place of the float32 one.
+   */
+  public static final double INT8_MAX_DISTANCE_ERROR = 0.01;
+
+  /** Where {@code ./dreamsim model export VARIANT --int8} writes a variant's int8 copy. */
+  public Path int8FileFor(String variant) {
+    return dir.resolve("dreamsim-" + variant + "-int8.onnx");
+  }
+
+  /**
+   * The variant's int8 file when it is installed and its manifest records a distance error within
+   * {@link #INT8_MAX_DISTANCE_ERROR}, else null. The export installs only a file that passed its gate; this checks
+   * again, so a file copied in by hand with a larger (or unknown) error is not picked up.
+   */
+  public Path passedInt8(String variant) throws ModelException {
+    Path int8 = int8FileFor(variant);
+    if (!Files.isRegularFile(int8)) return null;
+    ModelManifest manifest = ModelManifest.read(int8);
+    Double error = manifest == null ? null : manifest.maxDistanceError();
+    return error != null && error <= INT8_MAX_DISTANCE_ERROR ? int8 : null;
+  }
+
+  /** The installed files of a variant: float32, int8 and float16, those present. */
+  public java.util.List<Path> installedFiles(String variant) {
+    return java.util.stream.Stream.of(fileFor(variant, false), int8FileFor(variant), fileFor(variant, true))
+        .filter(Files::isRegularFile).toList();
+  }
+
   /** Where {@code ./dreamsim model export VARIANT} writes a variant ({@code -fp16} suffix for half precision). */
   public Path fileFor(String variant, boolean fp16) {
     return dir.resolve("dreamsim-" + variant + (fp16 ? "-fp16" : "") + ".onnx");
+  }
+
+  /** The variant {@code nameOrPath} names (null = the default) when none of its files is installed, else null. */
+  public String missingVariant(String nameOrPath) {
+    String name = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT_VARIANT : nameOrPath.strip();
+    if (!VARIANTS.containsKey(name)) return null;
+    return Files.isRegularFile(fileFor(name, false)) || Files.isRegularFile(fileFor(name, true)) ? null : name;
   }
 
   /**

@@ -6,7 +6,9 @@
  * {@code [N, 3, 224, 224]} RGB in [0, 1], output {@code [N, D]}. Outputs are L2-normalised, so the DreamSim distance
  * is {@code 1 - dot} ({@link dss.model.Vectors}). {@link dss.model.Models} turns a variant name into a file under a
  * models folder the caller gives; {@link dss.model.ModelManifest} and {@link dss.model.Golden} read the files the
- * export writes beside each model. {@link dss.model.ModelInfo} (name, dimensions, checksum) is what an index records
- * to refuse vectors of another model.
+ * export writes beside each model; {@link dss.model.GoldenComparison} computes {@code model verify}'s figures from
+ * them. {@link dss.model.ModelInfo} (name, dimensions, checksum) is what an index records to refuse vectors of
+ * another model. {@link dss.model.LazyEmbedder} opens (and, for a model not yet installed, fetches) the model only
+ * when something needs embedding.
  */
 package dss.model;

@@ -2,7 +2,11 @@ package dss.cli;
 
 import dss.index.IndexCheck;
 import dss.model.Embedder;
+import dss.model.ModelException;
 import dss.model.ModelInfo;
+import dss.model.Models;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,9 +44,10 @@ final class CheckCommand implements Callable<Integer> {
                 Boolean modelMatches) {}
 
   @Override public Integer call() throws Exception {
-    String checksum = model == null ? null : Embedder.checksum(ModelOptions.models().resolve(model));
+    List<String> checksums = model == null ? List.of() : checksums(model);
+    String checksum = String.join(" or ", checksums);
     IndexCheck c = indexOptions.check(!fast);
-    Boolean matches = checksum == null || c.model() == null ? null : checksum.equals(c.model().checksum());
+    Boolean matches = checksums.isEmpty() || c.model() == null ? null : checksums.contains(c.model().checksum());
     spec.commandLine().getOut().println(JsonOut.line(new Report(c.index(), c.level(), c.healthy(), c.commit(),
         c.model(), c.documents(), c.segments(), c.files(), c.bytesVerified(), c.damage(), c.recovery(), matches)));
     spec.commandLine().getOut().flush();
@@ -54,5 +59,15 @@ final class CheckCommand implements Callable<Integer> {
           + " (checksum " + checksum + ")"));
     }
     return c.healthy() && !Boolean.FALSE.equals(matches) ? 0 : 1;
+  }
+
+  /** The checksums {@code model} stands for: every installed file of a variant (float32, int8, float16). */
+  private static List<String> checksums(String model) throws ModelException {
+    Models models = ModelOptions.models();
+    List<Path> files = Models.VARIANTS.containsKey(model.strip()) ? models.installedFiles(model.strip()) : List.of();
+    if (files.isEmpty()) files = List.of(models.resolve(model)); // a path, or the variant's "not installed" error
+    List<String> checksums = new ArrayList<>();
+    for (Path file : files) checksums.add(Embedder.checksum(file));
+    return checksums;
   }
 }

@@ -140,7 +140,8 @@ final class ClusterCommand implements Runnable {
       }
       try (Embedder embedder = modelOptions.open();
            var created = (SolrIndex) IndexOptions.reachable(() -> SolrIndex.createCollection(location,
-               embedder.info(), new IndexConfig(IndexConfig.Quantization.NONE, hnswM, hnswBeam),
+               embedder.info(), new IndexConfig(IndexConfig.Quantization.NONE, hnswM, hnswBeam,
+                   modelOptions.preprocessing()),
                collectionOptions.shards, collectionOptions.replicas))) {
         print(spec, SolrIndex.status(created.location()));
       }

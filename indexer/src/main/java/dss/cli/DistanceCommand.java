@@ -1,7 +1,6 @@
 package dss.cli;
 
 import dss.image.ImageException;
-import dss.image.ImagePipeline;
 import dss.ingest.IngestPipeline;
 import dss.model.Embedder;
 import dss.search.SimilaritySearch;
@@ -32,7 +31,7 @@ final class DistanceCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
+         IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), embedder)) {
       float d = new SimilaritySearch(null, ingest).distance(a, b);
       spec.commandLine().getOut().println(JsonOut.line(new Result(d)));
       return 0;

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import dss.image.ImagePipeline;
 import dss.ingest.IngestPipeline;
 import dss.model.Embedder;
 import java.io.PrintWriter;
@@ -33,7 +32,7 @@ final class EmbedCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     int[] failed = {0};
     try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
+         IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), embedder)) {
       ingest.embedFiles(files.stream().map(Path::of).toList(), (i, file, vector, error) -> {
         if (error != null) failed[0]++;
         out.println(JsonOut.line(new Line(files.get(i), vector, error)));

@@ -1,12 +1,13 @@
 package dss.cli;
 
-import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
 import dss.index.IndexConfig;
 import dss.ingest.Failure;
 import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
 import dss.model.LazyEmbedder;
+import dss.model.ModelException;
+import dss.model.ModelInfo;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,13 +97,16 @@ final class IndexCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
-    IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam);
+    IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam, modelOptions.preprocessing());
     PrintStream err = System.err;
     // The model opens only if some file needs embedding: an unchanged re-run never loads it
+    ModelInfo recorded = indexOptions.recordedModel();
+    modelOptions.bindTo(recorded); // of the variant's files (float32, int8), the one that built the index
     try (LazyEmbedder model = modelOptions.lazy();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), model, decodeThreads);
-         ImageIndex library = indexOptions.openWritable(model.info(), config);
+         IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), model, decodeThreads);
+         ImageIndex library = indexOptions.openWritable(binding(model, recorded), config);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
+      library.metadata().requirePreprocessing(config.preprocessing(), library.location());
       IndexConfig.Quantization kept = library.metadata().config().quantization();
       if (quantization != null && kept != config.quantization()) {
         throw new ParameterException(spec.commandLine(), "index " + library.location() + " stores vectors as "
@@ -127,6 +131,20 @@ final class IndexCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return s.failed() > 0 ? 1 : 0;
     }
+  }
+
+  /**
+   * The model binding to open the index with. When the model is not installed yet, an existing index made by the
+   * same variant is opened with the binding it recorded: an unchanged re-run then needs no model at all, and the
+   * model is exported (and checked against that binding) only if some file needs embedding.
+   */
+  private ModelInfo binding(LazyEmbedder model, ModelInfo recorded) throws ModelException {
+    if (model.installed()) return model.info();
+    if (recorded != null && recorded.variant().equals(modelOptions.model)) {
+      model.requireBinding(recorded);
+      return recorded;
+    }
+    return model.info(); // a new index (or another variant's): the model is needed now
   }
 
   private IndexConfig.Quantization parseQuantization() {

@@ -4,6 +4,7 @@ import dss.index.ImageIndex;
 import dss.index.IndexBackup;
 import dss.index.IndexCheck;
 import dss.index.IndexConfig;
+import dss.index.IndexException;
 import dss.index.lucene.LuceneIndex;
 import dss.index.solr.SolrIndex;
 import dss.index.solr.SolrLocation;
@@ -57,6 +58,15 @@ public final class IndexOptions {
   ImageIndex openReadOnly() throws IOException {
     if (solr()) return reachable(() -> SolrIndex.openReadOnly(index));
     return LuceneIndex.openReadOnly(dir());
+  }
+
+  /** The model the index recorded, or null when there is no index yet. */
+  ModelInfo recordedModel() throws IOException {
+    try (ImageIndex existing = openReadOnly()) {
+      return existing.metadata().model();
+    } catch (IndexException.Missing e) {
+      return null;
+    }
   }
 
   /** An existing index, read-only, refusing one built by another model. */

@@ -5,19 +5,18 @@ import dss.ingest.IngestPipeline;
 import dss.model.Checksums;
 import dss.model.Embedder;
 import dss.model.Golden;
+import dss.model.GoldenComparison;
 import dss.model.ModelException;
 import dss.model.ModelManifest;
 import dss.model.Models;
 import dss.model.Vectors;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Getting, checking and listing model files. */
 @Command(name = "model", header = "Export DreamSim models to ONNX, verify them, and list them.", description = "Export DreamSim models to ONNX, verify them against PyTorch, list them.",
-    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class, ModelQuantizeCommand.class})
+    subcommands = {ModelCommand.Export.class, ModelCommand.Verify.class, ModelCommand.ListModels.class,
+        ModelQuantizeCommand.class})
 final class ModelCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -55,8 +55,9 @@ final class ModelCommand implements Runnable {
         + "its distance error stays within " + ModelQuantizeCommand.BOUND + ".")
     boolean int8;
 
-    @Option(names = "--python", paramLabel = "PY", defaultValue = "python3",
-        description = "Python 3 used to create the virtual environment. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--python", paramLabel = "PY", defaultValue = ModelExport.DEFAULT_PYTHON,
+        description = "Python 3.10-3.13 used to create the virtual environment (env DREAMSIM_PYTHON). "
+            + "Default: ${DEFAULT-VALUE}.")
     String python;
 
     @Spec CommandSpec spec;
@@ -64,137 +65,32 @@ final class ModelCommand implements Runnable {
     record Result(List<String> exported) {}
 
     @Override public Integer call() throws ModelException {
-      if (!variant.equals("all") && !Models.VARIANTS.containsKey(variant)) {
-        throw new IllegalArgumentException("unknown variant '" + variant + "': one of " + Models.VARIANTS.keySet()
-            + " or all");
-      }
-      Path models = ModelOptions.models().dir();
-      Path venvPython = models.resolve(".venv/bin/python");
-      requireSupportedPython(python);
-      if (!Files.isExecutable(venvPython)) {
-        log("creating the virtual environment " + models.resolve(".venv"));
-        run(List.of(python, "-m", "venv", models.resolve(".venv").toString()),
-            "could not create models/.venv (on Debian/Ubuntu: apt-get install python3-venv)");
-      }
-      log("installing models/requirements.txt (torch, dreamsim 0.2.1, ...; several GB the first time)");
-      run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check", "-r",
-          models.resolve("requirements.txt").toString()),
-          "pip could not install models/requirements.txt (see above); the export needs internet access to PyPI");
-      if (fp16 && cudaPresent()) { // the GPU build of onnxruntime, so the fp16 file is measured on CUDA at export
-        log("CUDA is present: installing models/requirements-gpu.txt (onnxruntime-gpu)");
-        run(List.of(venvPython.toString(), "-m", "pip", "uninstall", "-y", "onnxruntime"), "pip uninstall failed");
-        // both packages own the onnxruntime/ folder: reinstall so the uninstall above cannot leave it half-empty
-        run(List.of(venvPython.toString(), "-m", "pip", "install", "--disable-pip-version-check",
-            "--force-reinstall", "--no-deps", "-r", models.resolve("requirements-gpu.txt").toString()),
-            "pip could not install onnxruntime-gpu");
-      }
-      List<String> command = new ArrayList<>(List.of(venvPython.toString(), "-u",
-          models.resolve("export_dreamsim.py").toString(), variant, "--out", models.toString()));
-      if (fp16) command.add("--fp16");
-      if (int8) command.add("--int8");
-      log("exporting " + variant + " (downloads the weights from GitHub the first time)");
-      run(command, "the export failed (see above)");
-      List<String> exported = new ArrayList<>();
-      for (String v : variant.equals("all") ? Models.VARIANTS.keySet() : List.of(variant)) {
-        for (String suffix : List.of("", "-int8", "-fp16")) { // the variants the export wrote (and did not refuse)
-          Path file = models.resolve("dreamsim-" + v + suffix + ".onnx");
-          if (Files.isRegularFile(file)) exported.add(file.toString());
-        }
-      }
-      log("done; check the export end to end with: ./dreamsim model verify " + exported.get(0));
+      List<Path> files = new ModelExport(ModelOptions.models(), python, spec.commandLine().getErr(),
+          "dreamsim model export: ").export(variant, fp16, int8);
+      List<String> exported = files.stream().map(Path::toString).toList();
+      spec.commandLine().getErr().println("dreamsim model export: done; check the export end to end with: "
+          + "./dreamsim model verify " + exported.get(0));
       spec.commandLine().getOut().println(JsonOut.line(new Result(exported)));
       return 0;
-    }
-
-    /** An NVIDIA driver answers: the GPU build of onnxruntime can be used. */
-    private static boolean cudaPresent() {
-      try {
-        Process p = new ProcessBuilder("nvidia-smi", "-L").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
-      } catch (IOException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-
-    /** The pinned wheels (torch 2.5.1, numpy 2.1, scipy 1.14) exist for these Python versions only. */
-    static final int MIN_MINOR = 10, MAX_MINOR = 13;
-
-    /** Null when {@code version} ("3.11") can run the export, else why not. */
-    static String pythonProblem(String version) {
-      String[] parts = version.strip().split("\\.");
-      int major, minor;
-      try {
-        major = Integer.parseInt(parts[0]);
-        minor = parts.length > 1 ? Integer.parseInt(parts[1]) : -1;
-      } catch (NumberFormatException e) {
-        return "could not read the Python version from '" + version.strip() + "'";
-      }
-      if (major == 3 && minor >= MIN_MINOR && minor <= MAX_MINOR) return null;
-      return "found Python " + version.strip() + "; the export needs Python 3." + MIN_MINOR + " to 3." + MAX_MINOR
-          + " (its pinned torch, numpy and scipy wheels exist only there): pass one with --python";
-    }
-
-    private void requireSupportedPython(String python) throws ModelException {
-      String version;
-      try {
-        Process p = new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
-            .redirectErrorStream(true).start();
-        version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) throw new IOException(version.strip());
-      } catch (IOException e) {
-        throw new ModelException("python3 was not found ('" + python + "'); the export needs Python 3." + MIN_MINOR
-            + "-3." + MAX_MINOR + " with venv (e.g. apt-get install python3 python3-venv)", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ModelException("interrupted", e);
-      }
-      String problem = pythonProblem(version);
-      if (problem != null) throw new ModelException(problem);
-    }
-
-    private void log(String message) {
-      spec.commandLine().getErr().println("dreamsim model export: " + message);
-      spec.commandLine().getErr().flush();
-    }
-
-    /** Runs a child process, streaming its output to stderr (stdout is for our JSON). */
-    private void run(List<String> command, String failure) throws ModelException {
-      Process process;
-      try {
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      } catch (IOException e) {
-        throw new ModelException(failure + " [" + e.getMessage() + "]", e);
-      }
-      PrintWriter err = spec.commandLine().getErr();
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) {
-          err.println(line);
-          err.flush();
-        }
-        if (process.waitFor() != 0) throw new ModelException(failure);
-      } catch (IOException e) {
-        throw new ModelException(failure + " [" + e.getMessage() + "]", e);
-      } catch (InterruptedException e) {
-        process.destroy();
-        Thread.currentThread().interrupt();
-        throw new ModelException("interrupted", e);
-      }
     }
   }
 
   /** The end-to-end proof that an exported model is faithful: Java pipeline + runtime against PyTorch's golden. */
-  @Command(name = "verify", header = "Prove an exported model faithful against PyTorch's golden embeddings.", sortOptions = false,
-      description = "Run the Java pipeline and runtime on MODEL's golden images and compare with the PyTorch "
-          + "embeddings: prints the cosine per image (\"cosine\": whole Java pipeline; \"runtime_cosine\": runtime "
-          + "alone on PyTorch's exact tensors) and the minimum. Exit status 1 when min < " + Verify.MIN_COSINE
-          + ", an image fails or the checksum differs.")
+  @Command(name = "verify", header = "Prove an exported model faithful against PyTorch's golden files.", sortOptions = false,
+      description = {"Run the Java pipeline on MODEL's golden images with DreamSim's official preprocessing (the "
+          + "--exact path) and compare with PyTorch: the preprocessed tensors byte for byte, the embeddings (cosine "
+          + "per image; \"runtime_cosine\": the runtime alone on PyTorch's tensors) and the distances of the golden "
+          + "pairs. Prints the figures on stderr and as JSON on stdout.",
+          "Exit status 1 when a tensor differs by more than " + Verify.TENSOR_TOLERANCE + "/255, a distance by more "
+          + "than " + Verify.DISTANCE_BOUND + " (float32; int8 and fp16 files: plus the manifest's "
+          + "max_distance_error), a cosine is below " + Verify.MIN_COSINE + ", an image fails or the checksum "
+          + "differs."})
   static final class Verify implements Callable<Integer> {
     static final double MIN_COSINE = 0.99;
+    /** Largest |Java - PyTorch| DreamSim distance for a float32 model: far below any threshold people use. */
+    static final double DISTANCE_BOUND = 1e-3;
+    /** Largest per-byte tensor difference (levels of 1/255): room for another libjpeg-turbo's IDCT rounding. */
+    static final int TENSOR_TOLERANCE = 1;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
         description = "Variant, 'test' or .onnx file (default: --model, else ensemble).")
@@ -204,11 +100,16 @@ final class ModelCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
-    record ImageResult(String name, Double cosine, Double runtimeCosine, String error) {}
+    record ImageResult(String name, Double cosine, Double runtimeCosine, Integer tensorMaxDifference, String error) {}
+
+    record Tensors(int images, int identical, long differingBytes, int maxDifference, int tolerance, boolean ok) {}
+
+    record Distances(int pairs, Double maxDifference, Double meanDifference, String worstPair, double bound,
+                     boolean ok) {}
 
     /** {@code min} is the lowest pipeline cosine, null when an image could not be decoded. */
     record Result(String model, String name, String device, String checksum, List<ImageResult> images, Double min,
-                  boolean ok) {}
+                  Tensors tensors, Distances distances, boolean ok) {}
 
     @Override public Integer call() throws Exception {
       if (model != null) modelOptions.model = model;
@@ -222,38 +123,110 @@ final class ModelCommand implements Runnable {
       Golden golden = Golden.read(goldenFile);
       String checksum = manifest == null || manifest.sha256() == null ? "unknown"
           : manifest.sha256().equals(Checksums.sha256(file)) ? "ok" : "mismatch";
-      // The golden's exact tensors through the runtime alone, then the files through the whole ingest pipeline;
-      // --batch decides how they are batched (verify at 1, 3, 8...).
+      double bound = DISTANCE_BOUND
+          + (manifest != null && manifest.maxDistanceError() != null ? manifest.maxDistanceError() : 0);
+      // PyTorch's golden tensors come from Pillow's full-size path without EXIF rotation: the exact pipeline
+      ImagePipeline exactPipeline = ImagePipeline.exact(ImagePipeline.DEFAULT_MAX_PIXELS);
       List<float[]> exact = new ArrayList<>();
-      for (Golden.Image image : golden.images()) exact.add(image.readTensor());
+      List<byte[]> goldenBytes = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      List<float[]> ours = new ArrayList<>();
+      String[] errors = new String[golden.images().size()];
+      for (int i = 0; i < golden.images().size(); i++) {
+        Golden.Image image = golden.images().get(i);
+        exact.add(image.readTensor());
+        try {
+          float[] tensor = exactPipeline.prepare(image.file()).tensor();
+          names.add(image.name());
+          goldenBytes.add(Files.readAllBytes(image.tensor()));
+          ours.add(tensor);
+        } catch (dss.image.ImageException e) {
+          errors[i] = e.getMessage();
+        }
+      }
+      GoldenComparison.Tensors t = GoldenComparison.tensors(names, goldenBytes, ours);
+      // The golden's tensors through the runtime alone, then the files through the whole ingest pipeline;
+      // --batch decides how they are batched (verify at 1, 3, 8...).
       List<Path> files = golden.images().stream().map(Golden.Image::file).toList();
       float[][] whole = new float[files.size()][];
-      String[] errors = new String[files.size()];
       try (Embedder embedder = modelOptions.open();
-           IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
+           IngestPipeline ingest = new IngestPipeline(exactPipeline, embedder)) {
         float[][] runtime = embedder.embed(exact);
         ingest.embedFiles(files, (i, f, vector, error) -> {
           whole[i] = vector;
-          errors[i] = error == null ? null : f + ": " + error;
+          if (error != null) errors[i] = f + ": " + error;
         });
         List<ImageResult> images = new ArrayList<>();
+        Map<String, float[]> vectors = new HashMap<>();
         Double min = java.util.Arrays.stream(errors).anyMatch(e -> e != null) ? null : Double.POSITIVE_INFINITY;
         for (int i = 0; i < golden.images().size(); i++) {
           Golden.Image image = golden.images().get(i);
           double runtimeCosine = Vectors.cosine(runtime[i], image.embedding());
           if (errors[i] != null) {
-            images.add(new ImageResult(image.name(), null, runtimeCosine, errors[i]));
+            images.add(new ImageResult(image.name(), null, runtimeCosine, null, errors[i]));
             continue;
           }
+          vectors.put(image.name(), whole[i]);
           double cosine = Vectors.cosine(whole[i], image.embedding());
-          images.add(new ImageResult(image.name(), cosine, runtimeCosine, null));
+          int index = names.indexOf(image.name());
+          images.add(new ImageResult(image.name(), cosine, runtimeCosine,
+              maxDifference(goldenBytes.get(index), ours.get(index)), null));
           if (min != null) min = Math.min(min, cosine);
         }
-        boolean ok = min != null && min >= MIN_COSINE && !checksum.equals("mismatch");
+        Tensors tensors = new Tensors(t.images(), t.identical(), t.differingBytes(), t.maxDifference(),
+            TENSOR_TOLERANCE, t.maxDifference() <= TENSOR_TOLERANCE);
+        Distances distances = distances(golden, vectors, bound, min != null);
+        boolean ok = min != null && min >= MIN_COSINE && !checksum.equals("mismatch") && tensors.ok()
+            && distances.ok();
+        report(t, distances, min, checksum, ok);
         spec.commandLine().getOut().println(JsonOut.line(new Result(file.toString(), embedder.info().name(),
-            embedder.device(), checksum, images, min, ok)));
+            embedder.device(), checksum, images, min, tensors, distances, ok)));
         return ok ? 0 : 1;
       }
+    }
+
+    private static int maxDifference(byte[] golden, float[] ours) {
+      return GoldenComparison.tensors(List.of(""), List.of(golden), List.of(ours)).maxDifference();
+    }
+
+    /** The golden pairs' distances, when every image could be embedded. */
+    private static Distances distances(Golden golden, Map<String, float[]> vectors, double bound, boolean all) {
+      if (!all) return new Distances(0, null, null, null, bound, false);
+      GoldenComparison.Distances d = GoldenComparison.distances(golden, vectors);
+      String worst = d.worst() == null ? null : d.worst().a() + " / " + d.worst().b();
+      return new Distances(d.pairs(), d.maxDifference(), d.meanDifference(), worst, bound, d.maxDifference() <= bound);
+    }
+
+    /** The figures, for people (stdout carries the same as JSON). */
+    private void report(GoldenComparison.Tensors t, Distances d, Double min, String checksum, boolean ok) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(java.util.Locale.ROOT, "dreamsim model verify: tensors (exact preprocessing vs PyTorch): %d/%d "
+          + "images identical, %d bytes differ, max difference %d/255 (tolerance %d/255)%n", t.identical(),
+          t.images(), t.differingBytes(), t.maxDifference(), TENSOR_TOLERANCE);
+      if (d.maxDifference() != null) {
+        err.printf(java.util.Locale.ROOT, "dreamsim model verify: distances over %d golden pairs: max |Java - "
+            + "PyTorch| %.2e (%s), mean %.2e, bound %.2e%n", d.pairs(), d.maxDifference(), d.worstPair(),
+            d.meanDifference(), d.bound());
+      }
+      if (!d.ok() && d.maxDifference() != null) {
+        err.println("dreamsim model verify: FAILED: the distance of pair " + d.worstPair() + " differs from "
+            + "PyTorch's by " + String.format(java.util.Locale.ROOT, "%.2e", d.maxDifference()) + ", above the bound "
+            + d.bound());
+      }
+      if (t.maxDifference() > TENSOR_TOLERANCE) {
+        err.println("dreamsim model verify: FAILED: the preprocessed tensor of " + t.worstImage() + " differs from "
+            + "PyTorch's by " + t.maxDifference() + "/255");
+      }
+      if (min == null) err.println("dreamsim model verify: FAILED: some golden image could not be read (see JSON)");
+      else if (min < MIN_COSINE) {
+        err.println("dreamsim model verify: FAILED: an embedding's cosine with PyTorch's is " + min + " < "
+            + MIN_COSINE);
+      }
+      if (checksum.equals("mismatch")) {
+        err.println("dreamsim model verify: FAILED: the model file's checksum differs from its manifest's");
+      }
+      if (ok) err.println("dreamsim model verify: ok");
+      err.flush();
     }
   }
 

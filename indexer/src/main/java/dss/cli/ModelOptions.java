@@ -1,13 +1,21 @@
 package dss.cli;
 
+import dss.image.ImagePipeline;
+import dss.index.IndexConfig;
 import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
+import dss.model.ModelInfo;
 import dss.model.Models;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** {@code --model --device --threads --batch}: how every command that embeds images opens the model. */
+/**
+ * {@code --model --device --threads --batch --exact --offline --python --float32}: how every command that embeds
+ * images opens the model and preprocesses images. A variant that is not installed is exported on first use (the same code path as
+ * {@code dreamsim model export}) unless {@code --offline} forbids it.
+ */
 public final class ModelOptions {
   @Option(names = "--model", paramLabel = "M",
       description = "Model: a variant (ensemble, dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, "
@@ -27,9 +35,56 @@ public final class ModelOptions {
       description = "Images per inference call (use 32-64 on a GPU). Default: ${DEFAULT-VALUE}.")
   public int batch;
 
-  /** The model file; the error names the command that gets a missing variant. */
+  @Option(names = "--exact", description = "DreamSim's official preprocessing: full-size JPEG decoding and no EXIF "
+      + "rotation (slower; for reproducing published numbers). An index keeps the preprocessing it was built with. "
+      + "Env: DREAMSIM_EXACT.")
+  public boolean exact;
+
+  @Option(names = "--offline", description = "Never download: a missing model is an error naming the command that "
+      + "gets it, instead of an automatic export. Env: DREAMSIM_OFFLINE.")
+  public boolean offline;
+
+  @Option(names = "--python", paramLabel = "PY", description = "Python 3.10-3.13 for an automatic model export "
+      + "(default: python3). Env: DREAMSIM_PYTHON.")
+  public String python;
+
+  @Option(names = "--float32", description = "Use the variant's float32 file even on a CPU where its int8 file "
+      + "(model export --int8) is installed.")
+  public boolean float32;
+
+  /** The model an existing index recorded: of a variant's files, the one that built it is used. */
+  private ModelInfo recorded;
+
+  /**
+   * The model file; a variant that is not installed is exported first (or, offline, an error names the command).
+   * Of a variant's installed files: the one an index was built with ({@link #bindTo}), else on a CPU its int8 file
+   * when it passed the export's distance gate (unless {@code --float32}), else the float32 file, else float16.
+   */
   public Path modelFile() throws ModelException {
-    return models().resolve(model);
+    Models models = models();
+    String missing = models.missingVariant(model);
+    if (missing != null) fetch(models, missing);
+    Path file = models.resolve(model);
+    String variant = model == null || model.isBlank() ? Models.DEFAULT_VARIANT : model.strip();
+    if (!Models.VARIANTS.containsKey(variant)) return file;
+    if (recorded != null) {
+      for (Path installed : models.installedFiles(variant)) {
+        if (Embedder.checksum(installed).equals(recorded.checksum())) return installed;
+      }
+    }
+    Path int8 = float32 || !onCpu() ? null : models.passedInt8(variant);
+    return int8 != null ? int8 : file;
+  }
+
+  /** The commands that work on an index call this with its recorded model (null: no index yet) before opening. */
+  public void bindTo(ModelInfo recorded) {
+    this.recorded = recorded;
+  }
+
+  /** {@code --device cpu}, or {@code auto} on a machine without an NVIDIA driver. */
+  private boolean onCpu() {
+    String d = device == null ? "auto" : device.strip().toLowerCase(java.util.Locale.ROOT);
+    return d.equals("cpu") || d.equals("auto") && !Embedder.cudaLikely();
   }
 
   /** The installation's model folder. */
@@ -37,13 +92,56 @@ public final class ModelOptions {
     return new Models(Workspace.models());
   }
 
-  /** The model, opened only when something needs embedding (the device is chosen then). */
+  /**
+   * The model, opened only when something needs embedding (the device is chosen then); a variant that is not
+   * installed is exported only then, too.
+   */
   public LazyEmbedder lazy() throws ModelException {
     if (threads < 0) throw new IllegalArgumentException("--threads must be 0 (automatic) or more, not " + threads);
-    return new LazyEmbedder(modelFile(), device, threads, batch);
+    Models models = models();
+    String missing = models.missingVariant(model);
+    if (missing == null) return new LazyEmbedder(modelFile(), device, threads, batch);
+    return new LazyEmbedder(models.fileFor(missing, false), device, threads, batch, () -> fetch(models, missing));
   }
 
   public Embedder open() throws ModelException {
     return Embedder.open(modelFile(), device, threads, batch);
+  }
+
+  /** The preprocessing {@code --exact} asks for. */
+  public IndexConfig.Preprocessing preprocessing() {
+    return IndexConfig.Preprocessing.of(exact);
+  }
+
+  /** The image pipeline of {@code preprocessing}, refusing images above {@code maxPixels}. */
+  public static ImagePipeline pipeline(IndexConfig.Preprocessing preprocessing, long maxPixels) {
+    return preprocessing == IndexConfig.Preprocessing.EXACT ? ImagePipeline.exact(maxPixels)
+        : new ImagePipeline(maxPixels);
+  }
+
+  /** The image pipeline {@code --exact} asks for. */
+  public ImagePipeline pipeline() {
+    return pipeline(preprocessing(), ImagePipeline.DEFAULT_MAX_PIXELS);
+  }
+
+  /** First use: says what will be downloaded, then runs the export with its progress on stderr. */
+  private void fetch(Models models, String variant) throws ModelException {
+    String missing = "model '" + variant + "' is not installed (models/" + models.fileFor(variant, false).getFileName()
+        + " is missing)";
+    String command = "./dreamsim model export " + variant;
+    if (offline) {
+      throw new ModelException(missing + " and --offline (or DREAMSIM_OFFLINE) forbids downloading it; get it "
+          + "with: " + command);
+    }
+    PrintWriter err = new PrintWriter(System.err, true);
+    ModelExport export = new ModelExport(models, python, err, "dreamsim: ");
+    err.println("dreamsim: " + missing + "; exporting it now, once: downloads " + export.downloadSize(variant)
+        + " (--offline or DREAMSIM_OFFLINE=1 prevents this)");
+    try {
+      export.export(variant, false, false);
+    } catch (ModelException e) {
+      throw new ModelException("could not export model '" + variant + "' automatically: " + e.getMessage()
+          + "; once that is fixed, run: " + command, e);
+    }
   }
 }

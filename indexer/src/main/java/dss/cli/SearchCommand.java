@@ -61,8 +61,11 @@ final class SearchCommand implements Callable<Integer> {
         if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) {
           modelOptions.model = index.metadata().model().variant();
         }
+        modelOptions.bindTo(index.metadata().model());
+        // the query is preprocessed as the index's images were
         try (Embedder embedder = modelOptions.open();
-             IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
+             IngestPipeline ingest = new IngestPipeline(ModelOptions.pipeline(
+                 index.metadata().config().preprocessing(), ImagePipeline.DEFAULT_MAX_PIXELS), embedder)) {
           index.requireModel(embedder.info());
           result = new SimilaritySearch(index, ingest).byFile(query.image, options);
         }

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
 import dss.index.IndexCheck;
 import dss.index.IndexException;
@@ -129,10 +128,13 @@ final class ServeCommand implements Callable<Integer> {
         // exiting anyway
       }
     }));
+    modelOptions.bindTo(indexOptions.recordedModel());
+    // uploads and background indexing are preprocessed as the index's images were (a new index: as --exact says)
     try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(maxPixels), embedder);
          ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
-             : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
+             : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT.with(modelOptions.preprocessing()));
+         IngestPipeline ingest = new IngestPipeline(ModelOptions.pipeline(
+             index.metadata().config().preprocessing(), maxPixels), embedder);
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
              : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(

@@ -18,12 +18,14 @@ import picocli.CommandLine.Model.OptionSpec;
  * <p>The config file is {@code $DREAMSIM_CONFIG}, else {@code $XDG_CONFIG_HOME/dreamsim/config.properties}, else
  * {@code ~/.config/dreamsim/config.properties}; optional. Its keys are option names without dashes, optionally
  * prefixed by the command: {@code model=ensemble}, {@code index=/data/photos-index}, {@code serve.port=9000}
- * (the command's own key wins over the plain one).
+ * (the command's own key wins over the plain one). Switches take 1/0, true/false, yes/no or on/off:
+ * {@code DREAMSIM_OFFLINE=1}, {@code exact=true}.
  */
 final class Settings implements CommandLine.IDefaultValueProvider {
   /** Options that an environment variable can set. */
   static final Map<String, String> ENVIRONMENT = Map.of("--index", "DREAMSIM_INDEX", "--model", "DREAMSIM_MODEL",
-      "--device", "DREAMSIM_DEVICE", "--token", "DREAMSIM_TOKEN");
+      "--device", "DREAMSIM_DEVICE", "--token", "DREAMSIM_TOKEN", "--exact", "DREAMSIM_EXACT",
+      "--offline", "DREAMSIM_OFFLINE", "--python", "DREAMSIM_PYTHON");
 
   private final Map<String, String> environment;
   private final Properties file = new Properties();
@@ -56,11 +58,25 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     if (!(arg instanceof OptionSpec option)) return null;
     String name = option.longestName();
     String variable = ENVIRONMENT.get(name);
-    if (variable != null && present(environment.get(variable))) return environment.get(variable);
-    String key = name.replaceFirst("^-+", "");
-    String command = option.command() == null ? null : option.command().name();
-    String value = command == null ? null : file.getProperty(command + "." + key);
-    return value != null ? value : file.getProperty(key);
+    String value;
+    if (variable != null && present(environment.get(variable))) {
+      value = environment.get(variable);
+    } else {
+      String key = name.replaceFirst("^-+", "");
+      String command = option.command() == null ? null : option.command().name();
+      value = command == null ? null : file.getProperty(command + "." + key);
+      if (value == null) value = file.getProperty(key);
+    }
+    return value != null && option.typeInfo().isBoolean() ? flag(value, variable != null ? variable : name) : value;
+  }
+
+  /** A switch from the environment or the file: 1/true/yes/on or 0/false/no/off, as people write them. */
+  private static String flag(String value, String source) {
+    return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+      case "1", "true", "yes", "on" -> "true";
+      case "0", "false", "no", "off", "" -> "false";
+      default -> throw new IllegalArgumentException(source + " must be 1 or 0 (true or false), not '" + value + "'");
+    };
   }
 
   private static boolean present(String value) {

@@ -70,6 +70,55 @@ class ModelCommandTest {
     assertTrue(!result.get("ok").asBoolean());
   }
 
+  @Test void verifyReportsTensorsAndDistancesOfTheGoldenPairs() throws Exception {
+    CliRun run = CliRun.of("model", "verify", "test", "--device", "cpu", "--threads", "1");
+    assertEquals(0, run.status(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    JsonNode tensors = result.get("tensors"), distances = result.get("distances");
+    assertEquals(8, tensors.get("images").asInt());
+    assertTrue(tensors.get("max_difference").asInt() <= 1, tensors.toString());
+    assertEquals(28, distances.get("pairs").asInt(), "every pair of the 8 golden images");
+    assertTrue(distances.get("max_difference").asDouble() <= 1e-3, distances.toString());
+    assertEquals(1e-3, distances.get("bound").asDouble(), 1e-12, "float32: the fixed bound");
+    assertTrue(run.err().contains("distances over 28 golden pairs: max |Java - PyTorch| "), run.err());
+    assertTrue(run.err().contains("tensors (exact preprocessing vs PyTorch): "), run.err());
+  }
+
+  @Test void verifyFailsOnAPerturbedModelNamingTheWorstPair(@TempDir Path dir) throws Exception {
+    // the test model with its convolution weights scaled by 1 + 5% noise, under a manifest with its own checksum:
+    // only the distances can tell
+    Path test = TestModels.testModel().getParent();
+    Path model = dir.resolve("test-model.onnx");
+    Process p = new ProcessBuilder("/usr/bin/python3", test.resolve("perturb_model.py").toString(),
+        TestModels.testModel().toString(), model.toString(), "0.05").redirectErrorStream(true).start();
+    String log = new String(p.getInputStream().readAllBytes());
+    org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0 || !log.contains("No module named"),
+        "/usr/bin/python3 with onnx and numpy unavailable: " + log);
+    assertEquals(0, p.exitValue(), log);
+    Files.writeString(dir.resolve("test-model.golden.json"),
+        Files.readString(test.resolve("test-model.golden.json")).replace("\"golden/", "\"" + test + "/golden/"));
+    CliRun run = CliRun.of("model", "verify", model.toString(), "--device", "cpu", "--threads", "1");
+    assertEquals(1, run.status(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals("ok", result.get("checksum").asText());
+    JsonNode distances = result.get("distances");
+    assertTrue(!distances.get("ok").asBoolean() && distances.get("max_difference").asDouble() > 1e-3,
+        distances.toString());
+    String worst = distances.get("worst_pair").asText();
+    assertTrue(run.err().contains("FAILED: the distance of pair " + worst + " differs from PyTorch's by "), run.err());
+    assertTrue(result.get("tensors").get("ok").asBoolean(), "the preprocessing is not what changed");
+    assertTrue(result.get("min").asDouble() >= 0.99, "a cosine check alone would have passed it: " + result);
+
+    // a reduced-precision file whose export measured and accepted that much error: its bound is 1e-3 + that
+    double error = distances.get("max_difference").asDouble();
+    ObjectNode manifest = (ObjectNode) JSON.readTree(dir.resolve("test-model.json").toFile());
+    manifest.put("max_distance_error", error);
+    JSON.writeValue(dir.resolve("test-model.json").toFile(), manifest);
+    CliRun lenient = CliRun.of("model", "verify", model.toString(), "--device", "cpu", "--threads", "1");
+    assertEquals(0, lenient.status(), lenient.err());
+    assertEquals(1e-3 + error, JSON.readTree(lenient.out()).get("distances").get("bound").asDouble(), 1e-9);
+  }
+
   @Test void verifyNeedsAGoldenFile(@TempDir Path dir) throws Exception {
     Path model = Files.copy(TestModels.testModel(), dir.resolve("m.onnx"));
     CliRun run = CliRun.of("model", "verify", model.toString());
@@ -86,12 +135,12 @@ class ModelCommandTest {
   }
 
   @Test void exportNamesAnUnsupportedPythonVersion() {
-    assertNull(ModelCommand.Export.pythonProblem("3.10\n"));
-    assertNull(ModelCommand.Export.pythonProblem("3.13"));
-    assertTrue(ModelCommand.Export.pythonProblem("3.9").startsWith("found Python 3.9; the export needs Python 3.10 to 3.13"));
-    assertTrue(ModelCommand.Export.pythonProblem("3.14").startsWith("found Python 3.14;"));
-    assertTrue(ModelCommand.Export.pythonProblem("2.7").startsWith("found Python 2.7;"));
-    assertTrue(ModelCommand.Export.pythonProblem("garbage").startsWith("could not read the Python version"));
+    assertNull(ModelExport.pythonProblem("3.10\n"));
+    assertNull(ModelExport.pythonProblem("3.13"));
+    assertTrue(ModelExport.pythonProblem("3.9").startsWith("found Python 3.9; the export needs Python 3.10 to 3.13"));
+    assertTrue(ModelExport.pythonProblem("3.14").startsWith("found Python 3.14;"));
+    assertTrue(ModelExport.pythonProblem("2.7").startsWith("found Python 2.7;"));
+    assertTrue(ModelExport.pythonProblem("garbage").startsWith("could not read the Python version"));
   }
 
   @Test void exportRefusesUnknownVariants() {

@@ -8,6 +8,8 @@ import ai.onnxruntime.TensorInfo;
 import dss.cli.JsonOut;
 import dss.cli.ModelOptions;
 import dss.model.Embedder;
+import dss.model.Models;
+import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "model", header = "Measure the model runtime next to plain ONNX Runtime.", sortOptions = false,
     description = "Model runtime speed on random tensors: img/s and ms/batch of our Embedder, and of plain ONNX "
-        + "Runtime usage on the same model, threads and batch (the peer), in alternating rounds. Make a "
+        + "Runtime usage on the same model, threads and batch (the peer), in alternating rounds; for a variant whose "
+        + "int8 file is installed, that file too (our runtime), beside its float32 file. Make a "
         + "ViT-B/16-cost model with models/make_vit_b16.py (bench/model.sh does it).")
 public final class ModelBench implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
@@ -49,7 +52,9 @@ public final class ModelBench implements Callable<Integer> {
    */
   record Speed(double imgPerSec, double msPerBatch, int batches, double imgPerCpuSecond) {}
 
-  record Result(String model, String device, int threads, int batch, Speed ours, Speed plainOrt, Double ratio) {}
+  /** {@code int8}: our runtime on the variant's int8 file (when installed), {@code int8Speedup} its img/s over ours. */
+  record Result(String model, String device, int threads, int batch, Speed ours, Speed plainOrt, Double ratio,
+                String int8Model, Speed int8, Double int8Speedup) {}
 
   /** Accumulated batches and time for one contender. */
   private static final class Tally {
@@ -71,10 +76,14 @@ public final class ModelBench implements Callable<Integer> {
   }
 
   @Override public Integer call() throws Exception {
+    modelOptions.float32 = true; // the float32 row; the int8 file, when installed, gets its own row
     Path model = modelOptions.modelFile();
+    Path int8 = int8File();
     int batch = modelOptions.batch;
     List<float[]> tensors = randomTensors(batch);
     try (Embedder embedder = modelOptions.open();
+         Embedder quantized = int8 == null ? null
+             : Embedder.open(int8, modelOptions.device, modelOptions.threads, batch);
          OrtSession.SessionOptions plainOptions = new OrtSession.SessionOptions()) {
       plainOptions.setIntraOpNumThreads(embedder.threads()); // the peer gets the same resolved count
       OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -90,8 +99,9 @@ public final class ModelBench implements Callable<Integer> {
         };
         List<Contender> contenders = new ArrayList<>(List.of(ours));
         if (floatInput) contenders.add(peer);  // the plain float[][][][] path cannot feed a float16 model
+        if (quantized != null) contenders.add(() -> quantized.embed(tensors));
         for (Contender c : contenders) c.runBatch();  // warm-up: first runs allocate and tune
-        Tally[] tallies = {new Tally(), new Tally()};
+        Tally[] tallies = {new Tally(), new Tally(), new Tally()};
         long slice = (long) (seconds * 1e9 / rounds / contenders.size());
         for (int round = 0; round < rounds; round++) {
           for (int i = 0; i < contenders.size(); i++) {
@@ -108,18 +118,35 @@ public final class ModelBench implements Callable<Integer> {
         }
         Speed oursSpeed = tallies[0].speed(batch);
         Speed peerSpeed = floatInput ? tallies[1].speed(batch) : null;
+        Speed int8Speed = quantized == null ? null : tallies[contenders.size() - 1].speed(batch);
         Result result = new Result(model.toString(), embedder.device(), embedder.threads(), batch, oursSpeed,
-            peerSpeed, peerSpeed == null ? null : oursSpeed.imgPerSec() / peerSpeed.imgPerSec());
+            peerSpeed, peerSpeed == null ? null : oursSpeed.imgPerSec() / peerSpeed.imgPerSec(),
+            int8 == null ? null : int8.toString(), int8Speed,
+            int8Speed == null ? null : int8Speed.imgPerSec() / oursSpeed.imgPerSec());
         spec.commandLine().getErr().printf(
             "model %s on %s, threads %d, batch %d: ours %.2f img/s (%.0f ms/batch, %.2f img/CPU-s)%s%n",
             model.getFileName(), embedder.device(), embedder.threads(), batch, oursSpeed.imgPerSec(),
             oursSpeed.msPerBatch(), oursSpeed.imgPerCpuSecond(), peerSpeed == null ? "" : String.format(
                 ", plain ORT %.2f img/s (%.0f ms/batch, %.2f img/CPU-s), ratio %.3f", peerSpeed.imgPerSec(),
                 peerSpeed.msPerBatch(), peerSpeed.imgPerCpuSecond(), result.ratio()));
+        if (int8Speed != null) {
+          spec.commandLine().getErr().printf("model %s (int8) on %s, threads %d, batch %d: ours %.2f img/s (%.0f "
+              + "ms/batch, %.2f img/CPU-s), %.2fx the float32 file%n", int8.getFileName(), quantized.device(),
+              quantized.threads(), batch, int8Speed.imgPerSec(), int8Speed.msPerBatch(),
+              int8Speed.imgPerCpuSecond(), result.int8Speedup());
+        }
         spec.commandLine().getOut().println(JsonOut.line(result));
       }
     }
     return 0;
+  }
+
+  /** The variant's int8 file when {@code --model} names a variant and it is installed, else null. */
+  private Path int8File() {
+    String variant = modelOptions.model == null ? Models.DEFAULT_VARIANT : modelOptions.model.strip();
+    if (!Models.VARIANTS.containsKey(variant)) return null;
+    Path int8 = ModelOptions.models().int8FileFor(variant);
+    return Files.isRegularFile(int8) ? int8 : null;
   }
 
   private static List<float[]> randomTensors(int n) {

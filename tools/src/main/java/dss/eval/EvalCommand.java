@@ -37,7 +37,7 @@ public final class EvalCommand {
       throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     try (Embedder embedder = options.open();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder)) {
+         IngestPipeline ingest = new IngestPipeline(options.pipeline(), embedder)) {
       err.println("eval: " + files.size() + " images with " + embedder.info().name() + " on " + embedder.device());
       Map<Path, float[]> vectors = new LinkedHashMap<>();
       long[] lastLine = {System.nanoTime()};

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.cli.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code dreamsim bench model} runs both contenders and reports them (figures are not asserted: it is a benchmark). */
 class ModelBenchTest {
@@ -23,5 +26,24 @@ class ModelBenchTest {
       assertTrue(result.get("ours").get(speed).isNumber(), speed + " in " + run.out());
     }
     assertTrue(run.err().contains("img/s"), run.err());
+    assertTrue(!result.has("int8") || result.get("int8").isNull(), "the test model has no int8 file");
+  }
+
+  @Test void aVariantWithAnInt8FileGetsItsRowBesideFloat32(@TempDir Path root) throws Exception {
+    // dino_vitb16 as the test model, and the test model's float16 file standing in for its int8 copy
+    Path test = Path.of("").toAbsolutePath().getParent().resolve("models/test");
+    Path models = Files.createDirectories(root.resolve("models"));
+    Files.copy(test.resolve("test-model.onnx"), models.resolve("dreamsim-dino_vitb16.onnx"));
+    Files.copy(test.resolve("test-model-fp16.onnx"), models.resolve("dreamsim-dino_vitb16-int8.onnx"));
+    Files.writeString(models.resolve("dreamsim-dino_vitb16-int8.json"), "{\"max_distance_error\": 0.004}");
+    CliRun run = CliRun.in(root, "bench", "model", "--model", "dino_vitb16", "--device", "cpu", "--threads", "1",
+        "--batch", "2", "--seconds", "0.3", "--rounds", "1");
+    assertEquals(0, run.status(), run.err());
+    JsonNode result = new ObjectMapper().readTree(run.out());
+    assertTrue(result.get("model").asText().endsWith("dreamsim-dino_vitb16.onnx"), "the float32 row: " + run.out());
+    assertTrue(result.get("int8_model").asText().endsWith("dreamsim-dino_vitb16-int8.onnx"), run.out());
+    assertTrue(result.get("int8").get("batches").asInt() >= 1, run.out());
+    assertTrue(result.get("int8_speedup").isNumber(), run.out());
+    assertTrue(run.err().contains("dreamsim-dino_vitb16-int8.onnx (int8) on cpu"), run.err());
   }
 }

@@ -215,8 +215,7 @@ public final class SolrIndex implements ImageIndex {
   }
 
   private static IndexException missing(SolrLocation where) {
-    return new IndexException("no collection " + where.collection() + " at " + where.baseUrl()
-        + " (build one with: ./dreamsim index --index " + where + " DIR...)");
+    return new IndexException.Missing("collection " + where.collection(), where.baseUrl(), where.toString());
   }
 
   private static void create(SolrHttp http, SolrLocation where, ModelInfo model, IndexConfig config, int shards,
