@@ -44,11 +44,12 @@ public final class NativeCodecs {
   }
 
   /**
-   * Logs, once per process at INFO, one line naming each missing library and its cost; nothing when all are
-   * present. Called when an ingest pipeline starts (index, serve, embed).
+   * Logs, once per process as a warning (so that it shows at the command line's normal verbosity), one line naming
+   * each missing library and its cost; nothing when all are present. Called when an ingest pipeline starts (index,
+   * serve, embed).
    */
   public static void logMissingOnce() {
-    if (!LOG.isInfoEnabled() || LOGGED.getAndSet(true)) {
+    if (!LOG.isWarnEnabled() || LOGGED.getAndSet(true)) {
       return;
     }
     List<String> missing = new ArrayList<>();
@@ -58,7 +59,7 @@ public final class NativeCodecs {
       }
     }
     if (!missing.isEmpty()) {
-      LOG.info("Native libraries missing: {}", String.join("; ", missing));
+      LOG.warn("Native libraries missing: {}", String.join("; ", missing));
     }
   }
 
