@@ -123,6 +123,12 @@ public final class ImagePipeline {
       throw new ImageException(name, bytes.length == 0 ? "empty file" : "not an image (unrecognised content)");
     }
     try {
+      // camera RAW (TIFF-structured or not): its largest embedded JPEG preview goes down the JPEG path
+      RawPreview.Preview raw = format.equals("tiff") || format.equals("raw") ? RawPreview.find(bytes, name) : null;
+      if (raw != null) {
+        bytes = raw.jpeg();
+        format = "jpeg";
+      }
       RgbImage image;
       int w, h, reduction = 1;
       if (format.equals("jpeg")) {
@@ -130,6 +136,9 @@ public final class ImagePipeline {
         w = header.width();
         h = header.height();
         guard(w, h, name);
+        if (!header.decodable()) {
+          throw new ImageException(name, header.unsupportedReason());
+        }
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
@@ -151,12 +160,12 @@ public final class ImagePipeline {
         w = image.width(); // what was decoded, should a header and its decoder disagree
         h = image.height();
       }
-      int orientation = Orientation.read(bytes, format);
+      int orientation = raw != null ? raw.orientation() : Orientation.read(bytes, format);
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
       box = Orientation.apply(box, image.width(), image.height(), orientation);
       image = Orientation.apply(image, orientation);
       boolean swap = Orientation.swapsAxes(orientation);
-      return new Decoded(format, swap ? h : w, swap ? w : h, image, box);
+      return new Decoded(raw != null ? raw.kind() : format, swap ? h : w, swap ? w : h, image, box);
     } catch (RuntimeException e) { // a decoder bug on hostile input must not take the process down
       throw new ImageException(name, "cannot decode " + format + " image (" + e + ")", e);
     }

@@ -16,6 +16,12 @@ final class Orientation {
   private Orientation() {}
 
   static int read(byte[] bytes, String format) {
+    int o = tag(bytes, format);
+    return o == 0 ? 1 : o;
+  }
+
+  /** The orientation tag's value (1..8), or 0 when the file carries none (or an invalid one). */
+  static int tag(byte[] bytes, String format) {
     try {
       ByteArrayInputStream in = new ByteArrayInputStream(bytes);
       Metadata metadata = format.equals("jpeg")
@@ -24,12 +30,12 @@ final class Orientation {
       ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         int o = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-        return o >= 1 && o <= 8 ? o : 1;
+        return o >= 1 && o <= 8 ? o : 0;
       }
     } catch (Exception e) { // ImageProcessingException, MetadataException, IOException, malformed-data runtime errors
-      return 1;
+      return 0;
     }
-    return 1;
+    return 0;
   }
 
   static boolean swapsAxes(int orientation) {
