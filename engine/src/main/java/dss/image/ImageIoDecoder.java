@@ -15,7 +15,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * The general decoder: JDK ImageIO with the TwelveMonkeys plugins (JPEG incl. CMYK/YCCK, WebP, TIFF), first image
  * of the file only. Pixels come out with the semantics of Pillow's {@code convert('RGB')}: alpha dropped (not
- * composited), palette expanded, grey replicated, 16-bit samples reduced to their high byte; no colour management.
+ * composited), palette expanded, grey replicated, 16-bit samples reduced to their high byte, except 16-bit grey
+ * without alpha, which Pillow clips at 255 (its modes I and I;16); no colour management.
  */
 final class ImageIoDecoder {
   static {
@@ -88,6 +89,9 @@ final class ImageIoDecoder {
       }
     } else if (cm.getNumColorComponents() == 1 || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
       boolean grey = cm.getNumColorComponents() == 1;
+      // Pillow opens 16-bit grey without alpha as mode I (PNG) or I;16 (TIFF), whose convert('RGB') clips at 255
+      // rather than scaling; 16-bit grey with alpha and 16-bit RGB(A) keep the high byte
+      boolean clip = grey && !cm.hasAlpha() && cm.getComponentSize(0) > 8;
       int[] shift = new int[3];
       int[] max = new int[3];
       for (int c = 0; c < 3; c++) {
@@ -99,7 +103,8 @@ final class ImageIoDecoder {
         raster.getPixels(0, y, w, 1, row);
         for (int x = 0; x < w; x++) {
           for (int c = 0; c < 3; c++) {
-            int v = row[x * bands + (grey ? 0 : c)] >> shift[c];
+            int sample = row[x * bands + (grey ? 0 : c)];
+            int v = clip ? Math.min(sample, 255) : sample >> shift[c];
             rgb[o++] = (byte) (max[c] == 0 ? v : (v * 255 + max[c] / 2) / max[c]);
           }
         }
