@@ -24,17 +24,14 @@ def im(*args):
     subprocess.run([CONVERT, *args], check=True)
 
 
-def adobe_transform(data, transform):
-    """The JPEG with its Adobe APP14 segment's colour transform byte set (0 CMYK, 2 YCCK)."""
-    b = bytearray(data)
+def adobe_transform(data):
+    """The colour transform byte of the JPEG's Adobe APP14 segment (0 CMYK, 2 YCCK)."""
     p = 2
-    while p + 4 <= len(b) and b[p + 1] != 0xDA:
-        length = struct.unpack('>H', b[p + 2:p + 4])[0]
-        if b[p + 1] == 0xEE and b[p + 4:p + 9] == b'Adobe':
-            b[p + 2 + 11] = transform
-            return bytes(b)
-        p += 2 + length
-    raise ValueError('no Adobe segment')
+    while p + 16 <= len(data) and data[p + 1] != 0xDA:
+        if data[p + 1] == 0xEE and data[p + 4:p + 9] == b'Adobe':
+            return data[p + 15]
+        p += 2 + struct.unpack('>H', data[p + 2:p + 4])[0]
+    return None
 
 
 small = Image.open(photo).convert('RGB').resize((640, 360), Image.LANCZOS)
@@ -43,20 +40,22 @@ Image.open(other).convert('RGB').resize((640, 360), Image.LANCZOS).save(path('ot
 gradient = ['(', '-size', '360x640', 'gradient:', '-rotate', '90', ')']
 
 files = []
-# JPEG: CMYK (Adobe), YCCK (Adobe), progressive, arithmetic-coded
-im(photo, '-colorspace', 'CMYK', '-quality', '92', path('cmyk.jpg')); files.append('cmyk.jpg')
-# YCCK: no installed tool writes it, so: a CMYK JPEG whose stored samples are Y, Cb, Cr (of the photo) and K, with
-# the Adobe transform set to 2. Pillow stores CMYK inverted (Adobe's convention), hence the 255 - ...
-ycc = np.asarray(Image.open(photo).convert('YCbCr'))
-cmyk = np.concatenate([255 - ycc, np.full(ycc.shape[:2] + (1,), 255 - 20, np.uint8)], axis=2)
-tmp = path('ycck-source.jpg')
-Image.fromarray(cmyk, 'CMYK').save(tmp, quality=92)
-with open(tmp, 'rb') as f:
-    data = adobe_transform(f.read(), 2)
-os.remove(tmp)
-with open(path('ycck.jpg'), 'wb') as f:
-    f.write(data)
-files.append('ycck.jpg')
+# JPEG: CMYK and YCCK (Adobe): Pillow writes CMYK (Adobe transform 0), ImageMagick's libjpeg YCCK (transform 2)
+Image.open(photo).convert('CMYK').save(path('cmyk.jpg'), quality=92); files.append('cmyk.jpg')
+im(photo, '-colorspace', 'CMYK', '-quality', '92', path('ycck.jpg')); files.append('ycck.jpg')
+for name, transform in (('cmyk.jpg', 0), ('ycck.jpg', 2)):
+    with open(path(name), 'rb') as f:
+        assert adobe_transform(f.read()) == transform, name
+# embedded ICC profiles (Pillow's convert ignores them): a CMYK and an Adobe RGB one, from Ghostscript's set
+ICC = '/usr/share/color/icc/ghostscript/'
+if os.path.exists(ICC + 'default_cmyk.icc') and os.path.exists(ICC + 'a98.icc'):
+    im(path('ycck.jpg'), '-profile', ICC + 'default_cmyk.icc', path('ycck-icc.jpg')); files.append('ycck-icc.jpg')
+    with open(ICC + 'default_cmyk.icc', 'rb') as f:
+        Image.open(photo).convert('CMYK').save(path('cmyk-icc.jpg'), quality=92, icc_profile=f.read())
+    files.append('cmyk-icc.jpg')
+    im(photo, '-quality', '92', '-profile', ICC + 'a98.icc', path('adobergb-icc.jpg')); files.append('adobergb-icc.jpg')
+    im(path('src-640x360.png'), '-profile', ICC + 'a98.icc', path('adobergb-icc.png'))
+    files.append('adobergb-icc.png')
 im(photo, '-interlace', 'Plane', '-quality', '90', path('progressive.jpg')); files.append('progressive.jpg')
 with open(path('arithmetic.jpg'), 'wb') as f:
     subprocess.run(['jpegtran', '-arithmetic', photo], check=True, stdout=f)

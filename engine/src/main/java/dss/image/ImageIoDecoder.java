@@ -44,6 +44,39 @@ final class ImageIoDecoder {
     return toRgb(withReader(bytes, format, name, r -> r.read(0)));
   }
 
+  /**
+   * A four-component (Adobe CMYK or YCCK) JPEG as Pillow converts it: without colour management. The reader would
+   * convert through an embedded ICC profile (13.8/255 from Pillow on a CMYK photo with Ghostscript's default CMYK
+   * profile), so the profile's APP2 segments are left out first; without one it matches Pillow to about 0.5/255.
+   */
+  static RgbImage decodeCmykJpeg(byte[] bytes, String name) throws ImageException {
+    return decode(withoutIccProfile(bytes), "jpeg", name);
+  }
+
+  /** The JPEG without its APP2 "ICC_PROFILE" segments (the same array when it has none). */
+  private static byte[] withoutIccProfile(byte[] b) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+    out.write(b, 0, 2);
+    int p = 2;
+    boolean dropped = false;
+    while (p + 4 <= b.length && (b[p] & 0xff) == 0xFF && (b[p + 1] & 0xff) != 0xDA) {
+      int end = Math.min(b.length, p + 2 + ((b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff)));
+      boolean icc = (b[p + 1] & 0xff) == 0xE2 && end - p >= 16
+          && new String(b, p + 4, 12, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
+      if (icc) {
+        dropped = true;
+      } else {
+        out.write(b, p, end - p);
+      }
+      p = end;
+    }
+    if (!dropped) {
+      return b;
+    }
+    out.write(b, p, b.length - p);
+    return out.toByteArray();
+  }
+
   private interface ReaderJob<T> {
     T run(ImageReader reader) throws IOException;
   }

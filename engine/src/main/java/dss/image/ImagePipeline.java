@@ -139,7 +139,7 @@ public final class ImagePipeline {
         if (!header.decodable()) {
           throw new ImageException(name, header.unsupportedReason());
         }
-        // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
+        // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK, ignoring ICC profiles as Pillow does
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
           image = jpegDecoder.decode(bytes, reduction, name);
@@ -147,6 +147,8 @@ public final class ImagePipeline {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");
           }
+        } else if (header.components() == 4) {
+          image = ImageIoDecoder.decodeCmykJpeg(bytes, name);
         } else {
           image = ImageIoDecoder.decode(bytes, format, name);
         }
