@@ -3,7 +3,8 @@
  *
  * <p>{@link dss.image.ImagePipeline} sniffs the format from the content ({@link dss.image.FormatSniffer}, never the
  * file name), refuses images above the pixel limit from the header before any pixel is decoded (decompression
- * bombs), decodes (JPEG at reduced size in the DCT domain through libjpeg-turbo when large enough), applies EXIF
+ * bombs), decodes (JPEG at reduced size in the DCT domain through libjpeg-turbo when large enough; camera RAW
+ * through its largest embedded JPEG preview, found by {@link dss.image.RawPreview} in pure Java), applies EXIF
  * orientation, and reproduces DreamSim's preprocessing: Pillow's {@code convert("RGB")} and antialiased bicubic
  * squash to 224x224 ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
  *
