@@ -50,7 +50,7 @@ public final class FormatSniffer {
     // camera RAWs with their own signature: ORF, RW2, RAF, CR3 (decoded through their JPEG preview)
     if (startsWith(b, 0, 'I', 'I', 'R', 'O') || startsWith(b, 0, 'I', 'I', 'R', 'S')
         || startsWith(b, 0, 'M', 'M', 'O', 'R') || startsWith(b, 0, 'I', 'I', 'U', 0)
-        || startsWith(b, 0, 'F', 'U', 'J', 'I', 'F', 'I', 'L', 'M', 'C', 'C', 'D')
+        || startsWith(b, 0, 'F', 'U', 'J', 'I', 'F', 'I', 'L', 'M', 'C', 'C', 'D', '-', 'R', 'A', 'W', ' ')
         || startsWith(b, 4, 'f', 't', 'y', 'p', 'c', 'r', 'x', ' ')) {
       return "raw";
     }

@@ -62,6 +62,22 @@ class RawPreviewTest {
   }
 
   @Test
+  void sniffedFromTheFirstBytes() throws Exception {
+    // RAWs with their own signature are "raw" to the sniffer (the indexer then reads them); TIFF-based ones "tiff"
+    assertEquals("raw", FormatSniffer.sniff(head(RawFiles.raf(small()))));
+    assertEquals("raw", FormatSniffer.sniff(head(RawFiles.cr3(small(), tiny(), tiny(), 1))));
+    assertEquals("tiff", FormatSniffer.sniff(head(RawFiles.dng(small(), 1))));
+    assertEquals("tiff", FormatSniffer.sniff(head(RawFiles.nef(tiny(), small(), 1))));
+    assertNull(FormatSniffer.sniff("FUJIFILM is a camera maker".getBytes()));
+    assertNull(FormatSniffer.unsupported(head(RawFiles.cr3(small(), tiny(), tiny(), 1))), "CR3 is not HEIF");
+    assertTrue(FormatSniffer.namedLikeImage("DSC_0001.NEF") && FormatSniffer.namedLikeImage("IMG_1.cr3"));
+  }
+
+  private static byte[] head(byte[] file) {
+    return Arrays.copyOf(file, Math.min(file.length, FormatSniffer.HEAD_BYTES));
+  }
+
+  @Test
   void theLargestOfSeveralPreviewsIsChosenWhereverItLies() throws Exception {
     assertDecodesAs(RawFiles.nef(small(), large(), 1), "nef", large(), 1600, 900);
     assertDecodesAs(RawFiles.nef(large(), medium(), 1), "nef", large(), 1600, 900);
