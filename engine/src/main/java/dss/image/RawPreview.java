@@ -18,7 +18,7 @@ import java.util.Locale;
  * "FUJIFILMCCD-RAW " header) and CR3 (an ISO-BMFF file whose major brand is "crx ").
  *
  * <p>Previews: every IFD's JPEGInterchangeFormat (513/514), a single strip or tile of a JPEG-compressed IFD
- * (Compression 6 or 7), and RW2's JpgFromRaw (tag 46); RAF's JPEG (offset and length at bytes 84 and 88); CR3's PRVW
+ * (Compression 6 or 7), RW2's JpgFromRaw (tag 46), and the preview in Olympus maker notes (ORF); RAF's JPEG (offset and length at bytes 84 and 88); CR3's PRVW
  * and THMB boxes and the first sample of each track when it is a JPEG (the full-size one). Candidates whose JPEG
  * frame cannot be decoded to pixels here (lossless JPEG is the RAW data itself in DNG and CR2) are skipped; of the
  * rest the one with most pixels (from its frame header, nothing decoded) wins.
@@ -32,6 +32,7 @@ final class RawPreview {
   /** Tags and values outside the baseline TIFF set that RAW files use. */
   private static final int TAG_RW2_JPEG = 46;
   private static final int CFA = 32803, LINEAR_RAW = 34892;
+  private static final int OLYMPUS_CAMERA_SETTINGS = 0x2020;
 
   /** The chosen preview of a RAW file of this {@code kind} ("dng", "cr2", ...). */
   record Preview(String kind, byte[] jpeg, int rawOrientation) {
@@ -161,9 +162,36 @@ final class RawPreview {
         }
       }
     }
+    for (TiffStructure.Ifd ifd : tiff.ifds()) {
+      TiffStructure.Entry note = ifd.get(TiffStructure.TAG_MAKER_NOTE);
+      if (note != null && note.type() == 7) {
+        olympusCandidates(tiff, note, out);
+      }
+    }
     TiffStructure.Entry rw2 = kind.equals("rw2") ? tiff.ifd0().get(TAG_RW2_JPEG) : null;
     if (rw2 != null && rw2.type() == 7) {
       out.add(new Candidate(rw2.at(), rw2.count(), "JpgFromRaw"));
+    }
+  }
+
+  /**
+   * Olympus and OM System maker notes ("OLYMPUS\0II\3\0" or "OM SYSTEM\0\0\0II\4\0", then an IFD; offsets count
+   * from the maker note's start, as ExifTool reads them): the preview at PreviewImageStart/Length (257/258) of the
+   * CameraSettings IFD (tag 0x2020). That is where ORF files keep their JPEG preview.
+   */
+  private static void olympusCandidates(TiffStructure tiff, TiffStructure.Entry note, List<Candidate> out) {
+    byte[] b = tiff.bytes();
+    int at = note.at(), header = startsWith(b, at, "OLYMPUS\0") ? 12 : startsWith(b, at, "OM SYSTEM\0") ? 16 : 0;
+    if (header == 0 || note.count() < header + 2) {
+      return;
+    }
+    boolean big = b[at + header - 4] == 'M';
+    TiffStructure maker = TiffStructure.at(b, at, big, header, OLYMPUS_CAMERA_SETTINGS);
+    for (TiffStructure.Ifd ifd : maker.ifds()) {
+      long start = maker.value(ifd, 0x0101, -1), length = maker.value(ifd, 0x0102, -1);
+      if (start >= 0 && length >= 0) {
+        out.add(new Candidate(maker.absolute(start), length, "Olympus maker note"));
+      }
     }
   }
 

@@ -27,6 +27,7 @@ final class TiffStructure {
   static final int TAG_JPEG_OFFSET = 513;
   static final int TAG_JPEG_LENGTH = 514;
   static final int TAG_EXIF_IFD = 34665;
+  static final int TAG_MAKER_NOTE = 37500;
   static final int TAG_DNG_VERSION = 50706;
 
   private static final int MAX_IFDS = 64; // a camera file has fewer than ten
@@ -48,6 +49,7 @@ final class TiffStructure {
   private final byte[] b;
   private final int base; // where the TIFF header starts: offsets are relative to it
   private final boolean bigEndian;
+  private final int[] subIfdTags; // entries pointing to further IFDs
   private final List<Ifd> ifds = new ArrayList<>();
   private final Set<Integer> seen = new HashSet<>();
 
@@ -64,15 +66,31 @@ final class TiffStructure {
     } else {
       return null;
     }
-    TiffStructure t = new TiffStructure(b, base, big);
+    TiffStructure t = new TiffStructure(b, base, big, TAG_SUB_IFDS, TAG_EXIF_IFD);
     t.chain(t.u32(base + 4), 0);
     return t;
   }
 
-  private TiffStructure(byte[] b, int base, boolean bigEndian) {
+  /**
+   * The IFDs of a maker note laid out like TIFF without a TIFF header: offsets count from {@code base}, the first
+   * IFD is at {@code base + firstIfd}, and {@code subIfdTags} point to further IFDs.
+   */
+  static TiffStructure at(byte[] b, int base, boolean bigEndian, int firstIfd, int... subIfdTags) {
+    TiffStructure t = new TiffStructure(b, base, bigEndian, subIfdTags);
+    t.chain(firstIfd, 0);
+    return t;
+  }
+
+  private TiffStructure(byte[] b, int base, boolean bigEndian, int... subIfdTags) {
     this.b = b;
     this.base = base;
     this.bigEndian = bigEndian;
+    this.subIfdTags = subIfdTags;
+  }
+
+  /** The file's bytes. */
+  byte[] bytes() {
+    return b;
   }
 
   /** The 16-bit magic after the byte-order mark: 42 for TIFF, 0x4F52 / 0x5352 for ORF, 0x55 for RW2. */
@@ -137,7 +155,7 @@ final class TiffStructure {
         return;
       }
       ifds.add(ifd);
-      for (int tag : new int[] {TAG_SUB_IFDS, TAG_EXIF_IFD}) {
+      for (int tag : subIfdTags) {
         Entry e = ifd.get(tag);
         if (e != null && depth < MAX_DEPTH) {
           for (long sub : values(e, MAX_IFDS)) {
@@ -153,7 +171,7 @@ final class TiffStructure {
   /** The IFD at this offset, or null when it is outside the bytes or already read (a loop). */
   private Ifd read(long offset) {
     long at = base + offset;
-    if (offset < 8 || at + 2 > b.length || !seen.add((int) at)) {
+    if (offset < 8 || at < 0 || at + 2 > b.length || !seen.add((int) at)) {
       return null;
     }
     int count = u16((int) at);

@@ -71,6 +71,27 @@ public final class RawFiles {
     return t.write(ifd0);
   }
 
+  /**
+   * An ORF: "IIRO", IFD0 with an uncompressed thumbnail, and the JPEG preview inside the Olympus maker note of the
+   * EXIF IFD ("OLYMPUS\0II\3\0", an IFD whose CameraSettings entry 0x2020 points to PreviewImageStart/Length
+   * 0x0101/0x0102; offsets from the maker note's start).
+   */
+  public static byte[] orf(byte[] previewJpeg, int orientation) {
+    ByteBuffer note = ByteBuffer.allocate(60 + previewJpeg.length).order(ByteOrder.LITTLE_ENDIAN);
+    note.put("OLYMPUS\0II".getBytes(StandardCharsets.US_ASCII)).putShort((short) 3);
+    note.putShort((short) 1).putShort((short) 0x2020).putShort((short) 13).putInt(1).putInt(30).putInt(0);
+    note.putShort((short) 2).putShort((short) 0x0101).putShort((short) LONG).putInt(1).putInt(60)
+        .putShort((short) 0x0102).putShort((short) LONG).putInt(1).putInt(previewJpeg.length).putInt(0);
+    note.put(previewJpeg);
+    Tiff t = new Tiff("IIRO");
+    int thumb = t.blob(new byte[16 * 12 * 3]);
+    Ifd ifd0 = new Ifd().ascii(271, "OLYMPUS IMAGING CORP.  ").num(256, SHORT, 16).num(257, SHORT, 12)
+        .num(259, SHORT, 1).num(262, SHORT, 2).num(274, SHORT, orientation).offset(273, thumb)
+        .num(279, LONG, 16 * 12 * 3);
+    ifd0.pointer(34665, new Ifd().num(33434, LONG, 1).bytes(37500, UNDEFINED, note.array()));
+    return t.write(ifd0);
+  }
+
   /** A plain TIFF (no RAW marks) whose IFD0 is an 8x8 RGB image: what a scanner or editor writes. */
   public static byte[] plainTiffWithJpegThumbnail(byte[] jpeg) {
     Tiff t = new Tiff("II*\0");
@@ -183,7 +204,7 @@ public final class RawFiles {
   static final class Ifd {
     private final TreeMap<Integer, Object[]> entries = new TreeMap<>(); // tag -> {type, values (long[] or byte[])}
     private final TreeMap<Integer, Integer> blobRefs = new TreeMap<>(); // tag -> blob index (an offset value)
-    private final List<Ifd> subIfds = new ArrayList<>();
+    private final TreeMap<Integer, List<Ifd>> children = new TreeMap<>(); // tag -> the IFDs it points to
     private Ifd next;
 
     Ifd num(int tag, int type, long value) {
@@ -213,8 +234,14 @@ public final class RawFiles {
     }
 
     void subIfds(Ifd... children) {
-      subIfds.addAll(List.of(children));
-      entries.put(330, new Object[] {LONG, new long[children.length]});
+      pointer(330, children);
+    }
+
+    /** An entry pointing to other IFDs (SubIFDs 330, the EXIF IFD 34665). */
+    Ifd pointer(int tag, Ifd... ifds) {
+      children.put(tag, List.of(ifds));
+      entries.put(tag, new Object[] {LONG, new long[ifds.length]});
+      return this;
     }
 
     void next(Ifd ifd) {
@@ -280,8 +307,8 @@ public final class RawFiles {
           Object values = entry.getValue()[1];
           if (ifd.blobRefs.containsKey(tag)) {
             values = new long[] {blobAt[ifd.blobRefs.get(tag)]};
-          } else if (tag == 330) {
-            values = ifd.subIfds.stream().mapToLong(ifdAt::get).toArray();
+          } else if (ifd.children.containsKey(tag)) {
+            values = ifd.children.get(tag).stream().mapToLong(ifdAt::get).toArray();
           }
           int count = values instanceof byte[] bytes ? bytes.length : ((long[]) values).length;
           int bytes = byteCount(new Object[] {type, values});
@@ -314,8 +341,10 @@ public final class RawFiles {
     private static void collect(Ifd ifd, List<Ifd> all) {
       for (Ifd i = ifd; i != null; i = i.next) {
         all.add(i);
-        for (Ifd sub : i.subIfds) {
-          collect(sub, all);
+        for (List<Ifd> subs : i.children.values()) {
+          for (Ifd sub : subs) {
+            collect(sub, all);
+          }
         }
       }
     }

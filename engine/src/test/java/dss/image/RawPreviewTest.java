@@ -57,6 +57,7 @@ class RawPreviewTest {
     assertDecodesAs(RawFiles.cr2(large(), small(), 1), "cr2", large(), 1600, 900);
     assertDecodesAs(RawFiles.cr2(small(), medium(), 1), "cr2", medium(), 720, 1280); // IFD1's is larger here
     assertDecodesAs(RawFiles.raf(medium()), "raf", medium(), 720, 1280);
+    assertDecodesAs(RawFiles.orf(large(), 1), "orf", large(), 1600, 900); // in the Olympus maker note
     assertDecodesAs(RawFiles.cr3(large(), medium(), small(), 1), "cr3", large(), 1600, 900);
     assertDecodesAs(RawFiles.cr3(small(), medium(), small(), 1), "cr3", medium(), 720, 1280); // PRVW largest
   }
@@ -132,7 +133,8 @@ class RawPreviewTest {
     int rawOrientation = previewKeepsExif ? 3 : 6;
     RgbImage expected = Fixtures.png(Fixtures.path("exif/expected.png"));
     for (byte[] raw : new byte[][] {RawFiles.dng(preview, rawOrientation), RawFiles.nef(tiny(), preview,
-        rawOrientation), RawFiles.cr3(preview, tiny(), tiny(), rawOrientation)}) {
+        rawOrientation), RawFiles.cr3(preview, tiny(), tiny(), rawOrientation), RawFiles.orf(preview,
+        rawOrientation)}) {
       Path file = tmp.resolve("turned.raw");
       Files.write(file, raw);
       PreparedImage p = pipeline.prepare(file);
@@ -186,7 +188,7 @@ class RawPreviewTest {
   @Test
   void randomDamageIsRefusedOrDecodedNeverThrownOut() throws Exception {
     byte[][] goods = {RawFiles.dng(small(), 6), RawFiles.nef(small(), small(), 1), RawFiles.cr3(small(), small(),
-        small(), 1), RawFiles.raf(small()), RawFiles.cr2(small(), small(), 1)};
+        small(), 1), RawFiles.raf(small()), RawFiles.cr2(small(), small(), 1), RawFiles.orf(small(), 1)};
     java.util.Random random = new java.util.Random(11);
     for (byte[] good : goods) {
       for (int trial = 0; trial < 60; trial++) {
