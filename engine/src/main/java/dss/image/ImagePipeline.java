@@ -21,6 +21,7 @@ import java.util.Arrays;
  * rounded up); the mean difference from Pillow's full-size path stays under 1/255 (see notes/image.md). JPEG is
  * decoded by the system's TurboJPEG (SIMD libjpeg-turbo, as Pillow) on Java 22+ when libturbojpeg.so.0 is
  * installed, else by OpenCV's bundled libjpeg-turbo (same pixels, slower): {@link #jpegDecoder()} says which.
+ * Camera RAW files go down the same JPEG path through their largest embedded preview ({@link RawPreview}).
  */
 public final class ImagePipeline {
   public static final int SIZE = 224;
