@@ -103,7 +103,7 @@ final class RawPreview {
       case "cr3" -> orientation = new IsoBmff(b, candidates).walk(0, b.length, 0);
       default -> {
         TiffStructure tiff = TiffStructure.parse(b, 0);
-        if (tiff != null) {
+        if (tiff != null && tiff.ifd0() != null) {
           tiffCandidates(tiff, kind, candidates);
           orientation = orientation(tiff);
         }
@@ -156,8 +156,9 @@ final class RawPreview {
         for (int[] tags : new int[][] {{TiffStructure.TAG_STRIP_OFFSETS, TiffStructure.TAG_STRIP_BYTE_COUNTS},
             {TiffStructure.TAG_TILE_OFFSETS, TiffStructure.TAG_TILE_BYTE_COUNTS}}) {
           TiffStructure.Entry offsets = ifd.get(tags[0]), lengths = ifd.get(tags[1]);
-          if (offsets != null && lengths != null && offsets.count() == 1 && lengths.count() == 1) {
-            out.add(new Candidate(tiff.absolute(tiff.values(offsets, 1)[0]), tiff.values(lengths, 1)[0], where));
+          long offset = tiff.value(ifd, tags[0], -1), length = tiff.value(ifd, tags[1], -1);
+          if (offset >= 0 && length >= 0 && offsets.count() == 1 && lengths.count() == 1) {
+            out.add(new Candidate(tiff.absolute(offset), length, where));
           }
         }
       }
