@@ -5,7 +5,8 @@
 # images/s, both sides report images per CPU second of their process (Pillow: the anchor's own draft() timed with
 # time.process_time()), which other processes sharing the core disturb much less. Needs /usr/bin/python3
 # with Pillow and numpy (Debian: python3-pil python3-numpy) and the peer script pillow_preprocess.py
-# in $DREAMSIM_PEERS (or $PILLOW_ANCHOR).
+# in $DREAMSIM_PEERS (or $PILLOW_ANCHOR). Each round also times the camera-RAW path: the same JPEGs wrapped as the
+# previews of minimal DNG files (`bench preprocess --as-dng`), next to the JPEG figure.
 #   bench/preprocess.sh [DIR] [ROUNDS]     DIR defaults to $DREAMSIM_SAMPLE_DATA/photos, ROUNDS to 3
 #   bench/preprocess.sh --heif [DIR] [ROUNDS] [N]
 #       HEIC and AVIF: copies of DIR's first N JPEGs (default 10) made with heif-enc -q 90 (not timed); each round
@@ -126,6 +127,12 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "pillow-draft: $draftCpu img per CPU second" >&2
   ours="$(taskset -c 0 "$ROOT/dreamsim" bench preprocess "$DIR" --threads 1 --reference "$TMP/ref.f32")"
   echo "$ours"
+  # the camera-RAW preview path: the same JPEGs wrapped as DNG previews (no Pillow peer: Pillow reads no RAW)
+  dng="$(taskset -c 0 "$ROOT/dreamsim" bench preprocess "$DIR" --threads 1 --as-dng --reference "$TMP/ref.f32")"
+  echo "$dng"
+  awk -v k="$round" -v d="$(field images_per_second "$dng")" -v j="$(field images_per_second "$ours")" \
+      -v p="$(field mean_abs_diff_over_255 "$dng")" 'BEGIN {
+    printf "round %d: RAW (DNG preview) %.1f img/s = %.2fx the JPEG files; mean |diff| vs Pillow %.3f/255\n", k, d, d / j, p }'
   draft="$(sed -n 's/^pillow-draft: \([0-9.]*\) img\/s.*/\1/p' <<<"$pillow")"
   reference="$(sed -n 's/^pillow-reference: \([0-9.]*\) img\/s.*/\1/p' <<<"$pillow")"
   mine="$(field images_per_second "$ours")"

@@ -95,10 +95,10 @@ def formats_fixtures():
         Image.open(os.path.join(d, name)).convert('RGB').save(os.path.join(d, name + '.expected.png'))
     # 16-bit grey: Pillow opens it as mode I and convert('RGB') clips every value above 255 to white; we keep the
     # high byte instead (a deliberate difference, see notes/image.md), so this expected image is not Pillow's
-    grey16 = (np.asarray(grey).astype(np.uint16) << 8) | rng.integers(0, 256, (48, 64), dtype=np.uint16)
+    # 16-bit grey from 0 to 1023: Pillow opens it as mode I and convert('RGB') clips at 255 (no scaling)
+    grey16 = np.asarray(grey).astype(np.uint16) * 4 + np.indices((48, 64)).sum(axis=0).astype(np.uint16) % 4
     Image.fromarray(grey16, 'I;16').save(os.path.join(d, 'grey16.png'))
-    Image.fromarray(np.repeat((grey16 >> 8).astype(np.uint8)[:, :, None], 3, axis=2), 'RGB').save(
-        os.path.join(d, 'grey16.png.expected.png'))
+    Image.open(os.path.join(d, 'grey16.png')).convert('RGB').save(os.path.join(d, 'grey16.png.expected.png'))
 
 
 def write_png16(path, rgb16):

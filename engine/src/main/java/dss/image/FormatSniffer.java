@@ -14,7 +14,8 @@ public final class FormatSniffer {
 
   /** Extensions under which a file that is not a decodable image is reported rather than ignored. */
   private static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "jpe", "png", "gif", "bmp", "webp",
-      "tif", "tiff", "heic", "heif", "heics", "heifs", "hif", "avif", "avifs");
+      "tif", "tiff", "heic", "heif", "heics", "heifs", "hif", "avif", "avifs",
+      "dng", "cr2", "cr3", "nef", "nrw", "arw", "srf", "sr2", "orf", "rw2", "pef", "raf");
 
   /** ISO-BMFF brands of AVIF (still, sequence). */
   private static final Set<String> AVIF_BRANDS = Set.of("avif", "avis");
@@ -27,7 +28,8 @@ public final class FormatSniffer {
 
   /**
    * "jpeg", "png", "gif", "bmp", "tiff", "webp" (ImageIO format names), "heic", "heif" or "avif" (see
-   * {@link #heifFamily}), or null when none matches.
+   * {@link #heifFamily}), "raw" for a camera RAW with a signature of its own (ORF, RW2, RAF, CR3; TIFF-structured
+   * RAWs say "tiff" here), or null when none matches.
    */
   public static String sniff(byte[] b) {
     if (startsWith(b, 0, 0xFF, 0xD8, 0xFF)) {
@@ -43,7 +45,14 @@ public final class FormatSniffer {
       return "webp";
     }
     if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) {
-      return "tiff";
+      return "tiff"; // or a TIFF-structured camera RAW (DNG, CR2, NEF, ...): the decoder looks further
+    }
+    // camera RAWs with their own signature: ORF, RW2, RAF, CR3 (decoded through their JPEG preview)
+    if (startsWith(b, 0, 'I', 'I', 'R', 'O') || startsWith(b, 0, 'I', 'I', 'R', 'S')
+        || startsWith(b, 0, 'M', 'M', 'O', 'R') || startsWith(b, 0, 'I', 'I', 'U', 0)
+        || startsWith(b, 0, 'F', 'U', 'J', 'I', 'F', 'I', 'L', 'M', 'C', 'C', 'D', '-', 'R', 'A', 'W', ' ')
+        || startsWith(b, 4, 'f', 't', 'y', 'p', 'c', 'r', 'x', ' ')) {
+      return "raw";
     }
     // BMP: "BM" then a 4-byte file size, 4 reserved bytes and a pixel-data offset; a known DIB header size at 14
     if (startsWith(b, 0, 'B', 'M') && b.length >= 18) {

@@ -15,7 +15,8 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * The general decoder: JDK ImageIO with the TwelveMonkeys plugins (JPEG incl. CMYK/YCCK, WebP, TIFF), first image
  * of the file only. Pixels come out with the semantics of Pillow's {@code convert('RGB')}: alpha dropped (not
- * composited), palette expanded, grey replicated, 16-bit samples reduced to their high byte; no colour management.
+ * composited), palette expanded, grey replicated, 16-bit samples reduced to their high byte, except 16-bit grey
+ * without alpha, which Pillow clips at 255 (its modes I and I;16); no colour management.
  */
 final class ImageIoDecoder {
   static {
@@ -41,6 +42,39 @@ final class ImageIoDecoder {
 
   static RgbImage decode(byte[] bytes, String format, String name) throws ImageException {
     return toRgb(withReader(bytes, format, name, r -> r.read(0)));
+  }
+
+  /**
+   * A four-component (Adobe CMYK or YCCK) JPEG as Pillow converts it: without colour management. The reader would
+   * convert through an embedded ICC profile (13.8/255 from Pillow on a CMYK photo with Ghostscript's default CMYK
+   * profile), so the profile's APP2 segments are left out first; without one it matches Pillow to about 0.5/255.
+   */
+  static RgbImage decodeCmykJpeg(byte[] bytes, String name) throws ImageException {
+    return decode(withoutIccProfile(bytes), "jpeg", name);
+  }
+
+  /** The JPEG without its APP2 "ICC_PROFILE" segments (the same array when it has none). */
+  private static byte[] withoutIccProfile(byte[] b) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+    out.write(b, 0, 2);
+    int p = 2;
+    boolean dropped = false;
+    while (p + 4 <= b.length && (b[p] & 0xff) == 0xFF && (b[p + 1] & 0xff) != 0xDA) {
+      int end = Math.min(b.length, p + 2 + ((b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff)));
+      boolean icc = (b[p + 1] & 0xff) == 0xE2 && end - p >= 16
+          && new String(b, p + 4, 12, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
+      if (icc) {
+        dropped = true;
+      } else {
+        out.write(b, p, end - p);
+      }
+      p = end;
+    }
+    if (!dropped) {
+      return b;
+    }
+    out.write(b, p, b.length - p);
+    return out.toByteArray();
   }
 
   private interface ReaderJob<T> {
@@ -88,6 +122,9 @@ final class ImageIoDecoder {
       }
     } else if (cm.getNumColorComponents() == 1 || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
       boolean grey = cm.getNumColorComponents() == 1;
+      // Pillow opens 16-bit grey without alpha as mode I (PNG) or I;16 (TIFF), whose convert('RGB') clips at 255
+      // rather than scaling; 16-bit grey with alpha and 16-bit RGB(A) keep the high byte
+      boolean clip = grey && !cm.hasAlpha() && cm.getComponentSize(0) > 8;
       int[] shift = new int[3];
       int[] max = new int[3];
       for (int c = 0; c < 3; c++) {
@@ -99,7 +136,8 @@ final class ImageIoDecoder {
         raster.getPixels(0, y, w, 1, row);
         for (int x = 0; x < w; x++) {
           for (int c = 0; c < 3; c++) {
-            int v = row[x * bands + (grey ? 0 : c)] >> shift[c];
+            int sample = row[x * bands + (grey ? 0 : c)];
+            int v = clip ? Math.min(sample, 255) : sample >> shift[c];
             rgb[o++] = (byte) (max[c] == 0 ? v : (v * 255 + max[c] / 2) / max[c]);
           }
         }

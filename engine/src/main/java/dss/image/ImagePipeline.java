@@ -23,6 +23,7 @@ import java.util.Arrays;
  * rounded up); the mean difference from Pillow's full-size path stays under 1/255 (see notes/image.md). JPEG is
  * decoded by the system's TurboJPEG (SIMD libjpeg-turbo, as Pillow) on Java 22+ when libturbojpeg.so.0 is
  * installed, else by OpenCV's bundled libjpeg-turbo (same pixels, slower): {@link #jpegDecoder()} says which.
+ * Camera RAW files go down the same JPEG path through their largest embedded preview ({@link RawPreview}).
  */
 public final class ImagePipeline {
   public static final int SIZE = 224;
@@ -158,6 +159,12 @@ public final class ImagePipeline {
       throw new ImageException(name, bytes.length == 0 ? "empty file" : "not an image (unrecognised content)");
     }
     try {
+      // camera RAW (TIFF-structured or not): its largest embedded JPEG preview goes down the JPEG path
+      RawPreview.Preview raw = format.equals("tiff") || format.equals("raw") ? RawPreview.find(bytes, name) : null;
+      if (raw != null) {
+        bytes = raw.jpeg();
+        format = "jpeg";
+      }
       RgbImage image;
       int w, h, reduction = 1;
       if (format.equals("jpeg")) {
@@ -165,7 +172,10 @@ public final class ImagePipeline {
         w = header.width();
         h = header.height();
         guard(w, h, name);
-        // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
+        if (!header.decodable()) {
+          throw new ImageException(name, header.unsupportedReason());
+        }
+        // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK, ignoring ICC profiles as Pillow does
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
           image = jpegDecoder.decode(bytes, reduction, name);
@@ -173,6 +183,8 @@ public final class ImagePipeline {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");
           }
+        } else if (header.components() == 4) {
+          image = ImageIoDecoder.decodeCmykJpeg(bytes, name);
         } else {
           image = ImageIoDecoder.decode(bytes, format, name);
         }
@@ -190,12 +202,12 @@ public final class ImagePipeline {
         w = image.width(); // what was decoded, should a header and its decoder disagree
         h = image.height();
       }
-      int orientation = orient ? Orientation.read(bytes, format) : 1;
+      int orientation = !orient ? 1 : raw != null ? raw.orientation() : Orientation.read(bytes, format);
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
       box = Orientation.apply(box, image.width(), image.height(), orientation);
       image = Orientation.apply(image, orientation);
       boolean swap = Orientation.swapsAxes(orientation);
-      return new Decoded(format, swap ? h : w, swap ? w : h, image, box);
+      return new Decoded(raw != null ? raw.kind() : format, swap ? h : w, swap ? w : h, image, box);
     } catch (RuntimeException e) { // a decoder bug on hostile input must not take the process down
       throw new ImageException(name, "cannot decode " + format + " image (" + e + ")", e);
     }

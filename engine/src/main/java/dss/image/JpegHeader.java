@@ -5,11 +5,27 @@ package dss.image;
  * and whether the entropy-coded data is complete (an EOI marker after the first SOS). Decoders based on libjpeg
  * "succeed" on a truncated file and pad it with grey, so completeness is checked here, on the structure.
  */
-record JpegHeader(int width, int height, int components) {
+record JpegHeader(int width, int height, int components, int frameMarker, int precision) {
+  /**
+   * True for the frame types libjpeg-turbo decodes to pixels (8-bit DCT: baseline, extended, progressive, Huffman or
+   * arithmetic coded); false for lossless (SOF3, the raw data inside DNG and CR2), hierarchical and 12-bit frames.
+   */
+  boolean decodable() {
+    return precision == 8 && (frameMarker == 0xC0 || frameMarker == 0xC1 || frameMarker == 0xC2
+        || frameMarker == 0xC9 || frameMarker == 0xCA);
+  }
+
+  /** Why a frame that is not {@link #decodable()} is refused, e.g. "unsupported JPEG (12-bit samples)". */
+  String unsupportedReason() {
+    String what = precision != 8 ? precision + "-bit samples"
+        : frameMarker == 0xC3 || frameMarker == 0xCB ? "lossless coding"
+        : "frame type SOF" + (frameMarker - 0xC0) + ", hierarchical";
+    return "unsupported JPEG (" + what + ")";
+  }
 
   static JpegHeader parse(byte[] b, String name) throws ImageException {
     int p = 2; // after SOI
-    int width = -1, height = -1, components = -1;
+    int width = -1, height = -1, components = -1, frameMarker = -1, precision = -1;
     while (true) {
       if (p + 4 > b.length) {
         throw new ImageException(name, "truncated JPEG (file ends inside the header)");
@@ -34,6 +50,8 @@ record JpegHeader(int width, int height, int components) {
         height = (b[p + 5] & 0xff) << 8 | (b[p + 6] & 0xff);
         width = (b[p + 7] & 0xff) << 8 | (b[p + 8] & 0xff);
         components = b[p + 9] & 0xff;
+        frameMarker = marker;
+        precision = b[p + 4] & 0xff;
       } else if (marker == 0xDA) { // SOS: pixel data follows
         if (width <= 0 || height <= 0 || components <= 0) {
           throw new ImageException(name, "corrupt JPEG (no valid frame header before the image data)");
@@ -41,7 +59,7 @@ record JpegHeader(int width, int height, int components) {
         if (!hasEndMarkerAfter(b, p + 2 + length)) {
           throw new ImageException(name, "truncated JPEG (image data ends before the end-of-image marker)");
         }
-        return new JpegHeader(width, height, components);
+        return new JpegHeader(width, height, components, frameMarker, precision);
       } else if (marker == 0xD9) {
         throw new ImageException(name, "corrupt JPEG (end of image before any image data)");
       }

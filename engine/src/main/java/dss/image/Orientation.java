@@ -24,6 +24,12 @@ final class Orientation {
     if (HeifDecoders.handles(format)) {
       return 1;
     }
+    int o = tag(bytes, format);
+    return o == 0 ? 1 : o;
+  }
+
+  /** The orientation tag's value (1..8), or 0 when the file carries none (or an invalid one). */
+  static int tag(byte[] bytes, String format) {
     try {
       ByteArrayInputStream in = new ByteArrayInputStream(bytes);
       Metadata metadata = format.equals("jpeg")
@@ -32,12 +38,12 @@ final class Orientation {
       ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         int o = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
-        return o >= 1 && o <= 8 ? o : 1;
+        return o >= 1 && o <= 8 ? o : 0;
       }
     } catch (Exception e) { // ImageProcessingException, MetadataException, IOException, malformed-data runtime errors
-      return 1;
+      return 0;
     }
-    return 1;
+    return 0;
   }
 
   static boolean swapsAxes(int orientation) {

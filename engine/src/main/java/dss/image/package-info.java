@@ -4,7 +4,8 @@
  * <p>{@link dss.image.ImagePipeline} sniffs the format from the content ({@link dss.image.FormatSniffer}, never the
  * file name), refuses images above the pixel limit from the header before any pixel is decoded (decompression
  * bombs), decodes (JPEG at reduced size in the DCT domain through libjpeg-turbo when large enough; HEIC, HEIF and
- * AVIF through the system's libheif, which applies their irot/imir), applies EXIF orientation (never to HEIF files),
+ * AVIF through the system's libheif, which applies their irot/imir; camera RAW through its largest embedded JPEG
+ * preview, found by {@link dss.image.RawPreview} in pure Java), applies EXIF orientation (never to HEIF files),
  * and reproduces DreamSim's preprocessing: Pillow's {@code convert("RGB")} and antialiased bicubic squash to 224x224
  * ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
  * {@link dss.image.ImagePipeline#exact} is DreamSim's official path instead: full-size decoding, no EXIF rotation.

@@ -30,7 +30,7 @@ class DecodeFormatsTest {
       "palette.png, png, 0, 0",
       "palette-transparent.png, png, 0, 0",
       "rgb16.png, png, 0, 0",
-      "grey16.png, png, 0, 0", // expected: the high byte (Pillow would clip to white: see notes/image.md)
+      "grey16.png, png, 0, 0", // Pillow's mode I, whose convert('RGB') clips every value above 255 to white
       "rgb.bmp, bmp, 0, 0",
       "rgb.tiff, tiff, 0, 0",
       "rgb.gif, gif, 0, 0",

@@ -37,6 +37,16 @@ class DecoderFuzzTest {
   }
 
   @FuzzTest(maxDuration = "10m")
+  void rawPreview(byte[] data) {
+    try {
+      RawPreview.Preview preview = RawPreview.find(data, "fuzz");
+      assertTrue(preview == null || preview.jpeg().length > 0 && preview.orientation() >= 1);
+    } catch (ImageException expected) {
+      assertTrue(expected.getMessage().startsWith("fuzz: "), expected.getMessage());
+    }
+  }
+
+  @FuzzTest(maxDuration = "10m")
   void jpegHeader(byte[] data) {
     try {
       JpegHeader header = JpegHeader.parse(data, "fuzz");

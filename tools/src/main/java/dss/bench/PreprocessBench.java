@@ -48,6 +48,10 @@ public final class PreprocessBench implements Callable<Integer> {
   @Option(names = "--full-size", description = "Decode JPEGs at full size (no DCT scaling): the reference path.")
   boolean fullSize;
 
+  @Option(names = "--as-dng", description = "Time the camera-RAW path: wrap each JPEG as the preview of a minimal "
+      + "DNG file (in a temporary folder, before timing) and decode those; parity against the JPEG's reference.")
+  boolean asDng;
+
   /** Exit status 1 when some files failed (each named on stderr), as every command. */
   @Override public Integer call() {
     List<Path> files = imageFiles(dir);
@@ -57,6 +61,15 @@ public final class PreprocessBench implements Callable<Integer> {
     if (threads < 1) {
       throw new IllegalArgumentException("--threads must be at least 1");
     }
+    if (asDng) {
+      files = files.stream().filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g"))
+          .toList();
+    }
+    List<Path> sources = files;
+    Path dngDir = asDng ? wrapAsDng(files) : null;
+    if (dngDir != null) {
+      files = files.stream().map(f -> dngDir.resolve(f.getFileName() + ".dng")).toList();
+    }
     ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, !fullSize);
     prepareAll(pipeline, files, true); // warm-up: JIT compilation, native library loading, file cache
     long start = System.nanoTime(), cpuStart = processCpuNanos();
@@ -64,7 +77,7 @@ public final class PreprocessBench implements Callable<Integer> {
     double seconds = (System.nanoTime() - start) / 1e9, cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
 
     Map<String, Object> result = new LinkedHashMap<>();
-    result.put("path", fullSize ? "full-size" : "dct-scaled");
+    result.put("path", (fullSize ? "full-size" : "dct-scaled") + (asDng ? ", dng preview" : ""));
     result.put("images", files.size());
     long failed = prepared.stream().filter(p -> p == null).count();
     result.put("failed", failed);
@@ -76,12 +89,39 @@ public final class PreprocessBench implements Callable<Integer> {
     // per CPU second of the whole process (JIT and GC included): steadier than wall time on a shared machine
     result.put("images_per_cpu_second", Math.round(files.size() / cpuSeconds * 10) / 10.0);
     if (reference != null) {
-      result.putAll(parity(files, prepared));
+      result.putAll(parity(sources, prepared)); // a DNG wrapper is compared with its JPEG's reference
+    }
+    if (dngDir != null) {
+      deleteAll(dngDir, files);
     }
     System.err.printf(Locale.ROOT, "dreamsim-%s: %.1f img/s on %d thread(s) (%d files)%n",
         result.get("path"), files.size() / seconds, threads, files.size());
     System.out.println(JsonOut.line(result));
     return failed > 0 ? 1 : 0;
+  }
+
+  /** The JPEGs among {@code files} wrapped as DNG previews, as {@code NAME.dng} in a new temporary folder. */
+  private static Path wrapAsDng(List<Path> files) {
+    try {
+      Path dir = Files.createTempDirectory("dreamsim-bench-dng");
+      for (Path f : files) {
+        Files.write(dir.resolve(f.getFileName() + ".dng"), DngWrapper.wrap(Files.readAllBytes(f)));
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot write DNG wrappers: " + e.getMessage());
+    }
+  }
+
+  private static void deleteAll(Path dir, List<Path> files) {
+    try {
+      for (Path f : files) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      System.err.println("cannot delete " + dir + ": " + e.getMessage());
+    }
   }
 
   private static long processCpuNanos() {
