@@ -2,9 +2,10 @@ package dss.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * file -> decoded, oriented RGB -> DreamSim preprocess tensor. Thread-safe (no mutable state); one instance per
@@ -13,6 +14,11 @@ import java.util.Arrays;
  * <p>Decoding goes by content (magic bytes), never by file name. The header is read first and images above
  * {@link #maxPixels()} are refused before any pixel is decoded; truncated, corrupt and non-image files are refused
  * with an {@link ImageException} naming the file. EXIF orientation is applied; reported sizes are upright.
+ *
+ * <p>Files are mapped, not read into the heap ({@link #map}), and refused above {@link #maxFileBytes()} before
+ * that: a JPEG goes from the mapping to the native decoder, and the header, EXIF and end-marker checks read the
+ * mapping in place, so a huge file costs its JPEG decode, not copies of itself. The other formats' decoders
+ * (ImageIO, OpenCV) take a heap array, made from the mapping.
  *
  * <p>The preprocess is DreamSim's: Pillow's {@code convert('RGB')}, {@code resize((224, 224), BICUBIC)} (a squash,
  * antialiased, reproduced bit for bit by {@link PillowResize}), scaled to [0, 1], CHW. For JPEG, the default fast
@@ -25,6 +31,8 @@ import java.util.Arrays;
 public final class ImagePipeline {
   public static final int SIZE = 224;
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+  /** Files larger than this are refused before they are read (the command line's {@code --max-file-mb}). */
+  public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
   /**
    * The fast path keeps at least this many decoded pixels per side. Measured on 45 sample 10-12 MP photos (mean
    * |difference| from Pillow's full-size path, worst photo): 224 -> 2.43/255, 300 -> 0.95/255, 320 -> 0.74/255,
@@ -36,6 +44,7 @@ public final class ImagePipeline {
   private final long maxPixels;
   private final boolean dctScaling;
   private final JpegDecoder jpegDecoder; // null: JPEG through ImageIO (no native decoder could load)
+  private final long maxFileBytes;
 
   public ImagePipeline() {
     this(DEFAULT_MAX_PIXELS);
@@ -56,16 +65,33 @@ public final class ImagePipeline {
 
   /** With a given JPEG decoder (null: ImageIO, no DCT scaling): tests of each decoder. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder) {
+    this(maxPixels, dctScaling, jpegDecoder, DEFAULT_MAX_FILE_BYTES);
+  }
+
+  private ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder, long maxFileBytes) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
+    }
+    if (maxFileBytes <= 0) {
+      throw new IllegalArgumentException("maxFileBytes must be positive: " + maxFileBytes);
     }
     this.maxPixels = maxPixels;
     this.dctScaling = dctScaling;
     this.jpegDecoder = jpegDecoder;
+    this.maxFileBytes = maxFileBytes;
+  }
+
+  /** The same pipeline refusing files larger than {@code maxFileBytes} (default {@value #DEFAULT_MAX_FILE_BYTES}). */
+  public ImagePipeline withMaxFileBytes(long maxFileBytes) {
+    return new ImagePipeline(maxPixels, dctScaling, jpegDecoder, maxFileBytes);
   }
 
   public long maxPixels() {
     return maxPixels;
+  }
+
+  public long maxFileBytes() {
+    return maxFileBytes;
   }
 
   /**
@@ -78,12 +104,25 @@ public final class ImagePipeline {
 
   /** Decodes by content, applies EXIF orientation, refuses bombs before decoding, and preprocesses. */
   public PreparedImage prepare(Path file) throws ImageException {
-    return prepare(read(file), file.toString());
+    ByteBuffer mapped = map(file, maxFileBytes);
+    try {
+      return prepare(mapped, file.toString());
+    } catch (InternalError e) { // the JVM's answer to reading a mapped page the file no longer has
+      throw changedWhileRead(file, e);
+    }
   }
 
   /** Same as {@link #prepare(Path)} for bytes in memory (uploads); {@code name} is used in error messages. */
   public PreparedImage prepare(byte[] bytes, String name) throws ImageException {
-    Decoded d = decode(bytes, name, JPEG_MIN_SIDE, false);
+    return prepare(ByteBuffer.wrap(bytes), name);
+  }
+
+  /**
+   * Same as {@link #prepare(Path)} for bytes 0..limit of {@code data}: a file {@link #map mapped} by the caller
+   * (who also hashes it), or wrapped bytes.
+   */
+  public PreparedImage prepare(ByteBuffer data, String name) throws ImageException {
+    Decoded d = decode(data, name, JPEG_MIN_SIDE, false);
     RgbImage square = PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], SIZE, SIZE);
     return new PreparedImage(d.format, d.width, d.height, toTensor(square));
   }
@@ -93,7 +132,12 @@ public final class ImagePipeline {
     if (maxSide <= 0) {
       throw new IllegalArgumentException("maxSide must be positive: " + maxSide);
     }
-    Decoded d = decode(read(file), file.toString(), maxSide, true);
+    Decoded d;
+    try {
+      d = decode(map(file, maxFileBytes), file.toString(), maxSide, true);
+    } catch (InternalError e) {
+      throw changedWhileRead(file, e);
+    }
     double scale = Math.min(1.0, maxSide / (double) Math.max(d.width, d.height));
     int w = Math.max(1, (int) Math.round(d.width * scale)), h = Math.max(1, (int) Math.round(d.height * scale));
     RgbImage out = w == d.image.width() && h == d.image.height()
@@ -112,36 +156,38 @@ public final class ImagePipeline {
    * @param minSide        JPEG: decode at the largest DCT reduction that keeps at least this many pixels
    * @param longerSideOnly true: minSide applies to the longer side only (thumbnails); false: to both sides
    */
-  private Decoded decode(byte[] bytes, String name, int minSide, boolean longerSideOnly) throws ImageException {
-    byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, FormatSniffer.HEAD_BYTES));
+  private Decoded decode(ByteBuffer data, String name, int minSide, boolean longerSideOnly) throws ImageException {
+    byte[] head = new byte[Math.min(data.limit(), FormatSniffer.HEAD_BYTES)];
+    data.get(0, head);
     String format = FormatSniffer.sniff(head);
     if (format == null) {
       String unsupported = FormatSniffer.unsupported(head);
       if (unsupported != null) {
         throw new ImageException(name, FormatSniffer.unsupportedReason(unsupported));
       }
-      throw new ImageException(name, bytes.length == 0 ? "empty file" : "not an image (unrecognised content)");
+      throw new ImageException(name, data.limit() == 0 ? "empty file" : "not an image (unrecognised content)");
     }
     try {
       RgbImage image;
       int w, h, reduction = 1;
       if (format.equals("jpeg")) {
-        JpegHeader header = JpegHeader.parse(bytes, name);
+        JpegHeader header = JpegHeader.parse(data, name);
         w = header.width();
         h = header.height();
         guard(w, h, name);
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
-          image = jpegDecoder.decode(bytes, reduction, name);
+          image = jpegDecoder.decode(data, reduction, name);
           if (image.width() != ceilDiv(w, reduction) || image.height() != ceilDiv(h, reduction)) {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");
           }
         } else {
-          image = ImageIoDecoder.decode(bytes, format, name);
+          image = ImageIoDecoder.decode(array(data), format, name);
         }
       } else {
+        byte[] bytes = array(data);
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
         guard(size[0], size[1], name);
         // WebP: libwebp (as Pillow) when it can; animated files (OpenCV reads no animation) go through ImageIO
@@ -151,7 +197,7 @@ public final class ImagePipeline {
         w = image.width(); // what was decoded, should a header and its decoder disagree
         h = image.height();
       }
-      int orientation = Orientation.read(bytes, format);
+      int orientation = Orientation.read(data, format);
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
       box = Orientation.apply(box, image.width(), image.height(), orientation);
       image = Orientation.apply(image, orientation);
@@ -192,18 +238,43 @@ public final class ImagePipeline {
     }
   }
 
-  private static byte[] read(Path file) throws ImageException {
+  /**
+   * The file mapped read-only (its pages are read on demand and belong to the page cache, not the heap), after the
+   * size checks: above {@code maxFileBytes}, or above the 2 GiB a buffer can address, it is refused unread.
+   * Reading a mapping whose file was truncated meanwhile throws {@link InternalError}: callers turn it into this
+   * file's failure.
+   */
+  public static ByteBuffer map(Path file, long maxFileBytes) throws ImageException {
     try {
       if (!Files.isRegularFile(file)) {
         throw new ImageException(file, Files.exists(file) ? "not a regular file" : "no such file");
       }
-      if (Files.size(file) > Integer.MAX_VALUE - 64) {
-        throw new ImageException(file, "file too large (" + Files.size(file) + " bytes)");
+      try (FileChannel channel = FileChannel.open(file)) {
+        long size = channel.size();
+        if (size > maxFileBytes) {
+          throw new ImageException(file, "file too large: " + size + " bytes, above the limit of " + maxFileBytes
+              + " bytes" + (maxFileBytes % (1 << 20) == 0 ? " (--max-file-mb " + (maxFileBytes >> 20) + ")" : ""));
+        }
+        if (size > Integer.MAX_VALUE) {
+          throw new ImageException(file, "file too large: " + size + " bytes, above the 2 GiB an image may have");
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
       }
-      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ImageException(file.toString(), "cannot read file (" + e + ")", e);
     }
+  }
+
+  /** Bytes 0..limit as an array: the buffer's own when it wraps exactly that, else a copy (decoders needing one). */
+  static byte[] array(ByteBuffer data) {
+    if (data.hasArray() && data.arrayOffset() == 0 && data.array().length == data.limit()) return data.array();
+    byte[] out = new byte[data.limit()];
+    data.get(0, out);
+    return out;
+  }
+
+  private static ImageException changedWhileRead(Path file, InternalError e) {
+    return new ImageException(file.toString(), "file changed while it was read (" + e.getMessage() + ")", e);
   }
 
   /** [0, 1] floats, CHW: exactly numpy's {@code asarray(im, float32).transpose(2, 0, 1) / 255.0}. */
