@@ -47,6 +47,12 @@ final class ServeCommand implements Callable<Integer> {
   /** Background indexing commits this often, so new photos show up in searches within seconds. */
   static final Duration BACKGROUND_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
+  /** What background indexing of {@code --library} runs with: the library's defaults, committing every 5 s. */
+  static LibraryIndexer.Options backgroundOptions(List<Path> library, int maxFileMb) {
+    return LibraryIndexer.Options.defaults(library).withCommitInterval(BACKGROUND_COMMIT_INTERVAL)
+        .withMaxFileBytes((long) maxFileMb << 20);
+  }
+
   @Option(names = "--host", defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes the server to the network).")
   String host;
@@ -115,13 +121,13 @@ final class ServeCommand implements Callable<Integer> {
       }
     }));
     try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(maxPixels), embedder);
+         IngestPipeline ingest = new IngestPipeline(
+             new ImagePipeline(maxPixels).withMaxFileBytes((long) maxFileMb << 20), embedder);
          ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
              : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
-             : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(
-                 BACKGROUND_COMMIT_INTERVAL).withMaxFileBytes((long) maxFileMb << 20));
+             : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();

@@ -36,4 +36,12 @@ class ServeCommandTest {
       assertTrue(run.err().contains("another process is writing it"), run.err());
     }
   }
+
+  /** Background indexing of --library commits every 5 s (new photos searchable within seconds; `index` waits 30 s). */
+  @Test void backgroundIndexingCommitsEveryFiveSeconds() {
+    var options = ServeCommand.backgroundOptions(java.util.List.of(Path.of("lib")), 7);
+    assertEquals(java.time.Duration.ofSeconds(5), options.commitInterval());
+    assertEquals(7L << 20, options.maxFileBytes());
+    assertEquals(java.util.List.of(Path.of("lib")), options.roots());
+  }
 }
