@@ -31,6 +31,12 @@ import java.nio.file.Path;
 public final class ImagePipeline {
   public static final int SIZE = 224;
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+  /**
+   * Images given as bytes (uploads to the server) with more pixels than this are refused before decoding: a
+   * decode costs time and memory in proportion to its pixels (PNG about 40 ms per megapixel on one core), so a
+   * server keeps uploads below the library's limit. 64 MP holds every camera short of medium format.
+   */
+  public static final long DEFAULT_MAX_UPLOAD_PIXELS = 64_000_000L;
   /** Files larger than this are refused before they are read (the command line's {@code --max-file-mb}). */
   public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
   /**
@@ -45,6 +51,7 @@ public final class ImagePipeline {
   private final boolean dctScaling;
   private final JpegDecoder jpegDecoder; // null: JPEG through ImageIO (no native decoder could load)
   private final long maxFileBytes;
+  private final long maxUploadPixels;
 
   public ImagePipeline() {
     this(DEFAULT_MAX_PIXELS);
@@ -65,25 +72,43 @@ public final class ImagePipeline {
 
   /** With a given JPEG decoder (null: ImageIO, no DCT scaling): tests of each decoder. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder) {
-    this(maxPixels, dctScaling, jpegDecoder, DEFAULT_MAX_FILE_BYTES);
+    this(maxPixels, dctScaling, jpegDecoder, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UPLOAD_PIXELS);
   }
 
-  private ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder, long maxFileBytes) {
+  private ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder, long maxFileBytes,
+                        long maxUploadPixels) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
     }
     if (maxFileBytes <= 0) {
       throw new IllegalArgumentException("maxFileBytes must be positive: " + maxFileBytes);
     }
+    if (maxUploadPixels <= 0) {
+      throw new IllegalArgumentException("maxUploadPixels must be positive: " + maxUploadPixels);
+    }
     this.maxPixels = maxPixels;
     this.dctScaling = dctScaling;
     this.jpegDecoder = jpegDecoder;
     this.maxFileBytes = maxFileBytes;
+    this.maxUploadPixels = maxUploadPixels;
   }
 
   /** The same pipeline refusing files larger than {@code maxFileBytes} (default {@value #DEFAULT_MAX_FILE_BYTES}). */
   public ImagePipeline withMaxFileBytes(long maxFileBytes) {
-    return new ImagePipeline(maxPixels, dctScaling, jpegDecoder, maxFileBytes);
+    return new ImagePipeline(maxPixels, dctScaling, jpegDecoder, maxFileBytes, maxUploadPixels);
+  }
+
+  /**
+   * The same pipeline refusing images given as bytes ({@link #prepare(byte[], String)}: uploads) above
+   * {@code maxUploadPixels} (default {@value #DEFAULT_MAX_UPLOAD_PIXELS}; never more than {@link #maxPixels()}).
+   */
+  public ImagePipeline withMaxUploadPixels(long maxUploadPixels) {
+    return new ImagePipeline(maxPixels, dctScaling, jpegDecoder, maxFileBytes, maxUploadPixels);
+  }
+
+  /** The pixel limit of uploads: the smaller of the upload limit and {@link #maxPixels()}. */
+  public long maxUploadPixels() {
+    return Math.min(maxPixels, maxUploadPixels);
   }
 
   public long maxPixels() {
@@ -112,9 +137,12 @@ public final class ImagePipeline {
     }
   }
 
-  /** Same as {@link #prepare(Path)} for bytes in memory (uploads); {@code name} is used in error messages. */
+  /**
+   * Same as {@link #prepare(Path)} for an upload in memory, refused above {@link #maxUploadPixels()}; {@code name}
+   * is used in error messages.
+   */
   public PreparedImage prepare(byte[] bytes, String name) throws ImageException {
-    return prepare(ByteBuffer.wrap(bytes), name);
+    return prepare(decode(ByteBuffer.wrap(bytes), name, JPEG_MIN_SIDE, false, maxUploadPixels()));
   }
 
   /**
@@ -122,7 +150,10 @@ public final class ImagePipeline {
    * (who also hashes it), or wrapped bytes.
    */
   public PreparedImage prepare(ByteBuffer data, String name) throws ImageException {
-    Decoded d = decode(data, name, JPEG_MIN_SIDE, false);
+    return prepare(decode(data, name, JPEG_MIN_SIDE, false, maxPixels));
+  }
+
+  private static PreparedImage prepare(Decoded d) {
     RgbImage square = PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], SIZE, SIZE);
     return new PreparedImage(d.format, d.width, d.height, toTensor(square));
   }
@@ -134,7 +165,7 @@ public final class ImagePipeline {
     }
     Decoded d;
     try {
-      d = decode(map(file, maxFileBytes), file.toString(), maxSide, true);
+      d = decode(map(file, maxFileBytes), file.toString(), maxSide, true, maxPixels);
     } catch (InternalError e) {
       throw changedWhileRead(file, e);
     }
@@ -156,7 +187,9 @@ public final class ImagePipeline {
    * @param minSide        JPEG: decode at the largest DCT reduction that keeps at least this many pixels
    * @param longerSideOnly true: minSide applies to the longer side only (thumbnails); false: to both sides
    */
-  private Decoded decode(ByteBuffer data, String name, int minSide, boolean longerSideOnly) throws ImageException {
+  /** @param pixelLimit images with more pixels are refused before decoding ({@link #guard}) */
+  private Decoded decode(ByteBuffer data, String name, int minSide, boolean longerSideOnly, long pixelLimit)
+      throws ImageException {
     byte[] head = new byte[Math.min(data.limit(), FormatSniffer.HEAD_BYTES)];
     data.get(0, head);
     String format = FormatSniffer.sniff(head);
@@ -174,7 +207,7 @@ public final class ImagePipeline {
         JpegHeader header = JpegHeader.parse(data, name);
         w = header.width();
         h = header.height();
-        guard(w, h, name);
+        guard(w, h, name, pixelLimit);
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK; it matched Pillow on the fixtures
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
@@ -189,7 +222,7 @@ public final class ImagePipeline {
       } else {
         byte[] bytes = array(data);
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
-        guard(size[0], size[1], name);
+        guard(size[0], size[1], name, pixelLimit);
         // WebP: libwebp (as Pillow) when it can; animated files (OpenCV reads no animation) go through ImageIO
         image = format.equals("webp") && OpenCvDecoder.available() && !isAnimatedWebp(bytes)
             ? OpenCvDecoder.decode(bytes, format, 1, name)
@@ -228,13 +261,14 @@ public final class ImagePipeline {
     return (a + b - 1) / b;
   }
 
-  private void guard(int w, int h, String name) throws ImageException {
+  private void guard(int w, int h, String name, long pixelLimit) throws ImageException {
     if (w <= 0 || h <= 0) {
       throw new ImageException(name, "corrupt image header (size " + w + "x" + h + ")");
     }
-    if ((long) w * h > maxPixels) {
+    if ((long) w * h > pixelLimit) {
       throw new ImageException(name, "image too large: " + w + "x" + h + " = " + (long) w * h
-          + " pixels, above the limit of " + maxPixels + " (decompression-bomb guard)");
+          + " pixels, above the limit of " + pixelLimit + (pixelLimit < maxPixels ? " for uploads" : "")
+          + " (decompression-bomb guard)");
     }
   }
 

@@ -100,4 +100,19 @@ class LargeFileTest {
     }
     return file;
   }
+
+  /** Uploads (images given as bytes) have their own, lower pixel limit; the same image as a file passes. */
+  @Test
+  void uploadsAreRefusedAboveTheUploadPixelLimit() throws Exception {
+    assertEquals(64_000_000L, new ImagePipeline().maxUploadPixels());
+    assertEquals(100_000_000L, new ImagePipeline().maxPixels());
+    assertEquals(1000L, new ImagePipeline(1000).maxUploadPixels(), "never above the library's limit");
+    Path file = jpegPaddedTo(tmp.resolve("small.jpg"), 4096); // 64 x 48 = 3072 pixels
+    ImagePipeline pipeline = new ImagePipeline(1_000_000L).withMaxUploadPixels(3000);
+    ImageException e = assertThrows(ImageException.class, () -> pipeline.prepare(Files.readAllBytes(file), "up.jpg"));
+    assertTrue(e.getMessage().contains("up.jpg: image too large: 64x48 = 3072 pixels, above the limit of 3000 for "
+        + "uploads (decompression-bomb guard)"), e.getMessage());
+    assertEquals(64, pipeline.prepare(file).width(), "a library file has the library's limit");
+    assertEquals(64, pipeline.withMaxUploadPixels(3072).prepare(Files.readAllBytes(file), "up.jpg").width());
+  }
 }

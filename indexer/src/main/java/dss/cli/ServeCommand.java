@@ -88,6 +88,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
   long maxPixels;
 
+  @Option(names = "--max-upload-pixels", defaultValue = "64000000", description = "Largest uploaded image in "
+      + "pixels (search, duplicates, add), below --max-pixels: a decode costs time and memory per pixel "
+      + "(default: ${DEFAULT-VALUE}).")
+  long maxUploadPixels;
+
   @Option(names = "--thumbnails", paramLabel = "DIR",
       description = "Thumbnail cache (default: ~/.cache/dreamsim/thumbnails/<index id>).")
   Path thumbnails;
@@ -101,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
     if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
     if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
     if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
+    if (maxPixels < 1) throw new ParameterException(spec.commandLine(), "--max-pixels must be at least 1");
+    if (maxUploadPixels < 1) throw new ParameterException(spec.commandLine(), "--max-upload-pixels must be at least 1");
     requireHealthy();
     Path dir = indexOptions.dir();
     Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
@@ -122,7 +129,8 @@ final class ServeCommand implements Callable<Integer> {
     }));
     try (Embedder embedder = modelOptions.open();
          IngestPipeline ingest = new IngestPipeline(
-             new ImagePipeline(maxPixels).withMaxFileBytes((long) maxFileMb << 20), embedder);
+             new ImagePipeline(maxPixels).withMaxFileBytes((long) maxFileMb << 20).withMaxUploadPixels(maxUploadPixels),
+             embedder);
          ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
              : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT);
          ServerContext served = new ServerContext(index, ingest);

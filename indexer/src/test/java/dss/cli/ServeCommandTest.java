@@ -24,6 +24,9 @@ class ServeCommandTest {
     CliRun fileMb = CliRun.of("serve", "--index", index, "--model", "test", "--max-file-mb", "0");
     assertEquals(2, fileMb.status());
     assertTrue(fileMb.err().contains("--max-file-mb must be at least 1"), fileMb.err());
+    CliRun uploadPixels = CliRun.of("serve", "--index", index, "--model", "test", "--max-upload-pixels", "0");
+    assertEquals(2, uploadPixels.status());
+    assertTrue(uploadPixels.err().contains("--max-upload-pixels must be at least 1"), uploadPixels.err());
   }
 
   @Test void libraryIndexingNeedsTheWriter(@TempDir Path tmp) throws Exception {
