@@ -3,6 +3,8 @@
 # synthetic vectors, same grouping rule, each size in its own JVM (clean peak-memory figures). One JSON line per run.
 #   bench/dedup.sh                      sizes 10000 100000 (with brute force) and 1000000 (HNSW only)
 #   SIZES="10000" BRUTE_MAX=10000 DIMS=768 bench/dedup.sh
+#   RECALL=1 SIZES="30000" bench/dedup.sh   also the recall of the finder's pairs against exact all-pairs
+#                                           (bench dedup-recall, thresholds 0.05,0.1,0.15; sizes up to BRUTE_MAX)
 # Set INDEX_ROOT=DIR to keep the built indexes (reused by later runs with the same size and dims).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,4 +19,8 @@ for n in $SIZES; do
   [ "$n" -le "$BRUTE_MAX" ] && args+=(--brute)
   [ -n "${INDEX_ROOT:-}" ] && args+=(--index "$INDEX_ROOT/dedup-$n-$DIMS")
   "$ROOT/dreamsim" "${args[@]}"
+  if [ "${RECALL:-0}" = 1 ] && [ "$n" -le "$BRUTE_MAX" ]; then
+    "$ROOT/dreamsim" bench dedup-recall --size "$n" --dims "$DIMS" \
+      ${INDEX_ROOT:+--index "$INDEX_ROOT/dedup-$n-$DIMS"}
+  fi
 done

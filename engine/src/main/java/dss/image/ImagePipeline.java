@@ -2,9 +2,10 @@ package dss.image;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * file -> decoded, oriented RGB -> DreamSim preprocess tensor. Thread-safe (no mutable state); one instance per
@@ -16,6 +17,11 @@ import java.util.Arrays;
  * (HEIC/HEIF/AVIF: their irot/imir, by libheif, never the EXIF tag); reported sizes are those of the image the
  * preprocess sees.
  *
+ * <p>Files are mapped, not read into the heap ({@link #map}), and refused above {@link #maxFileBytes()} before
+ * that: a JPEG goes from the mapping to the native decoder, and the header, EXIF and end-marker checks read the
+ * mapping in place, so a huge file costs its JPEG decode, not copies of itself. The other formats' decoders
+ * (ImageIO, OpenCV) take a heap array, made from the mapping.
+ *
  * <p>The preprocess is DreamSim's: Pillow's {@code convert('RGB')}, {@code resize((224, 224), BICUBIC)} (a squash,
  * antialiased, reproduced bit for bit by {@link PillowResize}), scaled to [0, 1], CHW. For JPEG, the default fast
  * path decodes at 1/2, 1/4 or 1/8 size in the DCT domain (as Pillow's {@code draft}) keeping at least
@@ -23,11 +29,18 @@ import java.util.Arrays;
  * rounded up); the mean difference from Pillow's full-size path stays under 1/255 (see notes/image.md). JPEG is
  * decoded by the system's TurboJPEG (SIMD libjpeg-turbo, as Pillow) on Java 22+ when libturbojpeg.so.0 is
  * installed, else by OpenCV's bundled libjpeg-turbo (same pixels, slower): {@link #jpegDecoder()} says which.
- * Camera RAW files go down the same JPEG path through their largest embedded preview ({@link RawPreview}).
  */
 public final class ImagePipeline {
   public static final int SIZE = 224;
   public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+  /**
+   * Images given as bytes (uploads to the server) with more pixels than this are refused before decoding: a
+   * decode costs time and memory in proportion to its pixels (PNG about 40 ms per megapixel on one core), so a
+   * server keeps uploads below the library's limit. 64 MP holds every camera short of medium format.
+   */
+  public static final long DEFAULT_MAX_UPLOAD_PIXELS = 64_000_000L;
+  /** Files larger than this are refused before they are read (the command line's {@code --max-file-mb}). */
+  public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
   /**
    * The fast path keeps at least this many decoded pixels per side. Measured on 45 sample 10-12 MP photos (mean
    * |difference| from Pillow's full-size path, worst photo): 224 -> 2.43/255, 300 -> 0.95/255, 320 -> 0.74/255,
@@ -41,6 +54,8 @@ public final class ImagePipeline {
   private final boolean orient;
   private final JpegDecoder jpegDecoder; // null: JPEG through ImageIO (no native decoder could load)
   private final HeifDecoders.Choice heif;
+  private final long maxFileBytes;
+  private final long maxUploadPixels;
 
   public ImagePipeline() {
     this(DEFAULT_MAX_PIXELS);
@@ -64,7 +79,8 @@ public final class ImagePipeline {
    *                false: the stored pixels as they are, as DreamSim's own {@code Image.open} path does
    */
   public ImagePipeline(long maxPixels, boolean dctScaling, boolean orient) {
-    this(maxPixels, dctScaling, orient, JpegDecoders.standard(), HeifDecoders.standard());
+    this(maxPixels, dctScaling, orient, JpegDecoders.standard(), HeifDecoders.standard(), DEFAULT_MAX_FILE_BYTES,
+        DEFAULT_MAX_UPLOAD_PIXELS);
   }
 
   /**
@@ -77,24 +93,45 @@ public final class ImagePipeline {
 
   /** With a given JPEG decoder (null: ImageIO, no DCT scaling): tests of each decoder. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder) {
-    this(maxPixels, dctScaling, true, jpegDecoder, HeifDecoders.standard());
+    this(maxPixels, dctScaling, jpegDecoder, HeifDecoders.standard());
   }
 
   /** With given JPEG and HEIC/AVIF decoders: tests of a missing libheif. */
   ImagePipeline(long maxPixels, boolean dctScaling, JpegDecoder jpegDecoder, HeifDecoders.Choice heif) {
-    this(maxPixels, dctScaling, true, jpegDecoder, heif);
+    this(maxPixels, dctScaling, true, jpegDecoder, heif, DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_UPLOAD_PIXELS);
   }
 
   private ImagePipeline(long maxPixels, boolean dctScaling, boolean orient, JpegDecoder jpegDecoder,
-                        HeifDecoders.Choice heif) {
+                        HeifDecoders.Choice heif, long maxFileBytes, long maxUploadPixels) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive: " + maxPixels);
+    }
+    if (maxFileBytes <= 0) {
+      throw new IllegalArgumentException("maxFileBytes must be positive: " + maxFileBytes);
+    }
+    if (maxUploadPixels <= 0) {
+      throw new IllegalArgumentException("maxUploadPixels must be positive: " + maxUploadPixels);
     }
     this.maxPixels = maxPixels;
     this.dctScaling = dctScaling;
     this.orient = orient;
     this.jpegDecoder = jpegDecoder;
     this.heif = heif;
+    this.maxFileBytes = maxFileBytes;
+    this.maxUploadPixels = maxUploadPixels;
+  }
+
+  /** The same pipeline refusing files larger than {@code maxFileBytes} (default {@value #DEFAULT_MAX_FILE_BYTES}). */
+  public ImagePipeline withMaxFileBytes(long maxFileBytes) {
+    return new ImagePipeline(maxPixels, dctScaling, orient, jpegDecoder, heif, maxFileBytes, maxUploadPixels);
+  }
+
+  /**
+   * The same pipeline refusing images given as bytes ({@link #prepare(byte[], String)}: uploads) above
+   * {@code maxUploadPixels} (default {@value #DEFAULT_MAX_UPLOAD_PIXELS}; never more than {@link #maxPixels()}).
+   */
+  public ImagePipeline withMaxUploadPixels(long maxUploadPixels) {
+    return new ImagePipeline(maxPixels, dctScaling, orient, jpegDecoder, heif, maxFileBytes, maxUploadPixels);
   }
 
   /** Whether this is DreamSim's official preprocessing ({@link #exact}): full-size decoding, no EXIF rotation. */
@@ -102,8 +139,17 @@ public final class ImagePipeline {
     return !dctScaling && !orient;
   }
 
+  /** The pixel limit of uploads: the smaller of the upload limit and {@link #maxPixels()}. */
+  public long maxUploadPixels() {
+    return Math.min(maxPixels, maxUploadPixels);
+  }
+
   public long maxPixels() {
     return maxPixels;
+  }
+
+  public long maxFileBytes() {
+    return maxFileBytes;
   }
 
   /**
@@ -116,12 +162,31 @@ public final class ImagePipeline {
 
   /** Decodes by content, applies EXIF orientation, refuses bombs before decoding, and preprocesses. */
   public PreparedImage prepare(Path file) throws ImageException {
-    return prepare(read(file), file.toString());
+    ByteBuffer mapped = map(file, maxFileBytes);
+    try {
+      return prepare(mapped, file.toString());
+    } catch (InternalError e) { // the JVM's answer to reading a mapped page the file no longer has
+      throw changedWhileRead(file, e);
+    }
   }
 
-  /** Same as {@link #prepare(Path)} for bytes in memory (uploads); {@code name} is used in error messages. */
+  /**
+   * Same as {@link #prepare(Path)} for an upload in memory, refused above {@link #maxUploadPixels()}; {@code name}
+   * is used in error messages.
+   */
   public PreparedImage prepare(byte[] bytes, String name) throws ImageException {
-    Decoded d = decode(bytes, name, JPEG_MIN_SIDE, false, orient);
+    return prepare(decode(ByteBuffer.wrap(bytes), name, JPEG_MIN_SIDE, false, maxUploadPixels(), orient));
+  }
+
+  /**
+   * Same as {@link #prepare(Path)} for bytes 0..limit of {@code data}: a file {@link #map mapped} by the caller
+   * (who also hashes it), or wrapped bytes.
+   */
+  public PreparedImage prepare(ByteBuffer data, String name) throws ImageException {
+    return prepare(decode(data, name, JPEG_MIN_SIDE, false, maxPixels, orient));
+  }
+
+  private static PreparedImage prepare(Decoded d) {
     RgbImage square = PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], SIZE, SIZE);
     return new PreparedImage(d.format, d.width, d.height, toTensor(square));
   }
@@ -131,7 +196,12 @@ public final class ImagePipeline {
     if (maxSide <= 0) {
       throw new IllegalArgumentException("maxSide must be positive: " + maxSide);
     }
-    Decoded d = decode(read(file), file.toString(), maxSide, true, true);
+    Decoded d;
+    try {
+      d = decode(map(file, maxFileBytes), file.toString(), maxSide, true, maxPixels, true);
+    } catch (InternalError e) {
+      throw changedWhileRead(file, e);
+    }
     double scale = Math.min(1.0, maxSide / (double) Math.max(d.width, d.height));
     int w = Math.max(1, (int) Math.round(d.width * scale)), h = Math.max(1, (int) Math.round(d.height * scale));
     RgbImage out = w == d.image.width() && h == d.image.height()
@@ -149,52 +219,58 @@ public final class ImagePipeline {
   /**
    * @param minSide        JPEG: decode at the largest DCT reduction that keeps at least this many pixels
    * @param longerSideOnly true: minSide applies to the longer side only (thumbnails); false: to both sides
+   * @param pixelLimit     images with more pixels are refused before decoding ({@link #guard})
    * @param orient         apply the EXIF orientation
    */
-  private Decoded decode(byte[] bytes, String name, int minSide, boolean longerSideOnly, boolean orient)
-      throws ImageException {
-    byte[] head = Arrays.copyOf(bytes, Math.min(bytes.length, FormatSniffer.HEAD_BYTES));
+  private Decoded decode(ByteBuffer data, String name, int minSide, boolean longerSideOnly, long pixelLimit,
+                         boolean orient) throws ImageException {
+    byte[] head = new byte[Math.min(data.limit(), FormatSniffer.HEAD_BYTES)];
+    data.get(0, head);
     String format = FormatSniffer.sniff(head);
     if (format == null) {
-      throw new ImageException(name, bytes.length == 0 ? "empty file" : "not an image (unrecognised content)");
+      throw new ImageException(name, data.limit() == 0 ? "empty file" : "not an image (unrecognised content)");
     }
     try {
       // camera RAW (TIFF-structured or not): its largest embedded JPEG preview goes down the JPEG path
-      RawPreview.Preview raw = format.equals("tiff") || format.equals("raw") ? RawPreview.find(bytes, name) : null;
+      byte[] tiffLike = format.equals("tiff") || format.equals("raw") ? array(data) : null; // one heap copy
+      RawPreview.Preview raw = tiffLike != null ? RawPreview.find(tiffLike, name) : null;
       if (raw != null) {
-        bytes = raw.jpeg();
+        data = ByteBuffer.wrap(raw.jpeg());
         format = "jpeg";
+      } else if (tiffLike != null) {
+        data = ByteBuffer.wrap(tiffLike); // array(data) below is then this copy, not another
       }
       RgbImage image;
       int w, h, reduction = 1;
       if (format.equals("jpeg")) {
-        JpegHeader header = JpegHeader.parse(bytes, name);
+        JpegHeader header = JpegHeader.parse(data, name);
         w = header.width();
         h = header.height();
-        guard(w, h, name);
+        guard(w, h, name, pixelLimit);
         if (!header.decodable()) {
           throw new ImageException(name, header.unsupportedReason());
         }
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK, ignoring ICC profiles as Pillow does
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
-          image = jpegDecoder.decode(bytes, reduction, name);
+          image = jpegDecoder.decode(data, reduction, name);
           if (image.width() != ceilDiv(w, reduction) || image.height() != ceilDiv(h, reduction)) {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");
           }
         } else if (header.components() == 4) {
-          image = ImageIoDecoder.decodeCmykJpeg(bytes, name);
+          image = ImageIoDecoder.decodeCmykJpeg(array(data), name);
         } else {
-          image = ImageIoDecoder.decode(bytes, format, name);
+          image = ImageIoDecoder.decode(array(data), format, name);
         }
       } else if (HeifDecoders.handles(format)) { // libheif: primary image, irot/imir applied, guard before decoding
-        image = heif.decode(bytes, format, name, (hw, hh) -> guard(hw, hh, name));
+        image = heif.decode(array(data), format, name, (hw, hh) -> guard(hw, hh, name, pixelLimit));
         w = image.width();
         h = image.height();
       } else {
+        byte[] bytes = array(data);
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
-        guard(size[0], size[1], name);
+        guard(size[0], size[1], name, pixelLimit);
         // WebP: libwebp (as Pillow) when it can; animated files (OpenCV reads no animation) go through ImageIO
         image = format.equals("webp") && OpenCvDecoder.available() && !isAnimatedWebp(bytes)
             ? OpenCvDecoder.decode(bytes, format, 1, name)
@@ -202,7 +278,7 @@ public final class ImagePipeline {
         w = image.width(); // what was decoded, should a header and its decoder disagree
         h = image.height();
       }
-      int orientation = !orient ? 1 : raw != null ? raw.orientation() : Orientation.read(bytes, format);
+      int orientation = !orient ? 1 : raw != null ? raw.orientation() : Orientation.read(data, format);
       float[] box = {0, 0, w / (float) reduction, h / (float) reduction};
       box = Orientation.apply(box, image.width(), image.height(), orientation);
       image = Orientation.apply(image, orientation);
@@ -233,28 +309,54 @@ public final class ImagePipeline {
     return (a + b - 1) / b;
   }
 
-  private void guard(int w, int h, String name) throws ImageException {
+  private void guard(int w, int h, String name, long pixelLimit) throws ImageException {
     if (w <= 0 || h <= 0) {
       throw new ImageException(name, "corrupt image header (size " + w + "x" + h + ")");
     }
-    if ((long) w * h > maxPixels) {
+    if ((long) w * h > pixelLimit) {
       throw new ImageException(name, "image too large: " + w + "x" + h + " = " + (long) w * h
-          + " pixels, above the limit of " + maxPixels + " (decompression-bomb guard)");
+          + " pixels, above the limit of " + pixelLimit + (pixelLimit < maxPixels ? " for uploads" : "")
+          + " (decompression-bomb guard)");
     }
   }
 
-  private static byte[] read(Path file) throws ImageException {
+  /**
+   * The file mapped read-only (its pages are read on demand and belong to the page cache, not the heap), after the
+   * size checks: above {@code maxFileBytes}, or above the 2 GiB a buffer can address, it is refused unread.
+   * Reading a mapping whose file was truncated meanwhile throws {@link InternalError}: callers turn it into this
+   * file's failure.
+   */
+  public static ByteBuffer map(Path file, long maxFileBytes) throws ImageException {
     try {
       if (!Files.isRegularFile(file)) {
         throw new ImageException(file, Files.exists(file) ? "not a regular file" : "no such file");
       }
-      if (Files.size(file) > Integer.MAX_VALUE - 64) {
-        throw new ImageException(file, "file too large (" + Files.size(file) + " bytes)");
+      try (FileChannel channel = FileChannel.open(file)) {
+        long size = channel.size();
+        if (size > maxFileBytes) {
+          throw new ImageException(file, "file too large: " + size + " bytes, above the limit of " + maxFileBytes
+              + " bytes" + (maxFileBytes % (1 << 20) == 0 ? " (--max-file-mb " + (maxFileBytes >> 20) + ")" : ""));
+        }
+        if (size > Integer.MAX_VALUE) {
+          throw new ImageException(file, "file too large: " + size + " bytes, above the 2 GiB an image may have");
+        }
+        return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
       }
-      return Files.readAllBytes(file);
     } catch (IOException e) {
       throw new ImageException(file.toString(), "cannot read file (" + e + ")", e);
     }
+  }
+
+  /** Bytes 0..limit as an array: the buffer's own when it wraps exactly that, else a copy (decoders needing one). */
+  static byte[] array(ByteBuffer data) {
+    if (data.hasArray() && data.arrayOffset() == 0 && data.array().length == data.limit()) return data.array();
+    byte[] out = new byte[data.limit()];
+    data.get(0, out);
+    return out;
+  }
+
+  private static ImageException changedWhileRead(Path file, InternalError e) {
+    return new ImageException(file.toString(), "file changed while it was read (" + e.getMessage() + ")", e);
   }
 
   /** [0, 1] floats, CHW: exactly numpy's {@code asarray(im, float32).transpose(2, 0, 1) / 255.0}. */

@@ -1,5 +1,7 @@
 package dss.image;
 
+import java.nio.ByteBuffer;
+
 /**
  * A JPEG decoder that can scale down in the DCT domain. Implementations are thread-safe. Not for CMYK/YCCK files
  * (4 components), which {@link ImageIoDecoder} reads.
@@ -10,6 +12,14 @@ interface JpegDecoder {
    * replicated, EXIF orientation left to the caller. Errors are {@link ImageException}s naming {@code name}.
    */
   RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException;
+
+  /**
+   * As {@link #decode(byte[], int, String)} for the bytes 0..limit of {@code jpeg} (a file mapped by {@link
+   * ImagePipeline#map}, or wrapped bytes): a decoder that can read it without a heap copy overrides this.
+   */
+  default RgbImage decode(ByteBuffer jpeg, int reduction, String name) throws ImageException {
+    return decode(ImagePipeline.array(jpeg), reduction, name);
+  }
 
   /** What decodes, for logs and benchmark output, e.g. {@code "turbojpeg (libturbojpeg.so.0, SIMD)"}. */
   String description();

@@ -1,9 +1,12 @@
 package dss.image;
 
+import java.nio.ByteBuffer;
+
 /**
  * What the JPEG marker segments say before any pixel is decoded: frame size and component count (from SOFn),
  * and whether the entropy-coded data is complete (an EOI marker after the first SOS). Decoders based on libjpeg
- * "succeed" on a truncated file and pad it with grey, so completeness is checked here, on the structure.
+ * "succeed" on a truncated file and pad it with grey, so completeness is checked here, on the structure. Reads
+ * the bytes in place (a mapped file is not copied): the markers at the start and the end marker from the end.
  */
 record JpegHeader(int width, int height, int components, int frameMarker, int precision) {
   /**
@@ -23,35 +26,35 @@ record JpegHeader(int width, int height, int components, int frameMarker, int pr
     return "unsupported JPEG (" + what + ")";
   }
 
-  static JpegHeader parse(byte[] b, String name) throws ImageException {
+  static JpegHeader parse(ByteBuffer b, String name) throws ImageException {
     int p = 2; // after SOI
     int width = -1, height = -1, components = -1, frameMarker = -1, precision = -1;
     while (true) {
-      if (p + 4 > b.length) {
+      if (p + 4 > b.limit()) {
         throw new ImageException(name, "truncated JPEG (file ends inside the header)");
       }
-      if ((b[p] & 0xff) != 0xFF) {
+      if ((b.get(p) & 0xff) != 0xFF) {
         throw new ImageException(name, "corrupt JPEG (no marker at byte " + p + ")");
       }
-      int marker = b[p + 1] & 0xff;
+      int marker = b.get(p + 1) & 0xff;
       if (marker == 0xFF) { // fill byte
         p++;
         continue;
       }
-      int length = (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
+      int length = (b.get(p + 2) & 0xff) << 8 | (b.get(p + 3) & 0xff);
       if (length < 2) {
         throw new ImageException(name, "corrupt JPEG (segment length " + length + " at byte " + p + ")");
       }
       boolean frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
       if (frame) {
-        if (p + 10 > b.length) {
+        if (p + 10 > b.limit()) {
           throw new ImageException(name, "truncated JPEG (file ends inside the frame header)");
         }
-        height = (b[p + 5] & 0xff) << 8 | (b[p + 6] & 0xff);
-        width = (b[p + 7] & 0xff) << 8 | (b[p + 8] & 0xff);
-        components = b[p + 9] & 0xff;
+        height = (b.get(p + 5) & 0xff) << 8 | (b.get(p + 6) & 0xff);
+        width = (b.get(p + 7) & 0xff) << 8 | (b.get(p + 8) & 0xff);
+        components = b.get(p + 9) & 0xff;
         frameMarker = marker;
-        precision = b[p + 4] & 0xff;
+        precision = b.get(p + 4) & 0xff;
       } else if (marker == 0xDA) { // SOS: pixel data follows
         if (width <= 0 || height <= 0 || components <= 0) {
           throw new ImageException(name, "corrupt JPEG (no valid frame header before the image data)");
@@ -68,9 +71,9 @@ record JpegHeader(int width, int height, int components, int frameMarker, int pr
   }
 
   /** Entropy-coded data never holds FF D9 (0xFF is stuffed as FF 00), so a last EOI past the scan start suffices. */
-  private static boolean hasEndMarkerAfter(byte[] b, int start) {
-    for (int i = b.length - 2; i >= start; i--) {
-      if (b[i] == (byte) 0xFF && b[i + 1] == (byte) 0xD9) {
+  private static boolean hasEndMarkerAfter(ByteBuffer b, int start) {
+    for (int i = b.limit() - 2; i >= start; i--) {
+      if (b.get(i) == (byte) 0xFF && b.get(i + 1) == (byte) 0xD9) {
         return true;
       }
     }

@@ -5,7 +5,8 @@ import com.drew.imaging.jpeg.JpegMetadataReader;
 import com.drew.metadata.Metadata;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifReader;
-import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -20,7 +21,7 @@ final class Orientation {
    * transformations, which HEIF makes normative, while its EXIF is descriptive (an iPhone writes both, so applying
    * the tag too would turn the photo twice). pillow-heif, libheif's own tools and ImageMagick ignore the tag alike.
    */
-  static int read(byte[] bytes, String format) {
+  static int read(ByteBuffer bytes, String format) {
     if (HeifDecoders.handles(format)) {
       return 1;
     }
@@ -28,13 +29,18 @@ final class Orientation {
     return o == 0 ? 1 : o;
   }
 
-  /** The orientation tag's value (1..8), or 0 when the file carries none (or an invalid one). */
+  /** {@link #tag(ByteBuffer, String)} of bytes in memory. */
   static int tag(byte[] bytes, String format) {
+    return tag(ByteBuffer.wrap(bytes), format);
+  }
+
+  /** The orientation tag's value (1..8), or 0 when the file carries none (or an invalid one). */
+  static int tag(ByteBuffer bytes, String format) {
     try {
-      ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+      InputStream in = new ByteBufferInput(bytes.slice(0, bytes.limit()));
       Metadata metadata = format.equals("jpeg")
           ? JpegMetadataReader.readMetadata(in, List.of(new ExifReader())) // APP1 only: stops at the image data
-          : ImageMetadataReader.readMetadata(in, bytes.length);
+          : ImageMetadataReader.readMetadata(in, bytes.limit());
       ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         int o = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
@@ -102,5 +108,36 @@ final class Orientation {
       case 7 -> new float[] {h - y, w - x};
       default -> new float[] {y, w - x}; // 8
     };
+  }
+
+  /** The buffer's bytes as a stream, read in place (a mapped file is not copied). */
+  private static final class ByteBufferInput extends InputStream {
+    private final ByteBuffer b;
+
+    ByteBufferInput(ByteBuffer b) {
+      this.b = b;
+    }
+
+    @Override public int read() {
+      return b.hasRemaining() ? b.get() & 0xff : -1;
+    }
+
+    @Override public int read(byte[] into, int off, int len) {
+      if (len == 0) return 0;
+      if (!b.hasRemaining()) return -1;
+      int n = Math.min(len, b.remaining());
+      b.get(into, off, n);
+      return n;
+    }
+
+    @Override public long skip(long n) {
+      int k = (int) Math.max(0, Math.min(n, b.remaining()));
+      b.position(b.position() + k);
+      return k;
+    }
+
+    @Override public int available() {
+      return b.remaining();
+    }
   }
 }

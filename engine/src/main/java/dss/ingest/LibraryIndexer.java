@@ -2,12 +2,14 @@ package dss.ingest;
 
 import dss.image.FormatSniffer;
 import dss.image.ImageException;
+import dss.image.ImagePipeline;
 import dss.image.PreparedImage;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +50,7 @@ public final class LibraryIndexer {
   public record Options(List<Path> roots, List<String> include, List<String> exclude, boolean hidden,
                         boolean keepMissing, int commitEvery, Duration commitInterval, long maxFileBytes) {
     /** Files up to 512 MiB: a 100-megapixel uncompressed TIFF is 300 MB. */
-    public static final long DEFAULT_MAX_FILE_BYTES = 512L << 20;
+    public static final long DEFAULT_MAX_FILE_BYTES = ImagePipeline.DEFAULT_MAX_FILE_BYTES;
 
     public static Options defaults(List<Path> roots) {
       return new Options(roots, List.of(), List.of(), false, false, 1000, Duration.ofSeconds(30),
@@ -196,12 +198,8 @@ public final class LibraryIndexer {
         done.incrementAndGet(); // another kind of file (a video, a sidecar): not ours
         return IngestPipeline.Step.skip();
       }
-      if (task.size() > options.maxFileBytes()) {
-        long limit = options.maxFileBytes();
-        throw new ImageException(path, "file too large: " + task.size() + " bytes, above the limit of " + limit
-            + " bytes" + (limit % (1 << 20) == 0 ? " (--max-file-mb " + (limit >> 20) + ")" : ""));
-      }
-      byte[] bytes = Files.readAllBytes(path);
+      // mapped, not read: the hash and the JPEG decoder read the pages in place (a huge file costs no heap)
+      ByteBuffer bytes = ImagePipeline.map(path, options.maxFileBytes());
       String hash = Sha256.hex(bytes);
       Optional<IngestPipeline.Step<ImageRecord>> copy = reuse(task, hash);
       if (copy.isPresent()) return copy.get();

@@ -51,4 +51,13 @@ public final class DuplicateFinder {
     }
     return out;
   }
+
+  /**
+   * The snapshot as {@link #find} hands it to {@link DuplicateGrouper}, the same neighbour queries included: for
+   * measurements that watch those queries (the dedup recall benchmark compares the pairs they find with exact
+   * all-pairs). {@code candidates} as in {@link #find(ImageIndex.Snapshot, float, int)}.
+   */
+  public static DuplicateGrouper.Items items(ImageIndex.Snapshot snapshot, int candidates) throws IOException {
+    return new SnapshotItems(snapshot, candidates);
+  }
 }

@@ -2,6 +2,7 @@ package dss.util;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,13 @@ public final class Sha256 {
 
   public static String hex(byte[] bytes) {
     return HexFormat.of().formatHex(digest().digest(bytes));
+  }
+
+  /** Of bytes 0..limit, read in place (a mapped file is hashed without a heap copy). */
+  public static String hex(ByteBuffer bytes) {
+    MessageDigest digest = digest();
+    digest.update(bytes.slice(0, bytes.limit()));
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   public static String hex(String text) {

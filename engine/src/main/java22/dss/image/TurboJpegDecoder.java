@@ -11,6 +11,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
 
 /**
  * JPEG through the system's TurboJPEG library ({@code libturbojpeg.so.0}, Debian package libturbojpeg0): the
@@ -63,6 +64,11 @@ final class TurboJpegDecoder implements JpegDecoder {
   }
 
   @Override public RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException {
+    return decode(ByteBuffer.wrap(jpeg), reduction, name);
+  }
+
+  /** Copies the bytes straight into native memory: a mapped file never passes through the heap. */
+  @Override public RgbImage decode(ByteBuffer jpeg, int reduction, String name) throws ImageException {
     if (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8) {
       throw new IllegalArgumentException("reduction " + reduction);
     }
@@ -83,12 +89,14 @@ final class TurboJpegDecoder implements JpegDecoder {
     }
   }
 
-  private RgbImage decode(MemorySegment handle, Arena arena, byte[] jpeg, int reduction, String name)
+  private RgbImage decode(MemorySegment handle, Arena arena, ByteBuffer jpeg, int reduction, String name)
       throws Throwable {
-    MemorySegment src = arena.allocate(jpeg.length);
-    MemorySegment.copy(jpeg, 0, src, JAVA_BYTE, 0, jpeg.length);
+    long length = jpeg.limit();
+    // a copy, not the mapping itself: a file truncated while mapped would fault inside the native decoder
+    MemorySegment src = arena.allocate(length);
+    MemorySegment.copy(MemorySegment.ofBuffer(jpeg.slice(0, jpeg.limit())), 0, src, 0, length);
     MemorySegment header = arena.allocate(JAVA_INT, 4); // width, height, subsampling, colour space
-    int status = (int) decompressHeader3.invokeExact(handle, src, (long) jpeg.length, header, header.asSlice(4),
+    int status = (int) decompressHeader3.invokeExact(handle, src, length, header, header.asSlice(4),
         header.asSlice(8), header.asSlice(12));
     if (status != 0) {
       throw new ImageException(name, "corrupt JPEG (" + message(handle) + ")");
@@ -102,7 +110,7 @@ final class TurboJpegDecoder implements JpegDecoder {
     RgbImage out = new RgbImage(width, height);
     MemorySegment dst = arena.allocate(out.rgb().length);
     // asking for exactly ceil(size / reduction) makes TurboJPEG pick the scaling factor 1/reduction
-    status = (int) decompress2.invokeExact(handle, src, (long) jpeg.length, dst, width, 0, height, TJPF_RGB, 0);
+    status = (int) decompress2.invokeExact(handle, src, length, dst, width, 0, height, TJPF_RGB, 0);
     if (status != 0) {
       String message = message(handle);
       if ((int) getErrorCode.invokeExact(handle) != TJERR_WARNING) {

@@ -46,6 +46,12 @@ final class ServeCommand implements Callable<Integer> {
   /** Background indexing commits this often, so new photos show up in searches within seconds. */
   static final Duration BACKGROUND_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
+  /** What background indexing of {@code --library} runs with: the library's defaults, committing every 5 s. */
+  static LibraryIndexer.Options backgroundOptions(List<Path> library, int maxFileMb) {
+    return LibraryIndexer.Options.defaults(library).withCommitInterval(BACKGROUND_COMMIT_INTERVAL)
+        .withMaxFileBytes((long) maxFileMb << 20);
+  }
+
   @Option(names = "--host", defaultValue = "127.0.0.1",
       description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes the server to the network).")
   String host;
@@ -81,6 +87,11 @@ final class ServeCommand implements Callable<Integer> {
       description = "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
   long maxPixels;
 
+  @Option(names = "--max-upload-pixels", defaultValue = "64000000", description = "Largest uploaded image in "
+      + "pixels (search, duplicates, add), below --max-pixels: a decode costs time and memory per pixel "
+      + "(default: ${DEFAULT-VALUE}).")
+  long maxUploadPixels;
+
   @Option(names = "--thumbnails", paramLabel = "DIR",
       description = "Thumbnail cache (default: ~/.cache/dreamsim/thumbnails/<index id>).")
   Path thumbnails;
@@ -100,6 +111,8 @@ final class ServeCommand implements Callable<Integer> {
     if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
     if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
     if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
+    if (maxPixels < 1) throw new ParameterException(spec.commandLine(), "--max-pixels must be at least 1");
+    if (maxUploadPixels < 1) throw new ParameterException(spec.commandLine(), "--max-upload-pixels must be at least 1");
     if (quarantine != null) {
       Path q = quarantine.toAbsolutePath().normalize();
       for (Path folder : library) {
@@ -134,11 +147,11 @@ final class ServeCommand implements Callable<Integer> {
          ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
              : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT.with(modelOptions.preprocessing()));
          IngestPipeline ingest = new IngestPipeline(ModelOptions.pipeline(
-             index.metadata().config().preprocessing(), maxPixels), embedder);
+             index.metadata().config().preprocessing(), maxPixels).withMaxFileBytes((long) maxFileMb << 20)
+             .withMaxUploadPixels(maxUploadPixels), embedder);
          ServerContext served = new ServerContext(index, ingest);
          BackgroundIndexer indexer = library.isEmpty() ? null
-             : new BackgroundIndexer(served, LibraryIndexer.Options.defaults(library).withCommitInterval(
-                 BACKGROUND_COMMIT_INTERVAL).withMaxFileBytes((long) maxFileMb << 20));
+             : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();

@@ -24,6 +24,9 @@ class ServeCommandTest {
     CliRun fileMb = CliRun.of("serve", "--index", index, "--model", "test", "--max-file-mb", "0");
     assertEquals(2, fileMb.status());
     assertTrue(fileMb.err().contains("--max-file-mb must be at least 1"), fileMb.err());
+    CliRun uploadPixels = CliRun.of("serve", "--index", index, "--model", "test", "--max-upload-pixels", "0");
+    assertEquals(2, uploadPixels.status());
+    assertTrue(uploadPixels.err().contains("--max-upload-pixels must be at least 1"), uploadPixels.err());
     Path library = tmp.resolve("photos");
     CliRun inside = CliRun.of("serve", "--index", index, "--model", "test", "--library", library.toString(),
         "--quarantine", library.resolve("quarantine").toString());
@@ -40,5 +43,13 @@ class ServeCommandTest {
       assertEquals(1, run.status());
       assertTrue(run.err().contains("another process is writing it"), run.err());
     }
+  }
+
+  /** Background indexing of --library commits every 5 s (new photos searchable within seconds; `index` waits 30 s). */
+  @Test void backgroundIndexingCommitsEveryFiveSeconds() {
+    var options = ServeCommand.backgroundOptions(java.util.List.of(Path.of("lib")), 7);
+    assertEquals(java.time.Duration.ofSeconds(5), options.commitInterval());
+    assertEquals(7L << 20, options.maxFileBytes());
+    assertEquals(java.util.List.of(Path.of("lib")), options.roots());
   }
 }

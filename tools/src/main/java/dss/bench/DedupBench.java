@@ -95,7 +95,7 @@ public final class DedupBench implements Callable<Integer> {
   }
 
   /** Builds the index (or reuses one made by an earlier run with the same data); returns seconds, 0 when reused. */
-  private double build(Synthetic data, Path dir) throws IOException {
+  static double build(Synthetic data, Path dir) throws IOException {
     Path marker = dir.resolve("bench-" + data.n + "x" + data.dims);
     if (Files.exists(marker)) {
       System.err.println("bench dedup: reusing " + dir);

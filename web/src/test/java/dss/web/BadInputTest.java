@@ -75,6 +75,13 @@ class BadInputTest {
     assertError(s.post("/api/search", multipart("image", TestImages.pngClaiming(50_000))), 400, "too large");
   }
 
+  /** 9000 x 9000 is under the library's 100 MP but over the 64 MP uploads may have: refused before decoding. */
+  @Test void uploadsHaveALowerPixelLimit() throws Exception {
+    assertError(s.post("/api/search", multipart("image", TestImages.pngClaiming(9_000))), 400,
+        "9000x9000 = 81000000 pixels, above the limit of 64000000 for uploads");
+    assertError(s.post("/api/duplicates", multipart("image", TestImages.pngClaiming(9_000))), 400, "for uploads");
+  }
+
   @Test void uploadOverTheLimit() throws Exception {
     byte[] big = new byte[(int) LIMIT * 2];
     System.arraycopy(s.bytes("scene-0"), 0, big, 0, 1000);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
  * sees the coverage of Jetty's multipart parser and ours): whatever the bytes, the answer is a result or a JSON
  * error with a client status, and the server keeps answering. The normal run replays the checked-in corpus
  * (resources/dss/web/UploadFuzzTestInputs/); {@code JAZZER_FUZZ=1 ./dreamsim test -pl web -am -Dtest=UploadFuzzTest}
- * fuzzes for ten minutes.
+ * fuzzes for twenty minutes.
  */
 class UploadFuzzTest {
   /** The multipart boundary the fuzzed bodies are sent with (the corpus bodies use it). */
@@ -35,7 +35,7 @@ class UploadFuzzTest {
     org.apache.lucene.util.IOUtils.rm(tmp);
   }
 
-  @FuzzTest(maxDuration = "10m")
+  @FuzzTest(maxDuration = "20m")
   void multipartSearch(byte[] body) throws Exception {
     HttpResponse<byte[]> r = server.postRaw("/api/search?k=2", "multipart/form-data; boundary=" + BOUNDARY, body);
     assertTrue(ALLOWED.contains(r.statusCode()), r.statusCode() + ": " + new String(r.body()));
