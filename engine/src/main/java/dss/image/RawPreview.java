@@ -125,7 +125,7 @@ final class RawPreview {
       byte[] jpeg = Arrays.copyOfRange(b, from, from + (int) c.length);
       JpegHeader header;
       try {
-        header = JpegHeader.parse(jpeg, name);
+        header = JpegHeader.parse(java.nio.ByteBuffer.wrap(jpeg), name);
       } catch (ImageException e) {
         problem = problem != null ? problem : "its preview (" + c.where + ") is unusable: " + e.reason();
         continue;
