@@ -167,8 +167,15 @@ final class ModelExport {
     log.flush();
   }
 
-  /** Runs a child process, streaming its output to the log. */
   private void run(List<String> command, String failure) throws ModelException {
+    runStreaming(command, log, failure);
+  }
+
+  /**
+   * Runs a child process (the export's and the quantiser's Python), streaming its output to {@code log} line by
+   * line; a start failure or a non-zero exit is a {@link ModelException} with {@code failure} as its message.
+   */
+  static void runStreaming(List<String> command, PrintWriter log, String failure) throws ModelException {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -5,11 +5,6 @@ import dss.model.Golden;
 import dss.model.ModelException;
 import dss.model.ModelManifest;
 import dss.model.Vectors;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -130,20 +125,6 @@ final class ModelQuantizeCommand implements Callable<Integer> {
         tmp.toString());
     String failure = "models/quantize.py failed for " + in + " (it needs python3 with onnx and numpy: "
         + "apt-get install python3-onnx)";
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      try (BufferedReader lines = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = lines.readLine()) != null; ) err.println(line);
-        err.flush();
-      }
-      if (process.waitFor() != 0) throw new ModelException(failure);
-    } catch (IOException e) {
-      throw new ModelException(failure + " [" + e.getMessage() + "]", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ModelException("interrupted", e);
-    }
+    ModelExport.runStreaming(command, spec.commandLine().getErr(), failure);
   }
 }
