@@ -109,7 +109,7 @@ final class RawPreview {
         }
       }
     }
-    byte[] best = null;
+    Candidate best = null; // copied out of the file only once chosen: a RAW holds several previews of megabytes
     long bestPixels = -1;
     String problem = null;
     for (Candidate c : candidates) {
@@ -122,17 +122,16 @@ final class RawPreview {
       if (c.length < 4 || (b[from] & 0xff) != 0xFF || (b[from + 1] & 0xff) != 0xD8) {
         continue; // not a JPEG (sensor data, an uncompressed thumbnail)
       }
-      byte[] jpeg = Arrays.copyOfRange(b, from, from + (int) c.length);
       JpegHeader header;
       try {
-        header = JpegHeader.parse(java.nio.ByteBuffer.wrap(jpeg), name);
+        header = JpegHeader.parse(java.nio.ByteBuffer.wrap(b, from, (int) c.length).slice(), name);
       } catch (ImageException e) {
         problem = problem != null ? problem : "its preview (" + c.where + ") is unusable: " + e.reason();
         continue;
       }
       long pixels = (long) header.width() * header.height();
       if (header.decodable() && pixels > bestPixels) {
-        best = jpeg;
+        best = c;
         bestPixels = pixels;
       }
     }
@@ -140,7 +139,8 @@ final class RawPreview {
       throw new ImageException(name, problem == null ? NO_PREVIEW
           : "camera RAW (" + kind + ") without a usable preview: " + problem);
     }
-    return new Preview(kind, best, orientation);
+    byte[] jpeg = Arrays.copyOfRange(b, (int) best.offset, (int) (best.offset + best.length));
+    return new Preview(kind, jpeg, orientation);
   }
 
   private static void tiffCandidates(TiffStructure tiff, String kind, List<Candidate> out) {
