@@ -15,7 +15,7 @@ VIT=models/bench-vit-b16.onnx
 PY=/usr/bin/python3
 if [ ! -f "$VIT" ]; then
   echo "bench/indexing.sh: making $VIT (random-weight ViT-B/16)" >&2
-  "$PY" models/make_vit_b16.py >&2
+  "$PY" models/make_bench_model.py vit_b16 >&2
 fi
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 run() { ./dreamsim bench indexing --device cpu "$@" 2> >(grep -v -e WARN -e INFO -e WARNING -e '^[A-Z][a-z][a-z] [0-9]' >&2); }

@@ -6,6 +6,7 @@ import dss.image.PreparedImage;
 import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
+import dss.util.BackgroundPriority;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class IngestPipeline implements AutoCloseable {
     this.decodeThreads = decodeThreads;
     // A waiting line of two per worker; beyond that callers are told to retry rather than queue up memory.
     this.uploadDecoders = new ThreadPoolExecutor(decodeThreads, decodeThreads, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(2 * decodeThreads), Thread.ofPlatform().daemon().name("dss-decode-", 0).factory());
+        new ArrayBlockingQueue<>(2 * decodeThreads), BackgroundPriority.threads("dss-decode-"));
     uploadDecoders.allowCoreThreadTimeOut(true);
   }
 
@@ -287,8 +288,8 @@ public final class IngestPipeline implements AutoCloseable {
     long failed = 0, writeNanos = 0;
 
     // Daemon threads: after a fatal writer error, a stage stuck on a full queue must not keep the JVM alive.
-    ExecutorService threads = Executors.newFixedThreadPool(decodeThreads + 1,
-        Thread.ofPlatform().daemon().name("dss-ingest-", 0).factory());
+    ExecutorService threads =
+        Executors.newFixedThreadPool(decodeThreads + 1, BackgroundPriority.threads("dss-ingest-"));
     try {
       Emitter<T> emitter = new Emitter<>() {
         @Override public void item(T item) throws InterruptedException {

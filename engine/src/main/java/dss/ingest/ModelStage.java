@@ -3,6 +3,7 @@ package dss.ingest;
 import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
+import dss.util.BackgroundPriority;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +33,7 @@ public final class ModelStage implements AutoCloseable {
   /** The model is opened by the first batch (or by {@link #embedder()}), not before. */
   public ModelStage(LazyEmbedder model) {
     this.model = model;
-    this.worker = Thread.ofPlatform().daemon().name("dss-model").start(this::run);
+    this.worker = BackgroundPriority.start("dss-model", this::run); // behind request handling
   }
 
   /** The model's branch layout ({@link LazyEmbedder#branches()}), without opening a session. */

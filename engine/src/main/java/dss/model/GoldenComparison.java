@@ -80,6 +80,25 @@ public final class GoldenComparison {
     return new Distances(pairs.size(), max, pairs.isEmpty() ? 0 : sum / pairs.size(), worst);
   }
 
+  /** The distance errors of one model against another over every pair of the same images. */
+  public record PairErrors(int pairs, double max, double mean) {}
+
+  /** {@code reference[i]} and {@code other[i]} embed the same image; compares 1 - cosine over every pair. */
+  public static PairErrors pairErrors(float[][] reference, float[][] other) {
+    double max = 0, sum = 0;
+    int pairs = 0;
+    for (int i = 0; i < reference.length; i++) {
+      for (int j = i + 1; j < reference.length; j++) {
+        double error = Math.abs((1 - Vectors.cosine(reference[i], reference[j]))
+            - (1 - Vectors.cosine(other[i], other[j])));
+        max = Math.max(max, error);
+        sum += error;
+        pairs++;
+      }
+    }
+    return new PairErrors(pairs, max, pairs == 0 ? 0 : sum / pairs);
+  }
+
   private static List<Golden.Pair> pairsOf(List<Golden.Image> images) {
     List<Golden.Pair> pairs = new java.util.ArrayList<>();
     for (int i = 0; i < images.size(); i++) {

@@ -1,8 +1,11 @@
 package dss.model;
 
+import dss.util.BackgroundPriority;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A model opened only when something needs embedding: an unchanged re-run of the indexer over a library then never
@@ -90,7 +93,7 @@ public final class LazyEmbedder implements AutoCloseable {
     if (embedder == null) {
       if (closed) throw new ModelException("the model was closed");
       fetchIfMissing();
-      Embedder opened = Embedder.open(file, device, threads, batchSize);
+      Embedder opened = openAtBackgroundPriority();
       if (binding != null && !binding.checksum().equals(opened.info().checksum())) {
         opened.close();
         throw new ModelException(file + ": the model now installed (checksum " + opened.info().checksum()
@@ -99,6 +102,34 @@ public final class LazyEmbedder implements AutoCloseable {
       embedder = opened;
     }
     return embedder;
+  }
+
+  /**
+   * Opens the session on a lowered-priority thread ({@link BackgroundPriority}): ONNX Runtime's pool threads are
+   * created with the session and inherit their creator's priority, so inference yields to request handling.
+   */
+  private Embedder openAtBackgroundPriority() throws ModelException {
+    CompletableFuture<Embedder> session = new CompletableFuture<>();
+    BackgroundPriority.start("dss-model-open", () -> {
+      try {
+        session.complete(Embedder.open(file, device, threads, batchSize));
+      } catch (Throwable t) {
+        session.completeExceptionally(t);
+      }
+    });
+    try {
+      return session.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ModelException("interrupted while opening " + file, e);
+    } catch (ExecutionException e) {
+      switch (e.getCause()) {
+        case ModelException m -> throw m;
+        case RuntimeException r -> throw r;
+        case Error err -> throw err;
+        default -> throw new ModelException(file + ": " + e.getCause(), e.getCause());
+      }
+    }
   }
 
   private void fetchIfMissing() throws ModelException {

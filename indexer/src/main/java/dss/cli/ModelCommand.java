@@ -238,17 +238,18 @@ final class ModelCommand implements Runnable {
     record Entry(String variant, int dimensions, boolean isDefault, List<String> files, String get) {}
 
     @Override public void run() {
+      spec.commandLine().getOut().println(JsonOut.line(entries(ModelOptions.models())));
+    }
+
+    /** Every variant with its installed files: float32, int8 and float16, those present. */
+    static List<Entry> entries(Models models) {
       List<Entry> entries = new ArrayList<>();
-      Models models = ModelOptions.models();
       Models.VARIANTS.forEach((variant, dims) -> {
-        List<String> files = new ArrayList<>();
-        for (boolean half : new boolean[] {false, true}) {
-          if (Files.isRegularFile(models.fileFor(variant, half))) files.add(models.fileFor(variant, half).toString());
-        }
+        List<String> files = models.installedFiles(variant).stream().map(Path::toString).toList();
         entries.add(new Entry(variant, dims, variant.equals(Models.DEFAULT_VARIANT), files,
             files.isEmpty() ? "./dreamsim model export " + variant : null));
       });
-      spec.commandLine().getOut().println(JsonOut.line(entries));
+      return entries;
     }
   }
 }

@@ -6,6 +6,7 @@ import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.model.ModelInfo;
+import dss.model.ModelManifest;
 import dss.model.Models;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -85,6 +86,20 @@ public final class ModelOptions {
   private boolean onCpu() {
     String d = device == null ? "auto" : device.strip().toLowerCase(java.util.Locale.ROOT);
     return d.equals("cpu") || d.equals("auto") && !Embedder.cudaLikely();
+  }
+
+  /**
+   * The images a model's variants are compared on ({@code model quantize}, {@code bench model}): the model's golden
+   * file, else the test model's (its images are the sample images every installation has).
+   */
+  public static Path referenceImages(Path model) throws ModelException {
+    Path golden = ModelManifest.goldenFor(model, ModelManifest.read(model));
+    if (java.nio.file.Files.isRegularFile(golden)) return golden;
+    Path sample = models().testModel().resolveSibling("test-model.golden.json");
+    if (!java.nio.file.Files.isRegularFile(sample)) {
+      throw new ModelException(model + ": no golden file (" + golden + ") and no sample images (" + sample + ")");
+    }
+    return sample;
   }
 
   /** The installation's model folder. */

@@ -4,7 +4,7 @@ import dss.model.Embedder;
 import dss.model.Golden;
 import dss.model.ModelException;
 import dss.model.ModelManifest;
-import dss.model.Vectors;
+import dss.model.GoldenComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -60,7 +60,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
     if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
       throw new IllegalArgumentException("OUT must differ from IN (" + in + ")");
     }
-    Path golden = referencesFor(in);
+    Path golden = ModelOptions.referenceImages(in);
     // a hidden name with its own manifest: the rewritten graph may not state its output width, IN's manifest may
     Path tmp = out.resolveSibling("." + out.getFileName() + ".quantize-tmp.onnx");
     Path tmpManifest = ModelManifest.pathFor(tmp);
@@ -76,23 +76,14 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       try (Embedder quantized = Embedder.open(tmp, "cpu", threads, 8)) {
         b = quantized.embed(tensors);
       }
-      double max = 0, sum = 0;
-      int pairs = 0;
-      for (int i = 0; i < a.length; i++) {
-        for (int j = i + 1; j < a.length; j++) {
-          double error = Math.abs((1 - Vectors.cosine(a[i], a[j])) - (1 - Vectors.cosine(b[i], b[j])));
-          max = Math.max(max, error);
-          sum += error;
-          pairs++;
-        }
-      }
-      boolean ok = max <= bound;
+      GoldenComparison.PairErrors errors = GoldenComparison.pairErrors(a, b);
+      boolean ok = errors.max() <= bound;
       if (ok) Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       spec.commandLine().getOut().println(JsonOut.line(new Result(in.toString(), ok ? out.toString() : null,
-          golden.toString(), tensors.size(), pairs, max, pairs == 0 ? 0 : sum / pairs, bound, ok)));
+          golden.toString(), tensors.size(), errors.pairs(), errors.max(), errors.mean(), bound, ok)));
       if (!ok) {
         spec.commandLine().getErr().printf("dreamsim model quantize: refused: the largest distance error %.5f "
-            + "exceeds the bound %s; %s not written%n", max, bound, out);
+            + "exceeds the bound %s; %s not written%n", errors.max(), bound, out);
       }
       return ok ? 0 : 1;
     } finally {
@@ -100,17 +91,6 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       Files.deleteIfExists(tmpManifest);
       Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".sha256")); // the runtime's checksum cache
     }
-  }
-
-  /** IN's golden file, else the test model's (its images are the sample images every installation has). */
-  private static Path referencesFor(Path model) throws ModelException {
-    Path golden = ModelManifest.goldenFor(model, ModelManifest.read(model));
-    if (Files.isRegularFile(golden)) return golden;
-    Path sample = ModelOptions.models().testModel().resolveSibling("test-model.golden.json");
-    if (!Files.isRegularFile(sample)) {
-      throw new ModelException(model + ": no golden file (" + golden + ") and no sample images (" + sample + ")");
-    }
-    return sample;
   }
 
   private String python() {

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dss.model.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,5 +164,18 @@ class ModelCommandTest {
       if (!present) assertEquals("./dreamsim model export " + variant, entry.get("get").asText());
       assertEquals(variant.equals(Models.DEFAULT_VARIANT), entry.get("is_default").asBoolean(), entry.toString());
     }
+  }
+
+  @Test void listShowsTheInt8AndHalfPrecisionFiles(@TempDir Path dir) throws Exception {
+    Models models = new Models(dir);
+    Files.writeString(dir.resolve("dreamsim-ensemble.onnx"), "x");
+    Files.writeString(dir.resolve("dreamsim-ensemble-int8.onnx"), "x");
+    Files.writeString(dir.resolve("dreamsim-dino_vitb16-fp16.onnx"), "x");
+    Map<String, List<String>> files = new java.util.HashMap<>();
+    for (ModelCommand.ListModels.Entry e : ModelCommand.ListModels.entries(models)) files.put(e.variant(), e.files());
+    assertEquals(List.of(dir.resolve("dreamsim-ensemble.onnx").toString(),
+        dir.resolve("dreamsim-ensemble-int8.onnx").toString()), files.get("ensemble"));
+    assertEquals(List.of(dir.resolve("dreamsim-dino_vitb16-fp16.onnx").toString()), files.get("dino_vitb16"));
+    assertEquals(List.of(), files.get("open_clip_vitb32"));
   }
 }

@@ -51,6 +51,11 @@ public final class IndexingBench implements Callable<Integer> {
   @Option(names = "--generate", paramLabel = "N", description = "Make N synthetic images in DIR first.")
   Integer generate;
 
+  @Option(names = "--model-seconds", paramLabel = "S", defaultValue = "10",
+      description = "After the first run, time the same model session alone on random tensors for S seconds, the "
+          + "bound the pipeline is compared with (0: skip). Default: ${DEFAULT-VALUE}.")
+  double modelSeconds;
+
   @Override public Integer call() throws Exception {
     if (generate != null) generate(library, generate);
     Path dir = Files.createTempDirectory("indexing-bench");
@@ -70,6 +75,12 @@ public final class IndexingBench implements Callable<Integer> {
           1000 * first.decodeSeconds() / images, decodeThreads, first.modelSeconds(),
           1000 * first.modelSeconds() / images, first.indexSeconds(), 1000 * first.indexSeconds() / images,
           first.seconds());
+      if (modelSeconds > 0 && images > 0) {
+        double alone = modelAlone(embedder, modelSeconds);
+        System.out.printf(Locale.ROOT, "  model alone: %.2f img/s (the same session, batches of %d random "
+            + "tensors, %.0f s); end to end = %.0f%% of it%n", alone, embedder.batchSize(), modelSeconds,
+            100 * images / first.seconds() / alone);
+      }
       LibraryIndexer.Summary again = run(dir, embedder, config, options, decodeThreads);
       System.out.printf(Locale.ROOT, "  unchanged re-run: %d unchanged in %.2f s (%.1f%% of the first run)%n",
           again.unchanged(), again.seconds(), 100 * again.seconds() / first.seconds());
@@ -77,6 +88,20 @@ public final class IndexingBench implements Callable<Integer> {
       IOUtils.rm(dir);
     }
     return 0;
+  }
+
+  /** Images per second of the model session alone, on full batches of random tensors (one warm-up batch). */
+  static double modelAlone(Embedder embedder, double seconds) throws Exception {
+    List<float[]> batch = ModelBench.randomTensors(embedder.batchSize());
+    embedder.embed(batch);
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    int batches = 0;
+    do {
+      embedder.embed(batch);
+      batches++;
+    } while (System.nanoTime() < end);
+    return batches * batch.size() / ((System.nanoTime() - start) / 1e9);
   }
 
   private static LibraryIndexer.Summary run(Path dir, Embedder embedder, IndexConfig config,

@@ -8,6 +8,8 @@ import ai.onnxruntime.TensorInfo;
 import dss.cli.JsonOut;
 import dss.cli.ModelOptions;
 import dss.model.Embedder;
+import dss.model.Golden;
+import dss.model.GoldenComparison;
 import dss.model.Models;
 import java.nio.file.Files;
 import java.lang.management.ManagementFactory;
@@ -30,8 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "model", header = "Measure the model runtime next to plain ONNX Runtime.", sortOptions = false,
     description = "Model runtime speed on random tensors: img/s and ms/batch of our Embedder, and of plain ONNX "
         + "Runtime usage on the same model, threads and batch (the peer), in alternating rounds; for a variant whose "
-        + "int8 file is installed, that file too (our runtime), beside its float32 file. Make a "
-        + "ViT-B/16-cost model with models/make_vit_b16.py (bench/model.sh does it).")
+        + "int8 file is installed (or --int8 names one), that file too (our runtime), beside its float32 file, "
+        + "with its distance error against the float32 file on the golden images. Random-weight models of a "
+        + "variant's cost: models/make_bench_model.py (bench/model.sh makes them).")
 public final class ModelBench implements Callable<Integer> {
   @Mixin ModelOptions modelOptions;
 
@@ -43,6 +46,11 @@ public final class ModelBench implements Callable<Integer> {
       description = "Alternations of ours and the peer. Default: ${DEFAULT-VALUE}.")
   int rounds;
 
+  @Option(names = "--int8", paramLabel = "FILE",
+      description = "An int8 copy of --model to measure beside it (default: the variant's installed int8 file, or "
+          + "NAME-int8.onnx beside a NAME.onnx given as a path).")
+  Path int8Option;
+
   @Spec CommandSpec spec;
 
   /**
@@ -52,9 +60,12 @@ public final class ModelBench implements Callable<Integer> {
    */
   record Speed(double imgPerSec, double msPerBatch, int batches, double imgPerCpuSecond) {}
 
-  /** {@code int8}: our runtime on the variant's int8 file (when installed), {@code int8Speedup} its img/s over ours. */
+  /**
+   * {@code int8}: our runtime on the int8 file (when there is one), {@code int8Speedup} its img/s over ours,
+   * {@code int8Error} its DreamSim distance errors against the float32 file over every pair of the golden images.
+   */
   record Result(String model, String device, int threads, int batch, Speed ours, Speed plainOrt, Double ratio,
-                String int8Model, Speed int8, Double int8Speedup) {}
+                String int8Model, Speed int8, Double int8Speedup, GoldenComparison.PairErrors int8Error) {}
 
   /** Accumulated batches and time for one contender. */
   private static final class Tally {
@@ -78,7 +89,7 @@ public final class ModelBench implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     modelOptions.float32 = true; // the float32 row; the int8 file, when installed, gets its own row
     Path model = modelOptions.modelFile();
-    Path int8 = int8File();
+    Path int8 = int8File(model);
     int batch = modelOptions.batch;
     List<float[]> tensors = randomTensors(batch);
     try (Embedder embedder = modelOptions.open();
@@ -119,10 +130,11 @@ public final class ModelBench implements Callable<Integer> {
         Speed oursSpeed = tallies[0].speed(batch);
         Speed peerSpeed = floatInput ? tallies[1].speed(batch) : null;
         Speed int8Speed = quantized == null ? null : tallies[contenders.size() - 1].speed(batch);
+        GoldenComparison.PairErrors int8Error = quantized == null ? null : distanceErrors(model, embedder, quantized);
         Result result = new Result(model.toString(), embedder.device(), embedder.threads(), batch, oursSpeed,
             peerSpeed, peerSpeed == null ? null : oursSpeed.imgPerSec() / peerSpeed.imgPerSec(),
             int8 == null ? null : int8.toString(), int8Speed,
-            int8Speed == null ? null : int8Speed.imgPerSec() / oursSpeed.imgPerSec());
+            int8Speed == null ? null : int8Speed.imgPerSec() / oursSpeed.imgPerSec(), int8Error);
         spec.commandLine().getErr().printf(
             "model %s on %s, threads %d, batch %d: ours %.2f img/s (%.0f ms/batch, %.2f img/CPU-s)%s%n",
             model.getFileName(), embedder.device(), embedder.threads(), batch, oursSpeed.imgPerSec(),
@@ -131,9 +143,10 @@ public final class ModelBench implements Callable<Integer> {
                 peerSpeed.msPerBatch(), peerSpeed.imgPerCpuSecond(), result.ratio()));
         if (int8Speed != null) {
           spec.commandLine().getErr().printf("model %s (int8) on %s, threads %d, batch %d: ours %.2f img/s (%.0f "
-              + "ms/batch, %.2f img/CPU-s), %.2fx the float32 file%n", int8.getFileName(), quantized.device(),
-              quantized.threads(), batch, int8Speed.imgPerSec(), int8Speed.msPerBatch(),
-              int8Speed.imgPerCpuSecond(), result.int8Speedup());
+              + "ms/batch, %.2f img/CPU-s), %.2fx the float32 file; distance error max %.4f, mean %.4f over %d "
+              + "golden pairs%n", int8.getFileName(), quantized.device(), quantized.threads(), batch,
+              int8Speed.imgPerSec(), int8Speed.msPerBatch(), int8Speed.imgPerCpuSecond(), result.int8Speedup(),
+              int8Error.max(), int8Error.mean(), int8Error.pairs());
         }
         spec.commandLine().getOut().println(JsonOut.line(result));
       }
@@ -141,15 +154,26 @@ public final class ModelBench implements Callable<Integer> {
     return 0;
   }
 
-  /** The variant's int8 file when {@code --model} names a variant and it is installed, else null. */
-  private Path int8File() {
-    String variant = modelOptions.model == null ? Models.DEFAULT_VARIANT : modelOptions.model.strip();
-    if (!Models.VARIANTS.containsKey(variant)) return null;
-    Path int8 = ModelOptions.models().int8FileFor(variant);
+  /** {@code --int8}, else the variant's installed int8 file, else {@code NAME-int8.onnx} beside a model path. */
+  private Path int8File(Path model) {
+    if (int8Option != null) return int8Option;
+    String name = modelOptions.model == null ? Models.DEFAULT_VARIANT : modelOptions.model.strip();
+    Path int8 = Models.VARIANTS.containsKey(name) ? ModelOptions.models().int8FileFor(name)
+        : model.resolveSibling(model.getFileName().toString().replaceFirst("\\.onnx$", "") + "-int8.onnx");
     return Files.isRegularFile(int8) ? int8 : null;
   }
 
-  private static List<float[]> randomTensors(int n) {
+  /** The int8 file's distance errors against the float32 file on the golden images (as model quantize measures). */
+  private static GoldenComparison.PairErrors distanceErrors(Path model, Embedder float32, Embedder int8)
+      throws Exception {
+    List<float[]> tensors = new ArrayList<>();
+    for (Golden.Image image : Golden.read(ModelOptions.referenceImages(model)).images()) {
+      tensors.add(image.readTensor());
+    }
+    return GoldenComparison.pairErrors(float32.embed(tensors), int8.embed(tensors));
+  }
+
+  static List<float[]> randomTensors(int n) {
     Random random = new Random(42);
     List<float[]> tensors = new ArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -36,6 +36,7 @@ class ModelBenchTest {
     Files.copy(test.resolve("test-model.onnx"), models.resolve("dreamsim-dino_vitb16.onnx"));
     Files.copy(test.resolve("test-model-fp16.onnx"), models.resolve("dreamsim-dino_vitb16-int8.onnx"));
     Files.writeString(models.resolve("dreamsim-dino_vitb16-int8.json"), "{\"max_distance_error\": 0.004}");
+    Files.createSymbolicLink(models.resolve("test"), test); // the sample images the int8 error is measured on
     CliRun run = CliRun.in(root, "bench", "model", "--model", "dino_vitb16", "--device", "cpu", "--threads", "1",
         "--batch", "2", "--seconds", "0.3", "--rounds", "1");
     assertEquals(0, run.status(), run.err());
@@ -45,5 +46,10 @@ class ModelBenchTest {
     assertTrue(result.get("int8").get("batches").asInt() >= 1, run.out());
     assertTrue(result.get("int8_speedup").isNumber(), run.out());
     assertTrue(run.err().contains("dreamsim-dino_vitb16-int8.onnx (int8) on cpu"), run.err());
+    int images = new ObjectMapper().readTree(test.resolve("test-model.golden.json").toFile()).get("images").size();
+    JsonNode error = result.get("int8_error");
+    assertEquals(images * (images - 1) / 2, error.get("pairs").asInt(), run.out());
+    assertTrue(error.get("max").asDouble() > 0 && error.get("max").asDouble() < 0.01, "fp16 against fp32: " + error);
+    assertTrue(error.get("mean").asDouble() <= error.get("max").asDouble(), error.toString());
   }
 }

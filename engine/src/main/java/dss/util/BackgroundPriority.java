@@ -1,0 +1,60 @@
+package dss.util;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Bulk work (decoding, the model) runs at a lower scheduling priority than request handling, so that a server whose
+ * cores are all busy decoding uploads or indexing its library still answers health checks, searches by id and
+ * stats at once. On Linux a thread's nice value is its own: the threads made here set theirs to {@link #NICE}, and
+ * threads they create (ONNX Runtime's pool, created with the session) inherit it. Needs Java 22+ (the FFM call
+ * lives in src/main/java22); elsewhere, or with {@code -Ddss.nice=0}, nothing changes. Lowering never needs a
+ * privilege.
+ */
+public final class BackgroundPriority {
+  /** The nice value of bulk-work threads (0 is normal, 19 the lowest): ahead of idle work, behind requests. */
+  public static final int NICE = Integer.getInteger("dss.nice", 10);
+
+  private static final MethodHandle LOWER = load();
+
+  private BackgroundPriority() {}
+
+  /** Lowers the calling thread's priority to {@link #NICE}; false when the platform cannot (nothing changed). */
+  public static boolean lowerCurrentThread() {
+    if (LOWER == null) return false;
+    try {
+      return (boolean) LOWER.invokeExact(NICE);
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  /** Daemon platform threads named {@code prefix0, prefix1, ...} that lower their own priority before working. */
+  public static ThreadFactory threads(String prefix) {
+    ThreadFactory base = Thread.ofPlatform().daemon().name(prefix, 0).factory();
+    return task -> base.newThread(() -> {
+      lowerCurrentThread();
+      task.run();
+    });
+  }
+
+  /** One daemon platform thread, started now, that lowers its own priority first. */
+  public static Thread start(String name, Runnable task) {
+    return Thread.ofPlatform().daemon().name(name).start(() -> {
+      lowerCurrentThread();
+      task.run();
+    });
+  }
+
+  private static MethodHandle load() {
+    if (NICE <= 0 || Runtime.version().feature() < 22 || !"Linux".equals(System.getProperty("os.name"))) return null;
+    try {
+      return MethodHandles.lookup().findStatic(Class.forName("dss.util.LinuxNice"), "lowerCurrentThread",
+          MethodType.methodType(boolean.class, int.class));
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null; // built on JDK 21 (no FFM class), or no libc symbols
+    }
+  }
+}
