@@ -9,6 +9,7 @@ import dss.model.ModelInfo;
 import dss.model.ModelManifest;
 import dss.model.Models;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -94,9 +95,9 @@ public final class ModelOptions {
    */
   public static Path referenceImages(Path model) throws ModelException {
     Path golden = ModelManifest.goldenFor(model, ModelManifest.read(model));
-    if (java.nio.file.Files.isRegularFile(golden)) return golden;
+    if (Files.isRegularFile(golden)) return golden;
     Path sample = models().testModel().resolveSibling("test-model.golden.json");
-    if (!java.nio.file.Files.isRegularFile(sample)) {
+    if (!Files.isRegularFile(sample)) {
       throw new ModelException(model + ": no golden file (" + golden + ") and no sample images (" + sample + ")");
     }
     return sample;

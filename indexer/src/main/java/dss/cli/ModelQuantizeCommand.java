@@ -2,9 +2,9 @@ package dss.cli;
 
 import dss.model.Embedder;
 import dss.model.Golden;
+import dss.model.GoldenComparison;
 import dss.model.ModelException;
 import dss.model.ModelManifest;
-import dss.model.GoldenComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
