@@ -3,6 +3,9 @@ package dss.util;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -17,7 +20,8 @@ public final class BackgroundPriority {
   /** The nice value of bulk-work threads (0 is normal, 19 the lowest): ahead of idle work, behind requests. */
   public static final int NICE = Integer.getInteger("dss.nice", 10);
 
-  private static final MethodHandle LOWER = load();
+  private static final MethodHandle LOWER = load("lowerCurrentThread", int.class);
+  private static final MethodHandle LOWER_THREAD = load("lowerThread", int.class, int.class);
 
   private BackgroundPriority() {}
 
@@ -40,6 +44,24 @@ public final class BackgroundPriority {
     });
   }
 
+  /**
+   * Lowers every thread of this process to {@link #NICE}, the JVM's compiler and garbage-collector threads included
+   * (threads started afterwards inherit it from their creators): for batch commands, which are bulk work as a
+   * whole. Linux only; false when nothing was lowered.
+   */
+  public static boolean lowerProcess() {
+    if (LOWER_THREAD == null) return false;
+    boolean lowered = false;
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path thread : threads) {
+        lowered |= (boolean) LOWER_THREAD.invokeExact(Integer.parseInt(thread.getFileName().toString()), NICE);
+      }
+    } catch (Throwable t) {
+      // a thread that ended meanwhile, or no /proc: keep what was lowered
+    }
+    return lowered;
+  }
+
   /** One daemon platform thread, started now, that lowers its own priority first. */
   public static Thread start(String name, Runnable task) {
     return Thread.ofPlatform().daemon().name(name).start(() -> {
@@ -48,11 +70,11 @@ public final class BackgroundPriority {
     });
   }
 
-  private static MethodHandle load() {
+  private static MethodHandle load(String method, Class<?>... parameters) {
     if (NICE <= 0 || Runtime.version().feature() < 22 || !"Linux".equals(System.getProperty("os.name"))) return null;
     try {
-      return MethodHandles.lookup().findStatic(Class.forName("dss.util.LinuxNice"), "lowerCurrentThread",
-          MethodType.methodType(boolean.class, int.class));
+      return MethodHandles.lookup().findStatic(Class.forName("dss.util.LinuxNice"), method,
+          MethodType.methodType(boolean.class, parameters));
     } catch (ReflectiveOperationException | LinkageError e) {
       return null; // built on JDK 21 (no FFM class), or no libc symbols
     }

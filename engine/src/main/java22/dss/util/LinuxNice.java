@@ -23,7 +23,11 @@ final class LinuxNice {
   private LinuxNice() {}
 
   static boolean lowerCurrentThread(int nice) throws Throwable {
-    int tid = (int) GETTID.invokeExact();
+    return lowerThread((int) GETTID.invokeExact(), nice);
+  }
+
+  /** {@code tid}: a thread of this process (a name under /proc/self/task). */
+  static boolean lowerThread(int tid, int nice) throws Throwable {
     return (int) SETPRIORITY.invokeExact(PRIO_PROCESS, tid, nice) == 0;
   }
 }

@@ -68,4 +68,18 @@ class BackgroundPriorityTest {
     assertTrue(t.isDaemon());
     assertEquals(BackgroundPriority.NICE, nice.get());
   }
+
+  @Test void aBatchCommandLowersItsWholeProcessTheJvmsOwnThreadsIncluded() throws Exception {
+    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+        LowerProcessProbe.class.getName()).redirectErrorStream(true).start();
+    java.util.List<String> lines = new String(child.getInputStream().readAllBytes()).lines().toList();
+    assertEquals(0, child.waitFor(), String.join("\n", lines));
+    assertEquals("lowered true", lines.getFirst(), String.join("\n", lines));
+    java.util.List<String> threads = lines.subList(1, lines.size());
+    assertTrue(threads.size() > 5, "the JVM's compiler and GC threads are listed too: " + threads);
+    for (String thread : threads) {
+      assertEquals(String.valueOf(BackgroundPriority.NICE), thread.substring(thread.lastIndexOf('\t') + 1), thread);
+    }
+  }
 }
