@@ -11,8 +11,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  *
  * <p>The normal test run replays the checked-in corpus (resources/dss/image/DecoderFuzzTestInputs/METHOD/, seeded
  * with the truncated, corrupt, bomb and empty files of the bad-input tests). To fuzz for new inputs:
- * {@code JAZZER_FUZZ=1 ./dreamsim test -pl engine -Dtest=DecoderFuzzTest#prepare} (one hour; ten minutes for the
- * other methods). Findings land beside the corpus as crash files that then replay in every run; the inputs the
+ * {@code JAZZER_FUZZ=1 ./dreamsim test -pl engine -am -Dtest=DecoderFuzzTest#prepare
+ * -Dsurefire.failIfNoSpecifiedTests=false} (one hour; ten minutes for the other methods). Findings land beside the corpus as crash files that then replay in every run; the inputs the
  * fuzzer found interesting go to engine/.cifuzz-corpus/ (not committed).
  */
 class DecoderFuzzTest {
