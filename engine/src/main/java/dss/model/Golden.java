@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,6 +29,13 @@ public record Golden(Path file, String model, int dimensions, List<Image> images
       for (int i = 0; i < bytes.length; i++) t[i] = (bytes[i] & 0xff) / 255f;
       return t;
     }
+  }
+
+  /** Every image's exact preprocess output ({@link Image#readTensor()}), in the file's order. */
+  public List<float[]> tensors() throws IOException {
+    List<float[]> tensors = new ArrayList<>(images.size());
+    for (Image image : images) tensors.add(image.readTensor());
+    return tensors;
   }
 
   /** PyTorch's DreamSim distance (1 - cosine) between the golden images named {@code a} and {@code b}. */

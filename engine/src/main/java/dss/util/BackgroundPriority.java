@@ -38,10 +38,7 @@ public final class BackgroundPriority {
   /** Daemon platform threads named {@code prefix0, prefix1, ...} that lower their own priority before working. */
   public static ThreadFactory threads(String prefix) {
     ThreadFactory base = Thread.ofPlatform().daemon().name(prefix, 0).factory();
-    return task -> base.newThread(() -> {
-      lowerCurrentThread();
-      task.run();
-    });
+    return task -> base.newThread(lowered(task));
   }
 
   /**
@@ -64,10 +61,14 @@ public final class BackgroundPriority {
 
   /** One daemon platform thread, started now, that lowers its own priority first. */
   public static Thread start(String name, Runnable task) {
-    return Thread.ofPlatform().daemon().name(name).start(() -> {
+    return Thread.ofPlatform().daemon().name(name).start(lowered(task));
+  }
+
+  private static Runnable lowered(Runnable task) {
+    return () -> {
       lowerCurrentThread();
       task.run();
-    });
+    };
   }
 
   private static MethodHandle load(String method, Class<?>... parameters) {

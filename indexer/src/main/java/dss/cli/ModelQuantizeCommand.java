@@ -8,7 +8,6 @@ import dss.model.ModelManifest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -66,8 +65,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
     Path tmpManifest = ModelManifest.pathFor(tmp);
     try {
       runQuantizer(tmp);
-      List<float[]> tensors = new ArrayList<>();
-      for (Golden.Image image : Golden.read(golden).images()) tensors.add(image.readTensor());
+      List<float[]> tensors = Golden.read(golden).tensors();
       float[][] a, b;
       try (Embedder original = Embedder.open(in, "cpu", threads, 8)) {
         a = original.embed(tensors);

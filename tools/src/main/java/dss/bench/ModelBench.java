@@ -166,10 +166,7 @@ public final class ModelBench implements Callable<Integer> {
   /** The int8 file's distance errors against the float32 file on the golden images (as model quantize measures). */
   private static GoldenComparison.PairErrors distanceErrors(Path model, Embedder float32, Embedder int8)
       throws Exception {
-    List<float[]> tensors = new ArrayList<>();
-    for (Golden.Image image : Golden.read(ModelOptions.referenceImages(model)).images()) {
-      tensors.add(image.readTensor());
-    }
+    List<float[]> tensors = Golden.read(ModelOptions.referenceImages(model)).tensors();
     return GoldenComparison.pairErrors(float32.embed(tensors), int8.embed(tensors));
   }
 
