@@ -35,6 +35,7 @@ from PIL import Image
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import fetch  # noqa: E402  (models/fetch.py)
+import fp16  # noqa: E402  (models/fp16.py)
 import golden  # noqa: E402  (models/golden.py)
 
 VARIANTS = {'ensemble': 1792, 'dino_vitb16': 768, 'dinov2_vitb14': 768, 'synclr_vitb16': 768,
@@ -118,8 +119,8 @@ def load_official(variant, cache):
     return model.eval(), lambda path: preprocess(Image.open(path))
 
 
-def ort_session(path, precision):
-    """An ONNX Runtime session (CUDA when present), or None when this environment cannot run the file."""
+def ort_session(path):
+    """An ONNX Runtime session (CUDA when present), or None when onnxruntime is not installed."""
     try:
         import onnxruntime
     except ImportError:
@@ -127,19 +128,12 @@ def ort_session(path, precision):
         return None
     providers = [p for p in ('CUDAExecutionProvider', 'CPUExecutionProvider')
                  if p in onnxruntime.get_available_providers()]
-    try:
-        return onnxruntime.InferenceSession(path, providers=providers)
-    except Exception as e:  # noqa: BLE001  fp16 graphs may use ops without CPU float16 kernels
-        if precision == 'fp32':
-            raise
-        log(f'  {os.path.basename(path)} cannot run on {providers} here ({str(e).splitlines()[0]}); '
-            f'check it on a GPU machine')
-        return None
+    return onnxruntime.InferenceSession(path, providers=providers)
 
 
 def verify(path, precision, tensors, expected, contract):
     """ONNX Runtime output at batch 1, 3 and 8 against the official embeddings and the PyTorch wrapper."""
-    session = ort_session(path, precision)
+    session = ort_session(path)
     if session is None:
         log('  check the installed file end to end with: ./dreamsim model verify FILE')
         return
@@ -164,36 +158,6 @@ def verify(path, precision, tensors, expected, contract):
     if worst < MIN_COSINE[precision]:
         sys.exit(f'{path}: ONNX Runtime differs from PyTorch (min cosine {worst:.6f} < {MIN_COSINE[precision]})')
     log(f'  {os.path.basename(path)}: min cosine to PyTorch {worst:.6f} over batches 1, 3, 8')
-
-
-def final_normalisation(graph):
-    """The nodes of normalize_embeds at the graph's end (mean, subtraction, squares, sum, square root, division):
-    walked back from the output until the first node that is not part of it."""
-    producer = {o: n for n in graph.node for o in n.output}
-    names, todo = [], [graph.output[0].name]
-    while todo:
-        node = producer.get(todo.pop())
-        if node is None or node.op_type not in ('Div', 'Sub', 'ReduceMean', 'ReduceSum', 'ReduceL2', 'Sqrt', 'Pow',
-                                                'Mul', 'Constant', 'Cast', 'Expand', 'Unsqueeze', 'Identity'):
-            continue
-        if node.name not in names:
-            names.append(node.name)
-            todo.extend(node.input)
-    return names
-
-
-def to_fp16(src, dst):
-    """Mixed precision: float16 weights and matrix multiplies; LayerNormalization, Softmax and the final
-    normalisation (whose squares overflow float16 once a feature exceeds 256) stay float32; float32 input and
-    output. onnxruntime's converter (onnxconverter-common's) inserts the casts."""
-    from onnxruntime.transformers.float16 import DEFAULT_OP_BLOCK_LIST, convert_float_to_float16
-    import onnx
-    model = onnx.load(src)
-    blocked = final_normalisation(model.graph)
-    half = convert_float_to_float16(model, keep_io_types=True, op_block_list=list(DEFAULT_OP_BLOCK_LIST)
-                                    + ['LayerNormalization', 'Softmax', 'ReduceMean', 'ReduceSum', 'Pow', 'Sqrt'],
-                                    node_block_list=blocked)
-    onnx.save(half, dst)
 
 
 def pair_errors(session_a, session_b, tensors):
@@ -289,7 +253,9 @@ def export_int8(variant, model_name, path, golden_path, dims, out, options, extr
     golden8 = os.path.join(out, f'{model_name}-int8.golden.json')
     manifest8 = os.path.splitext(path8)[0] + '.json'
     log(f'{variant}: int8 copy {path8}, measured against the float32 graph on the golden pairs')
-    result = subprocess.run([cli(), 'model', 'quantize', path, tmp_name(path8), '--bound', str(options.bound)],
+    # this interpreter: the one with onnxruntime's quantiser (models/.venv), not whatever python3 the CLI would find
+    result = subprocess.run([cli(), 'model', 'quantize', path, tmp_name(path8), '--bound', str(options.bound),
+                             '--python', sys.executable],
                             stdout=subprocess.PIPE, text=True)
     measured = json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else {}
     if result.returncode != 0:
@@ -309,37 +275,37 @@ def export_int8(variant, model_name, path, golden_path, dims, out, options, extr
 
 
 def export_fp16(variant, model_name, path, golden_path, dims, out, tensors, expected, contract, extra):
-    """Mixed-precision float16 copy, measured on CUDA when this machine has it (the same distance gate)."""
+    """Mixed-precision float16 copy (models/fp16.py), measured against the float32 graph on CUDA when this machine
+    has it, else on the CPU, with the int8 copy's distance gate. The CPU provider honours every Cast (so a float16
+    overflow at one shows) but runs the ops it has no float16 kernel for in float32: a CPU figure is a lower bound
+    of the GPU's error, recorded as such in the manifest's measured_on."""
+    try:
+        import onnxruntime
+    except ImportError:
+        sys.exit('--fp16 needs the onnxruntime package (its float16 converter): pip install -r models/requirements.txt')
     path16 = os.path.join(out, f'{model_name}-fp16.onnx')
     golden16 = os.path.join(out, f'{model_name}-fp16.golden.json')
     manifest16 = os.path.splitext(path16)[0] + '.json'
     log(f'{variant}: converting to mixed float16: {path16}')
-    to_fp16(path, tmp_name(path16))
-    measured = {}
-    try:
-        import onnxruntime
-        cuda = 'CUDAExecutionProvider' in onnxruntime.get_available_providers()
-    except ImportError:
-        cuda = False
-    if cuda:
-        verify(tmp_name(path16), 'fp16', tensors, expected, contract)
-        providers = ['CUDAExecutionProvider']
-        worst, mean, pairs = pair_errors(onnxruntime.InferenceSession(path, providers=providers),
-                                         onnxruntime.InferenceSession(tmp_name(path16), providers=providers), tensors)
-        if worst > MAX_DISTANCE_ERROR:
-            os.remove(tmp_name(path16))
-            log(f'{variant}: fp16 REFUSED (largest distance error {worst:.5f} > {MAX_DISTANCE_ERROR} on CUDA)')
-            return []
-        measured = {'max_distance_error': worst, 'mean_distance_error': mean, 'distance_error_pairs': pairs,
-                    'distance_error_bound': MAX_DISTANCE_ERROR, 'measured_on': 'cuda'}
-        log(f'{variant}: fp16 distance error on CUDA: max {worst:.5f}, mean {mean:.5f} over {pairs} pairs')
-    else:
-        measured = {'measured_on': 'not measured: no CUDA at export'}
-        log(f'{variant}: no CUDA here: the fp16 file is not measured (check it on a GPU with ./dreamsim model '
-            f'verify {path16} --device cuda)')
+    fp16.to_fp16(path, tmp_name(path16))
+    device = 'cuda' if 'CUDAExecutionProvider' in onnxruntime.get_available_providers() else 'cpu'
+    providers = ['CUDAExecutionProvider' if device == 'cuda' else 'CPUExecutionProvider']
+    verify(tmp_name(path16), 'fp16', tensors, expected, contract)
+    worst, mean, pairs = pair_errors(onnxruntime.InferenceSession(path, providers=providers),
+                                     onnxruntime.InferenceSession(tmp_name(path16), providers=providers), tensors)
+    if not worst <= MAX_DISTANCE_ERROR:  # NaN included
+        os.remove(tmp_name(path16))
+        log(f'{variant}: fp16 REFUSED (largest distance error {worst:.5f} > {MAX_DISTANCE_ERROR} on {device})')
+        return []
+    measured_on = 'cuda' if device == 'cuda' else \
+        'cpu (ops without float16 CPU kernels ran in float32: measure on a GPU with ./dreamsim model verify)'
+    log(f'{variant}: fp16 distance error on {device}: max {worst:.5f}, mean {mean:.5f} over {pairs} pairs'
+        + ('' if device == 'cuda' else f'; check it on a GPU with ./dreamsim model verify {path16} --device cuda'))
     derived_golden(golden_path, os.path.basename(path16), tmp_name(golden16))
     golden.write_manifest(tmp_name(path16), f'dreamsim-{variant}-fp16', variant, dims, golden16,
-                          manifest_path=tmp_name(manifest16), precision='fp16', **measured, **extra)
+                          manifest_path=tmp_name(manifest16), precision='fp16', max_distance_error=worst,
+                          mean_distance_error=mean, distance_error_pairs=pairs, distance_error_bound=MAX_DISTANCE_ERROR,
+                          measured_on=measured_on, **extra)
     install([(tmp_name(path16), path16), (tmp_name(golden16), golden16), (tmp_name(manifest16), manifest16)])
     return [path16]
 

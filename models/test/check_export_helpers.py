@@ -15,6 +15,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 import export_dreamsim  # noqa: E402
+import fp16  # noqa: E402
 import onnx  # noqa: E402
 
 results = []
@@ -35,7 +36,7 @@ for variant, dims in export_dreamsim.VARIANTS.items():
           b[-1]['to'] == dims and all(x['about'].endswith('.') for x in b), b)
 
 graph = onnx.load(os.path.join(HERE, 'test-vit.onnx')).graph
-names = set(export_dreamsim.final_normalisation(graph))
+names = set(fp16.final_normalisation(graph))
 ops = sorted(n.op_type for n in graph.node if n.name in names)
 check('final normalisation of test-vit.onnx: ReduceMean, Sub, squares (Mul or Pow), ReduceSum, Sqrt, Div',
       {'ReduceMean', 'Sub', 'ReduceSum', 'Sqrt', 'Div'} <= set(ops) and {'Mul', 'Pow'} & set(ops)
