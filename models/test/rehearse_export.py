@@ -18,8 +18,10 @@ python3-yaml, python3-packaging, a JDK for ./dreamsim, and no network. What it d
    with a server that always cuts the DINO weights short: the export must fail, leave no model file and keep the
    .part; then with a server that drops every file's first connection halfway: it must resume everything and
    write the model, golden file (pairs, 10 MP and EXIF images), manifest (branches, pins, weights checksum), and
-   the int8 copy within its distance bound;
-4. ./dreamsim model verify on the float32 and int8 files.
+   the int8 copy within its distance bound. When pip's configured index offers onnxruntime (models/test/ortenv.py),
+   the venv gets it, as a user's models/.venv does, and this run adds --fp16: the export's ONNX Runtime checks,
+   onnxruntime's quantize_dynamic for int8 and the fp16 copy are rehearsed too;
+4. ./dreamsim model verify on the float32, int8 and fp16 files.
 
 The ensemble (three ViT-B/16, random weights: about 1 GB of fabricated checkpoints and a 1 GB graph) takes several
 minutes on two cores; --variant dino_vitb16 rehearses a single-backbone variant in about a third of that.
@@ -43,6 +45,7 @@ ROOT = os.path.dirname(MODELS)
 sys.path.insert(0, MODELS)
 sys.path.insert(0, HERE)
 import fetch  # noqa: E402
+import ortenv  # noqa: E402
 from mirror import Mirror  # noqa: E402
 
 RELEASE = 'github.com/ssundaram21/dreamsim/releases/download'
@@ -71,11 +74,7 @@ def make_venv(work, tarball):
     top = next(os.path.join(src, d) for d in os.listdir(src) if os.path.isdir(os.path.join(src, d, 'dreamsim')))
     if not os.path.exists(os.path.join(top, 'README.md')):  # setup.py reads it; the source tarball lacks it
         open(os.path.join(top, 'README.md'), 'w').write('DreamSim\n')
-    venv = os.path.join(work, 'venv')
-    done = run(['/usr/bin/python3', '-m', 'venv', '--system-site-packages', venv])
-    if done.returncode:
-        sys.exit(f'could not create the venv (apt-get install python3-venv):\n{done.stdout}')
-    python = os.path.join(venv, 'bin', 'python')
+    python = ortenv.make_venv(os.path.join(work, 'venv'))
     done = run([python, '-m', 'pip', 'install', '--no-deps', '--no-index', '--no-build-isolation',
                 '--disable-pip-version-check', top])
     if done.returncode:
@@ -181,17 +180,17 @@ def fresh_models(work):
     """A models/ folder as a fresh clone has it: the export's scripts and the sample images, nothing else."""
     models = os.path.join(work, 'models')
     os.makedirs(os.path.join(models, 'test'))
-    for f in ('export_dreamsim.py', 'fetch.py', 'golden.py', 'quantize.py'):
+    for f in ('export_dreamsim.py', 'fetch.py', 'fp16.py', 'golden.py', 'quantize.py'):
         shutil.copy(os.path.join(MODELS, f), models)
     shutil.copytree(os.path.join(HERE, 'golden'), os.path.join(models, 'test', 'golden'))
     return models
 
 
-def export(python, models, variant, mirror):
+def export(python, models, variant, mirror, fp16):
     env = dict(os.environ, DREAMSIM_CLI=os.path.join(ROOT, 'dreamsim'))
     started = time.time()
-    done = run([python, '-u', os.path.join(models, 'export_dreamsim.py'), variant, '--int8', '--mirror', mirror.url],
-               env=env, cwd=models)
+    done = run([python, '-u', os.path.join(models, 'export_dreamsim.py'), variant, '--int8', '--mirror', mirror.url]
+               + (['--fp16'] if fp16 else []), env=env, cwd=models)
     log(f'export_dreamsim.py {variant} exited {done.returncode} after {time.time() - started:.0f} s')
     return done
 
@@ -237,6 +236,11 @@ def main():
         where = run([python, '-c', 'import dreamsim, torch; print(dreamsim.__file__, torch.__version__)']).stdout
         expect('dreamsim 0.2.1 installed with pip --no-deps in a venv seeing the system torch',
                os.path.join(work, 'venv') in where, where)
+        # what models/requirements.txt gives a user's export: onnxruntime (checks at batch 1, 3, 8, its quantiser,
+        # its float16 converter); without it the export skips those, and so does this rehearsal, saying so
+        ort, why = ortenv.add_onnxruntime(python)
+        log(f'onnxruntime {ort} from the package index' if ort else
+            f'SKIPPED with onnxruntime: {why}; the export runs without it (no ONNX Runtime checks, no --fp16)')
         mirror_root = os.path.join(work, 'mirror')
         release_zip, dino_url = fabricate(python, src, args.variant, mirror_root)
         log(f'fabricated {os.path.getsize(release_zip) / 1e6:.0f} MB release zip')
@@ -246,7 +250,7 @@ def main():
         # 1. the network fails for good in the middle of a download: no model file, the .part kept
         cut = dino_url.split('/')[-1] if uses_dino else os.path.basename(release_zip)
         mirror = Mirror(mirror_root, broken=[cut])
-        done = export(python, models, args.variant, mirror)
+        done = export(python, models, args.variant, mirror, False)
         mirror.close()
         cache = os.path.join(models, '.cache', args.variant)
         expect('an export whose download keeps failing exits non-zero', done.returncode != 0, done.stdout[-1500:])
@@ -264,7 +268,7 @@ def main():
                                                                    os.path.relpath(release_zip, mirror_root))),
                                          mirror_root)
         mirror = Mirror(mirror_root, drop_once=True)
-        done = export(python, models, args.variant, mirror)
+        done = export(python, models, args.variant, mirror, bool(ort))
         mirror.close()
         print(done.stdout[-6000:] if done.returncode else '\n'.join(done.stdout.splitlines()[-12:]), flush=True)
         expect('the export completes after dropped connections', done.returncode == 0)
@@ -289,6 +293,8 @@ def main():
             verify(model, 1e-4)
             if os.path.exists(int8):
                 verify(int8, 0.02)
+            if ort:
+                check_onnxruntime_path(done.stdout, models, args.variant)
     finally:
         if args.keep:
             log(f'kept {work}')
@@ -332,7 +338,25 @@ def check_outputs(models, model, int8, variant, release_zip):
                f'{m8.get("distance_error_pairs")} pairs',
                0 < m8['max_distance_error'] <= 0.01 and m8['distance_error_pairs'] == n * (n - 1) // 2
                and m8['precision'] == 'int8')
-        expect('int8 graph: DynamicQuantizeMatMul nodes', b'DynamicQuantizeMatMul' in open(int8, 'rb').read())
+        graph = open(int8, 'rb').read()
+        expect('int8 graph: quantised matrix multiplies (DynamicQuantizeMatMul, or MatMulInteger from onnxruntime)',
+               b'DynamicQuantizeMatMul' in graph or b'MatMulInteger' in graph)
+
+
+def check_onnxruntime_path(log_text, models, variant):
+    """The parts of the export that need onnxruntime: what every user's export does."""
+    expect('the export ran its graph in ONNX Runtime at batch 1, 3 and 8 against PyTorch',
+           'min cosine to PyTorch' in log_text and 'not checked here' not in log_text)
+    expect('the int8 copy came from onnxruntime.quantization.quantize_dynamic',
+           'onnxruntime.quantization.quantize_dynamic' in log_text)
+    half = os.path.join(models, f'dreamsim-{variant}-fp16.onnx')
+    if expect('fp16: installed (its distance error is within the bound)', os.path.exists(half), log_text[-3000:]):
+        m16 = json.load(open(os.path.splitext(half)[0] + '.json'))
+        expect(f'fp16 manifest: max distance error {m16.get("max_distance_error")} <= 0.01, measured on '
+               f'{str(m16.get("measured_on"))[:4]}',
+               m16['precision'] == 'fp16' and 0 < m16['max_distance_error'] <= 0.01
+               and m16['measured_on'].startswith(('cpu', 'cuda')))
+        verify(half, 0.02)
 
 
 if __name__ == '__main__':
