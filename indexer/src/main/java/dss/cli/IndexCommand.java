@@ -8,7 +8,6 @@ import dss.ingest.LibraryIndexer;
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.model.ModelInfo;
-import dss.util.BackgroundPriority;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -98,7 +97,6 @@ final class IndexCommand implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
-    BackgroundPriority.lowerProcess(); // a batch job: behind interactive work and a server on the same machine
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam, modelOptions.preprocessing());
     PrintStream err = System.err;
     // The model opens only if some file needs embedding: an unchanged re-run never loads it

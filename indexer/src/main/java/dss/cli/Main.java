@@ -29,7 +29,7 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(run(true, args));
   }
 
   /** Runs the command line with another installation root (models/, index-data/); tests use it in-process. */
@@ -44,6 +44,11 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit status (tests call this in-process). */
   public static int run(String... args) {
+    return run(false, args);
+  }
+
+  /** {@code ownProcess}: the command owns this JVM (not a caller's), so a batch command may lower its priority. */
+  private static int run(boolean ownProcess, String... args) {
     Settings settings;
     try {
       settings = Settings.ofProcess();
@@ -51,11 +56,15 @@ public final class Main implements Runnable {
       System.err.println("dreamsim: " + e.getMessage());
       return 2;
     }
-    return commandLine(settings).execute(args);
+    return commandLine(settings, ownProcess).execute(args);
+  }
+
+  static CommandLine commandLine(Settings settings) {
+    return commandLine(settings, false);
   }
 
   /** The command line with its option defaults from {@code settings} (environment and config file). */
-  static CommandLine commandLine(Settings settings) {
+  private static CommandLine commandLine(Settings settings, boolean ownProcess) {
     CommandLine cli = new CommandLine(new Main());
     // Commands of optional modules on the classpath (the tools module adds eval and bench)
     for (MoreCommands more : ServiceLoader.load(MoreCommands.class)) more.commands().forEach(cli::addSubcommand);
@@ -63,7 +72,11 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler(new ErrorHandler());
     cli.setExecutionStrategy(parsed -> {
       Main main = cli.getCommand();
-      boolean server = parsed.subcommand() != null && parsed.subcommand().commandSpec().name().equals("serve");
+      String command = parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
+      boolean server = command.equals("serve");
+      // index is a batch job: its whole process (JVM compiler and GC threads too) behind interactive work and a
+      // server on the same machine. Only when the JVM is its own: an in-process caller keeps its priority.
+      if (ownProcess && command.equals("index")) dss.util.BackgroundPriority.lowerProcess();
       Logging.configure(main.quiet ? Logging.Verbosity.QUIET : main.verbose ? Logging.Verbosity.VERBOSE
           : server ? Logging.Verbosity.SERVER : Logging.Verbosity.NORMAL);
       return new CommandLine.RunLast().execute(parsed);
