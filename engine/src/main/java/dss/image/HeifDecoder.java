@@ -22,4 +22,11 @@ interface HeifDecoder {
 
   /** The library's own version string, e.g. {@code "1.15.1"}. */
   String version();
+
+  /**
+   * The compressions this libheif has no decoder for, each with what it costs and the package that adds it (libheif
+   * 1.17+ loads its decoders as plugins, and an install without recommended packages has none for HEVC, i.e. for
+   * every iPhone photo); empty when HEVC and AV1 both decode.
+   */
+  java.util.List<String> missingDecoders();
 }

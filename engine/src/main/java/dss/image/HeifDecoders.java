@@ -43,6 +43,32 @@ final class HeifDecoders {
 
   private HeifDecoders() {}
 
+  // heif_error_code and heif_suberror_code values (libheif's heif.h)
+  static final int HEIF_ERROR_INVALID_INPUT = 2, HEIF_ERROR_UNSUPPORTED_FEATURE = 4, HEIF_ERROR_MEMORY_ALLOCATION = 6;
+  static final int HEIF_SUBERROR_END_OF_DATA = 100, HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED = 1000,
+      HEIF_SUBERROR_UNSUPPORTED_CODEC = 3000;
+
+  /** libheif's packages that add a decoder: HEVC (HEIC, HEIF) and AV1 (AVIF). */
+  static final String HEVC_PLUGIN = "libheif-plugin-libde265", AV1_PLUGIN = "libheif-plugin-dav1d";
+
+  /**
+   * A libheif error as the file's failure: {@code code}/{@code subcode} are heif_error's, {@code detail} its message.
+   * Here rather than in the FFM binding so that every Java can test it.
+   */
+  static ImageException failure(int code, int subcode, String detail, String label, String name) {
+    if (code == HEIF_ERROR_MEMORY_ALLOCATION && subcode == HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED) {
+      return new ImageException(name, "image too large (" + detail + ") (decompression-bomb guard)");
+    }
+    if (code == HEIF_ERROR_UNSUPPORTED_FEATURE && subcode == HEIF_SUBERROR_UNSUPPORTED_CODEC) {
+      return new ImageException(name, "cannot decode " + label + ": this libheif has no decoder for its compression ("
+          + detail + "); apt-get install " + (label.equals("AVIF") ? AV1_PLUGIN : HEVC_PLUGIN));
+    }
+    String what = subcode == HEIF_SUBERROR_END_OF_DATA ? "truncated " + label
+        : code == HEIF_ERROR_INVALID_INPUT ? "corrupt " + label
+        : "cannot decode " + label + " image";
+    return new ImageException(name, what + " (" + detail + ")");
+  }
+
   /** The process-wide choice. */
   static Choice standard() {
     return Standard.CHOICE;

@@ -22,9 +22,10 @@ public final class NativeCodecs {
    * @param loaded          it is loaded and bound in this process
    * @param version         the library's own version where it reports one, else a note (null when not loaded)
    * @param costWhenMissing what the pipeline loses without it (speed or formats)
+   * @param missingParts    loaded but incomplete: each missing part with its cost and package (libheif's decoders)
    */
   public record Library(String name, String library, String install, boolean used, boolean loaded, String version,
-                        String costWhenMissing) {}
+                        String costWhenMissing, List<String> missingParts) {}
 
   private NativeCodecs() {}
 
@@ -57,6 +58,7 @@ public final class NativeCodecs {
       if (l.used() && !l.loaded()) {
         missing.add(l.name() + " (" + l.costWhenMissing() + "; " + l.install() + ")");
       }
+      for (String part : l.missingParts()) missing.add(l.name() + " decoder for " + part);
     }
     if (!missing.isEmpty()) {
       LOG.warn("Native libraries missing: {}", String.join("; ", missing));
@@ -68,14 +70,15 @@ public final class NativeCodecs {
     String jpegInstead = jpeg == null ? "JDK ImageIO, without DCT scaling: several times slower"
         : "OpenCV's bundled libjpeg-turbo: same pixels, about 20% slower";
     return List.of(
-        new Library("libturbojpeg", turboJpeg, "apt-get install libturbojpeg0", true, turbo,
+        new Library("libturbojpeg", turboJpeg, "apt-get install libturbojpeg0, on Ubuntu libturbojpeg", true, turbo,
             turbo ? turboJpeg + " (the TurboJPEG API reports no version)" : null,
-            "JPEG decodes through " + jpegInstead),
+            "JPEG decodes through " + jpegInstead, List.of()),
         new Library("libheif", libheif, "apt-get install libheif1", true, heif.decoder() != null,
             heif.decoder() != null ? heif.decoder().version() : null,
-            "HEIC, HEIF and AVIF files fail to decode, each reported as a failed file"),
+            "HEIC, HEIF and AVIF files fail to decode, each reported as a failed file",
+            heif.decoder() != null ? heif.decoder().missingDecoders() : List.of()),
         new Library("libraw", "libraw.so.20", "apt-get install libraw20", false, false, null,
-            "nothing: not used by this build"));
+            "nothing: not used by this build", List.of()));
   }
 
   private static String turboJpegLibrary() {

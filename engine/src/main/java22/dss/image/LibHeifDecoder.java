@@ -28,8 +28,8 @@ import java.lang.invoke.MethodHandle;
  */
 final class LibHeifDecoder implements HeifDecoder {
   private static final int HEIF_COLORSPACE_RGB = 1, HEIF_CHROMA_INTERLEAVED_RGB = 10, HEIF_CHANNEL_INTERLEAVED = 10;
-  private static final int HEIF_ERROR_INVALID_INPUT = 2, HEIF_ERROR_MEMORY_ALLOCATION = 6;
-  private static final int HEIF_SUBERROR_END_OF_DATA = 100, HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED = 1000;
+  /** enum heif_compression_format. */
+  private static final int HEIF_COMPRESSION_HEVC = 1, HEIF_COMPRESSION_AV1 = 4;
   /** struct heif_decoding_options: byte version at 0; version 2 added {@code uint8_t convert_hdr_to_8bit} here. */
   private static final long OPTIONS_VERSION = 0, OPTIONS_CONVERT_HDR_TO_8BIT = 40;
   /** Error messages are short; this bounds the C string read. */
@@ -39,6 +39,7 @@ final class LibHeifDecoder implements HeifDecoder {
       JAVA_INT.withName("code"), JAVA_INT.withName("subcode"), ADDRESS.withName("message"));
 
   private final String version;
+  private final java.util.List<String> missingDecoders;
   private final MethodHandle contextAlloc, contextFree, readFromMemory, primaryHandle, handleWidth, handleHeight,
       handleRelease, optionsAlloc, optionsFree, decodeImage, imageWidth, imageHeight, planeReadonly, imageRelease;
 
@@ -76,6 +77,16 @@ final class LibHeifDecoder implements HeifDecoder {
     }
     MemorySegment text = (MemorySegment) getVersion.invokeExact();
     version = text.equals(MemorySegment.NULL) ? "unknown" : text.reinterpret(64).getString(0);
+    MethodHandle haveDecoder = handle(linker, lib, "heif_have_decoder_for_format",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    java.util.List<String> missing = new java.util.ArrayList<>();
+    if ((int) haveDecoder.invokeExact(HEIF_COMPRESSION_HEVC) == 0) {
+      missing.add("HEVC (HEIC photos fail): apt-get install " + HeifDecoders.HEVC_PLUGIN);
+    }
+    if ((int) haveDecoder.invokeExact(HEIF_COMPRESSION_AV1) == 0) {
+      missing.add("AV1 (AVIF files fail): apt-get install " + HeifDecoders.AV1_PLUGIN);
+    }
+    missingDecoders = java.util.List.copyOf(missing);
   }
 
   /**
@@ -90,6 +101,10 @@ final class LibHeifDecoder implements HeifDecoder {
 
   @Override public String version() {
     return version;
+  }
+
+  @Override public java.util.List<String> missingDecoders() {
+    return missingDecoders;
   }
 
   @Override public RgbImage decode(byte[] file, String label, String name, SizeCheck sizeCheck)
@@ -164,18 +179,9 @@ final class LibHeifDecoder implements HeifDecoder {
   /** A heif_error other than heif_error_Ok becomes an ImageException (read before the context is freed). */
   private static void check(MemorySegment error, String label, String name) throws ImageException {
     int code = error.get(JAVA_INT, 0);
-    if (code == 0) {
-      return;
+    if (code != 0) {
+      throw HeifDecoders.failure(code, error.get(JAVA_INT, 4), "libheif: " + message(error), label, name);
     }
-    int subcode = error.get(JAVA_INT, 4);
-    String detail = "libheif: " + message(error);
-    if (code == HEIF_ERROR_MEMORY_ALLOCATION && subcode == HEIF_SUBERROR_SECURITY_LIMIT_EXCEEDED) {
-      throw new ImageException(name, "image too large (" + detail + ") (decompression-bomb guard)");
-    }
-    String what = subcode == HEIF_SUBERROR_END_OF_DATA ? "truncated " + label
-        : code == HEIF_ERROR_INVALID_INPUT ? "corrupt " + label
-        : "cannot decode " + label + " image"; // e.g. a codec this libheif was built without
-    throw new ImageException(name, what + " (" + detail + ")");
   }
 
   private static String message(MemorySegment error) {

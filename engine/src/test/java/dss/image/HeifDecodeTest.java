@@ -100,6 +100,24 @@ class HeifDecodeTest {
     assertEquals("empty file", reason(new byte[0], "zero.heic"));
   }
 
+  @Test void thisLibheifDecodesHevcAndAv1() {
+    // what `doctor` reports and the start-up warning names: libheif 1.17+ loads decoders as plugins, maybe none
+    assertEquals(java.util.List.of(), HeifDecoders.standard().decoder().missingDecoders(),
+        "libheif " + HeifDecoders.standard().decoder().version() + " lacks decoders");
+  }
+
+  /** A file whose image uses a codec libheif has no decoder for (VVC: none in Debian 12's libheif 1.15). */
+  @Test void anUndecodableCodecIsAPerFileError() throws Exception {
+    byte[] heic = Files.readAllBytes(HeifFiles.encode(Fixtures.path("parity/small-300x200.jpg"),
+        tmp.resolve("vvc.heic")));
+    String bytes = new String(heic, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int at = bytes.indexOf("hvc1"); // the primary item's type in its infe box
+    heic[at] = 'v';
+    heic[at + 1] = 'v';
+    String r = reason(heic, "vvc.heic");
+    assertTrue(r.startsWith("cannot decode HEIC"), r);
+  }
+
   @Test void missingLibheifIsAPerFileError() throws Exception {
     byte[] heic = Files.readAllBytes(HeifFiles.encode(Fixtures.path("parity/small-300x200.jpg"),
         tmp.resolve("missing.heic")));

@@ -117,6 +117,7 @@ final class DoctorCommand implements Callable<Integer> {
         r.java().ffm() ? "" : ": Java 22 or newer is needed to bind libturbojpeg and libheif");
     for (NativeCodecs.Library l : r.nativeLibraries()) {
       String state = !l.used() ? "not used" : l.loaded() ? "yes  " + l.version()
+          + (l.missingParts().isEmpty() ? "" : "; no decoder for " + String.join("; ", l.missingParts()))
           : "no   without it: " + l.costWhenMissing() + " (" + l.install() + ")";
       out.printf("%-13s %s%n", l.name(), state);
     }
