@@ -269,7 +269,7 @@ def export_int8(variant, model_name, path, golden_path, dims, out, options, extr
                           max_distance_error=measured['max_distance_error'],
                           mean_distance_error=measured['mean_distance_error'],
                           distance_error_pairs=measured['pairs'], distance_error_bound=options.bound,
-                          quantized_from=os.path.basename(path), **extra)
+                          quantizer=measured.get('quantizer'), quantized_from=os.path.basename(path), **extra)
     install([(tmp_name(path8), path8), (tmp_name(golden8), golden8), (tmp_name(manifest8), manifest8)])
     return [path8]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Dynamic int8 quantisation of a model that follows the engine's contract (float32 "image" -> "embedding").
 
-  quantize.py IN.onnx OUT.onnx [--own]
+  quantize.py IN.onnx OUT.onnx [--method auto|onnxruntime|own]
 
 Every MatMul (and Gemm) whose weight is a constant becomes one com.microsoft.DynamicQuantizeMatMul: the weight is
 stored as int8 (7-bit range, see LEVELS), symmetric (zero point 0), with one scale per output column (the op's b_scale may be per column when
@@ -10,9 +10,12 @@ other operator (LayerNormalization, Softmax, the final mean-centring and L2 norm
 float32.
 
 With onnxruntime's Python package importable, onnxruntime.quantization.quantize_dynamic does the same rewrite
-(MatMul and Gemm only, per-channel int8 weights, reduce_range); without it (or with --own), this file's own rewrite runs with
-python3-onnx and numpy alone, which is what the offline tests use. OUT is written to a temporary name and renamed
-when complete. The distance error against IN is measured by `./dreamsim model quantize`, which runs this script.
+(MatMul and Gemm only, per-channel int8 weights, reduce_range; its graph has MatMulInteger nodes, which ONNX Runtime
+fuses at load); without it (or with --method own), this file's own rewrite runs with python3-onnx and numpy alone,
+which is what the offline tests use. Neither is the more accurate everywhere (docs/model.md), so
+`./dreamsim model quantize`, which runs this script and measures the distance error against IN, tries
+--method onnxruntime first and --method own when that exceeds the bound or cannot run. OUT is written to a temporary
+name and renamed when complete.
 """
 import argparse
 import os
@@ -93,29 +96,33 @@ def ort_quantize(src, dst):
                      op_types_to_quantize=['MatMul', 'Gemm'])
 
 
+# exit status when --method onnxruntime cannot run here (no onnxruntime package, or quantize_dynamic failed)
+NO_ONNXRUNTIME = 3
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('src')
     parser.add_argument('dst')
-    parser.add_argument('--own', action='store_true', help="use this file's rewrite even when onnxruntime is there")
+    parser.add_argument('--method', choices=['auto', 'onnxruntime', 'own'], default='auto',
+                        help="onnxruntime's quantize_dynamic (exit status 3 when it cannot run here), this file's own "
+                             'rewrite, or auto: the first when it can run, else the second')
     args = parser.parse_args()
     tmp = args.dst + '.tmp'
     try:
-        use_ort = not args.own
-        if use_ort:
-            try:
-                import onnxruntime.quantization  # noqa: F401
-            except ImportError:
-                use_ort = False
-        if use_ort:
+        how = None
+        if args.method != 'own':
             try:
                 ort_quantize(args.src, tmp)
                 how = 'onnxruntime.quantization.quantize_dynamic'
-            except Exception as e:  # noqa: BLE001  an onnxruntime that cannot do it: the own rewrite can
-                print(f'quantize_dynamic failed ({str(e).splitlines()[0] if str(e) else type(e).__name__}); '
-                      'using the own rewrite', file=sys.stderr)
-                use_ort = False
-        if not use_ort:
+            except Exception as e:  # noqa: BLE001  no onnxruntime, or one that cannot do it: the own rewrite can
+                why = str(e).splitlines()[0] if str(e) else type(e).__name__
+                if args.method == 'onnxruntime':
+                    print(f'quantize_dynamic cannot run here ({why})', file=sys.stderr)
+                    return NO_ONNXRUNTIME
+                if not isinstance(e, ImportError):
+                    print(f'quantize_dynamic failed ({why}); using the own rewrite', file=sys.stderr)
+        if how is None:
             model = onnx.load(args.src)
             count = own_rewrite(model)
             if count == 0:
@@ -129,7 +136,8 @@ def main():
             os.remove(tmp)
     print(f'{args.dst}: int8 ({how}); {os.path.getsize(args.src) / 1e6:.1f} MB -> '
           f'{os.path.getsize(args.dst) / 1e6:.1f} MB', file=sys.stderr)
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -176,6 +176,12 @@ final class ModelExport {
    * line; a start failure or a non-zero exit is a {@link ModelException} with {@code failure} as its message.
    */
   static void runStreaming(List<String> command, PrintWriter log, String failure) throws ModelException {
+    runStreaming(command, log, failure, 0);
+  }
+
+  /** As above; exit status {@code alsoAccepted} is returned (else 0) instead of failing. */
+  static int runStreaming(List<String> command, PrintWriter log, String failure, int alsoAccepted)
+      throws ModelException {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -188,7 +194,9 @@ final class ModelExport {
         log.println(line);
         log.flush();
       }
-      if (process.waitFor() != 0) throw new ModelException(failure);
+      int status = process.waitFor();
+      if (status != 0 && status != alsoAccepted) throw new ModelException(failure);
+      return status;
     } catch (IOException e) {
       throw new ModelException(failure + " [" + e.getMessage() + "]", e);
     } catch (InterruptedException e) {
