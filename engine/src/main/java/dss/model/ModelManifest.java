@@ -14,12 +14,14 @@ import java.nio.file.Path;
  * @param golden file name, beside the model, of the PyTorch golden embeddings ({@link Golden})
  * @param maxDistanceError int8 and fp16 files: the largest DreamSim distance error the export measured against the
  *     float32 graph (and accepted); null for float32 files
+ * @param measuredOn fp16 files: where the export measured {@code maxDistanceError}: {@code "cuda"}, or a text
+ *     starting {@code "cpu"} (a lower bound of the GPU's error)
  * @param branches the ensemble's layout: which dimensions come from which backbone (JSON key {@code branches}, a
  *     list of {@code {name, from, to, about}}); null or empty for a single-backbone model
  */
 public record ModelManifest(String name, String variant, int dimensions, String input, String output, String sha256,
                             String golden, @JsonProperty("max_distance_error") Double maxDistanceError,
-                            java.util.List<Branch> branches) {
+                            @JsonProperty("measured_on") String measuredOn, java.util.List<Branch> branches) {
   public ModelManifest {
     branches = branches == null ? java.util.List.of() : java.util.List.copyOf(branches);
   }

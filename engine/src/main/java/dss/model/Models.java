@@ -68,6 +68,19 @@ public final class Models {
     return error != null && error <= INT8_MAX_DISTANCE_ERROR ? int8 : null;
   }
 
+  /**
+   * The variant's float16 file when it is installed and its manifest records a distance error within
+   * {@link #INT8_MAX_DISTANCE_ERROR} measured on CUDA, else null: a CPU measurement does not show what the GPU's
+   * float16 kernels do, so such a file is used only when named.
+   */
+  public Path passedFp16(String variant) throws ModelException {
+    Path fp16 = fileFor(variant, true);
+    if (!Files.isRegularFile(fp16)) return null;
+    ModelManifest manifest = ModelManifest.read(fp16);
+    Double error = manifest == null ? null : manifest.maxDistanceError();
+    return error != null && error <= INT8_MAX_DISTANCE_ERROR && "cuda".equals(manifest.measuredOn()) ? fp16 : null;
+  }
+
   /** The installed files of a variant: float32, int8 and float16, those present. */
   public java.util.List<Path> installedFiles(String variant) {
     return java.util.stream.Stream.of(fileFor(variant, false), int8FileFor(variant), fileFor(variant, true))

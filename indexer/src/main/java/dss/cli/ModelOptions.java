@@ -50,8 +50,9 @@ public final class ModelOptions {
       + "(default: python3). Env: DREAMSIM_PYTHON.")
   public String python;
 
-  @Option(names = "--float32", description = "Use the variant's float32 file even on a CPU where its int8 file "
-      + "(model export --int8) is installed.")
+  @Option(names = "--float32", description = "Use the variant's float32 file even where a faster copy passed the "
+      + "export's distance gate: its int8 file on a CPU (model export --int8), its float16 file on a GPU "
+      + "(model export --fp16, measured on CUDA).")
   public boolean float32;
 
   /** The model an existing index recorded: of a variant's files, the one that built it is used. */
@@ -59,8 +60,9 @@ public final class ModelOptions {
 
   /**
    * The model file; a variant that is not installed is exported first (or, offline, an error names the command).
-   * Of a variant's installed files: the one an index was built with ({@link #bindTo}), else on a CPU its int8 file
-   * when it passed the export's distance gate (unless {@code --float32}), else the float32 file, else float16.
+   * Of a variant's installed files: the one an index was built with ({@link #bindTo}), else (unless
+   * {@code --float32}) the faster copy that passed the export's distance gate, int8 on a CPU and float16 (measured
+   * on CUDA) on a GPU, else the float32 file, else float16.
    */
   public Path modelFile() throws ModelException {
     Models models = models();
@@ -74,8 +76,8 @@ public final class ModelOptions {
         if (Embedder.checksum(installed).equals(recorded.checksum())) return installed;
       }
     }
-    Path int8 = float32 || !onCpu() ? null : models.passedInt8(variant);
-    return int8 != null ? int8 : file;
+    Path faster = float32 ? null : onCpu() ? models.passedInt8(variant) : models.passedFp16(variant);
+    return faster != null ? faster : file;
   }
 
   /** The commands that work on an index call this with its recorded model (null: no index yet) before opening. */
