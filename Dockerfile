@@ -6,7 +6,8 @@
 #   docker build -t dreamsim --build-arg VERSION=0.1.0-SNAPSHOT .
 #   docker run --gpus all -p 8080:8080 -v ~/Pictures:/photos:ro -v dreamsim-data:/data \
 #     -v "$PWD/models:/models:ro" dreamsim
-# The model is exported once on a machine with Python and internet (./dreamsim model export) and mounted at /models.
+# The model is exported once on a machine with Python and internet (./dreamsim model export) and mounted at /models;
+# an fp16 copy exported on a GPU machine (model export --fp16, measured on CUDA) is used in place of the float32 file.
 FROM eclipse-temurin:25-jre-noble AS java
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
 RUN apt-get update \
@@ -16,7 +17,8 @@ COPY --from=java /opt/java/openjdk /opt/java/openjdk
 ARG VERSION
 ADD target/dreamsim-${VERSION}.tar.gz /opt/
 RUN ln -s /opt/dreamsim-${VERSION} /opt/dreamsim \
- && for f in dreamsim-ensemble.onnx dreamsim-ensemble.json dreamsim-ensemble.golden.json; do ln -s /models/$f /opt/dreamsim/models/$f; done
+ && for f in dreamsim-ensemble dreamsim-ensemble-fp16; do for x in .onnx .json .golden.json; do \
+      ln -s /models/$f$x /opt/dreamsim/models/$f$x; done; done
 ENV JAVA_HOME=/opt/java/openjdk DREAMSIM_INDEX=/data/index
 EXPOSE 8080
 ENTRYPOINT ["/opt/dreamsim/bin/dreamsim"]
