@@ -46,9 +46,9 @@ public final class Models {
 
   /**
    * The largest DreamSim distance error (against the float32 graph, measured by the export on the golden pairs) with
-   * which an int8 file is used in place of the float32 one.
+   * which an int8 (on a CPU) or float16 (on a GPU) file is used in place of the float32 one.
    */
-  public static final double INT8_MAX_DISTANCE_ERROR = 0.01;
+  public static final double MAX_DISTANCE_ERROR = 0.01;
 
   /** Where {@code ./dreamsim model export VARIANT --int8} writes a variant's int8 copy. */
   public Path int8FileFor(String variant) {
@@ -57,7 +57,7 @@ public final class Models {
 
   /**
    * The variant's int8 file when it is installed and its manifest records a distance error within
-   * {@link #INT8_MAX_DISTANCE_ERROR}, else null. The export installs only a file that passed its gate; this checks
+   * {@link #MAX_DISTANCE_ERROR}, else null. The export installs only a file that passed its gate; this checks
    * again, so a file copied in by hand with a larger (or unknown) error is not picked up.
    */
   public Path passedInt8(String variant) throws ModelException {
@@ -65,12 +65,12 @@ public final class Models {
     if (!Files.isRegularFile(int8)) return null;
     ModelManifest manifest = ModelManifest.read(int8);
     Double error = manifest == null ? null : manifest.maxDistanceError();
-    return error != null && error <= INT8_MAX_DISTANCE_ERROR ? int8 : null;
+    return error != null && error <= MAX_DISTANCE_ERROR ? int8 : null;
   }
 
   /**
    * The variant's float16 file when it is installed and its manifest records a distance error within
-   * {@link #INT8_MAX_DISTANCE_ERROR} measured on CUDA, else null: a CPU measurement does not show what the GPU's
+   * {@link #MAX_DISTANCE_ERROR} measured on CUDA, else null: a CPU measurement does not show what the GPU's
    * float16 kernels do, so such a file is used only when named.
    */
   public Path passedFp16(String variant) throws ModelException {
@@ -78,7 +78,7 @@ public final class Models {
     if (!Files.isRegularFile(fp16)) return null;
     ModelManifest manifest = ModelManifest.read(fp16);
     Double error = manifest == null ? null : manifest.maxDistanceError();
-    return error != null && error <= INT8_MAX_DISTANCE_ERROR && "cuda".equals(manifest.measuredOn()) ? fp16 : null;
+    return error != null && error <= MAX_DISTANCE_ERROR && "cuda".equals(manifest.measuredOn()) ? fp16 : null;
   }
 
   /** The installed files of a variant: float32, int8 and float16, those present. */
