@@ -15,7 +15,7 @@ for module in engine web indexer; do cp "$ROOT/$module/target/$module-$VERSION.j
 tr ":" "\n" < "$ROOT/indexer/target/runtime-classpath.txt" | while read -r jar || [ -n "$jar" ]; do
   case "$jar" in */target/*) ;; ?*) cp "$jar" "$OUT/lib/";; esac # our own modules' jars are copied above
 done
-cp "$ROOT"/models/*.py "$ROOT/models/requirements.txt" "$ROOT/models/.gitignore" "$OUT/models/"
+cp "$ROOT"/models/*.py "$ROOT"/models/requirements*.txt "$ROOT/models/.gitignore" "$OUT/models/"
 cp -r "$ROOT"/models/test/. "$OUT/models/test/"
 cp -r "$ROOT/docs" "$ROOT/README.md" "$OUT/"
 # The jars are compressed already: the fastest gzip level costs little size

@@ -25,6 +25,11 @@ cp "$ROOT"/engine/src/test/resources/images/parity/*.jpg "$ROOT"/engine/src/test
   "$TMP/photos/"
 count="$(ls "$TMP/photos" | wc -l)"
 
+# the model export runs from the release too: every script and requirements file of models/ must be in it
+for f in "$ROOT"/models/*.py "$ROOT"/models/requirements*.txt; do
+  check "the release has models/$(basename "$f")" test -f "$REL/models/$(basename "$f")"
+done
+
 run index --model test "$TMP/photos" > "$TMP/index.out" 2> "$TMP/index.err"
 check "index adds every photo" grep -q "\"added\":$count," "$TMP/index.out"
 # progress lines (one every five seconds on a slow machine) are the only stderr output of a successful run
