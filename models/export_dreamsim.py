@@ -277,8 +277,8 @@ def export_int8(variant, model_name, path, golden_path, dims, out, options, extr
 def export_fp16(variant, model_name, path, golden_path, dims, out, tensors, expected, contract, extra):
     """Mixed-precision float16 copy (models/fp16.py), measured against the float32 graph on CUDA when this machine
     has it, else on the CPU, with the int8 copy's distance gate. The CPU provider honours every Cast (so a float16
-    overflow at one shows) but runs the ops it has no float16 kernel for in float32: a CPU figure is a lower bound
-    of the GPU's error, recorded as such in the manifest's measured_on."""
+    overflow at one shows) but runs the ops it has no float16 kernel for in float32: a CPU figure may understate
+    the GPU's error, which the manifest's measured_on records."""
     try:
         import onnxruntime
     except ImportError:

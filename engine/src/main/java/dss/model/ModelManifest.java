@@ -15,7 +15,7 @@ import java.nio.file.Path;
  * @param maxDistanceError int8 and fp16 files: the largest DreamSim distance error the export measured against the
  *     float32 graph (and accepted); null for float32 files
  * @param measuredOn fp16 files: where the export measured {@code maxDistanceError}: {@code "cuda"}, or a text
- *     starting {@code "cpu"} (a lower bound of the GPU's error)
+ *     starting {@code "cpu"} (which may understate the GPU's error)
  * @param branches the ensemble's layout: which dimensions come from which backbone (JSON key {@code branches}, a
  *     list of {@code {name, from, to, about}}); null or empty for a single-backbone model
  */
