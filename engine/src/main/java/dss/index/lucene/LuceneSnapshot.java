@@ -117,8 +117,8 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
 
   /**
    * Sorted by the doc values columns ({@link IndexSchema#SORT_MTIME}, {@link IndexSchema#SORT_PATH}): the top
-   * {@code offset + limit} by a priority queue over the matching documents, then the stored records of the page
-   * only. An index with documents written before those columns existed is listed by the full scan of
+   * {@code offset + limit} by a priority queue over the matching documents (or, for a page in the back half, the top
+   * {@code total - offset} of the reversed order), then the stored records of the page only. An index with documents written before those columns existed is listed by the full scan of
    * {@link ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the columns).
    */
   @Override public Listing list(ListingQuery q) throws IOException {
@@ -129,12 +129,20 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     }
     Query query = q.pathPrefix() == null ? new MatchAllDocsQuery() : GraphOrExactQuery.pathPrefix(q.pathPrefix());
     int total = q.pathPrefix() == null ? searcher.getIndexReader().numDocs() : searcher.count(query);
-    int want = (int) Math.min(total, (long) q.offset() + q.limit());
-    if (q.offset() >= want) return new Listing(total, List.of());
-    ScoreDoc[] top = searcher.search(query, want, sort(q.order()), false).scoreDocs;
+    int end = (int) Math.min(total, (long) q.offset() + q.limit());
+    if (q.offset() >= end) return new Listing(total, List.of());
+    // A page in the back half is read from the other end: the reversed order's top total - offset documents, fewer
+    // than end (paths are unique, so every order is total and its reverse is exact).
+    boolean fromEnd = total - q.offset() < end;
+    int[] docs = new int[end - q.offset()];
+    if (fromEnd) {
+      ScoreDoc[] top = searcher.search(query, total - q.offset(), sort(q.order(), true), false).scoreDocs;
+      for (int i = 0; i < docs.length; i++) docs[i] = top[top.length - 1 - i].doc;
+    } else {
+      ScoreDoc[] top = searcher.search(query, end, sort(q.order(), false), false).scoreDocs;
+      for (int i = 0; i < docs.length; i++) docs[i] = top[q.offset() + i].doc;
+    }
     // One stored-fields reader for the page, visited in document order: each compressed block is decoded once.
-    int[] docs = new int[top.length - q.offset()];
-    for (int i = 0; i < docs.length; i++) docs[i] = top[q.offset() + i].doc;
     int[] byDoc = docs.clone();
     java.util.Arrays.sort(byDoc);
     StoredFields fields = searcher.storedFields();
@@ -145,13 +153,12 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return new Listing(total, page);
   }
 
-  private static Sort sort(ListingQuery.Order order) {
-    SortField path = new SortField(IndexSchema.SORT_PATH, SortField.Type.STRING);
-    return switch (order) {
-      case NEWEST -> new Sort(new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG, true), path);
-      case OLDEST -> new Sort(new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG), path);
-      case PATH -> new Sort(path);
-    };
+  /** The order, or ({@code reversed}) its exact reverse. */
+  private static Sort sort(ListingQuery.Order order, boolean reversed) {
+    SortField path = new SortField(IndexSchema.SORT_PATH, SortField.Type.STRING, reversed);
+    SortField mtime = new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG,
+        (order == ListingQuery.Order.NEWEST) != reversed);
+    return order == ListingQuery.Order.PATH ? new Sort(path) : new Sort(mtime, path);
   }
 
   /** Whether every live document has the sort columns (both are written together, so one is checked). */

@@ -35,6 +35,43 @@ class ListingTest {
     return new ImageRecord(ImageRecord.idFor(path), path, "h" + path, 1, mtime, 1, 1, "png", 0);
   }
 
+  /**
+   * Every page of every order, at every offset: pages in the back half are read from the reversed order, and must
+   * be exactly the slices of the order the test computes from the fixture (times tie in threes, ties go by path).
+   */
+  @Test
+  void everyPageIsTheSliceOfTheOrderFromEitherEnd() throws Exception {
+    int n = 41;
+    float[][] v = TestVectors.clustered(n, DIMS, 3);
+    List<ImageRecord> records = new java.util.ArrayList<>();
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
+      for (int i = 0; i < n; i++) {
+        ImageRecord r = record("/lib/" + (char) ('a' + i % 5) + "/" + (n - i) + ".jpg", 1_000 + (i / 3) * 7);
+        records.add(r);
+        index.upsert(r, v[i]);
+      }
+      index.commit();
+      java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
+      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders = java.util.Map.of(
+          ListingQuery.Order.NEWEST, java.util.Comparator.comparingLong(ImageRecord::mtime).reversed().thenComparing(byPath),
+          ListingQuery.Order.OLDEST, java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
+          ListingQuery.Order.PATH, byPath);
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        for (var order : orders.entrySet()) {
+          List<String> expected = records.stream().sorted(order.getValue()).map(ImageRecord::path).toList();
+          for (int limit : new int[] {1, 7, 60}) {
+            for (int offset = 0; offset <= n; offset++) {
+              Listing page = s.list(new ListingQuery(order.getKey(), null, offset, limit));
+              assertEquals(n, page.total());
+              assertEquals(expected.subList(offset, Math.min(n, offset + limit)),
+                  page.images().stream().map(ImageRecord::path).toList(), order.getKey() + " at " + offset);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void olderDocumentsWithoutSortColumnsAreListedInOrder() throws Exception {
     float[][] v = TestVectors.clustered(6, DIMS, 7);
