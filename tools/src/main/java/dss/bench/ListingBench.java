@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
  * The library listing ({@code GET /api/images}) at scale: builds (or reuses) a Lucene index of N synthetic records
  * with random unit vectors, paths in 100 folders and random modification times over a year, then times the query
  * API's {@link SimilaritySearch#list} (what the HTTP handler calls: the server time without JSON and network) for
- * the first page and the last ("deep") page of each order, and the first page of one folder.
+ * the first page, the middle page and the last page of each order, and the first page of one folder. A page is read
+ * from whichever end of the order is nearer, so the middle page is the slowest.
  */
 @Command(name = "listing", header = "Measure the library listing's server time on N synthetic records.",
-    sortOptions = false, description = "Listing at scale: median and p99 of the first and the last page per order.")
+    sortOptions = false, description = "Listing at scale: median and p99 of the first, middle and last page per order.")
 public final class ListingBench implements Callable<Integer> {
   @Option(names = "--size", defaultValue = "100000", description = "Records (default: ${DEFAULT-VALUE}).") int size;
   @Option(names = "--dims", defaultValue = "768", description = "Vector dimensions (default: ${DEFAULT-VALUE}).")
@@ -65,9 +66,11 @@ public final class ListingBench implements Callable<Integer> {
         out.put("segments", library.stats().segments());
         SimilaritySearch search = new SimilaritySearch(library, null);
         int lastOffset = Math.max(0, (size - 1) / pageSize * pageSize);
+        int middleOffset = size / 2 / pageSize * pageSize;
         Map<ListingQuery, String> queries = new LinkedHashMap<>();
         for (ListingQuery.Order order : ListingQuery.Order.values()) {
           queries.put(new ListingQuery(order, null, 0, pageSize), "first");
+          queries.put(new ListingQuery(order, null, middleOffset, pageSize), "middle");
           queries.put(new ListingQuery(order, null, lastOffset, pageSize), "last");
         }
         queries.put(new ListingQuery(ListingQuery.Order.NEWEST, folder(7), 0, pageSize), "first");
