@@ -132,11 +132,12 @@ def ort_session(path):
 
 
 def verify(path, precision, tensors, expected, contract):
-    """ONNX Runtime output at batch 1, 3 and 8 against the official embeddings and the PyTorch wrapper."""
+    """ONNX Runtime output at batch 1, 3 and 8 against the official embeddings and the PyTorch wrapper; returns the
+    session (None without onnxruntime)."""
     session = ort_session(path)
     if session is None:
         log('  check the installed file end to end with: ./dreamsim model verify FILE')
-        return
+        return None
     input_type = session.get_inputs()[0].type
     dtype = np.float16 if 'float16' in input_type else np.float32
     worst = 1.0
@@ -158,6 +159,7 @@ def verify(path, precision, tensors, expected, contract):
     if worst < MIN_COSINE[precision]:
         sys.exit(f'{path}: ONNX Runtime differs from PyTorch (min cosine {worst:.6f} < {MIN_COSINE[precision]})')
     log(f'  {os.path.basename(path)}: min cosine to PyTorch {worst:.6f} over batches 1, 3, 8')
+    return session
 
 
 def pair_errors(session_a, session_b, tensors):
@@ -288,10 +290,7 @@ def export_fp16(variant, model_name, path, golden_path, dims, out, tensors, expe
     manifest16 = os.path.splitext(path16)[0] + '.json'
     log(f'{variant}: converting to mixed float16: {path16}')
     fp16.to_fp16(path, tmp_name(path16))
-    verify(tmp_name(path16), 'fp16', tensors, expected, contract)
-    providers = [p for p in ('CUDAExecutionProvider', 'CPUExecutionProvider')
-                 if p in onnxruntime.get_available_providers()]
-    half = onnxruntime.InferenceSession(tmp_name(path16), providers=providers)
+    half = verify(tmp_name(path16), 'fp16', tensors, expected, contract)
     # the provider the session really got: onnxruntime-gpu lists CUDA, then falls back when its libraries are missing
     device = 'cuda' if half.get_providers()[0] == 'CUDAExecutionProvider' else 'cpu'
     full = onnxruntime.InferenceSession(path, providers=half.get_providers())

@@ -62,10 +62,7 @@ public final class Models {
    */
   public Path passedInt8(String variant) throws ModelException {
     Path int8 = int8FileFor(variant);
-    if (!Files.isRegularFile(int8)) return null;
-    ModelManifest manifest = ModelManifest.read(int8);
-    Double error = manifest == null ? null : manifest.maxDistanceError();
-    return error != null && error <= MAX_DISTANCE_ERROR ? int8 : null;
+    return passedGate(int8) != null ? int8 : null;
   }
 
   /**
@@ -75,10 +72,16 @@ public final class Models {
    */
   public Path passedFp16(String variant) throws ModelException {
     Path fp16 = fileFor(variant, true);
-    if (!Files.isRegularFile(fp16)) return null;
-    ModelManifest manifest = ModelManifest.read(fp16);
+    ModelManifest manifest = passedGate(fp16);
+    return manifest != null && "cuda".equals(manifest.measuredOn()) ? fp16 : null;
+  }
+
+  /** The manifest of {@code file} when the file is installed and its recorded distance error is within the gate. */
+  private static ModelManifest passedGate(Path file) throws ModelException {
+    if (!Files.isRegularFile(file)) return null;
+    ModelManifest manifest = ModelManifest.read(file);
     Double error = manifest == null ? null : manifest.maxDistanceError();
-    return error != null && error <= MAX_DISTANCE_ERROR && "cuda".equals(manifest.measuredOn()) ? fp16 : null;
+    return error != null && error <= MAX_DISTANCE_ERROR ? manifest : null;
   }
 
   /** The installed files of a variant: float32, int8 and float16, those present. */
