@@ -335,7 +335,7 @@ public final class ImagePipeline {
         long size = channel.size();
         if (size > maxFileBytes) {
           throw new ImageException(file, "file too large: " + size + " bytes, above the limit of " + maxFileBytes
-              + " bytes" + (maxFileBytes % (1 << 20) == 0 ? " (--max-file-mb " + (maxFileBytes >> 20) + ")" : ""));
+              + " bytes" + (maxFileBytes % (1 << 20) == 0 ? " (" + (maxFileBytes >> 20) + " MiB)" : ""));
         }
         if (size > Integer.MAX_VALUE) {
           throw new ImageException(file, "file too large: " + size + " bytes, above the 2 GiB an image may have");

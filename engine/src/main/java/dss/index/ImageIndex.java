@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * The vectors and records of a photo library, behind one interface: the embedded Lucene index
- * ({@link dss.index.lucene.LuceneIndex}, the default) is one implementation; a search cluster can be another.
+ * The vectors and records of a photo library, behind one interface: the embedded Lucene index (the default) is one
+ * implementation, a SolrCloud collection another; {@link IndexProvider} opens the right one for a location.
  * Nothing above this interface sees the backend's types.
  *
  * <p><b>Writes</b> ({@link #upsert}, {@link #delete}) are keyed on {@link ImageRecord#id()}: one document per id,
  * so replaying work after a crash never duplicates anything. They become durable, and visible to new
- * {@link #snapshot() snapshots}, at {@link #commit()}. A read-only index refuses writes with an
+ * {@link #snapshot() snapshots}, at {@link #commit()}; closing a writable index commits what is pending. A read-only index refuses writes with an
  * {@link IndexException}.
  *
  * <p><b>Reads</b> go through a {@link Snapshot}: a point-in-time view that stays consistent while it is open (close
@@ -59,7 +59,7 @@ public interface ImageIndex extends Closeable {
    * @throws IOException when the check itself cannot run (no index there, the storage unreachable)
    */
   default IndexCheck check(boolean full) throws IOException {
-    throw new IndexException("index " + location() + " cannot be checked: this backend has no check");
+    throw new IndexException.Unsupported("index " + location() + "'s", "check", null);
   }
 
   /** Throws a clear error when {@code model} did not make this index's vectors (queries would be meaningless). */
@@ -121,17 +121,15 @@ public interface ImageIndex extends Closeable {
 
     /**
      * Up to {@code k} items nearest to {@code unitQuery} by the index's own (possibly approximate) search, nearest
-     * first; {@code distances} are the index's scores as DreamSim distances (approximate when quantized). An
-     * approximate search collects {@link KnnQuery#defaultCandidates KnnQuery.defaultCandidates(k)} candidates.
+     * first, collecting {@code candidates} (at least {@code k}) as {@link KnnOptions#candidates()} does;
+     * {@code distances} are the index's scores as DreamSim distances (approximate when quantized). One abstract
+     * method, so a backend cannot honour one form and silently ignore the candidates of the other.
      */
-    Neighbours nearest(float[] unitQuery, int k) throws IOException;
+    Neighbours nearest(float[] unitQuery, int k, int candidates) throws IOException;
 
-    /**
-     * As {@link #nearest(float[], int)}, collecting {@code candidates} (at least {@code k}) in an approximate search,
-     * like {@link KnnQuery#candidates()}. A backend without such a setting answers as {@link #nearest(float[], int)}.
-     */
-    default Neighbours nearest(float[] unitQuery, int k, int candidates) throws IOException {
-      return nearest(unitQuery, k);
+    /** As {@link #nearest(float[], int, int)} with {@link KnnOptions#defaultCandidates} candidates. */
+    default Neighbours nearest(float[] unitQuery, int k) throws IOException {
+      return nearest(unitQuery, k, KnnOptions.defaultCandidates(k));
     }
 
     /**

@@ -30,7 +30,7 @@ public record IndexConfig(Quantization quantization, int maxConn, int beamWidth,
     /** Reduced-size JPEG decoding where large enough, EXIF orientation applied: fast, photos upright. */
     DEFAULT("the default preprocessing (fast JPEG decoding, EXIF rotation applied)"),
     /** DreamSim's official preprocessing: full-size decoding, no EXIF rotation ({@code --exact}). */
-    EXACT("the exact preprocessing (--exact: full-size JPEG decoding, no EXIF rotation)");
+    EXACT("the exact preprocessing (full-size JPEG decoding, no EXIF rotation)");
 
     private final String description;
 

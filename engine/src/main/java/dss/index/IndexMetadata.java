@@ -60,9 +60,8 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
   /** Throws a clear error when {@code other} is not the model that made this index's vectors. */
   public void requireModel(ModelInfo other, String location) throws IndexException {
     if (!model.checksum().equals(other.checksum()) || model.dimensions() != other.dimensions()) {
-      throw new IndexException("index " + location + " was built with model " + describe(model)
-          + " but the model given is " + describe(other)
-          + "; use the same model (--model) or another index directory (--index)");
+      throw new IndexException.OtherModel("index " + location + " was built with model " + describe(model)
+          + " but the model given is " + describe(other) + "; use the same model or another index");
     }
   }
 
@@ -73,10 +72,9 @@ public record IndexMetadata(ModelInfo model, IndexConfig config) {
   public void requirePreprocessing(IndexConfig.Preprocessing requested, String location) throws IndexException {
     IndexConfig.Preprocessing built = config.preprocessing();
     if (built != requested) {
-      throw new IndexException("index " + location + " was built with " + built.description() + " but this "
-          + "command asks for " + requested.description() + "; one index holds one kind of vectors: "
-          + (built == IndexConfig.Preprocessing.EXACT ? "add --exact" : "drop --exact (and DREAMSIM_EXACT)")
-          + " or use another index directory (--index)");
+      throw new IndexException.OtherPreprocessing(built, "index " + location + " was built with "
+          + built.description() + " but " + requested.description() + " was asked for; one index holds one kind"
+          + " of vectors: ask for " + built.description() + " or use another index");
     }
   }
 

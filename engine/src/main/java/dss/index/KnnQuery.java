@@ -1,60 +1,48 @@
 package dss.index;
 
+import java.util.Objects;
+
 /**
- * A k-nearest-neighbour query.
+ * A k-nearest-neighbour query: what to search with, and how ({@link KnnOptions}).
  *
- * @param unitVector the query, L2-normalised (null in {@link #options})
- * @param k results wanted (positive)
- * @param maxDistance drop results farther than this DreamSim distance; null: no cut-off
- * @param pathPrefix only images whose path starts with this; null: all
- * @param candidates candidates the approximate search collects before keeping the best k (more: better recall,
- *     slower); never fewer than k
+ * @param unitVector the query, L2-normalised
+ * @param ownId the indexed image the query vector belongs to (a search by id), null for an image from outside: at
+ *     equal distance it comes before every other hit ({@link HitOrder}), so the image itself is first even when
+ *     byte-identical copies of it are indexed
+ * @param options k, filters and candidates
  */
-public record KnnQuery(float[] unitVector, int k, Float maxDistance, String pathPrefix, int candidates) {
-  /**
-   * The fewest candidates a query collects by default ({@link #defaultCandidates} for small k): Lucene's k plays
-   * the part of hnswlib's ef. See {@link #defaultCandidates} for where the figure comes from.
-   */
-  public static final int DEFAULT_CANDIDATES = 200;
-
-  /** Default candidates per result wanted, for large k ({@link #defaultCandidates}). */
-  static final int CANDIDATES_PER_RESULT = 4;
-
-  /** The most candidates a caller may ask for (the command line and the HTTP API refuse more). */
-  public static final int MAX_CANDIDATES = 10_000;
-
+public record KnnQuery(float[] unitVector, String ownId, KnnOptions options) {
   public KnnQuery {
-    if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
-    if (maxDistance != null && !(maxDistance >= 0f && maxDistance <= 2f)) {
-      throw new IllegalArgumentException("a DreamSim distance is in [0, 2], got " + maxDistance);
-    }
-    if (pathPrefix != null && pathPrefix.isEmpty()) pathPrefix = null;
-    candidates = Math.max(k, candidates);
+    Objects.requireNonNull(unitVector, "unitVector");
+    Objects.requireNonNull(options, "options");
   }
 
-  /**
-   * Candidates collected for {@code k} results when none are asked for: {@code max(4 k, 200)}, at most
-   * {@link #MAX_CANDIDATES}; chosen from the recall curves of docs/benchmarks.md (vector index).
-   */
-  public static int defaultCandidates(int k) {
-    return Math.max(DEFAULT_CANDIDATES, (int) Math.min(MAX_CANDIDATES, (long) CANDIDATES_PER_RESULT * k));
-  }
-
-  /** Options only: the query API fills in the vector of the query image ({@code unitVector} is null here). */
-  public static KnnQuery options(int k, Float maxDistance, String pathPrefix, int candidates) {
-    return new KnnQuery(null, k, maxDistance, pathPrefix, candidates);
-  }
-
-  /** The {@code k} nearest with the {@link #defaultCandidates default candidates}. */
+  /** The {@code k} nearest to a vector from outside the index, with the default candidates. */
   public static KnnQuery of(float[] unitVector, int k) {
-    return new KnnQuery(unitVector, k, null, null, defaultCandidates(k));
+    return new KnnQuery(unitVector, null, KnnOptions.of(k));
+  }
+
+  public int k() {
+    return options.k();
+  }
+
+  public Float maxDistance() {
+    return options.maxDistance();
+  }
+
+  public String pathPrefix() {
+    return options.pathPrefix();
+  }
+
+  public int candidates() {
+    return options.candidates();
   }
 
   public KnnQuery withMaxDistance(Float d) {
-    return new KnnQuery(unitVector, k, d, pathPrefix, candidates);
+    return new KnnQuery(unitVector, ownId, options.withMaxDistance(d));
   }
 
   public KnnQuery withPathPrefix(String prefix) {
-    return new KnnQuery(unitVector, k, maxDistance, prefix, candidates);
+    return new KnnQuery(unitVector, ownId, options.withPathPrefix(prefix));
   }
 }

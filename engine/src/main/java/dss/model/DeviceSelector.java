@@ -36,7 +36,8 @@ final class DeviceSelector {
     if (d.equals("cpu")) return -1;
     if (d.equals("auto") || d.equals("cuda")) return 0;
     if (d.matches("cuda:\\d{1,3}")) return Integer.parseInt(d.substring(5));
-    throw new IllegalArgumentException("--device must be auto, cpu, cuda or cuda:N, not '" + device + "'");
+    throw new dss.util.InvalidSettingException("the device must be auto, cpu, cuda or cuda:N, not '" + device
+        + "'");
   }
 
   static Opened open(OrtEnvironment env, Path model, String device, int threads) throws ModelException {
@@ -50,7 +51,7 @@ final class DeviceSelector {
         if (!auto) {
           throw new ModelException("cannot run on cuda:" + cuda + ": " + reason
               + " (this ONNX Runtime build needs an NVIDIA driver with CUDA 12 and cuDNN 9 libraries; "
-              + "use --device cpu or auto)", e);
+              + "choose the cpu or auto device)", e);
         }
         // Most machines have no NVIDIA GPU at all: CPU is then simply the device, not a problem worth a warning.
         String message = "CUDA not usable, running on CPU: {} (ONNX Runtime's CUDA provider needs the CUDA 12 and "

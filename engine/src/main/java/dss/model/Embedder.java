@@ -112,8 +112,10 @@ public final class Embedder implements AutoCloseable {
    * @param batchSize images per inference call (larger batches pay off on GPUs)
    */
   public static Embedder open(Path model, String device, int threads, int batchSize) throws ModelException {
-    if (threads < 0) throw new IllegalArgumentException("--threads must be 0 (automatic) or more, not " + threads);
-    if (batchSize < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batchSize);
+    if (threads < 0) {
+      throw new dss.util.InvalidSettingException("the thread count must be 0 (automatic) or more, not " + threads);
+    }
+    if (batchSize < 1) throw new dss.util.InvalidSettingException("the batch size must be at least 1, not " + batchSize);
     if (!Files.isRegularFile(model)) throw new ModelException(model + ": model file not found");
     if (!Files.isReadable(model)) throw new ModelException(model + ": model file is not readable");
     ModelManifest manifest = ModelManifest.read(model);

@@ -36,7 +36,7 @@ public final class LazyEmbedder implements AutoCloseable {
 
   /** @param fetcher run before the first use when {@code file} does not exist (null: that is an error) */
   public LazyEmbedder(Path file, String device, int threads, int batchSize, Fetcher fetcher) {
-    if (batchSize < 1) throw new IllegalArgumentException("--batch must be at least 1, not " + batchSize);
+    if (batchSize < 1) throw new dss.util.InvalidSettingException("the batch size must be at least 1, not " + batchSize);
     this.file = file;
     this.device = device;
     this.threads = threads;
@@ -55,6 +55,14 @@ public final class LazyEmbedder implements AutoCloseable {
    */
   public synchronized void requireBinding(ModelInfo recorded) {
     binding = recorded;
+  }
+
+  /**
+   * Whether this model is not installed yet and bound to {@code recorded} ({@link #requireBinding}): its identity is
+   * then the recorded one, known without fetching it.
+   */
+  public synchronized boolean boundTo(ModelInfo recorded) {
+    return !installed() && recorded.equals(binding);
   }
 
   /** An embedder that is already open (its owner closes it; closing this does not). */
@@ -96,8 +104,9 @@ public final class LazyEmbedder implements AutoCloseable {
       Embedder opened = openAtBackgroundPriority();
       if (binding != null && !binding.checksum().equals(opened.info().checksum())) {
         opened.close();
-        throw new ModelException(file + ": the model now installed (checksum " + opened.info().checksum()
-            + ") is not the one that built the index (checksum " + binding.checksum() + ")");
+        throw new ModelException("model " + opened.info().name() + " (" + file + ", checksum "
+            + opened.info().checksum() + ") is not the one that built the index (" + binding.name() + ", checksum "
+            + binding.checksum() + "): use that model, or another index");
       }
       embedder = opened;
     }

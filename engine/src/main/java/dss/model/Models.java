@@ -114,8 +114,8 @@ public final class Models {
       for (boolean fp16 : new boolean[] {false, true}) {
         if (Files.isRegularFile(fileFor(name, fp16))) return fileFor(name, fp16);
       }
-      throw new ModelException("model '" + name + "' is not installed (models/" + fileFor(name, false).getFileName()
-          + " is missing); get it with: ./dreamsim model export " + name);
+      throw new ModelException.NotInstalled(name, "model '" + name + "' is not installed (models/"
+          + fileFor(name, false).getFileName() + " is missing)");
     }
     Path file = Path.of(name);
     if (Files.isRegularFile(file)) return file;

@@ -36,7 +36,7 @@ public final class DuplicateFinder {
   /**
    * As {@link #find(ImageIndex.Snapshot, float)}, each neighbour query collecting {@code candidates} (at least the
    * neighbours it fetches: {@value SnapshotItems#FIRST_K} first, more while all are within the threshold); 0: the
-   * search default, {@link dss.index.KnnQuery#defaultCandidates} of the neighbours fetched.
+   * search default, {@link dss.index.KnnOptions#defaultCandidates} of the neighbours fetched.
    */
   public static List<DuplicateGroup> find(ImageIndex.Snapshot snapshot, float threshold, int candidates)
       throws IOException {

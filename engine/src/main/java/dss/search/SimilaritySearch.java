@@ -3,16 +3,18 @@ package dss.search;
 import dss.image.ImageException;
 import dss.index.Hit;
 import dss.index.ImageIndex;
+import dss.index.ImageRecord;
+import dss.index.KnnOptions;
 import dss.index.KnnQuery;
 import dss.index.Listing;
 import dss.index.ListingQuery;
 import dss.ingest.IngestPipeline;
 import dss.model.ModelException;
 import dss.model.Vectors;
+import dss.util.InvalidSettingException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The query API: what every command and HTTP handler asks of a library, in one place.
@@ -50,13 +52,13 @@ public final class SimilaritySearch {
   public record Result(List<Hit> hits, double decodeMs, double modelMs, double searchMs) {}
 
   /** The nearest indexed images to an image in memory (an upload); {@code name} names it in errors. */
-  public Result byImage(byte[] image, String name, KnnQuery options) throws IOException, ImageException,
+  public Result byImage(byte[] image, String name, KnnOptions options) throws IOException, ImageException,
       ModelException {
     return search(requireIngest().embed(image, name), options);
   }
 
   /** The nearest indexed images to an image file. */
-  public Result byFile(Path file, KnnQuery options) throws IOException, ImageException, ModelException {
+  public Result byFile(Path file, KnnOptions options) throws IOException, ImageException, ModelException {
     return search(requireIngest().embed(file), options);
   }
 
@@ -65,11 +67,11 @@ public final class SimilaritySearch {
    *
    * @throws UnknownImageException when no image has this id
    */
-  public Result byId(String id, KnnQuery options) throws IOException {
+  public Result byId(String id, KnnOptions options) throws IOException {
     long start = System.nanoTime();
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       float[] vector = snapshot.vector(id).orElseThrow(() -> new UnknownImageException(id));
-      List<Hit> hits = snapshot.knn(with(options, vector));
+      List<Hit> hits = snapshot.knn(new KnnQuery(vector, id, options));
       return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
     }
   }
@@ -78,7 +80,7 @@ public final class SimilaritySearch {
   public List<Hit> nearDuplicates(byte[] image, String name, float threshold, int k) throws IOException,
       ImageException, ModelException {
     IngestPipeline.Embedded query = requireIngest().embed(image, name);
-    return requireIndex().knn(new KnnQuery(query.vector(), k, threshold, null, KnnQuery.defaultCandidates(k)));
+    return requireIndex().knn(new KnnQuery(query.vector(), null, KnnOptions.of(k).withMaxDistance(threshold)));
   }
 
   /** DreamSim distance of two images: 1 - cosine of their unit embeddings, in [0, 2]. */
@@ -136,10 +138,10 @@ public final class SimilaritySearch {
    * no negatives, which is exactly {@link #byId} (the image itself first, at distance 0).
    *
    * @throws UnknownImageException naming the first id that is not indexed
-   * @throws IllegalArgumentException when there is no positive, or the examples cancel out (a zero vector)
+   * @throws InvalidSettingException when there is no positive, or the examples cancel out (a zero vector)
    */
-  public Result byExamples(List<String> positives, List<String> negatives, KnnQuery options) throws IOException {
-    if (positives.isEmpty()) throw new IllegalArgumentException("at least one positive example is needed");
+  public Result byExamples(List<String> positives, List<String> negatives, KnnOptions options) throws IOException {
+    if (positives.isEmpty()) throw new InvalidSettingException("at least one positive example is needed");
     if (positives.size() == 1 && negatives.isEmpty()) return byId(positives.get(0), options);
     long start = System.nanoTime();
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
@@ -156,13 +158,11 @@ public final class SimilaritySearch {
         }
       }
       if (!Vectors.normalize(query)) {
-        throw new IllegalArgumentException("the positive and negative examples cancel out: no direction to search");
+        throw new InvalidSettingException("the positive and negative examples cancel out: no direction to search");
       }
       // ask for as many more as there are examples, so k remain once they are left out
       int k = options.k() + examples.size();
-      KnnQuery wider = new KnnQuery(query, k, options.maxDistance(), options.pathPrefix(),
-          Math.max(options.candidates(), k));
-      List<Hit> hits = snapshot.knn(wider).stream().filter(h -> !examples.contains(h.image().id()))
+      List<Hit> hits = snapshot.knn(new KnnQuery(query, null, options.withK(k))).stream().filter(h -> !examples.contains(h.image().id()))
           .limit(options.k()).toList();
       return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
     }
@@ -210,19 +210,19 @@ public final class SimilaritySearch {
     }
   }
 
-  /** The indexed image with this id. */
-  public Optional<dss.index.ImageRecord> image(String id) throws IOException {
-    return requireIndex().get(id);
+  /**
+   * The record of an indexed image.
+   *
+   * @throws UnknownImageException when no image has this id
+   */
+  public ImageRecord image(String id) throws IOException {
+    return requireIndex().get(id).orElseThrow(() -> new UnknownImageException(id));
   }
 
-  private Result search(IngestPipeline.Embedded query, KnnQuery options) throws IOException {
+  private Result search(IngestPipeline.Embedded query, KnnOptions options) throws IOException {
     long start = System.nanoTime();
-    List<Hit> hits = requireIndex().knn(with(options, query.vector()));
+    List<Hit> hits = requireIndex().knn(new KnnQuery(query.vector(), null, options));
     return new Result(hits, query.decodeMs(), query.modelMs(), (System.nanoTime() - start) / 1e6);
-  }
-
-  private static KnnQuery with(KnnQuery options, float[] vector) {
-    return new KnnQuery(vector, options.k(), options.maxDistance(), options.pathPrefix(), options.candidates());
   }
 
   private ImageIndex requireIndex() {

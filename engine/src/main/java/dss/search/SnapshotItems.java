@@ -2,7 +2,7 @@ package dss.search;
 
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
-import dss.index.KnnQuery;
+import dss.index.KnnOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
@@ -25,7 +25,7 @@ final class SnapshotItems implements DuplicateGrouper.Items {
   static final float CANDIDATE_SLACK = 0.05f;
 
   private final ImageIndex.Snapshot snapshot;
-  /** Candidates per neighbour query; 0: {@link KnnQuery#defaultCandidates} of the neighbours fetched. */
+  /** Candidates per neighbour query; 0: {@link KnnOptions#defaultCandidates} of the neighbours fetched. */
   private final int candidates;
   private final long[] pixels;
   private final long[] bytes;
@@ -33,7 +33,7 @@ final class SnapshotItems implements DuplicateGrouper.Items {
 
   /**
    * @param candidates candidates each neighbour query collects (never fewer than the neighbours it fetches); 0: the
-   *     search default for the neighbours fetched, {@link KnnQuery#defaultCandidates}
+   *     search default for the neighbours fetched, {@link KnnOptions#defaultCandidates}
    */
   SnapshotItems(ImageIndex.Snapshot snapshot, int candidates) throws IOException {
     this.snapshot = snapshot;
@@ -69,7 +69,7 @@ final class SnapshotItems implements DuplicateGrouper.Items {
     float reach = maxDistance + CANDIDATE_SLACK;
     for (int k = FIRST_K; ; k *= 4) {
       ImageIndex.Neighbours found = snapshot.nearest(query, k,
-          candidates > 0 ? Math.max(k, candidates) : KnnQuery.defaultCandidates(k));
+          candidates > 0 ? Math.max(k, candidates) : KnnOptions.defaultCandidates(k));
       int n = found.items().length;
       boolean full = n == k && found.distances()[k - 1] <= reach;
       if (full && k < MAX_K) continue; // all within reach: there may be more

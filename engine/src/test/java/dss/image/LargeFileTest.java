@@ -32,7 +32,7 @@ class LargeFileTest {
     ImageException e = assertThrows(ImageException.class, () -> pipeline.prepare(file));
     assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
     assertTrue(e.getMessage().contains("file too large: 3145728 bytes, above the limit of 1048576 bytes "
-        + "(--max-file-mb 1)"), e.getMessage());
+        + "(1 MiB)"), e.getMessage());
     assertThrows(ImageException.class, () -> pipeline.decodeOriented(file, 64), "thumbnails obey it too");
   }
 
@@ -41,7 +41,7 @@ class LargeFileTest {
     assertEquals(512L << 20, new ImagePipeline().maxFileBytes());
     Path file = jpegPaddedTo(tmp.resolve("huge.jpg"), 3L << 30);
     ImageException byDefault = assertThrows(ImageException.class, () -> new ImagePipeline().prepare(file));
-    assertTrue(byDefault.getMessage().contains("above the limit of 536870912 bytes (--max-file-mb 512)"),
+    assertTrue(byDefault.getMessage().contains("above the limit of 536870912 bytes (512 MiB)"),
         byDefault.getMessage());
     ImageException anyLimit = assertThrows(ImageException.class,
         () -> new ImagePipeline().withMaxFileBytes(Long.MAX_VALUE).prepare(file));

@@ -27,6 +27,14 @@ public final class InMemoryIndex implements ImageIndex {
     this.metadata = metadata;
   }
 
+  /** A new instance holding what this one committed, as opening a stored index again would. */
+  public synchronized InMemoryIndex reopened() {
+    InMemoryIndex again = new InMemoryIndex(metadata);
+    for (Doc d : committed) again.pending.put(d.record().id(), d);
+    again.commit();
+    return again;
+  }
+
   @Override public String location() {
     return "memory";
   }
@@ -68,9 +76,9 @@ public final class InMemoryIndex implements ImageIndex {
         damage.add(new IndexCheck.Damage(null, d.record().id(), "vector of " + d.vector().length + " dimensions"));
       }
     }
-    return new IndexCheck(location(), full ? "full" : "fast", damage.isEmpty(), "version " + version,
-        metadata.model(), (long) docs.size(), 1, 0, 0, damage, damage.isEmpty() ? null
-        : IndexCheck.recoveryFor(location()));
+    return new IndexCheck(location(), full ? "full" : "fast", damage.isEmpty(), metadata.model(),
+        (long) docs.size(), 0, damage, damage.isEmpty() ? null : IndexCheck.recoveryFor(location()),
+        IndexCheck.details("version", version));
   }
 
   @Override public synchronized Snapshot snapshot() {
@@ -106,7 +114,7 @@ public final class InMemoryIndex implements ImageIndex {
             .filter(d -> q.pathPrefix() == null || d.record().path().startsWith(q.pathPrefix()))
             .map(d -> new Hit(d.record(), Vectors.distance(q.unitVector(), d.vector())))
             .filter(h -> q.maxDistance() == null || h.distance() <= q.maxDistance())
-            .sorted(Comparator.comparingDouble(Hit::distance)).limit(q.k()).toList();
+            .sorted(HitOrder.comparator(q.ownId())).limit(q.k()).toList();
       }
 
       @Override public int items() {
@@ -125,7 +133,7 @@ public final class InMemoryIndex implements ImageIndex {
         return docs.get(item).vector().clone();
       }
 
-      @Override public Neighbours nearest(float[] unitQuery, int k) {
+      @Override public Neighbours nearest(float[] unitQuery, int k, int candidates) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < docs.size(); i++) order.add(i);
         float[] d = new float[docs.size()];
@@ -159,5 +167,7 @@ public final class InMemoryIndex implements ImageIndex {
         metadata.config().quantization().name().toLowerCase(java.util.Locale.ROOT), 1, 0);
   }
 
-  @Override public void close() {}
+  @Override public void close() {
+    commit(); // as every backend: closing commits what is pending
+  }
 }

@@ -21,6 +21,14 @@ public final class TestVectors {
     return out;
   }
 
+  /** {@code n} unit vectors spread uniformly over the sphere: no structure, the hardest case for a graph search. */
+  public static float[][] uniform(int n, int dims, long seed) {
+    Random random = new Random(seed);
+    float[][] out = new float[n][];
+    for (int i = 0; i < n; i++) out[i] = normalize(gaussian(random, dims, 1f));
+    return out;
+  }
+
   public static float[] normalize(float[] v) {
     double norm = 0;
     for (float x : v) norm += x * x;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import dss.util.InvalidSettingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,7 +103,7 @@ class EmbedderTest {
       assertEquals("cuda:0", cuda.device());  // a machine with working CUDA 12 + cuDNN 9
     } catch (ModelException e) {
       cudaFailure = e.getMessage();
-      assertTrue(cudaFailure.startsWith("cannot run on cuda:0: ") && cudaFailure.contains("--device cpu"), cudaFailure);
+      assertTrue(cudaFailure.startsWith("cannot run on cuda:0: ") && cudaFailure.contains("choose the cpu or auto device"), cudaFailure);
     }
     PrintStream savedErr = System.err;
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -152,16 +153,17 @@ class EmbedderTest {
     assertEquals("tensor 1 must hold 3*224*224 = 150528 floats, not 10", e.getMessage());
   }
 
-  @Test void badOptionsAreUsageErrors() {
+  /** Settings the engine does not take are the caller's mistake, named without the command line's words. */
+  @Test void badSettingsAreInvalidSettings() {
     Path m = TestModels.testModel();
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Embedder.open(m, "gpu", 1, 1))
-        .getMessage().contains("--device must be auto, cpu, cuda or cuda:N, not 'gpu'"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Embedder.open(m, "cuda:x", 1, 1))
+    assertEquals("the device must be auto, cpu, cuda or cuda:N, not 'gpu'",
+        assertThrows(InvalidSettingException.class, () -> Embedder.open(m, "gpu", 1, 1)).getMessage());
+    assertTrue(assertThrows(InvalidSettingException.class, () -> Embedder.open(m, "cuda:x", 1, 1))
         .getMessage().contains("not 'cuda:x'"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Embedder.open(m, "cpu", -1, 1))
-        .getMessage().contains("--threads"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> Embedder.open(m, "cpu", 1, 0))
-        .getMessage().contains("--batch must be at least 1"));
+    assertEquals("the thread count must be 0 (automatic) or more, not -1",
+        assertThrows(InvalidSettingException.class, () -> Embedder.open(m, "cpu", -1, 1)).getMessage());
+    assertEquals("the batch size must be at least 1, not 0",
+        assertThrows(InvalidSettingException.class, () -> Embedder.open(m, "cpu", 1, 0)).getMessage());
   }
 
   @Test void badModelFilesAreRefusedNamingTheFile(@TempDir Path dir) throws Exception {

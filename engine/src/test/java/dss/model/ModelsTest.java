@@ -20,12 +20,13 @@ class ModelsTest {
     models = new Models(root.resolve("models"));
   }
 
-  @Test void missingDefaultModelNamesTheCommandThatGetsIt() {
-    ModelException e = assertThrows(ModelException.class, () -> models.resolve(null));
-    assertEquals("model 'ensemble' is not installed (models/dreamsim-ensemble.onnx is missing); "
-        + "get it with: ./dreamsim model export ensemble", e.getMessage());
-    assertTrue(assertThrows(ModelException.class, () -> models.resolve("clip_vitb32")).getMessage()
-        .endsWith("./dreamsim model export clip_vitb32"));
+  /** A missing variant is named with its file; the front end adds how to get it (the export of that variant). */
+  @Test void aMissingVariantIsNamedWithItsFile() {
+    ModelException.NotInstalled e = assertThrows(ModelException.NotInstalled.class, () -> models.resolve(null));
+    assertEquals("model 'ensemble' is not installed (models/dreamsim-ensemble.onnx is missing)", e.getMessage());
+    assertEquals("ensemble", e.variant());
+    assertEquals("clip_vitb32",
+        assertThrows(ModelException.NotInstalled.class, () -> models.resolve("clip_vitb32")).variant());
   }
 
   @Test void variantsResolveToTheirExportsPreferringFloat32() throws Exception {

@@ -1,5 +1,6 @@
 package dss.search;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,16 +22,16 @@ class CandidatesTest {
   @TempDir Path dir;
 
   @Test void theDefaultScalesWithKAndNeverFallsBelowIt() {
-    assertEquals(KnnQuery.DEFAULT_CANDIDATES, KnnQuery.defaultCandidates(1));
-    assertEquals(KnnQuery.DEFAULT_CANDIDATES, KnnQuery.defaultCandidates(10));
-    assertEquals(KnnQuery.DEFAULT_CANDIDATES, KnnQuery.of(new float[] {1}, 10).candidates());
+    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(1));
+    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(10));
+    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnQuery.of(new float[] {1}, 10).candidates());
     int previous = 0;
-    for (int k = 1; k <= 2 * KnnQuery.MAX_CANDIDATES; k++) {
-      int c = KnnQuery.defaultCandidates(k);
-      assertTrue(c >= Math.min(k, KnnQuery.MAX_CANDIDATES) && c >= previous && c <= KnnQuery.MAX_CANDIDATES, "k " + k);
+    for (int k = 1; k <= 2 * KnnOptions.MAX_CANDIDATES; k++) {
+      int c = KnnOptions.defaultCandidates(k);
+      assertTrue(c >= Math.min(k, KnnOptions.MAX_CANDIDATES) && c >= previous && c <= KnnOptions.MAX_CANDIDATES, "k " + k);
       previous = c;
     }
-    assertTrue(KnnQuery.defaultCandidates(1000) > KnnQuery.DEFAULT_CANDIDATES, "more results: more candidates");
+    assertTrue(KnnOptions.defaultCandidates(1000) > KnnOptions.DEFAULT_CANDIDATES, "more results: more candidates");
   }
 
   @Test void searchesAndDedupPassTheCandidatesToTheIndex() throws Exception {
@@ -43,10 +44,10 @@ class CandidatesTest {
       RecordingIndex recording = new RecordingIndex(lucene);
       SimilaritySearch search = new SimilaritySearch(recording.index, null);
 
-      search.byId("id7", KnnQuery.options(5, null, null, 333));
+      search.byId("id7", new KnnOptions(5, null, null, 333));
       assertEquals(333, recording.knn.getLast().candidates());
-      search.byId("id7", KnnQuery.options(5, null, "/p/", KnnQuery.defaultCandidates(5)));
-      assertEquals(KnnQuery.defaultCandidates(5), recording.knn.getLast().candidates());
+      search.byId("id7", new KnnOptions(5, null, "/p/", KnnOptions.defaultCandidates(5)));
+      assertEquals(KnnOptions.defaultCandidates(5), recording.knn.getLast().candidates());
 
       search.duplicateGroups(0.1f, 700);
       assertFalse(recording.nearest.isEmpty());
@@ -54,7 +55,7 @@ class CandidatesTest {
       recording.nearest.clear();
       search.duplicateGroups(0.2f); // the default: the search formula for the neighbours fetched
       assertFalse(recording.nearest.isEmpty());
-      for (int[] q : recording.nearest) assertEquals(KnnQuery.defaultCandidates(q[0]), q[1], "k " + q[0]);
+      for (int[] q : recording.nearest) assertEquals(KnnOptions.defaultCandidates(q[0]), q[1], "k " + q[0]);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dss.search;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -62,7 +63,7 @@ class SimilaritySearchTest {
   }
 
   @Test void aFileFindsItsIndexedSelfFirstWithTheSameVector() throws Exception {
-    var result = search.byFile(lib.resolve("p5.png"), KnnQuery.options(3, null, null, KnnQuery.DEFAULT_CANDIDATES));
+    var result = search.byFile(lib.resolve("p5.png"), new KnnOptions(3, null, null, KnnOptions.DEFAULT_CANDIDATES));
     assertEquals(id("p5.png"), result.hits().get(0).image().id());
     assertEquals(0f, result.hits().get(0).distance(), 1e-6f);
     assertTrue(result.modelMs() > 0 && result.decodeMs() > 0, "timings of a model run: " + result);
@@ -72,11 +73,11 @@ class SimilaritySearchTest {
   }
 
   @Test void searchById() throws Exception {
-    var result = search.byId(id("p2.png"), KnnQuery.options(4, null, null, KnnQuery.DEFAULT_CANDIDATES));
+    var result = search.byId(id("p2.png"), new KnnOptions(4, null, null, KnnOptions.DEFAULT_CANDIDATES));
     assertEquals(4, result.hits().size());
     assertEquals(id("p2.png"), result.hits().get(0).image().id());
     assertEquals(0, result.modelMs(), "no model run for a search by id");
-    assertThrows(UnknownImageException.class, () -> search.byId("nope", KnnQuery.options(4, null, null, 100)));
+    assertThrows(UnknownImageException.class, () -> search.byId("nope", new KnnOptions(4, null, null, 100)));
   }
 
   @Test void distanceIsOneMinusCosineClampedAtZero() throws Exception {

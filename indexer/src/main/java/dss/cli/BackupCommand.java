@@ -31,7 +31,7 @@ final class BackupCommand implements Callable<Integer> {
   boolean copy;
 
   @Override public Integer call() throws Exception {
-    IndexBackup b = indexOptions.backup(dest, copy);
+    IndexBackup b = indexOptions.provider().backup(indexOptions.location(), dest, copy);
     spec.commandLine().getOut().println(JsonOut.line(b));
     spec.commandLine().getOut().flush();
     if (!b.check().healthy()) {

@@ -8,6 +8,7 @@ import dss.model.Models;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,17 +40,16 @@ final class CheckCommand implements Callable<Integer> {
   String model;
 
   /** The report on stdout: the check, and with --model whether that model made the index. */
-  record Report(String index, String level, boolean healthy, String commit, ModelInfo model, Long documents,
-                Integer segments, int files, long bytesVerified, List<IndexCheck.Damage> damage, String recovery,
-                Boolean modelMatches) {}
+  record Report(String index, String level, boolean healthy, ModelInfo model, Long documents, long bytesVerified,
+                List<IndexCheck.Damage> damage, String recovery, Map<String, Object> details, Boolean modelMatches) {}
 
   @Override public Integer call() throws Exception {
     List<String> checksums = model == null ? List.of() : checksums(model);
     String checksum = String.join(" or ", checksums);
-    IndexCheck c = indexOptions.check(!fast);
+    IndexCheck c = indexOptions.provider().check(indexOptions.location(), !fast);
     Boolean matches = checksums.isEmpty() || c.model() == null ? null : checksums.contains(c.model().checksum());
-    spec.commandLine().getOut().println(JsonOut.line(new Report(c.index(), c.level(), c.healthy(), c.commit(),
-        c.model(), c.documents(), c.segments(), c.files(), c.bytesVerified(), c.damage(), c.recovery(), matches)));
+    spec.commandLine().getOut().println(JsonOut.line(new Report(c.index(), c.level(), c.healthy(), c.model(),
+        c.documents(), c.bytesVerified(), c.damage(), c.recovery(), c.details(), matches)));
     spec.commandLine().getOut().flush();
     String name = spec.qualifiedName();
     if (!c.healthy()) spec.commandLine().getErr().println(name + ": " + Terminal.safe(c.summary()));

@@ -2,6 +2,7 @@ package dss.cli;
 
 import dss.index.IndexConfig;
 import dss.index.solr.SolrIndex;
+import dss.index.solr.SolrLocation;
 import dss.model.Embedder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -134,15 +135,14 @@ final class ClusterCommand implements Runnable {
     int hnswBeam;
 
     @Override public Integer call() throws Exception {
-      String location = indexOptions.solrLocation();
+      String location = solrLocation(indexOptions);
       if (collectionOptions.shards < 1 || collectionOptions.replicas < 1) {
         throw new ParameterException(spec.commandLine(), "--shards and --replicas must be at least 1");
       }
       try (Embedder embedder = modelOptions.open();
-           var created = (SolrIndex) IndexOptions.reachable(() -> SolrIndex.createCollection(location,
-               embedder.info(), new IndexConfig(IndexConfig.Quantization.NONE, hnswM, hnswBeam,
-                   modelOptions.preprocessing()),
-               collectionOptions.shards, collectionOptions.replicas))) {
+           var created = SolrIndex.createCollection(location, embedder.info(),
+               new IndexConfig(IndexConfig.Quantization.NONE, hnswM, hnswBeam, modelOptions.preprocessing()),
+               collectionOptions.shards, collectionOptions.replicas)) {
         print(spec, SolrIndex.status(created.location()));
       }
       return 0;
@@ -157,7 +157,7 @@ final class ClusterCommand implements Runnable {
     @Mixin IndexOptions indexOptions;
 
     @Override public Integer call() throws Exception {
-      String location = indexOptions.solrLocation();
+      String location = solrLocation(indexOptions);
       SolrIndex.Status status = statusOf(location);
       print(spec, status);
       return status.exists() ? 0 : 1;
@@ -171,13 +171,9 @@ final class ClusterCommand implements Runnable {
     @Mixin IndexOptions indexOptions;
 
     @Override public Integer call() throws Exception {
-      String location = indexOptions.solrLocation();
+      String location = solrLocation(indexOptions);
       boolean deleted;
-      try {
-        deleted = SolrIndex.deleteCollection(location);
-      } catch (SolrIndex.Unreachable e) {
-        throw new IllegalArgumentException(e.getMessage(), e);
-      }
+      deleted = SolrIndex.deleteCollection(location);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("index", location);
       out.put("deleted", deleted);
@@ -187,11 +183,17 @@ final class ClusterCommand implements Runnable {
   }
 
   private static SolrIndex.Status statusOf(String location) throws IOException {
-    try {
-      return SolrIndex.status(location);
-    } catch (SolrIndex.Unreachable e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
+    return SolrIndex.status(location);
+  }
+
+  /** The cluster commands work on a SolrCloud collection only. */
+  private static String solrLocation(IndexOptions options) {
+    String location = options.location();
+    if (!SolrLocation.isSolr(location)) {
+      throw new UsageError("--index must be a solr://HOST:PORT/COLLECTION location here, not " + location);
     }
+    SolrLocation.parse(location); // a malformed one is a usage error naming the form
+    return location;
   }
 
   private static void print(CommandSpec spec, Object value) {

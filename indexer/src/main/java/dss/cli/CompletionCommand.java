@@ -17,7 +17,7 @@ final class CompletionCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override public Integer call() {
-    if (!shell.equals("bash")) throw new IllegalArgumentException("completion is available for bash, not '" + shell + "'");
+    if (!shell.equals("bash")) throw new UsageError("completion is available for bash, not '" + shell + "'");
     spec.commandLine().getOut().print(AutoComplete.bash("dreamsim", spec.root().commandLine()));
     spec.commandLine().getOut().flush();
     return 0;

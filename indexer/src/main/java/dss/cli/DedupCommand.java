@@ -58,7 +58,7 @@ final class DedupCommand implements Callable<Integer> {
 
   @Override public Integer call() throws IOException {
     if (!(threshold >= 0 && threshold <= 2)) {
-      throw new IllegalArgumentException("--threshold must be a DreamSim distance in [0, 2], got " + threshold);
+      throw new UsageError("--threshold must be a DreamSim distance in [0, 2], got " + threshold);
     }
     int perQuery = candidates();
     long start = System.nanoTime();

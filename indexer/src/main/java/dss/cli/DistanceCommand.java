@@ -1,9 +1,8 @@
 package dss.cli;
 
 import dss.image.ImageException;
-import dss.ingest.IngestPipeline;
-import dss.model.Embedder;
-import dss.search.SimilaritySearch;
+import dss.image.ImagePipeline;
+import dss.search.Library;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,9 +29,8 @@ final class DistanceCommand implements Callable<Integer> {
   record Result(float distance) {}
 
   @Override public Integer call() throws Exception {
-    try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), embedder)) {
-      float d = new SimilaritySearch(null, ingest).distance(a, b);
+    try (Library library = Library.withoutIndex(modelOptions, modelOptions.preprocessing(), new ImagePipeline())) {
+      float d = library.search().distance(a, b);
       spec.commandLine().getOut().println(JsonOut.line(new Result(d)));
       return 0;
     } catch (ImageException e) {

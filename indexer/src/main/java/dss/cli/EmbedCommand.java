@@ -1,7 +1,7 @@
 package dss.cli;
 
-import dss.ingest.IngestPipeline;
-import dss.model.Embedder;
+import dss.search.Library;
+import dss.image.ImagePipeline;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,9 +31,8 @@ final class EmbedCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     int[] failed = {0};
-    try (Embedder embedder = modelOptions.open();
-         IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), embedder)) {
-      ingest.embedFiles(files.stream().map(Path::of).toList(), (i, file, vector, error) -> {
+    try (Library library = Library.withoutIndex(modelOptions, modelOptions.preprocessing(), new ImagePipeline())) {
+      library.ingest().embedFiles(files.stream().map(Path::of).toList(), (i, file, vector, error) -> {
         if (error != null) failed[0]++;
         out.println(JsonOut.line(new Line(files.get(i), vector, error)));
         out.flush();

@@ -5,9 +5,7 @@ import dss.index.IndexConfig;
 import dss.ingest.Failure;
 import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
-import dss.model.LazyEmbedder;
-import dss.model.ModelException;
-import dss.model.ModelInfo;
+import dss.search.Library;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -100,13 +98,11 @@ final class IndexCommand implements Callable<Integer> {
     IndexConfig config = new IndexConfig(parseQuantization(), hnswM, hnswBeam, modelOptions.preprocessing());
     PrintStream err = System.err;
     // The model opens only if some file needs embedding: an unchanged re-run never loads it
-    ModelInfo recorded = indexOptions.recordedModel();
-    modelOptions.bindTo(recorded); // of the variant's files (float32, int8), the one that built the index
-    try (LazyEmbedder model = modelOptions.lazy();
-         IngestPipeline ingest = new IngestPipeline(modelOptions.pipeline(), model, decodeThreads);
-         ImageIndex library = indexOptions.openWritable(binding(model, recorded), config);
+    Library.Options libraryOptions = Library.Options.defaults().withNewIndex(config).withDecodeThreads(decodeThreads);
+    try (Library opened = indexOptions.open(Library.Access.WRITABLE, modelOptions, libraryOptions);
          BufferedWriter errorLog = errors == null ? null : Files.newBufferedWriter(errors)) {
-      library.metadata().requirePreprocessing(config.preprocessing(), library.location());
+      ImageIndex library = opened.index();
+      IngestPipeline ingest = opened.ingest();
       IndexConfig.Quantization kept = library.metadata().config().quantization();
       if (quantization != null && kept != config.quantization()) {
         throw new ParameterException(spec.commandLine(), "index " + library.location() + " stores vectors as "
@@ -131,20 +127,6 @@ final class IndexCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return s.failed() > 0 ? 1 : 0;
     }
-  }
-
-  /**
-   * The model binding to open the index with. When the model is not installed yet, an existing index made by the
-   * same variant is opened with the binding it recorded: an unchanged re-run then needs no model at all, and the
-   * model is exported (and checked against that binding) only if some file needs embedding.
-   */
-  private ModelInfo binding(LazyEmbedder model, ModelInfo recorded) throws ModelException {
-    if (model.installed()) return model.info();
-    if (recorded != null && recorded.variant().equals(modelOptions.model)) {
-      model.requireBinding(recorded);
-      return recorded;
-    }
-    return model.info(); // a new index (or another variant's): the model is needed now
   }
 
   private IndexConfig.Quantization parseQuantization() {

@@ -57,7 +57,7 @@ final class ModelExport {
    */
   List<Path> export(String variant, boolean fp16, boolean int8) throws ModelException {
     if (!variant.equals("all") && !Models.VARIANTS.containsKey(variant)) {
-      throw new IllegalArgumentException("unknown variant '" + variant + "': one of " + Models.VARIANTS.keySet()
+      throw new UsageError("unknown variant '" + variant + "': one of " + Models.VARIANTS.keySet()
           + " or all");
     }
     List<Path> candidates = new ArrayList<>();

@@ -7,6 +7,7 @@ import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.model.ModelInfo;
 import dss.model.ModelManifest;
+import dss.model.ModelSource;
 import dss.model.Models;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -15,14 +16,15 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --model --device --threads --batch --exact --offline --python --float32}: how every command that embeds
- * images opens the model and preprocesses images. A variant that is not installed is exported on first use (the same code path as
+ * images opens the model and preprocesses images; the {@link ModelSource} of the engine's {@link
+ * dss.search.Library}. A variant that is not installed is exported on first use (the same code path as
  * {@code dreamsim model export}) unless {@code --offline} forbids it.
  */
-public final class ModelOptions {
+public final class ModelOptions implements ModelSource {
   @Option(names = "--model", paramLabel = "M",
       description = "Model: a variant (ensemble, dino_vitb16, dinov2_vitb14, synclr_vitb16, clip_vitb32, "
-          + "open_clip_vitb32; default ${DEFAULT-VALUE}), 'test' (the small test model) or a .onnx file.",
-      defaultValue = Models.DEFAULT_VARIANT)
+          + "open_clip_vitb32), 'test' (the small test model) or a .onnx file. Default: the model an existing index "
+          + "was built with, else " + Models.DEFAULT_VARIANT + ".")
   public String model;
 
   @Option(names = "--device", paramLabel = "D", defaultValue = "auto",
@@ -66,10 +68,10 @@ public final class ModelOptions {
    */
   public Path modelFile() throws ModelException {
     Models models = models();
-    String missing = models.missingVariant(model);
+    String variant = variant();
+    String missing = models.missingVariant(variant);
     if (missing != null) fetch(models, missing);
-    Path file = models.resolve(model);
-    String variant = model == null || model.isBlank() ? Models.DEFAULT_VARIANT : model.strip();
+    Path file = models.resolve(variant);
     if (!Models.VARIANTS.containsKey(variant)) return file;
     if (recorded != null) {
       for (Path installed : models.installedFiles(variant)) {
@@ -80,9 +82,25 @@ public final class ModelOptions {
     return faster != null ? faster : file;
   }
 
-  /** The commands that work on an index call this with its recorded model (null: no index yet) before opening. */
-  public void bindTo(ModelInfo recorded) {
+  /** The model asked for: {@code --model}, else the default variant. */
+  public String variant() {
+    return model == null || model.isBlank() ? Models.DEFAULT_VARIANT : model.strip();
+  }
+
+  /**
+   * Without {@code --model}, the variant the index recorded (when it is one this installation knows); of the
+   * variant's installed files, the one with the recorded checksum; a variant not installed yet is bound to the
+   * recording, so that an unchanged re-run needs no model and a fetched one is checked against it.
+   */
+  @Override public LazyEmbedder forIndex(ModelInfo recorded) throws ModelException {
+    if (model == null && recorded != null && (Models.VARIANTS.containsKey(recorded.variant())
+        || recorded.variant().equals("test"))) {
+      model = recorded.variant();
+    }
     this.recorded = recorded;
+    LazyEmbedder lazy = lazy();
+    if (recorded != null && !lazy.installed() && recorded.variant().equals(variant())) lazy.requireBinding(recorded);
+    return lazy;
   }
 
   /** {@code --device cpu}, or {@code auto} on a machine without an NVIDIA driver. */
@@ -115,9 +133,10 @@ public final class ModelOptions {
    * installed is exported only then, too.
    */
   public LazyEmbedder lazy() throws ModelException {
-    if (threads < 0) throw new IllegalArgumentException("--threads must be 0 (automatic) or more, not " + threads);
+    if (threads < 0) throw new UsageError("--threads must be 0 (automatic) or more, not " + threads);
+    if (batch < 1) throw new UsageError("--batch must be at least 1, not " + batch);
     Models models = models();
-    String missing = models.missingVariant(model);
+    String missing = models.missingVariant(variant());
     if (missing == null) return new LazyEmbedder(modelFile(), device, threads, batch);
     return new LazyEmbedder(models.fileFor(missing, false), device, threads, batch, () -> fetch(models, missing));
   }
@@ -131,15 +150,9 @@ public final class ModelOptions {
     return IndexConfig.Preprocessing.of(exact);
   }
 
-  /** The image pipeline of {@code preprocessing}, refusing images above {@code maxPixels}. */
-  public static ImagePipeline pipeline(IndexConfig.Preprocessing preprocessing, long maxPixels) {
-    return preprocessing == IndexConfig.Preprocessing.EXACT ? ImagePipeline.exact(maxPixels)
-        : new ImagePipeline(maxPixels);
-  }
-
-  /** The image pipeline {@code --exact} asks for. */
+  /** The image pipeline {@code --exact} asks for (for commands without an index: embed, distance). */
   public ImagePipeline pipeline() {
-    return pipeline(preprocessing(), ImagePipeline.DEFAULT_MAX_PIXELS);
+    return dss.search.Library.pipeline(new ImagePipeline(), preprocessing());
   }
 
   /** First use: says what will be downloaded, then runs the export with its progress on stderr. */

@@ -68,7 +68,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
   @Override public Integer call() throws Exception {
     if (!Files.isRegularFile(in)) throw new ModelException(in + ": no such model file");
     if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
-      throw new IllegalArgumentException("OUT must differ from IN (" + in + ")");
+      throw new UsageError("OUT must differ from IN (" + in + ")");
     }
     Path golden = ModelOptions.referenceImages(in);
     // a hidden name with its own manifest: the rewritten graph may not state its output width, IN's manifest may

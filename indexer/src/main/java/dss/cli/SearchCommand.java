@@ -1,11 +1,8 @@
 package dss.cli;
 
-import dss.image.ImagePipeline;
 import dss.index.Hit;
-import dss.index.ImageIndex;
-import dss.index.KnnQuery;
-import dss.ingest.IngestPipeline;
-import dss.model.Embedder;
+import dss.index.KnnOptions;
+import dss.search.Library;
 import dss.search.SimilaritySearch;
 import java.nio.file.Path;
 import java.util.List;
@@ -52,24 +49,12 @@ final class SearchCommand implements Callable<Integer> {
   Integer candidates;
 
   @Override public Integer call() throws Exception {
-    KnnQuery options = options();
-    try (ImageIndex index = indexOptions.openReadOnly()) {
-      SimilaritySearch.Result result;
-      if (query.image == null) {
-        result = new SimilaritySearch(index, null).byId(query.id, options);
-      } else {
-        if (!spec.commandLine().getParseResult().hasMatchedOption("--model")) {
-          modelOptions.model = index.metadata().model().variant();
-        }
-        modelOptions.bindTo(index.metadata().model());
-        // the query is preprocessed as the index's images were
-        try (Embedder embedder = modelOptions.open();
-             IngestPipeline ingest = new IngestPipeline(ModelOptions.pipeline(
-                 index.metadata().config().preprocessing(), ImagePipeline.DEFAULT_MAX_PIXELS), embedder)) {
-          index.requireModel(embedder.info());
-          result = new SimilaritySearch(index, ingest).byFile(query.image, options);
-        }
-      }
+    KnnOptions options = options();
+    // the model loads only for a search by image, which is preprocessed as the index's images were
+    try (Library library = indexOptions.open(Library.Access.READ_ONLY, modelOptions, Library.Options.defaults())) {
+      SimilaritySearch search = library.search();
+      SimilaritySearch.Result result = query.image == null ? search.byId(query.id, options)
+          : search.byFile(query.image, options);
       // took_ms: preprocessing, model and search, not loading the model
       print(result.hits(), result.decodeMs() + result.modelMs() + result.searchMs());
       return 0;
@@ -77,17 +62,20 @@ final class SearchCommand implements Callable<Integer> {
   }
 
   /** The k-NN options of the command line, validated (a bad value is a usage error: exit status 2). */
-  KnnQuery options() {
-    if (k <= 0) throw new IllegalArgumentException("-k must be positive, got " + k);
-    return KnnQuery.options(k, maxDistance, absolutePrefix(), candidates(candidates, k, "-k"));
+  KnnOptions options() {
+    if (k <= 0) throw new UsageError("-k must be positive, got " + k);
+    if (maxDistance != null && !(maxDistance >= 0f && maxDistance <= 2f)) {
+      throw new UsageError("--max-distance must be a DreamSim distance in [0, 2], got " + maxDistance);
+    }
+    return new KnnOptions(k, maxDistance, absolutePrefix(), candidates(candidates, k, "-k"));
   }
 
   /** {@code --candidates}: k..10000, or the default for k when absent. */
   static int candidates(Integer candidates, int k, String kName) {
-    if (candidates == null) return KnnQuery.defaultCandidates(k);
-    if (candidates < k || candidates > KnnQuery.MAX_CANDIDATES) {
-      throw new IllegalArgumentException("--candidates must be between " + kName + " (" + k + ") and "
-          + KnnQuery.MAX_CANDIDATES + ", got " + candidates);
+    if (candidates == null) return KnnOptions.defaultCandidates(k);
+    if (candidates < k || candidates > KnnOptions.MAX_CANDIDATES) {
+      throw new UsageError("--candidates must be between " + kName + " (" + k + ") and "
+          + KnnOptions.MAX_CANDIDATES + ", got " + candidates);
     }
     return candidates;
   }

@@ -1,13 +1,12 @@
 package dss.cli;
 
-import dss.index.ImageIndex;
+import dss.image.ImagePipeline;
 import dss.index.IndexCheck;
 import dss.index.IndexException;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
-import dss.model.Embedder;
+import dss.search.Library;
 import dss.web.BackgroundIndexer;
 import dss.web.ServerContext;
 import dss.web.SearchServer;
@@ -141,23 +140,22 @@ final class ServeCommand implements Callable<Integer> {
         // exiting anyway
       }
     }));
-    modelOptions.bindTo(indexOptions.recordedModel());
     // uploads and background indexing are preprocessed as the index's images were (a new index: as --exact says)
-    try (Embedder embedder = modelOptions.open();
-         ImageIndex index = readOnly ? indexOptions.openReadOnly(embedder.info())
-             : indexOptions.openShared(embedder.info(), IndexConfig.DEFAULT.with(modelOptions.preprocessing()));
-         IngestPipeline ingest = new IngestPipeline(ModelOptions.pipeline(
-             index.metadata().config().preprocessing(), maxPixels).withMaxFileBytes((long) maxFileMb << 20)
-             .withMaxUploadPixels(maxUploadPixels), embedder);
-         ServerContext served = new ServerContext(index, ingest);
+    Library.Options libraryOptions = Library.Options.defaults()
+        .withNewIndex(IndexConfig.DEFAULT.with(modelOptions.preprocessing()))
+        .withImages(new ImagePipeline(maxPixels).withMaxFileBytes((long) maxFileMb << 20)
+            .withMaxUploadPixels(maxUploadPixels));
+    try (Library opened = indexOptions.open(readOnly ? Library.Access.READ_ONLY : Library.Access.SHARED,
+             modelOptions, libraryOptions);
+         ServerContext served = new ServerContext(opened.index(), opened.ingest());
          BackgroundIndexer indexer = library.isEmpty() ? null
              : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb));
          SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();
       started.put("url", "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/");
-      started.put("images", index.count());
-      started.put("read_only", index.readOnly());
+      started.put("images", opened.index().count());
+      started.put("read_only", opened.index().readOnly());
       spec.commandLine().getOut().println(JsonOut.line(started));
       spec.commandLine().getOut().flush();
       stop.await();
@@ -174,9 +172,9 @@ final class ServeCommand implements Callable<Integer> {
   private void requireHealthy() throws IOException {
     IndexCheck check;
     try {
-      check = indexOptions.check(false);
-    } catch (IndexException.Missing e) {
-      return;
+      check = indexOptions.provider().check(indexOptions.location(), false);
+    } catch (IndexException.Missing | IndexException.Unsupported e) {
+      return; // serving creates a missing index; a backend without a check keeps its own data safe
     }
     if (!check.healthy()) {
       throw new IndexException(check.summary() + " (./dreamsim check --index " + check.index()

@@ -75,7 +75,7 @@ final class Settings implements CommandLine.IDefaultValueProvider {
     return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
       case "1", "true", "yes", "on" -> "true";
       case "0", "false", "no", "off", "" -> "false";
-      default -> throw new IllegalArgumentException(source + " must be 1 or 0 (true or false), not '" + value + "'");
+      default -> throw new UsageError(source + " must be 1 or 0 (true or false), not '" + value + "'");
     };
   }
 

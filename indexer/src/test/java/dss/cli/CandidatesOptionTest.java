@@ -1,5 +1,6 @@
 package dss.cli;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,8 +49,8 @@ class CandidatesOptionTest {
     assertEquals(300, asked.options().candidates());
     assertEquals(5, asked.options().k());
     SearchCommand byDefault = parse("search", "--id", "id1", "-k", "100");
-    assertEquals(KnnQuery.defaultCandidates(100), byDefault.options().candidates());
-    assertEquals(KnnQuery.defaultCandidates(10), ((SearchCommand) parse("search", "--id", "id1")).options().candidates());
+    assertEquals(KnnOptions.defaultCandidates(100), byDefault.options().candidates());
+    assertEquals(KnnOptions.defaultCandidates(10), ((SearchCommand) parse("search", "--id", "id1")).options().candidates());
 
     CliRun run = CliRun.of("search", "--index", index, "--id", "id3", "-k", "4", "--candidates", "4");
     assertEquals(0, run.status(), run.err());

@@ -174,7 +174,7 @@ class IndexCommandTest {
     CliRun run = index("--max-file-mb", "1");
     assertEquals(1, run.status(), run.err());
     assertTrue(run.err().contains("big.jpg: file too large: 2097152 bytes, above the limit of 1048576 bytes"
-        + " (--max-file-mb 1)"), run.err());
+        + " (1 MiB)"), run.err());
     JsonNode summary = JSON.readTree(run.out());
     assertEquals(8, summary.get("added").asInt());
     assertEquals(1, summary.get("failed").asInt());

@@ -39,7 +39,7 @@ class ServeStartTest {
       assertEquals(2, lastRun.get("added").asInt(), lastRun.toString());
       assertEquals(1, lastRun.get("failed").asInt(), lastRun.toString());
       assertTrue(serve.log().contains("big.jpg: file too large: 2097152 bytes, above the limit of 1048576 bytes"
-          + " (--max-file-mb 1)"), serve.log());
+          + " (1 MiB)"), serve.log());
     }
   }
 }

@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.index.KnnOptions;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
@@ -127,9 +128,9 @@ public final class AnnBench implements Callable<Integer> {
     data = read(vectorsFile, dims);
     queries = read(queriesFile, dims);
     System.out.printf(Locale.ROOT, "lucene: %d vectors x %d dims, %d queries, k=%d, M=%d, efC=%d, ef %s%s; default "
-            + "candidates for k=%d: %d (KnnQuery.defaultCandidates), exact search up to %d x candidates matches%n",
+            + "candidates for k=%d: %d (KnnOptions.defaultCandidates), exact search up to %d x candidates matches%n",
         data.length, dims, queries.length, k, m, efConstruction, sweep, auto ? " + default" : "", k,
-        KnnQuery.defaultCandidates(k), GraphOrExactQuery.EXACT_PER_CANDIDATE);
+        KnnOptions.defaultCandidates(k), GraphOrExactQuery.EXACT_PER_CANDIDATE);
     truth = groundTruth();
     if (out != null) Files.createDirectories(out);
     Path root = work != null ? Files.createDirectories(work) : Files.createTempDirectory("ann-bench");
@@ -144,7 +145,7 @@ public final class AnnBench implements Callable<Integer> {
           IndexSearcher searcher = new IndexSearcher(reader);
           String storage = quantization == IndexConfig.Quantization.NONE ? "float32" : q;
           int oversample = quantization == IndexConfig.Quantization.NONE ? 1 : 3;
-          for (float[] v : queries) snapshot.knn(new KnnQuery(v, k, null, null, 100)); // JIT and page cache
+          for (float[] v : queries) snapshot.knn(new KnnQuery(v, null, new KnnOptions(k, null, null, 100))); // JIT and page cache
           List<String> labels = new ArrayList<>();
           List<Integer> settings = new ArrayList<>();
           for (int e : sweep) {
@@ -153,7 +154,7 @@ public final class AnnBench implements Callable<Integer> {
           }
           if (auto) {
             labels.add("default");
-            settings.add(KnnQuery.defaultCandidates(k));
+            settings.add(KnnOptions.defaultCandidates(k));
           }
           List<QueryRun> runs = new ArrayList<>();
           boolean quantized = quantization != IndexConfig.Quantization.NONE;
@@ -222,7 +223,7 @@ public final class AnnBench implements Callable<Integer> {
   private QueryRun product(ImageIndex.Snapshot snapshot, int kk, int candidates, String prefix, int[][] exact) {
     return new QueryRun() {
       @Override public Object search(int i) throws IOException {
-        return snapshot.knn(new KnnQuery(queries[i], kk, null, prefix, candidates));
+        return snapshot.knn(new KnnQuery(queries[i], null, new KnnOptions(kk, null, prefix, candidates)));
       }
 
       @SuppressWarnings("unchecked")
@@ -240,7 +241,7 @@ public final class AnnBench implements Callable<Integer> {
       String prefix, int[][] exact) {
     return new QueryRun() {
       @Override public Object search(int i) throws IOException {
-        return searcher.search(GraphOrExactQuery.forKnn(new KnnQuery(queries[i], kk, null, prefix, candidates),
+        return searcher.search(GraphOrExactQuery.forKnn(new KnnQuery(queries[i], null, new KnnOptions(kk, null, prefix, candidates)),
             quantized), kk).scoreDocs;
       }
 
@@ -291,7 +292,7 @@ public final class AnnBench implements Callable<Integer> {
     try (Csv csv = csv("lucene-recall-k.csv", "system,storage,k,candidates,recall,p50_ms,p99_ms,qps,n,dims")) {
       for (int kk : recallK) {
         if (kk < 1 || kk > TRUTH_K) throw new IllegalArgumentException("--recall-k must be 1.." + TRUTH_K);
-        int candidates = KnnQuery.defaultCandidates(kk);
+        int candidates = KnnOptions.defaultCandidates(kk);
         Point p = measure(List.of(product(snapshot, kk, candidates, null, truth)), kk)[0];
         System.out.printf(Locale.ROOT, "lucene %s default k=%d (candidates %d): recall@%d %.4f, p50 %.3f ms, p99 "
             + "%.3f ms%n", storage, kk, candidates, kk, p.recall, p.p50, p.p99);
@@ -307,7 +308,7 @@ public final class AnnBench implements Callable<Integer> {
    * same filter and candidates (with which path Lucene took), and for scoring every match.
    */
   private void filtered(IndexSearcher searcher, DirectoryReader reader) throws IOException {
-    int candidates = KnnQuery.defaultCandidates(k);
+    int candidates = KnnOptions.defaultCandidates(k);
     try (Csv csv = csv("lucene-filters.csv", "fraction,prefix,matching,query,candidates,recall,p50_ms,p99_ms,"
         + "lucene_path,mean_visited,n,dims")) {
       for (double fraction : filters) {
@@ -444,7 +445,7 @@ public final class AnnBench implements Callable<Integer> {
         int[][] exact = exactTopK(all, k);
         try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir))) {
           IndexSearcher searcher = new IndexSearcher(reader);
-          int base = KnnQuery.defaultCandidates(k);
+          int base = KnnOptions.defaultCandidates(k);
           for (int candidates : new int[] {base, 2 * base}) {
             Point[] p = measure(List.of(raw(searcher, reader, candidates, 0, exact),
                 raw(searcher, reader, candidates, Integer.MAX_VALUE, exact),

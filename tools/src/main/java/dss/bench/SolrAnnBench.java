@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.index.KnnOptions;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
@@ -137,7 +138,7 @@ public final class SolrAnnBench implements Callable<Integer> {
   }
 
   private KnnQuery query(float[] vector) {
-    return new KnnQuery(vector, k, null, null, ef);
+    return new KnnQuery(vector, null, new KnnOptions(k, null, null, ef));
   }
 
   private static ImageRecord record(int i) {

@@ -21,10 +21,10 @@ final class CheckHandler implements Handler {
     IndexCheck report = server.index().check(full);
     // The report names index files, not photos' paths: the index's own location is left out of the answer
     ctx.status(report.healthy() ? 200 : 500).json(new Report(report.level(), report.healthy(), report.documents(),
-        report.segments(), report.files(), report.bytesVerified(), report.damage(), report.recovery() == null ? null
-        : "re-index from the library, or restore a backup (see the server's documentation)"));
+        report.bytesVerified(), report.damage(), report.recovery() == null ? null
+        : "re-index from the library, or restore a backup (see the server's documentation)", report.details()));
   }
 
-  record Report(String level, boolean healthy, Long documents, Integer segments, int files, long bytesVerified,
-                java.util.List<IndexCheck.Damage> damage, String recovery) {}
+  record Report(String level, boolean healthy, Long documents, long bytesVerified,
+                java.util.List<IndexCheck.Damage> damage, String recovery, java.util.Map<String, Object> details) {}
 }

@@ -30,7 +30,7 @@ final class IdSearchHandler implements Handler {
     var options = Params.knnOptions(ctx);
     try {
       ctx.json(ApiJson.response(server.search().byExamples(positives, negatives, options), start));
-    } catch (IllegalArgumentException e) {
+    } catch (dss.util.InvalidSettingException e) {
       throw new BadRequestResponse(e.getMessage());
     }
   }

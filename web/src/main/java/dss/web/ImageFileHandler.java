@@ -1,7 +1,6 @@
 package dss.web;
 
 import dss.index.ImageRecord;
-import dss.search.UnknownImageException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.channels.Channels;
@@ -28,7 +27,7 @@ final class ImageFileHandler implements Handler {
 
   @Override public void handle(Context ctx) throws Exception {
     String id = ctx.pathParam("id");
-    ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
+    ImageRecord image = server.search().image(id);
     FileChannel channel = files.open(image);
     String type = CONTENT_TYPES.getOrDefault(String.valueOf(image.format()).toLowerCase(), "application/octet-stream");
     // the stream is closed once written (by Javalin)

@@ -1,7 +1,7 @@
 package dss.web;
 
 import io.javalin.http.BadRequestResponse;
-import dss.index.KnnQuery;
+import dss.index.KnnOptions;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.validation.ValidationError;
@@ -66,13 +66,13 @@ final class Params {
 
   /**
    * {@code k}, {@code max_distance}, {@code path_prefix} and {@code candidates} (k..10000, default
-   * {@link KnnQuery#defaultCandidates}) as k-NN options (the query API adds the vector).
+   * {@link KnnOptions#defaultCandidates}) as k-NN options (the query API adds the vector).
    */
-  static KnnQuery knnOptions(Context ctx) {
+  static KnnOptions knnOptions(Context ctx) {
     int k = k(ctx);
-    int candidates = intParam(ctx, "candidates", KnnQuery.defaultCandidates(k), 1, KnnQuery.MAX_CANDIDATES);
+    int candidates = intParam(ctx, "candidates", KnnOptions.defaultCandidates(k), 1, KnnOptions.MAX_CANDIDATES);
     if (candidates < k) throw new BadRequestResponse("candidates must be at least k (" + k + "), got " + candidates);
-    return KnnQuery.options(k, distance(ctx, "max_distance"), string(ctx, "path_prefix"), candidates);
+    return new KnnOptions(k, distance(ctx, "max_distance"), string(ctx, "path_prefix"), candidates);
   }
 
   static String string(Context ctx, String name) {

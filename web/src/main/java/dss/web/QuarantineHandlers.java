@@ -69,7 +69,7 @@ final class QuarantineHandlers {
         if (!ids.contains(id.asText())) ids.add(id.asText());
       }
       String keeper = keep.asText();
-      if (server.index().get(keeper).isEmpty()) throw new UnknownImageException(keeper);
+      server.search().image(keeper); // an unknown keeper is a 404
       Quarantine.Moves result = q.move(keeper, ids);
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("moves", result.moves());

@@ -3,7 +3,6 @@ package dss.web;
 import io.javalin.http.InternalServerErrorResponse;
 import dss.image.ImageException;
 import dss.index.ImageRecord;
-import dss.search.UnknownImageException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.nio.file.Files;
@@ -32,7 +31,7 @@ final class ThumbnailHandler implements Handler {
   @Override public void handle(Context ctx) throws Exception {
     int size = ThumbnailCache.standardSize(Params.intParam(ctx, "size", 256, 16, 1024));
     String id = ctx.pathParam("id");
-    ImageRecord image = server.index().get(id).orElseThrow(() -> new UnknownImageException(id));
+    ImageRecord image = server.search().image(id);
     files.check(image);
     String etag = "\"" + ThumbnailCache.hash(image) + "-" + size + "\"";
     if (matches(ctx.header("If-None-Match"), etag)) {

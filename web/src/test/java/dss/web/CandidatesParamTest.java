@@ -1,5 +1,6 @@
 package dss.web;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,9 +77,9 @@ class CandidatesParamTest {
     assertEquals(5, recording.knn.getLast().candidates());
 
     assertEquals(200, client.get("/api/search?id=id4").statusCode());
-    assertEquals(KnnQuery.defaultCandidates(Params.DEFAULT_K), recording.knn.getLast().candidates());
+    assertEquals(KnnOptions.defaultCandidates(Params.DEFAULT_K), recording.knn.getLast().candidates());
     assertEquals(200, client.get("/api/search?id=id4&k=1000").statusCode());
-    assertEquals(KnnQuery.defaultCandidates(1000), recording.knn.getLast().candidates());
+    assertEquals(KnnOptions.defaultCandidates(1000), recording.knn.getLast().candidates());
   }
 
   @Test void badCandidatesAreA400NamingTheParameter() throws Exception {

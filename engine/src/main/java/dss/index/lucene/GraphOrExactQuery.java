@@ -49,15 +49,24 @@ public final class GraphOrExactQuery extends KnnFloatVectorQuery {
   }
 
   /**
-   * The whole vector query of a {@link KnnQuery} (what {@link LuceneSnapshot#knn} runs, minus reading the records):
-   * the path prefix as pre-filter; with quantized vectors {@value LuceneSnapshot#QUANTIZED_OVERSAMPLE} x the
-   * candidates collected and rescored at full precision.
+   * The whole vector query of a {@link KnnQuery} for its k results (what {@link LuceneSnapshot#knn} runs, minus
+   * reading the records): see {@link #forKnn(KnnQuery, int, boolean)}.
    */
   public static Query forKnn(KnnQuery q, boolean quantized) {
+    return forKnn(q, q.k(), quantized);
+  }
+
+  /**
+   * The vector query of a {@link KnnQuery} returning its {@code n} nearest: the path prefix as pre-filter, at least
+   * {@code n} candidates collected; with quantized vectors {@value LuceneSnapshot#QUANTIZED_OVERSAMPLE} x the
+   * candidates collected and rescored at full precision.
+   */
+  public static Query forKnn(KnnQuery q, int n, boolean quantized) {
     Query filter = q.pathPrefix() == null ? null : pathPrefix(q.pathPrefix());
-    int collect = q.candidates() * (quantized ? LuceneSnapshot.QUANTIZED_OVERSAMPLE : 1);
-    Query query = of(q.unitVector(), collect, q.candidates(), filter);
-    return quantized ? RescoreTopNQuery.createFullPrecisionRescorerQuery(query, q.unitVector(), FIELD, q.k()) : query;
+    int candidates = Math.max(n, q.candidates());
+    int collect = candidates * (quantized ? LuceneSnapshot.QUANTIZED_OVERSAMPLE : 1);
+    Query query = of(q.unitVector(), collect, candidates, filter);
+    return quantized ? RescoreTopNQuery.createFullPrecisionRescorerQuery(query, q.unitVector(), FIELD, n) : query;
   }
 
   /** The path-prefix pre-filter of a {@link LuceneIndex}. */

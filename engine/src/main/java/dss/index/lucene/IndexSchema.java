@@ -1,6 +1,7 @@
 package dss.index.lucene;
 
 import dss.index.ImageRecord;
+import dss.index.RecordField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -23,15 +24,9 @@ import org.apache.lucene.util.BytesRef;
  * Indexes written before they existed lack them: {@link LuceneSnapshot#list} then falls back to a full scan.
  */
 final class IndexSchema {
-  static final String ID = "id";
-  static final String PATH = "path";
-  static final String HASH = "hash";
-  static final String SIZE = "size";
-  static final String MTIME = "mtime";
-  static final String WIDTH = "width";
-  static final String HEIGHT = "height";
-  static final String FORMAT = "format";
-  static final String INDEXED_AT = "indexed_at";
+  static final String ID = RecordField.ID.key();
+  static final String PATH = RecordField.PATH.key();
+  static final String HASH = RecordField.HASH.key();
   static final String VECTOR = "vector";
   static final String SORT_PATH = "sort_path";
   static final String SORT_MTIME = "sort_mtime";
@@ -44,15 +39,17 @@ final class IndexSchema {
 
   static Document toDocument(ImageRecord r, float[] unitVector) {
     Document doc = new Document();
-    doc.add(new StringField(ID, r.id(), Field.Store.YES));
-    doc.add(new StringField(PATH, r.path(), Field.Store.YES));
-    doc.add(new StringField(HASH, r.hash(), Field.Store.YES));
-    doc.add(new StoredField(SIZE, r.size()));
-    doc.add(new StoredField(MTIME, r.mtime()));
-    doc.add(new StoredField(WIDTH, r.width()));
-    doc.add(new StoredField(HEIGHT, r.height()));
-    doc.add(new StoredField(FORMAT, r.format()));
-    doc.add(new StoredField(INDEXED_AT, r.indexedAt()));
+    for (RecordField f : RecordField.values()) {
+      Object value = f.of(r);
+      doc.add(switch (f) {
+        case ID, PATH, HASH -> new StringField(f.key(), (String) value, Field.Store.YES); // looked up by term
+        default -> switch (f.kind()) {
+          case STRING -> new StoredField(f.key(), (String) value);
+          case INT -> new StoredField(f.key(), (Integer) value);
+          case LONG -> new StoredField(f.key(), (Long) value);
+        };
+      });
+    }
     doc.add(new SortedDocValuesField(SORT_PATH, new BytesRef(r.path())));
     doc.add(new NumericDocValuesField(SORT_MTIME, r.mtime()));
     doc.add(new KnnFloatVectorField(VECTOR, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
@@ -62,9 +59,7 @@ final class IndexSchema {
   /** Reads the record of a document (global doc id) from stored fields. */
   static ImageRecord toRecord(StoredFields fields, int doc) throws java.io.IOException {
     Document d = fields.document(doc);
-    return new ImageRecord(d.get(ID), d.get(PATH), d.get(HASH),
-        d.getField(SIZE).numericValue().longValue(), d.getField(MTIME).numericValue().longValue(),
-        d.getField(WIDTH).numericValue().intValue(), d.getField(HEIGHT).numericValue().intValue(),
-        d.get(FORMAT), d.getField(INDEXED_AT).numericValue().longValue());
+    return RecordField.read(f -> f.kind() == RecordField.Kind.STRING ? d.get(f.key())
+        : d.getField(f.key()).numericValue());
   }
 }

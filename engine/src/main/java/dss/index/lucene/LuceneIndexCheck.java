@@ -80,8 +80,8 @@ final class LuceneIndexCheck {
       infos = SegmentInfos.readCommit(dir, segmentsFile);
     } catch (IOException e) {
       damage.addAll(unreadableCommit(dir, segmentsFile, e));
-      return new IndexCheck(location, level, false, segmentsFile, null, null, null, 0, 0, damage,
-          IndexCheck.recoveryFor(location));
+      return new IndexCheck(location, level, false, null, null, 0, damage, IndexCheck.recoveryFor(location),
+          IndexCheck.details("commit", segmentsFile));
     }
     ModelInfo model = null;
     try {
@@ -115,9 +115,9 @@ final class LuceneIndexCheck {
       damage.addAll(checkIndex(dir, segmentsFile, infos, files));
       verified = total;
     }
-    return new IndexCheck(location, level, damage.isEmpty(), segmentsFile, model, documents, infos.size(),
-        files.size(), damage.isEmpty() ? verified : 0, damage,
-        damage.isEmpty() ? null : IndexCheck.recoveryFor(location));
+    return new IndexCheck(location, level, damage.isEmpty(), model, documents, damage.isEmpty() ? verified : 0,
+        damage, damage.isEmpty() ? null : IndexCheck.recoveryFor(location),
+        IndexCheck.details("commit", segmentsFile, "segments", infos.size(), "files", files.size()));
   }
 
   /** Lucene's CheckIndex over the commit, seen through a directory that lists only the commit's files. */

@@ -1,8 +1,10 @@
 package dss.index.lucene;
 
 import dss.index.Hit;
+import dss.index.HitOrder;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
+import dss.index.KnnOptions;
 import dss.index.KnnQuery;
 import dss.index.Listing;
 import dss.index.ListingQuery;
@@ -39,8 +41,8 @@ import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * One acquired searcher: items are global doc ids. Lucene's DOT_PRODUCT score is {@code (1 + cos) / 2}, so the
- * DreamSim distance is {@code 2 * (1 - score)}.
+ * One acquired searcher: items are global doc ids. Lucene's DOT_PRODUCT score is {@code (1 + cos) / 2}
+ * ({@link Hit#distanceOfScore}).
  */
 final class LuceneSnapshot implements ImageIndex.Snapshot {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LuceneSnapshot.class);
@@ -102,17 +104,53 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   /**
    * The path prefix is a pre-filter inside the k-NN query, so k results come back whenever k documents match it.
    * A segment where few documents match (a small index, a restrictive prefix) is searched exactly
-   * ({@link GraphOrExactQuery}). With quantization the candidates are rescored at full precision.
+   * ({@link GraphOrExactQuery}). With quantization the candidates are rescored at full precision. Ties are resolved
+   * by {@link HitOrder}; the records of the hits are read with one stored-fields reader, in document order.
    */
   @Override public List<Hit> knn(KnnQuery q) throws IOException {
-    TopDocs top = searcher.search(GraphOrExactQuery.forKnn(q, quantized), q.k());
-    List<Hit> hits = new ArrayList<>(top.scoreDocs.length);
-    for (ScoreDoc sd : top.scoreDocs) {
-      float distance = distance(sd.score);
-      if (q.maxDistance() != null && distance > q.maxDistance()) break; // nearest first: the rest are farther
-      hits.add(new Hit(record(sd.doc), distance));
+    int asked = HitOrder.fetchFor(q.k());
+    ScoreDoc[] top = searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
+    while (HitOrder.tieAtCut(distances(top), asked, q.k())) {
+      asked = (int) Math.min(Integer.MAX_VALUE, 2L * asked);
+      top = searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
     }
-    return hits;
+    // the k nearest, and past them only what ties with the k-th (the order decides among those)
+    int keep = Math.min(top.length, q.k());
+    while (keep < top.length && top[keep].score == top[q.k() - 1].score) keep++;
+    int[] docs = new int[keep];
+    float[] distances = new float[keep];
+    for (int i = 0; i < keep; i++) {
+      docs[i] = top[i].doc;
+      distances[i] = Hit.distanceOfScore(top[i].score);
+    }
+    List<Hit> hits = new ArrayList<>(records(docs, distances));
+    if (q.ownId() != null && hits.stream().noneMatch(h -> h.image().id().equals(q.ownId()))) {
+      int own = docOf(new Term(IndexSchema.ID, q.ownId())); // missed by the approximate search (or filtered)
+      if (own >= 0) {
+        ImageRecord record = record(own);
+        if (HitOrder.ownImageMatches(q, record)) {
+          hits.add(new Hit(record, dss.model.Vectors.distance(q.unitVector(), vector(own))));
+        }
+      }
+    }
+    return HitOrder.finish(hits, q);
+  }
+
+  private static float[] distances(ScoreDoc[] top) {
+    float[] d = new float[top.length];
+    for (int i = 0; i < top.length; i++) d[i] = Hit.distanceOfScore(top[i].score);
+    return d;
+  }
+
+  /** The hits of {@code docs}: one stored-fields reader, visited in document order (each block decoded once). */
+  private List<Hit> records(int[] docs, float[] distances) throws IOException {
+    Integer[] byDoc = new Integer[docs.length];
+    for (int i = 0; i < docs.length; i++) byDoc[i] = i;
+    java.util.Arrays.sort(byDoc, java.util.Comparator.comparingInt(i -> docs[i]));
+    StoredFields fields = searcher.storedFields();
+    Hit[] hits = new Hit[docs.length];
+    for (int i : byDoc) hits[i] = new Hit(IndexSchema.toRecord(fields, docs[i]), distances[i]);
+    return java.util.Arrays.asList(hits);
   }
 
   /**
@@ -124,7 +162,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   @Override public Listing list(ListingQuery q) throws IOException {
     if (!sortable()) {
       if (WARNED_UNSORTABLE.compareAndSet(false, true)) LOG.warn("index has documents without the sort columns of this version: listing by a full scan (an index"
-          + " built by this version, e.g. in a new --index folder, lists from sorted columns)");
+          + " built anew by this version lists from sorted columns)");
       return ImageIndex.Snapshot.super.list(q);
     }
     Query query = q.pathPrefix() == null ? new MatchAllDocsQuery() : GraphOrExactQuery.pathPrefix(q.pathPrefix());
@@ -142,14 +180,8 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       ScoreDoc[] top = searcher.search(query, end, sort(q.order(), false), false).scoreDocs;
       for (int i = 0; i < docs.length; i++) docs[i] = top[q.offset() + i].doc;
     }
-    // One stored-fields reader for the page, visited in document order: each compressed block is decoded once.
-    int[] byDoc = docs.clone();
-    java.util.Arrays.sort(byDoc);
-    StoredFields fields = searcher.storedFields();
-    java.util.Map<Integer, ImageRecord> records = new java.util.HashMap<>();
-    for (int doc : byDoc) records.put(doc, IndexSchema.toRecord(fields, doc));
     List<ImageRecord> page = new ArrayList<>(docs.length);
-    for (int doc : docs) page.add(records.get(doc));
+    for (Hit h : records(docs, new float[docs.length])) page.add(h.image());
     return new Listing(total, page);
   }
 
@@ -202,10 +234,6 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return values.vectorValue(ord).clone();
   }
 
-  @Override public ImageIndex.Neighbours nearest(float[] unitQuery, int k) throws IOException {
-    return nearest(unitQuery, k, KnnQuery.defaultCandidates(k));
-  }
-
   /**
    * The index's scores, without rescoring (approximate with quantized vectors: the dedup grouping checks every
    * candidate at full precision).
@@ -217,7 +245,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     float[] distances = new float[hits.length];
     for (int i = 0; i < hits.length; i++) {
       items[i] = hits[i].doc;
-      distances[i] = distance(hits[i].score);
+      distances[i] = Hit.distanceOfScore(hits[i].score);
     }
     return new ImageIndex.Neighbours(items, distances);
   }
@@ -250,11 +278,6 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
 
   @Override public void close() throws IOException {
     onClose.run();
-  }
-
-  /** DreamSim distance from a DOT_PRODUCT score: score = (1 + cos) / 2, so 1 - cos = 2 * (1 - score). */
-  static float distance(float score) {
-    return Math.max(0f, 2f * (1f - score));
   }
 
   private int docOf(Term term) throws IOException {

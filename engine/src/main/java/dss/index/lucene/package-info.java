@@ -1,8 +1,11 @@
 /**
  * The embedded backend of {@link dss.index.ImageIndex}: a Lucene index in one directory
- * ({@link dss.index.lucene.LuceneIndex}).
+ * ({@link dss.index.lucene.LuceneIndex}), for locations that are a path or a {@code file:} URI
+ * ({@link dss.index.lucene.LuceneIndexProvider}, which can also check an index too damaged to open and back one up
+ * while it is written).
  *
- * <p>On disk: one document per image ({@link dss.index.lucene.IndexSchema} lists the fields), the vector in an HNSW
+ * <p>On disk: one document per image (the record's fields, {@link dss.index.RecordField}, as stored fields, plus
+ * the terms and sort columns of {@link dss.index.lucene.IndexSchema}), the vector in an HNSW
  * field (float32, or scalar-quantized with the float32 copy kept for rescoring) through
  * {@link dss.index.lucene.VectorCodec}, whose {@link dss.index.lucene.HighDimensionVectorsFormat} lifts Lucene's
  * 1024-dimension cap (the DreamSim ensemble has 1792). Segments name Lucene's built-in formats, so any Lucene 10

@@ -185,12 +185,12 @@ final class SolrHttp implements AutoCloseable {
     throw unreachable(lastUrl, path, last);
   }
 
-  private SolrIndex.Unreachable unreachable(String url, String path, Exception cause) {
+  private IndexException.Unreachable unreachable(String url, String path, Exception cause) {
     String reason = cause instanceof ConnectException ? "connection refused"
         : cause instanceof java.net.http.HttpTimeoutException ? "timed out"
         : cause.getMessage() != null ? cause.getMessage() : cause.toString();
     String where = nodes.size() > 1 ? url + " (or any of its " + nodes.size() + " nodes)" : url;
-    return new SolrIndex.Unreachable("Solr at " + where + " did not answer " + path + ": " + reason + " (tried for "
+    return new IndexException.Unreachable("Solr at " + where + " did not answer " + path + ": " + reason + " (tried for "
         + retryBudget.toSeconds() + " s; is the cluster running?)", cause);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
+import dss.index.RecordField;
 import dss.index.IndexCheck;
 import dss.index.IndexConfig;
 import dss.index.IndexException;
@@ -35,14 +36,14 @@ import java.util.Map;
  * what a snapshot means here. {@link #refresh()} has nothing to do.
  *
  * <p><b>Failures</b>: a node briefly down costs retries on the other nodes (with back-off); a cluster that does not
- * answer is an {@link IndexException} naming the URL ({@link Unreachable}).
+ * answer is an {@link IndexException} naming the URL ({@link IndexException.Unreachable}).
  */
 public final class SolrIndex implements ImageIndex {
   /** Documents per update request: about 36 KB of JSON each at 1792 dimensions. */
   static final int BATCH = 100;
 
   static final String METADATA_ID = "_dreamsim_metadata";
-  static final String RECORD_FIELDS = "id,path,hash,size,mtime,width,height,format,indexed_at";
+  static final String RECORD_FIELDS = RecordField.keys(",");
   /** Every image document, not the metadata document. */
   static final String IMAGES = "*:* -id:" + METADATA_ID;
 
@@ -55,13 +56,6 @@ public final class SolrIndex implements ImageIndex {
   private record Upsert(ImageRecord record, float[] vector) {}
 
   private record Delete(String id) {}
-
-  /** No node of the cluster answered within the retry budget; the message names the URL. */
-  public static final class Unreachable extends IndexException {
-    Unreachable(String message, Throwable cause) {
-      super(message, cause);
-    }
-  }
 
   private SolrIndex(SolrLocation location, SolrHttp http, IndexMetadata metadata, boolean readOnly) {
     this.location = location;
@@ -118,8 +112,8 @@ public final class SolrIndex implements ImageIndex {
     SolrHttp http = connect(where);
     try {
       if (exists(http, where.collection())) {
-        throw new IndexException("collection " + where + " exists already (delete it first: ./dreamsim cluster"
-            + " delete --index " + where + ")");
+        throw new IndexException.Exists("collection " + where + " exists already (delete it first to create it"
+            + " anew)");
       }
       create(http, where, model, config, shards, replicas);
       return new SolrIndex(where, http, readMetadata(http, where), false);
@@ -222,10 +216,10 @@ public final class SolrIndex implements ImageIndex {
                              int replicas) throws IOException {
     if (config.quantization() != IndexConfig.Quantization.NONE) {
       throw new IndexException("the Solr backend stores float32 vectors only (Solr 9 has no quantized HNSW field);"
-          + " drop --quantization " + config.quantization().name().toLowerCase(Locale.ROOT));
+          + " it cannot store them as " + config.quantization().name().toLowerCase(Locale.ROOT));
     }
     if (shards < 1 || replicas < 1) {
-      throw new IllegalArgumentException("--shards and --replicas must be at least 1");
+      throw new dss.util.InvalidSettingException("shards and replicas must be at least 1");
     }
     String configSet = SolrConfigSet.name(where.collection());
     byte[] zip = SolrConfigSet.zip(model.dimensions(), config);
@@ -327,15 +321,12 @@ public final class SolrIndex implements ImageIndex {
 
   static void writeDocument(JsonGenerator json, ImageRecord r, float[] vector) throws IOException {
     json.writeStartObject();
-    json.writeStringField("id", r.id());
-    json.writeStringField("path", r.path());
-    json.writeStringField("hash", r.hash());
-    json.writeNumberField("size", r.size());
-    json.writeNumberField("mtime", r.mtime());
-    json.writeNumberField("width", r.width());
-    json.writeNumberField("height", r.height());
-    json.writeStringField("format", r.format());
-    json.writeNumberField("indexed_at", r.indexedAt());
+    for (RecordField f : RecordField.values()) {
+      switch (f.kind()) {
+        case STRING -> json.writeStringField(f.key(), (String) f.of(r));
+        case INT, LONG -> json.writeNumberField(f.key(), ((Number) f.of(r)).longValue());
+      }
+    }
     json.writeFieldName("vector");
     json.writeStartArray();
     // The exact value of each float as a double: Solr parses JSON numbers as doubles, then narrows to float
@@ -362,7 +353,7 @@ public final class SolrIndex implements ImageIndex {
     try {
       return http.send("POST", "/" + collection() + "/update", params, "application/json", body,
           Duration.ofMinutes(10));
-    } catch (Unreachable e) {
+    } catch (IndexException.Unreachable e) {
       throw e;
     } catch (IndexException e) {
       throw new IndexException("index " + location + " could not be written: " + e.getMessage(), e);
@@ -428,10 +419,15 @@ public final class SolrIndex implements ImageIndex {
       damage.add(new IndexCheck.Damage(METADATA_ID, null, e.getMessage()));
     }
     boolean healthy = damage.isEmpty();
-    return new IndexCheck(location.toString(), full ? "full" : "fast", healthy, null,
-        recorded == null ? null : recorded.model(), healthy ? count() : null, status.shards(), 0, 0, damage,
+    int replicas = 0;
+    for (Shard shard : status.shardStates() == null ? List.<Shard>of() : status.shardStates()) {
+      replicas += shard.replicas().size();
+    }
+    return new IndexCheck(location.toString(), full ? "full" : "fast", healthy,
+        recorded == null ? null : recorded.model(), healthy ? count() : null, 0, damage,
         healthy ? null : "restore the replicas or shards through Solr (the Collections API), or re-create the "
-            + "collection and index the library again: the photos are the source of truth");
+            + "collection and index the library again: the photos are the source of truth",
+        IndexCheck.details("shards", status.shards(), "replicas", replicas));
   }
 
   @Override public IndexStats stats() throws IOException {

@@ -22,17 +22,17 @@ public record SolrLocation(String baseUrl, String collection) {
     try {
       uri = new URI(location);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(expected);
+      throw new dss.util.InvalidSettingException(expected);
     }
     String scheme = "solrs".equals(uri.getScheme()) ? "https" : "http";
     String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
     int slash = path.lastIndexOf('/');
     if (uri.getHost() == null || uri.getPort() < 0 || slash < 0 || uri.getQuery() != null) {
-      throw new IllegalArgumentException(expected);
+      throw new dss.util.InvalidSettingException(expected);
     }
     String collection = path.substring(slash + 1);
     if (!collection.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw new IllegalArgumentException("a Solr collection name is letters, digits, '.', '_' and '-' (" + expected
+      throw new dss.util.InvalidSettingException("a Solr collection name is letters, digits, '.', '_' and '-' (" + expected
           + ")");
     }
     String context = slash == 0 ? "/solr" : path.substring(0, slash);

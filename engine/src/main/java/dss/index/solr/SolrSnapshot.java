@@ -2,12 +2,15 @@ package dss.index.solr;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dss.index.Hit;
+import dss.index.HitOrder;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexException;
+import dss.index.KnnOptions;
 import dss.index.KnnQuery;
 import dss.index.Listing;
 import dss.index.ListingQuery;
+import dss.index.RecordField;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -31,7 +34,7 @@ import java.util.Optional;
  *       the numbering reads as not {@link #live live}; documents added since have no item number and are left out
  *       of {@link #nearest} and {@link #sameContent}.</li>
  * </ul>
- * Distances: Solr's dot-product score is {@code (1 + cos) / 2}, so the DreamSim distance is {@code 2 * (1 - score)};
+ * Distances: Solr's dot-product score is {@code (1 + cos) / 2} ({@link Hit#distanceOfScore});
  * {@code topK} is per shard and Solr merges the shards' candidates before cutting to {@code rows}.
  */
 final class SolrSnapshot implements ImageIndex.Snapshot {
@@ -102,23 +105,45 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * {@code topK} = the query's candidates, on every shard (Solr merges them and keeps {@code rows} = k); the path
-   * prefix is an {@code fq}, which Solr applies as a pre-filter of the k-NN search, so k results come back whenever
-   * k documents match it. The distance cut-off is applied to the k nearest, as the embedded index does.
+   * {@code topK} = the query's candidates, on every shard (Solr merges them and keeps {@code rows}); the path prefix
+   * is an {@code fq}, which Solr applies as a pre-filter of the k-NN search, so k results come back whenever k
+   * documents match it. Ties are resolved by {@link HitOrder} (rows = k + 1, widened while the last ties the k-th);
+   * the distance cut-off is applied to the k nearest, as the embedded index does.
    */
   @Override public List<Hit> knn(KnnQuery q) throws IOException {
-    Map<String, String> p = knnParams(q.unitVector(), q.candidates(), q.k(), SolrIndex.RECORD_FIELDS + ",score");
+    int asked = HitOrder.fetchFor(q.k());
+    List<Hit> hits = fetch(q, asked);
+    while (HitOrder.tieAtCut(distances(hits), asked, q.k())) {
+      asked = (int) Math.min(Integer.MAX_VALUE, 2L * asked);
+      hits = fetch(q, asked);
+    }
+    if (q.ownId() != null && hits.stream().noneMatch(h -> h.image().id().equals(q.ownId()))) {
+      JsonNode own = byId(q.ownId(), SolrIndex.RECORD_FIELDS + ",vector_bytes"); // missed, or filtered out
+      if (own != null && HitOrder.ownImageMatches(q, record(own))) {
+        hits.add(new Hit(record(own), dss.model.Vectors.distance(q.unitVector(), vector(own))));
+      }
+    }
+    return HitOrder.finish(hits, q);
+  }
+
+  private List<Hit> fetch(KnnQuery q, int rows) throws IOException {
+    Map<String, String> p = knnParams(q.unitVector(), Math.max(rows, q.candidates()), rows,
+        SolrIndex.RECORD_FIELDS + ",score");
     if (q.pathPrefix() != null) {
       p.put("fq", "{!prefix f=path v=$prefix}");
       p.put("prefix", q.pathPrefix());
     }
     List<Hit> hits = new ArrayList<>();
     for (JsonNode doc : index.select(p).path("response").path("docs")) {
-      float distance = distance(SolrHttp.floatValue(doc.path("score")));
-      if (q.maxDistance() != null && distance > q.maxDistance()) break; // nearest first: the rest are farther
-      hits.add(new Hit(record(doc), distance));
+      hits.add(new Hit(record(doc), Hit.distanceOfScore(SolrHttp.floatValue(doc.path("score")))));
     }
     return hits;
+  }
+
+  private static float[] distances(List<Hit> hits) {
+    float[] d = new float[hits.size()];
+    for (int i = 0; i < d.length; i++) d[i] = hits.get(i).distance();
+    return d;
   }
 
   /**
@@ -163,11 +188,6 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
     return SolrIndex.params("q", q.toString(), "rows", Integer.toString(rows), "fl", fields);
   }
 
-  /** DreamSim distance from a dot-product score: score = (1 + cos) / 2, so 1 - cos = 2 * (1 - score). */
-  static float distance(float score) {
-    return Math.max(0f, 2f * (1f - score));
-  }
-
   // ---- whole-library passes ----
 
   @Override public int items() {
@@ -199,8 +219,10 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
         + " during a whole-library pass (another process is writing it); run again");
   }
 
-  @Override public ImageIndex.Neighbours nearest(float[] unitQuery, int k) throws IOException {
-    JsonNode docs = index.select(knnParams(unitQuery, k, k, "id,score")).path("response").path("docs");
+  /** {@code topK} = {@code candidates} on every shard, {@code rows} = k. */
+  @Override public ImageIndex.Neighbours nearest(float[] unitQuery, int k, int candidates) throws IOException {
+    JsonNode docs = index.select(knnParams(unitQuery, Math.max(k, candidates), k, "id,score"))
+        .path("response").path("docs");
     ItemTable t = table();
     int[] items = new int[docs.size()];
     float[] distances = new float[docs.size()];
@@ -209,7 +231,7 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
       int item = t.itemOf(doc.path("id").asText());
       if (item < 0) continue; // added after the items were numbered
       items[n] = item;
-      distances[n++] = distance(SolrHttp.floatValue(doc.path("score")));
+      distances[n++] = Hit.distanceOfScore(SolrHttp.floatValue(doc.path("score")));
     }
     return new ImageIndex.Neighbours(Arrays.copyOf(items, n), Arrays.copyOf(distances, n));
   }
@@ -321,9 +343,12 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
   }
 
   static ImageRecord record(JsonNode d) {
-    return new ImageRecord(d.path("id").asText(), d.path("path").asText(), d.path("hash").asText(),
-        d.path("size").asLong(), d.path("mtime").asLong(), d.path("width").asInt(), d.path("height").asInt(),
-        d.path("format").asText(), d.path("indexed_at").asLong());
+    try {
+      return RecordField.read(f -> f.kind() == RecordField.Kind.STRING ? d.path(f.key()).asText()
+          : (Number) d.path(f.key()).asLong());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a parsed document does no I/O
+    }
   }
 
   static float[] vector(JsonNode d) throws IOException {

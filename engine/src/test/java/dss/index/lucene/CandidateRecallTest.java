@@ -1,5 +1,6 @@
 package dss.index.lucene;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class CandidateRecallTest {
         for (float[] q : queries) {
           Set<String> exact = new HashSet<>();
           for (int i : TestVectors.exactTopK(vectors, q, 10)) exact.add(LuceneIndexTest.record(i).id());
-          for (Hit h : s.knn(new KnnQuery(q, 10, null, null, SWEEP[e]))) if (exact.contains(h.image().id())) found++;
+          for (Hit h : s.knn(new KnnQuery(q, null, new KnnOptions(10, null, null, SWEEP[e])))) if (exact.contains(h.image().id())) found++;
         }
         recall[e] = found / (QUERIES * 10.0);
       }

@@ -1,5 +1,6 @@
 package dss.index.lucene;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,7 +77,7 @@ class ExactSearchTest {
     long found = 0;
     for (float[] q : queries) {
       int[] exact = bruteForce(q, all, 10);
-      for (Hit h : s.knn(new KnnQuery(q, 10, null, null, candidates))) {
+      for (Hit h : s.knn(new KnnQuery(q, null, new KnnOptions(10, null, null, candidates)))) {
         if (IntStream.of(exact).anyMatch(e -> e == number(h))) found++;
       }
     }
@@ -84,7 +85,7 @@ class ExactSearchTest {
   }
 
   @Test void aSmallIndexGivesExactlyTheBruteForceAnswer() throws Exception {
-    assertTrue(GraphOrExactQuery.EXACT_PER_CANDIDATE * KnnQuery.defaultCandidates(10) >= N,
+    assertTrue(GraphOrExactQuery.EXACT_PER_CANDIDATE * KnnOptions.defaultCandidates(10) >= N,
         "the default settings search a " + N + "-document index exactly");
     int[] all = IntStream.range(0, N).toArray();
     try (ImageIndex index = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot s = index.snapshot()) {
@@ -104,11 +105,11 @@ class ExactSearchTest {
       for (float[] q : queries) {
         // with 10 candidates the exact limit is below the 334 matches: Lucene's filtered graph search...
         assertTrue(GraphOrExactQuery.EXACT_PER_CANDIDATE * 10 < third.length);
-        int[] graph = s.knn(new KnnQuery(q, 10, null, "/lib/third/", 10)).stream()
+        int[] graph = s.knn(new KnnQuery(q, null, new KnnOptions(10, null, "/lib/third/", 10))).stream()
             .mapToInt(ExactSearchTest::number).toArray();
         assertTrue(IntStream.of(graph).allMatch(i -> i % 3 == 0));
         // ...with enough candidates for the limit to cover them, the switch scores all matches
-        int[] exact = s.knn(new KnnQuery(q, 10, null, "/lib/third/", enough)).stream()
+        int[] exact = s.knn(new KnnQuery(q, null, new KnnOptions(10, null, "/lib/third/", enough))).stream()
             .mapToInt(ExactSearchTest::number).toArray();
         assertEquals(Arrays.toString(bruteForce(q, third, 10)), Arrays.toString(exact));
       }

@@ -1,5 +1,6 @@
 package dss.index.solr;
 
+import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -109,9 +110,9 @@ class SolrParityTest {
     try (ImageIndex.Snapshot l = lucene.snapshot()) {
       for (int item = 0; item < l.items(); item++) {
         String id = l.record(item).id();
-        for (KnnQuery q : List.of(KnnQuery.options(8, null, null, KnnQuery.DEFAULT_CANDIDATES),
-            KnnQuery.options(5, null, prefix, KnnQuery.DEFAULT_CANDIDATES),
-            KnnQuery.options(40, 0.2f, null, KnnQuery.DEFAULT_CANDIDATES))) {
+        for (KnnOptions q : List.of(new KnnOptions(8, null, null, KnnOptions.DEFAULT_CANDIDATES),
+            new KnnOptions(5, null, prefix, KnnOptions.DEFAULT_CANDIDATES),
+            new KnnOptions(40, 0.2f, null, KnnOptions.DEFAULT_CANDIDATES))) {
           assertSameHits(onLucene.byId(id, q).hits(), onSolr.byId(id, q).hits(), l.record(item).path() + " " + q);
         }
       }
