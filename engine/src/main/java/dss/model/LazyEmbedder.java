@@ -57,12 +57,9 @@ public final class LazyEmbedder implements AutoCloseable {
     binding = recorded;
   }
 
-  /**
-   * Whether this model is not installed yet and bound to {@code recorded} ({@link #requireBinding}): its identity is
-   * then the recorded one, known without fetching it.
-   */
+  /** Whether {@link #requireBinding} bound this model to {@code recorded} (checked when the session opens). */
   public synchronized boolean boundTo(ModelInfo recorded) {
-    return !installed() && recorded.equals(binding);
+    return recorded.equals(binding);
   }
 
   /** An embedder that is already open (its owner closes it; closing this does not). */

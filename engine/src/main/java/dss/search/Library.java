@@ -108,10 +108,11 @@ public final class Library implements Closeable {
       }
       LazyEmbedder model = models.forIndex(recorded);
       try {
-        // A reader may never need the model (a search by id, dedup): it is checked against the record when first
-        // opened. A writer checks an installed model at once (a wrong one would fail every new file); one not
-        // installed yet is not fetched while there may be nothing new to embed, and is checked when fetched.
-        boolean later = recorded != null && (access == Access.READ_ONLY || model.boundTo(recorded));
+        // A model the source bound to the record is checked when its session opens, not now: a reader may never
+        // need it (a search by id), and one not installed yet is not fetched while there may be nothing new to
+        // embed. A writer checks an installed model at once: a wrong one would fail every new file.
+        boolean later = recorded != null && model.boundTo(recorded)
+            && (access == Access.READ_ONLY || !model.installed());
         if (later) model.requireBinding(recorded);
         ModelInfo binding = later ? recorded : model.info();
         ImageIndex index = switch (access) {
@@ -146,8 +147,14 @@ public final class Library implements Closeable {
   public static Library withoutIndex(ModelSource models, IndexConfig.Preprocessing preprocessing, ImagePipeline images)
       throws ModelException {
     LazyEmbedder model = models.forIndex(null);
-    return new Library(null, model, new IngestPipeline(pipeline(images, preprocessing), model,
-        Math.max(1, Runtime.getRuntime().availableProcessors())));
+    try {
+      model.get(); // needed for sure: a missing or unusable model is the caller's error now, not each image's
+      return new Library(null, model, new IngestPipeline(pipeline(images, preprocessing), model,
+          Math.max(1, Runtime.getRuntime().availableProcessors())));
+    } catch (ModelException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
   }
 
   /**

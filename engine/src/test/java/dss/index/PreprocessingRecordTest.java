@@ -62,10 +62,12 @@ class PreprocessingRecordTest {
     try (ImageIndex read = backend.reopen("exact")) {
       assertEquals(Preprocessing.EXACT, read.metadata().config().preprocessing());
       read.metadata().requirePreprocessing(Preprocessing.EXACT, read.location());
-      IndexException e = assertThrows(IndexException.class,
+      IndexException.OtherPreprocessing e = assertThrows(IndexException.OtherPreprocessing.class,
           () -> read.metadata().requirePreprocessing(Preprocessing.DEFAULT, read.location()));
+      assertEquals(Preprocessing.EXACT, e.built());
       assertTrue(e.getMessage().contains("built with the exact preprocessing")
-          && e.getMessage().contains("asks for the default preprocessing"), e.getMessage());
+          && e.getMessage().contains("but the default preprocessing (fast JPEG decoding, EXIF rotation applied) was"
+              + " asked for"), e.getMessage());
     }
     // reopened for writing with the other one: the index keeps its own
     try (ImageIndex again = backend.create("exact", IndexConfig.DEFAULT)) {
@@ -76,7 +78,8 @@ class PreprocessingRecordTest {
       IndexException e = assertThrows(IndexException.class,
           () -> created.metadata().requirePreprocessing(Preprocessing.EXACT, created.location()));
       assertTrue(e.getMessage().contains("built with the default preprocessing (fast JPEG decoding, EXIF rotation "
-          + "applied) but this command asks for the exact preprocessing (--exact"), e.getMessage());
+          + "applied) but the exact preprocessing (full-size JPEG decoding, no EXIF rotation) was asked for"),
+          e.getMessage());
     }
   }
 

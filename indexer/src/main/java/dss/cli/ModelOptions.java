@@ -93,13 +93,16 @@ public final class ModelOptions implements ModelSource {
    * recording, so that an unchanged re-run needs no model and a fetched one is checked against it.
    */
   @Override public LazyEmbedder forIndex(ModelInfo recorded) throws ModelException {
-    if (model == null && recorded != null && (Models.VARIANTS.containsKey(recorded.variant())
-        || recorded.variant().equals("test"))) {
-      model = recorded.variant();
-    }
+    boolean chosen = model != null;
+    boolean known = recorded != null && (Models.VARIANTS.containsKey(recorded.variant())
+        || recorded.variant().equals("test"));
+    if (!chosen && known) model = recorded.variant();
     this.recorded = recorded;
     LazyEmbedder lazy = lazy();
-    if (recorded != null && !lazy.installed() && recorded.variant().equals(variant())) lazy.requireBinding(recorded);
+    // checked when the model opens: the recorded variant not installed yet, or a model file nobody named here
+    if (recorded != null && (!lazy.installed() && recorded.variant().equals(variant()) || !chosen && !known)) {
+      lazy.requireBinding(recorded);
+    }
     return lazy;
   }
 

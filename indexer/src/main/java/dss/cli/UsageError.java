@@ -6,12 +6,12 @@ package dss.cli;
  * {@link dss.util.InvalidSettingException} are usage errors; any other exception is a failure (exit 1), so that a bug
  * never looks like the user's mistake.
  */
-final class UsageError extends RuntimeException {
-  UsageError(String message) {
+public final class UsageError extends RuntimeException {
+  public UsageError(String message) {
     super(message);
   }
 
-  UsageError(String message, Throwable cause) {
+  public UsageError(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -59,7 +59,7 @@ class CheckCommandTest {
     assertFalse(report.get("healthy").asBoolean());
     String name = file.getFileName().toString();
     boolean named = false;
-    for (JsonNode d : report.get("damage")) named |= name.equals(d.path("file").asText());
+    for (JsonNode d : report.get("damage")) named |= name.equals(d.path("part").asText());
     assertTrue(named, "the report names " + name + ": " + report);
     assertTrue(report.get("recovery").asText().contains("re-index from the library (the photos are the source of"
         + " truth)"), report.toString());
@@ -76,7 +76,7 @@ class CheckCommandTest {
     assertEquals("full", report.get("level").asText());
     assertEquals(12, report.get("documents").asInt());
     assertEquals("test-model", report.get("model").get("name").asText());
-    assertTrue(report.get("commit").asText().startsWith("segments_"), report.toString());
+    assertTrue(report.get("details").get("commit").asText().startsWith("segments_"), report.toString());
     assertTrue(report.get("bytes_verified").asLong() > 12L * 1792 * 4, report.toString());
     assertEquals(0, report.get("damage").size());
     assertFalse(report.has("recovery"), report.toString());

@@ -96,7 +96,7 @@ class EmbedCommandTest {
     String file = golden().images().get(0).file().toString();
     CliRun run = CliRun.of("embed", "--model", "test", "--device", "tpu", file);
     assertEquals(2, run.status());
-    assertTrue(run.err().contains("--device must be auto, cpu, cuda or cuda:N, not 'tpu'"), run.err());
+    assertTrue(run.err().contains("the device must be auto, cpu, cuda or cuda:N, not 'tpu'"), run.err());
     run = CliRun.of("embed", "--model", "test", "--batch", "0", file);
     assertEquals(2, run.status());
     assertTrue(run.err().contains("--batch must be at least 1"), run.err());

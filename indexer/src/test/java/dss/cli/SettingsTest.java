@@ -45,7 +45,8 @@ class SettingsTest {
     assertEquals("secret", serve.token);
 
     SearchCommand builtIn = command(parse(Map.of(), "", "search", "--id", "x"));
-    assertEquals("ensemble", builtIn.modelOptions.model);
+    assertEquals(null, builtIn.modelOptions.model, "the index's own model");
+    assertEquals("ensemble", builtIn.modelOptions.variant(), "else the default variant");
     assertEquals(null, builtIn.indexOptions.index, "index-data/ of the installation");
   }
 

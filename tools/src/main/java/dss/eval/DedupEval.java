@@ -1,5 +1,6 @@
 package dss.eval;
 
+import dss.cli.UsageError;
 import dss.model.Vectors;
 import dss.search.DuplicateGrouper;
 import java.io.IOException;
@@ -66,7 +67,7 @@ public final class DedupEval {
   }
 
   public static Result sweep(String[] labels, Grouping grouping, List<Float> thresholds) {
-    if (thresholds.isEmpty()) throw new IllegalArgumentException("no thresholds to sweep");
+    if (thresholds.isEmpty()) throw new UsageError("no thresholds to sweep");
     int n = labels.length;
     long truePairs = 0;
     for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) if (labels[i].equals(labels[j])) truePairs++;
@@ -154,7 +155,7 @@ public final class DedupEval {
 
   /** {@code from}, {@code from + step}, ... up to {@code to} inclusive (rounded to avoid float drift). */
   public static List<Float> range(float from, float to, float step) {
-    if (!(step > 0) || to < from) throw new IllegalArgumentException("bad sweep: from " + from + " to " + to + " step " + step);
+    if (!(step > 0) || to < from) throw new UsageError("bad sweep: from " + from + " to " + to + " step " + step);
     List<Float> out = new ArrayList<>();
     long count = Math.round(Math.floor((to - from) / step + 1e-6)) + 1;
     for (long i = 0; i < count; i++) out.add((float) (Math.round((from + i * step) * 1e6) / 1e6));

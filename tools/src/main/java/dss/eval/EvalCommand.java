@@ -1,5 +1,6 @@
 package dss.eval;
 
+import dss.cli.UsageError;
 import dss.cli.JsonOut;
 import dss.cli.ModelOptions;
 import dss.image.ImagePipeline;
@@ -139,7 +140,7 @@ public final class EvalCommand {
                   List<Failure> failed) {}
 
     @Override public Integer call() throws Exception {
-      for (int k : ks) if (k < 1) throw new IllegalArgumentException("--k values must be positive, got " + k);
+      for (int k : ks) if (k < 1) throw new UsageError("--k values must be positive, got " + k);
       Embedded set = Embedded.of(dataset, model, spec);
       float[][] v = set.vectors();
       RetrievalEval.Result r = RetrievalEval.evaluate(set.labels(), q -> {

@@ -1,5 +1,6 @@
 package dss.eval;
 
+import dss.cli.UsageError;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -44,7 +45,7 @@ public final class TwoAfc {
   /** Reads DIR/data.csv and keeps the rows DreamSim scores for {@code split}. Errors name the file, row and field. */
   public static List<Triplet> load(Path dataset, String split) throws IOException {
     if (!SPLITS.contains(split)) {
-      throw new IllegalArgumentException("unknown split '" + split + "' (one of " + String.join(", ", sortedSplits()) + ")");
+      throw new UsageError("unknown split '" + split + "' (one of " + String.join(", ", sortedSplits()) + ")");
     }
     Path csv = dataset.resolve("data.csv");
     if (!Files.isRegularFile(csv)) throw new IOException(csv + ": not found (the NIGHTS layout has DIR/data.csv)");

@@ -23,10 +23,13 @@ public final class LuceneIndexProvider implements IndexProvider {
     return "DIR";
   }
 
-  /** A path, or a {@code file:} URI: anything without another {@code SCHEME://}. */
+  /**
+   * A path, or a {@code file:} URI: anything that does not start with another scheme ({@code NAME:} of two or more
+   * letters; a one-letter one is a drive). A folder whose name starts that way is given as {@code ./NAME:...}.
+   */
   @Override public boolean accepts(String location) {
     return location != null && !location.isBlank()
-        && (location.startsWith("file:") || !location.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*"));
+        && (location.startsWith("file:") || !location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*"));
   }
 
   @Override public ImageIndex openReadOnly(String location) throws IOException {
