@@ -117,6 +117,12 @@ public final class SearchServer implements AutoCloseable {
     return app.port();
   }
 
+  /** The routes this server answers, as "METHOD /path" ("GET /api/images/{id}"): what the API description covers. */
+  public java.util.List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+  }
+
   /** The matched route template ("/api/images/{id}"), so per-id requests share one metrics series. */
   private static String route(Context ctx) {
     try {
