@@ -16,19 +16,13 @@ final class FileEmbedding implements BulkJob<Integer, Void> {
     float[] of(Path file) throws Exception;
   }
 
-  /** Receives the results: a vector, or null and the reason the file failed. */
-  @FunctionalInterface
-  public interface FileResults {
-    void accept(int index, Path file, float[] vector, String error);
-  }
-
   private final List<Path> files;
   private final Tensors tensors;
-  private final FileResults out;
+  private final IngestPipeline.FileResults out;
   private final TreeMap<Integer, Runnable> waiting = new TreeMap<>();
   private int next;
 
-  FileEmbedding(List<Path> files, Tensors tensors, FileResults out) {
+  FileEmbedding(List<Path> files, Tensors tensors, IngestPipeline.FileResults out) {
     this.files = files;
     this.tensors = tensors;
     this.out = out;

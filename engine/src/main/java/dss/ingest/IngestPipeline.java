@@ -118,9 +118,14 @@ public final class IngestPipeline implements AutoCloseable {
    * Embeds files, handing each result to {@code out} in input order (a file that failed comes with its reason).
    * Decoding runs on the decode workers, a few batches ahead of the model.
    */
-  public BulkRun.Totals embedFiles(List<Path> files, FileEmbedding.FileResults out)
-      throws IOException, InterruptedException {
+  public BulkRun.Totals embedFiles(List<Path> files, FileResults out) throws IOException, InterruptedException {
     return bulk.run(new FileEmbedding(files, file -> images.prepare(file).tensor(), out));
+  }
+
+  /** Receives the results of {@link #embedFiles}: a vector, or null and the reason the file failed. */
+  @FunctionalInterface
+  public interface FileResults {
+    void accept(int index, Path file, float[] vector, String error);
   }
 
   /**
