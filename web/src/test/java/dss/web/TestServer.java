@@ -173,7 +173,7 @@ final class TestServer extends TestClient implements AutoCloseable {
       if (indexed.added() != files.size()) throw new AssertionError("indexed " + indexed);
     }
     this.index = b.wrap.apply(opened);
-    this.context = new ServerContext(index, ingest);
+    this.context = context(index, ingest);
     context.addRefreshListener(() -> {
       synchronized (refreshes) {
         refreshCount++;
@@ -189,7 +189,12 @@ final class TestServer extends TestClient implements AutoCloseable {
     if (indexer != null) indexer.start(Duration.ofMinutes(10));
   }
 
-  /** The one place a test server is constructed from its parts. */
+  /** The one place a test server's context is made from the index and the ingest pipeline (with {@link #serve}). */
+  private static ServerContext context(ImageIndex index, IngestPipeline ingest) {
+    return new ServerContext(index, ingest);
+  }
+
+  /** The one place a test server is started over its context. */
   private static SearchServer serve(ServerContext context, SearchServer.Options options, BackgroundIndexer indexer)
       throws IOException {
     return SearchServer.start(context, options, indexer == null ? () -> null : indexer::status);
