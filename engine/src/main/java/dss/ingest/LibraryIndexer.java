@@ -114,7 +114,7 @@ public final class LibraryIndexer {
     try {
       Thread counter = Thread.ofPlatform().daemon().name("dss-count").start(this::count);
       Run run = new Run(onFailure);
-      IngestPipeline.Totals totals = pipeline.run(run);
+      BulkRun.Totals totals = pipeline.run(run);
       long t = System.nanoTime();
       long removed = options.keepMissing() ? 0 : removeVanished();
       index.commit();
@@ -157,7 +157,7 @@ public final class LibraryIndexer {
   }
 
   /** The job: walk with change detection, decode or reuse, write with commits on schedule. */
-  private final class Run implements IngestPipeline.Job<FileTask, ImageRecord> {
+  private final class Run implements BulkJob<FileTask, ImageRecord> {
     private final Consumer<Failure> onFailure;
     private final AtomicLong unchanged = new AtomicLong();
     private long added, updated, sinceCommit;
@@ -167,7 +167,7 @@ public final class LibraryIndexer {
       this.onFailure = onFailure;
     }
 
-    @Override public void walk(IngestPipeline.Emitter<FileTask> emit) throws IOException {
+    @Override public void walk(BulkJob.Emitter<FileTask> emit) throws IOException {
       try (ImageIndex.Snapshot snapshot = index.snapshot()) {
         walker().walk(options.roots(), (path, attrs) -> {
           long mtime = attrs.lastModifiedTime().toMillis();
@@ -187,7 +187,7 @@ public final class LibraryIndexer {
     }
 
     /** Sniff, size check, read, hash; reuse an indexed vector of the same content, else decode for the model. */
-    @Override public IngestPipeline.Step<ImageRecord> prepare(FileTask task) throws IOException, ImageException {
+    @Override public BulkJob.Step<ImageRecord> prepare(FileTask task) throws IOException, ImageException {
       Path path = task.path();
       byte[] head = head(path);
       String format = FormatSniffer.sniff(head);
@@ -196,27 +196,27 @@ public final class LibraryIndexer {
           throw new ImageException(path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
         }
         done.incrementAndGet(); // another kind of file (a video, a sidecar): not ours
-        return IngestPipeline.Step.skip();
+        return BulkJob.Step.skip();
       }
       // mapped, not read: the hash and the JPEG decoder read the pages in place (a huge file costs no heap)
       ByteBuffer bytes = ImagePipeline.map(path, options.maxFileBytes());
       String hash = Sha256.hex(bytes);
-      Optional<IngestPipeline.Step<ImageRecord>> copy = reuse(task, hash);
+      Optional<BulkJob.Step<ImageRecord>> copy = reuse(task, hash);
       if (copy.isPresent()) return copy.get();
       PreparedImage image = pipeline.images().prepare(bytes, path.toString());
-      return IngestPipeline.Step.embed(record(task, hash, image.format(), image.width(), image.height()),
+      return BulkJob.Step.embed(record(task, hash, image.format(), image.width(), image.height()),
           image.tensor());
     }
 
     /** The vector of an indexed image with the same content, if any. */
-    private Optional<IngestPipeline.Step<ImageRecord>> reuse(FileTask task, String hash) throws IOException {
+    private Optional<BulkJob.Step<ImageRecord>> reuse(FileTask task, String hash) throws IOException {
       try (ImageIndex.Snapshot snapshot = index.snapshot()) {
         Optional<ImageRecord> same = snapshot.firstWithHash(hash);
         if (same.isEmpty()) return Optional.empty();
         Optional<float[]> vector = snapshot.vector(same.get().id());
         if (vector.isEmpty()) return Optional.empty();
         ImageRecord s = same.get();
-        return Optional.of(IngestPipeline.Step.known(record(task, hash, s.format(), s.width(), s.height()),
+        return Optional.of(BulkJob.Step.known(record(task, hash, s.format(), s.width(), s.height()),
             vector.get()));
       }
     }

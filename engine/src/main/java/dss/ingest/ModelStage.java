@@ -1,49 +1,49 @@
 package dss.ingest;
 
-import dss.model.Embedder;
-import dss.model.LazyEmbedder;
 import dss.model.ModelException;
 import dss.util.BackgroundPriority;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The model step of every ingest path: one thread runs the one model session on batches gathered from all callers
- * (bulk indexing, uploads, the embed command), which is what a GPU needs. A lone impatient request (an upload) runs
- * at once, so batching adds it no latency; patient requests (bulk work) wait up to {@link #FILL_WAIT_MS} for a
- * fuller batch.
+ * (bulk indexing, uploads, the embed command), which is what a GPU needs.
+ *
+ * <p>Two lanes. {@link Lane#INTERACTIVE} requests (an upload, a query image) are served before any queued
+ * {@link Lane#BULK} work: the next batch is made of interactive requests only, run at once, so an interactive
+ * request waits at most for the batch already in flight. Bulk requests wait up to {@link #FILL_WAIT_MS} for a fuller
+ * batch (a fuller batch uses a GPU better), and give way to an interactive request arriving meanwhile.
  */
 public final class ModelStage implements AutoCloseable {
-  /** How long a batch holding bulk work waits for more tensors before it runs anyway. */
+  /** How long a batch of bulk work waits for more tensors before it runs anyway. */
   static final long FILL_WAIT_MS = 20;
 
-  private record Request(float[] tensor, boolean patient, CompletableFuture<float[]> result) {}
+  /** Who is waiting for a vector: a person (interactive) or a bulk run. */
+  public enum Lane { INTERACTIVE, BULK }
 
-  private final LazyEmbedder model;
-  private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+  private record Request(float[] tensor, CompletableFuture<float[]> result) {}
+
+  private final BatchEmbedder model;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition arrived = lock.newCondition();
+  private final ArrayDeque<Request> interactive = new ArrayDeque<>();
+  private final ArrayDeque<Request> bulk = new ArrayDeque<>();
   private final AtomicLong busyNanos = new AtomicLong();
   private final Thread worker;
+  private boolean closed;
 
-  /** The model is opened by the first batch (or by {@link #embedder()}), not before. */
-  public ModelStage(LazyEmbedder model) {
+  /** The model is called by the first batch, not before (a lazily opened session stays unopened until then). */
+  public ModelStage(BatchEmbedder model) {
+    if (model.batchSize() < 1) throw new IllegalArgumentException("batch size must be at least 1: " + model.batchSize());
     this.model = model;
     this.worker = BackgroundPriority.start("dss-model", this::run); // behind request handling
-  }
-
-  /** The model's branch layout ({@link LazyEmbedder#branches()}), without opening a session. */
-  public java.util.List<dss.model.Branch> branches() throws ModelException {
-    return model.branches();
-  }
-
-  /** The model session, opened now if no batch has opened it yet. */
-  public Embedder embedder() throws ModelException {
-    return model.get();
   }
 
   public int batchSize() {
@@ -51,16 +51,26 @@ public final class ModelStage implements AutoCloseable {
   }
 
   /** The unit vector of one preprocessed image (CHW tensor); completes on the model thread. */
-  public CompletableFuture<float[]> submit(float[] tensor, boolean patient) {
+  public CompletableFuture<float[]> submit(float[] tensor, Lane lane) {
     CompletableFuture<float[]> result = new CompletableFuture<>();
-    queue.add(new Request(tensor, patient, result));
+    lock.lock();
+    try {
+      if (closed) {
+        result.completeExceptionally(new ModelException("the model stage was closed"));
+        return result;
+      }
+      (lane == Lane.INTERACTIVE ? interactive : bulk).add(new Request(tensor, result));
+      arrived.signalAll();
+    } finally {
+      lock.unlock();
+    }
     return result;
   }
 
-  /** Waits for the vector of one tensor. */
+  /** Waits for the vector of one tensor, in the interactive lane. */
   public float[] embed(float[] tensor) throws ModelException {
     try {
-      return submit(tensor, false).get();
+      return submit(tensor, Lane.INTERACTIVE).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelException("interrupted while waiting for the model", e);
@@ -76,43 +86,64 @@ public final class ModelStage implements AutoCloseable {
   }
 
   private void run() {
-    int batchSize = model.batchSize();
-    List<Request> batch = new ArrayList<>(batchSize);
-    while (!Thread.currentThread().isInterrupted()) {
+    while (true) {
+      List<Request> batch;
       try {
-        batch.add(queue.take());
-        queue.drainTo(batch, batchSize - batch.size());
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_WAIT_MS);
-        while (batch.size() < batchSize && batch.stream().anyMatch(Request::patient)) {
-          Request next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-          if (next == null) break;
-          batch.add(next);
-        }
+        batch = nextBatch();
       } catch (InterruptedException e) {
-        batch.forEach(r -> r.result().completeExceptionally(new ModelException("the model stage was closed")));
-        return;
+        return; // close() fails what is still queued
       }
       long start = System.nanoTime();
       try {
-        float[][] vectors = model.get().embed(batch.stream().map(Request::tensor).toList());
+        float[][] vectors = model.embed(batch.stream().map(Request::tensor).toList());
         busyNanos.addAndGet(System.nanoTime() - start);
         for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(vectors[i]);
-      } catch (Throwable t) {
+      } catch (Throwable t) { // the batch's failure, never the stage's
         busyNanos.addAndGet(System.nanoTime() - start);
         batch.forEach(r -> r.result().completeExceptionally(t));
       }
-      batch.clear();
     }
   }
 
-  /** Stops the model thread; pending requests fail. Does not close the embedder (its owner does). */
+  /** Interactive requests if any are waiting; else bulk ones, after a short wait for a fuller batch. */
+  private List<Request> nextBatch() throws InterruptedException {
+    int size = model.batchSize();
+    lock.lockInterruptibly();
+    try {
+      while (interactive.isEmpty() && bulk.isEmpty()) arrived.await();
+      long wait = TimeUnit.MILLISECONDS.toNanos(FILL_WAIT_MS);
+      while (interactive.isEmpty() && bulk.size() < size && wait > 0) wait = arrived.awaitNanos(wait);
+      ArrayDeque<Request> lane = interactive.isEmpty() ? bulk : interactive;
+      List<Request> batch = new ArrayList<>(Math.min(size, lane.size()));
+      while (batch.size() < size && !lane.isEmpty()) batch.add(lane.poll());
+      return batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops the model thread; queued requests fail. Does not close the model (its owner does). */
   @Override public void close() {
+    lock.lock();
+    try {
+      closed = true; // from now on a request fails at once
+    } finally {
+      lock.unlock();
+    }
     worker.interrupt();
     try {
       worker.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (Request r; (r = queue.poll()) != null; ) r.result().completeExceptionally(new ModelException("closed"));
+    lock.lock();
+    try {
+      for (Request r : interactive) r.result().completeExceptionally(new ModelException("the model stage was closed"));
+      for (Request r : bulk) r.result().completeExceptionally(new ModelException("the model stage was closed"));
+      interactive.clear();
+      bulk.clear();
+    } finally {
+      lock.unlock();
+    }
   }
 }

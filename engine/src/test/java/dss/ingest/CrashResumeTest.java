@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dss.index.IndexConfig;
 import dss.index.IndexException;
 import dss.index.lucene.LuceneIndex;
+import dss.index.CommittedVectors;
+import dss.index.ImageIndex;
 import dss.model.Embedder;
+import dss.util.FolderWatch;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +57,10 @@ class CrashResumeTest {
     }
     assertTrue(committed.size() < IMAGES, "the child was killed before it finished (" + committed.size() + ")");
 
-    Set<String> afterKill = paths(indexDir);
+    Set<String> afterKill;
+    try (ImageIndex read = LuceneIndex.openReadOnly(indexDir)) { // the vectors too, and the search over them
+      afterKill = CommittedVectors.assertSearchable(read).keySet();
+    }
     assertTrue(afterKill.containsAll(committed), "everything committed before the kill survives");
 
     try (Embedder embedder = TestLibrary.testModel()) {
@@ -68,22 +75,22 @@ class CrashResumeTest {
     assertEquals(IMAGES, paths(indexDir).size());
   }
 
-  /** Polls the index until a commit with some (not all) documents appears; returns their paths. */
+  /**
+   * Waits for a commit with some (not all) documents, woken by the index folder's file events (a commit creates a
+   * segments file); returns their paths.
+   */
   private static Set<String> awaitFirstCommits(Path indexDir, Process child) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (System.nanoTime() < deadline) {
-      assertTrue(child.isAlive(), "the child indexer exited early: see child.log");
-      if (Files.isDirectory(indexDir)) {
+    try (FolderWatch watch = new FolderWatch(indexDir).stopOn(child.onExit())) {
+      return watch.await(() -> {
+        if (!Files.isDirectory(indexDir)) return null;
         try (var dir = FSDirectory.open(indexDir)) {
-          if (DirectoryReader.indexExists(dir)) {
-            Set<String> paths = paths(indexDir);
-            if (!paths.isEmpty()) return paths;
-          }
+          if (!DirectoryReader.indexExists(dir)) return null;
         }
-      }
-      Thread.sleep(20);
+        Set<String> paths = paths(indexDir);
+        return paths.isEmpty() ? null : paths;
+      }, Duration.ofSeconds(120)).orElseThrow(() -> new AssertionError(child.isAlive()
+          ? "no commit within 120 s" : "the child indexer exited before its first commit: see child.log"));
     }
-    throw new AssertionError("no commit within 120 s");
   }
 
   private static Set<String> paths(Path indexDir) throws Exception {

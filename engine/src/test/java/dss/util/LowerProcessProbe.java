@@ -13,9 +13,10 @@ public final class LowerProcessProbe {
 
   public static void main(String[] args) throws Exception {
     System.out.println("lowered " + BackgroundPriority.lowerProcess());
-    Thread later = Thread.ofPlatform().start(() -> {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Thread later = Thread.ofPlatform().start(() -> { // alive until its nice value has been printed
       try {
-        Thread.sleep(60_000);
+        done.await();
       } catch (InterruptedException e) {
         // asked to end
       }
@@ -27,6 +28,7 @@ public final class LowerProcessProbe {
             + stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
       }
     }
-    later.interrupt();
+    done.countDown();
+    later.join();
   }
 }

@@ -63,6 +63,7 @@ class BackupCommandTest {
       model = embedder.info();
     }
     AtomicBoolean stop = new AtomicBoolean();
+    java.util.concurrent.CountDownLatch twentyCommitted = new java.util.concurrent.CountDownLatch(1);
     AtomicReference<Throwable> failed = new AtomicReference<>();
     try (ImageIndex writer = LuceneIndex.openWritable(index, model, IndexConfig.DEFAULT)) {
       // another writer, as the server's background indexing would be: batches of 5 per commit, merged now and then
@@ -71,15 +72,20 @@ class BackupCommandTest {
         try {
           for (int i = 0; !stop.get(); i++) {
             writer.upsert(record(i), unit(random, model.dimensions()));
-            if (i % BATCH == BATCH - 1) writer.commit();
+            if (i % BATCH == BATCH - 1) {
+              writer.commit();
+              if (i + 1 >= 20) twentyCommitted.countDown();
+            }
             if (i % 200 == 199) writer.optimize();
           }
         } catch (Throwable t) {
           failed.set(t);
+          twentyCommitted.countDown(); // no need to wait any longer
         }
       });
       try {
-        while (committed(index) < 20 && writing.isAlive()) Thread.sleep(10);
+        assertTrue(twentyCommitted.await(120, java.util.concurrent.TimeUnit.SECONDS) || failed.get() != null,
+            "the writer committed 20 documents");
         for (int round = 0; round < 3; round++) {
           Path dest = tmp.resolve("backups/b" + round);
           long before = committed(index);

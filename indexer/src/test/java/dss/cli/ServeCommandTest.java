@@ -8,7 +8,19 @@ import dss.index.IndexConfig;
 import dss.index.ImageIndex;
 import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
+import dss.image.ImagePipeline;
+import dss.ingest.BackgroundIndexing;
+import dss.ingest.IngestPipeline;
+import dss.ingest.LibraryIndexer;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,11 +57,78 @@ class ServeCommandTest {
     }
   }
 
-  /** Background indexing of --library commits every 5 s (new photos searchable within seconds; `index` waits 30 s). */
-  @Test void backgroundIndexingCommitsEveryFiveSeconds() {
-    var options = ServeCommand.backgroundOptions(java.util.List.of(Path.of("lib")), 7);
-    assertEquals(java.time.Duration.ofSeconds(5), options.commitInterval());
+  /**
+   * Background indexing of --library commits on its interval while a run is still going, so new photos become
+   * searchable before the whole library is done: with one photo's decoding held back, the two others are committed
+   * (and the held one is not) before the run can end. Waits on the commit itself, never on a clock.
+   */
+  @Test void backgroundIndexingCommitsWhileTheRunGoesOn(@TempDir Path tmp) throws Exception {
+    Path lib = tmp.resolve("lib");
+    IndexCommandTest.image(lib.resolve("a.png"), 1);
+    IndexCommandTest.image(lib.resolve("b.png"), 2);
+    Path held = lib.resolve("c.png");
+    IndexCommandTest.image(held, 3);
+    String heldHash = dss.util.Sha256.hex(java.nio.file.Files.readAllBytes(held));
+    CountDownLatch release = new CountDownLatch(1);
+    BlockingQueue<Long> commits = new LinkedBlockingQueue<>();
+    var options = ServeCommand.backgroundOptions(List.of(lib), 7);
     assertEquals(7L << 20, options.maxFileBytes());
-    assertEquals(java.util.List.of(Path.of("lib")), options.roots());
+    assertEquals(List.of(lib), options.roots());
+    assertTrue(options.commitInterval().compareTo(LibraryIndexer.Options.defaults(List.of(lib)).commitInterval()) < 0,
+        "serve commits more often than index: " + options.commitInterval());
+    try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 1, 1);
+         ImageIndex lucene = LuceneIndex.openWritable(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
+         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, 2)) {
+      // the index as the run sees it: the copy look-up of c.png waits for the test; each commit is reported
+      ImageIndex index = proxy(ImageIndex.class, lucene, () -> commits.add(committedCount(tmp.resolve("index"))),
+          release, heldHash);
+      try (BackgroundIndexing indexing = new BackgroundIndexing(index, ingest, options)) {
+        BlockingQueue<LibraryIndexer.Summary> ended = new LinkedBlockingQueue<>();
+        indexing.addListener((summary, failure) -> ended.add(summary));
+        indexing.start(Duration.ofMinutes(10));
+        for (Long committed = 0L; committed < 2; ) { // a commit may come between a.png and b.png on a slow machine
+          committed = commits.poll(120, TimeUnit.SECONDS);
+          assertTrue(committed != null && committed <= 2, "a commit while c.png is held: " + committed);
+        }
+        assertTrue(ended.isEmpty(), "the run is still going");
+        release.countDown();
+        LibraryIndexer.Summary run = ended.poll(120, TimeUnit.SECONDS);
+        assertEquals(3, run.added(), String.valueOf(run));
+        assertEquals(3, lucene.count());
+      }
+    } finally {
+      release.countDown();
+    }
+  }
+
+  /** The documents of the index's last commit on disk, read as another process would. */
+  private static long committedCount(Path index) {
+    try (ImageIndex read = LuceneIndex.openReadOnly(index)) {
+      return read.count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A proxy of {@code target} (and of the snapshots it opens) that runs {@code afterCommit} after each commit and
+   * holds the copy look-up of the content {@code heldHash} until {@code release}.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> T proxy(Class<T> type, T target, Runnable afterCommit, CountDownLatch release, String heldHash) {
+    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, method, args) -> {
+      if (method.getName().equals("firstWithHash") && heldHash.equals(args[0])) release.await();
+      Object result;
+      try {
+        result = method.invoke(target, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause();
+      }
+      if (method.getName().equals("commit")) afterCommit.run();
+      if (result instanceof ImageIndex.Snapshot snapshot) {
+        return proxy(ImageIndex.Snapshot.class, snapshot, afterCommit, release, heldHash);
+      }
+      return result;
+    });
   }
 }

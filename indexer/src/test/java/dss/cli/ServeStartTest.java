@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.util.FolderWatch;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +29,13 @@ class ServeStartTest {
         "--model", "test", "--port", "0", "--library", lib.toString(), "--max-file-mb", "1")) {
       assertTrue(serve.firstLine != null && serve.firstLine.startsWith("{\"url\""), serve.firstLine + serve.log());
       String url = JSON.readTree(serve.firstLine).get("url").asText();
-      JsonNode lastRun = null;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (lastRun == null && System.nanoTime() < deadline) {
-        JsonNode indexing = JSON.readTree(ServeProcess.get(url + "api/stats")).get("indexing");
-        if (indexing != null && indexing.hasNonNull("last_run")) lastRun = indexing.get("last_run");
-        else Thread.sleep(200);
+      // the server logs the end of each run: its log's writes wake the check (no polling of the server)
+      JsonNode lastRun;
+      try (FolderWatch watch = new FolderWatch(tmp)) {
+        lastRun = watch.await(() -> {
+          JsonNode indexing = JSON.readTree(ServeProcess.get(url + "api/stats")).get("indexing");
+          return indexing != null && indexing.hasNonNull("last_run") ? indexing.get("last_run") : null;
+        }, Duration.ofSeconds(120)).orElse(null);
       }
       assertTrue(lastRun != null, "the first background run ended: " + serve.log());
       assertEquals(2, lastRun.get("added").asInt(), lastRun.toString());

@@ -1,7 +1,7 @@
 package dss.web;
 
-import dss.index.ImageIndex;
 import dss.index.ImageRecord;
+import dss.ingest.ImageEdits;
 import dss.search.UnknownImageException;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -10,17 +10,17 @@ import java.util.Map;
 /** {@code DELETE /api/images/{id}} (token required): removes an image from the index; its file is left alone. */
 final class DeleteImageHandler implements Handler {
   private final ServerContext server;
+  private final ImageEdits edits;
 
-  DeleteImageHandler(ServerContext server) {
+  DeleteImageHandler(ServerContext server, ImageEdits edits) {
     this.server = server;
+    this.edits = edits;
   }
 
   @Override public void handle(Context ctx) throws Exception {
-    ImageIndex index = server.writableIndex("remove images");
+    server.writableIndex("remove images");
     String id = ctx.pathParam("id");
-    ImageRecord image = index.get(id).orElseThrow(() -> new UnknownImageException(id));
-    index.delete(image.id());
-    index.commit();
+    ImageRecord image = edits.remove(id).orElseThrow(() -> new UnknownImageException(id));
     ctx.json(Map.of("deleted", image.id()));
   }
 }

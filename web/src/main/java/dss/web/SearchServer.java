@@ -2,6 +2,7 @@ package dss.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dss.ingest.ImageEdits;
 import dss.review.Quarantine;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -53,6 +54,7 @@ public final class SearchServer implements AutoCloseable {
     server.addRoots(java.util.List.of(options.uploadDir()));
     Metrics metrics = new Metrics(server);
     Uploads uploads = new Uploads(options.maxUploadBytes());
+    ImageEdits edits = new ImageEdits(server.index(), server.ingest(), options.uploadDir());
     IndexedFiles files = new IndexedFiles(server);
     ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files);
     ObjectMapper mapper = JavalinJackson.defaultMapper()
@@ -97,8 +99,8 @@ public final class SearchServer implements AutoCloseable {
       routes.get("/api/images", new ListingHandler(server));
       routes.get("/api/images/{id}", new ImageFileHandler(server, files));
       routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
-      routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, options.uploadDir())));
-      routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server)));
+      routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, edits)));
+      routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server, edits)));
       routes.post("/api/check", new TokenGuard(options.token(), new CheckHandler(server)));
       routes.post("/api/quarantine", new TokenGuard(options.token(), quarantine.move()));
       routes.post("/api/quarantine/{move_id}/undo", new TokenGuard(options.token(), quarantine.undo()));
@@ -113,6 +115,12 @@ public final class SearchServer implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** The routes this server answers, as "METHOD /path" ("GET /api/images/{id}"): what the API description covers. */
+  public java.util.List<String> routes() {
+    return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
   }
 
   /** The matched route template ("/api/images/{id}"), so per-id requests share one metrics series. */

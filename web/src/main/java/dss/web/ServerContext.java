@@ -29,6 +29,7 @@ public final class ServerContext implements Closeable {
   private final SimilaritySearch search;
   private final ScheduledExecutorService refresher;
   private final List<Path> roots = new CopyOnWriteArrayList<>();
+  private final List<Runnable> refreshListeners = new CopyOnWriteArrayList<>();
 
   /** Does not take ownership of {@code index} or {@code ingest}: their opener closes them. */
   public ServerContext(ImageIndex index, IngestPipeline ingest) {
@@ -76,12 +77,21 @@ public final class ServerContext implements Closeable {
     return index;
   }
 
+  /**
+   * Runs {@code listener} on the refresher thread after each periodic refresh (one a second): from then on,
+   * searches see every commit made before that refresh began. Keep it short.
+   */
+  public void addRefreshListener(Runnable listener) {
+    refreshListeners.add(listener);
+  }
+
   private void refresh() {
     try {
       index.refresh();
     } catch (IOException | RuntimeException e) {
       LOG.warn("index refresh failed: {}", e.getMessage());
     }
+    refreshListeners.forEach(Runnable::run);
   }
 
   @Override public void close() {

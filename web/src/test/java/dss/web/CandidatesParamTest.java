@@ -12,16 +12,12 @@ import dss.index.KnnQuery;
 import dss.index.RecordingIndex;
 import dss.index.TestVectors;
 import dss.index.lucene.LuceneIndex;
-import dss.image.ImagePipeline;
-import dss.ingest.IngestPipeline;
-import dss.model.Embedder;
-import dss.model.TestModels;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,36 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CandidatesParamTest {
   @TempDir static Path tmp;
-  static Embedder embedder;
-  static IngestPipeline ingest;
-  static ImageIndex lucene;
+  @RegisterExtension static final TestServers servers = TestServers.perClass();
   static RecordingIndex recording;
-  static ServerContext context;
-  static SearchServer server;
-  static TestClient client;
+  static TestServer client;
 
   @BeforeAll static void start() throws Exception {
-    embedder = Embedder.open(TestModels.models().testModel(), "cpu", 1, 4);
-    ingest = new IngestPipeline(new ImagePipeline(), embedder);
-    float[][] v = TestVectors.clustered(30, embedder.info().dimensions(), 9);
-    lucene = LuceneIndex.openWritable(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
-    for (int i = 0; i < v.length; i++) {
-      lucene.upsert(new ImageRecord("id" + i, "/p/" + i + ".jpg", "h" + i, 10, 1, 4, 3, "jpeg", 0), v[i]);
-    }
-    lucene.commit();
-    recording = new RecordingIndex(lucene);
-    context = new ServerContext(recording.index, ingest);
-    server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, null,
-        SearchServer.Options.DEFAULT_MAX_UPLOAD, tmp.resolve("thumbnails"), tmp.resolve("uploads")), () -> null);
-    client = TestClient.of(server.port());
-  }
-
-  @AfterAll static void stop() throws Exception {
-    server.close();
-    context.close();
-    lucene.close();
-    ingest.close();
-    embedder.close();
+    client = servers.builder(tmp).withoutFixtures().index((dir, model) -> {
+      float[][] v = TestVectors.clustered(30, model.dimensions(), 9);
+      ImageIndex lucene = LuceneIndex.openWritable(dir, model, IndexConfig.DEFAULT);
+      for (int i = 0; i < v.length; i++) {
+        lucene.upsert(new ImageRecord("id" + i, "/p/" + i + ".jpg", "h" + i, 10, 1, 4, 3, "jpeg", 0), v[i]);
+      }
+      lucene.commit();
+      return lucene;
+    }).wrapIndex(lucene -> (recording = new RecordingIndex(lucene)).index).start();
   }
 
   static JsonNode json(HttpResponse<byte[]> response) throws Exception {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * by the immutable attribute ({@code chattr +i}); where neither can be set the test is skipped with a message.
  */
 class ReadOnlyFolderTest {
+  @RegisterExtension final TestServers servers = new TestServers();
+
   @Test void servesAnIndexInAFolderItCannotWrite(@TempDir Path tmp) throws Exception {
     Path indexDir = tmp.resolve("index");
     Path photo = TestImages.write(tmp.resolve("lib/a.jpg"), TestImages.encode(TestImages.scene(3, 320, 240), "jpeg"));
@@ -44,12 +47,9 @@ class ReadOnlyFolderTest {
         assertEquals(1, run.added(), run.toString());
       }
       makeReadOnly(indexDir);
-      try (ImageIndex index = LuceneIndex.openShared(indexDir, embedder.info(), IndexConfig.DEFAULT);
-           ServerContext context = new ServerContext(index, ingest);
-           SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, "t",
-               1 << 20, tmp.resolve("thumbs"), tmp.resolve("uploads")), () -> null)) {
-        assertTrue(index.readOnly());
-        TestClient client = TestClient.of(server.port());
+      try {
+        TestServer client = servers.builder(tmp).withoutFixtures().token("t").start();
+        assertTrue(client.index.readOnly());
         assertEquals(1, json(client.get("/api/health")).get("images").asInt());
         assertTrue(json(client.get("/api/stats")).get("read_only").asBoolean());
         String id = ImageRecord.idFor(photo.toString());
@@ -59,6 +59,7 @@ class ReadOnlyFolderTest {
         assertArrayEquals(Files.readAllBytes(photo), client.get("/api/images/" + id).body());
         TestClient.assertError(client.post("/api/images", multipart("image", Files.readAllBytes(photo)),
             "Authorization", "Bearer t"), 409, "read-only");
+        client.close();
       } finally {
         makeWritable(indexDir);
       }

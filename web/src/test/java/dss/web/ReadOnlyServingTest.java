@@ -11,11 +11,11 @@ import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
-import dss.ingest.IngestPipeline;
 import dss.model.Embedder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * commits as they come, and refuses writes with a clear 409.
  */
 class ReadOnlyServingTest {
+  @RegisterExtension final TestServers servers = new TestServers();
+
   @Test void servesAnIndexThatAnotherWriterHolds(@TempDir Path tmp) throws Exception {
     Path indexDir = tmp.resolve("index");
     ImagePipeline pipeline = new ImagePipeline();
@@ -33,33 +35,24 @@ class ReadOnlyServingTest {
       writer.commit();
 
       // what `dreamsim serve` opens: the writer is taken, so the shared open falls back to read-only
-      try (IngestPipeline ingest = new IngestPipeline(pipeline, embedder);
-           ImageIndex index = LuceneIndex.openShared(indexDir, embedder.info(), IndexConfig.DEFAULT);
-           ServerContext context = new ServerContext(index, ingest);
-           SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, "t",
-               1 << 20, tmp.resolve("thumbs"), tmp.resolve("uploads")), () -> null)) {
-        assertTrue(index.readOnly());
-        TestClient client = TestClient.of(server.port());
-        assertEquals(1, json(client.get("/api/health")).get("images").asInt());
-        assertTrue(json(client.get("/api/stats")).get("read_only").asBoolean());
+      TestServer client = servers.builder(tmp).withoutFixtures().token("t").start();
+      assertTrue(client.index.readOnly());
+      assertEquals(1, json(client.get("/api/health")).get("images").asInt());
+      assertTrue(json(client.get("/api/stats")).get("read_only").asBoolean());
 
-        // the other process commits a second image: the server sees it after its periodic refresh
-        Path second = TestImages.write(tmp.resolve("lib/b.png"), TestImages.encode(TestImages.scene(2, 300, 200), "png"));
-        add(writer, embedder, pipeline, second);
-        writer.commit();
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (json(client.get("/api/health")).get("images").asInt() < 2 && System.currentTimeMillis() < deadline) {
-          Thread.sleep(100);
-        }
-        assertEquals(2, json(client.get("/api/health")).get("images").asInt());
-        String secondId = ImageRecord.idFor(second.toString());
-        assertEquals(secondId, json(client.post("/api/search?k=1", multipart("image", Files.readAllBytes(second))))
-            .get("results").get(0).get("id").asText());
+      // the other process commits a second image: the server sees it after its next refresh
+      Path second = TestImages.write(tmp.resolve("lib/b.png"), TestImages.encode(TestImages.scene(2, 300, 200), "png"));
+      add(writer, embedder, pipeline, second);
+      writer.commit();
+      client.awaitRefresh();
+      assertEquals(2, json(client.get("/api/health")).get("images").asInt());
+      String secondId = ImageRecord.idFor(second.toString());
+      assertEquals(secondId, json(client.post("/api/search?k=1", multipart("image", Files.readAllBytes(second))))
+          .get("results").get(0).get("id").asText());
 
-        var refused = client.post("/api/images", multipart("image", Files.readAllBytes(first)),
-            "Authorization", "Bearer t");
-        TestClient.assertError(refused, 409, "read-only");
-      }
+      var refused = client.post("/api/images", multipart("image", Files.readAllBytes(first)),
+          "Authorization", "Bearer t");
+      TestClient.assertError(refused, 409, "read-only");
     }
   }
 

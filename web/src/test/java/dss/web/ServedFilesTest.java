@@ -25,6 +25,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * there) or 409 (changed since it was indexed). Each case is a real file system change under a real server.
  */
 class ServedFilesTest {
+  @RegisterExtension final TestServers servers = new TestServers();
+
   @Test void aFileReplacedByASymbolicLinkIsNotServed(@TempDir Path tmp) throws Exception {
     try (TestServer s = TestServer.start(tmp, null, SearchServer.Options.DEFAULT_MAX_UPLOAD)) {
       // the link leads to an exact copy with the indexed size and time: only the link itself gives it away
@@ -104,38 +107,22 @@ class ServedFilesTest {
     Path inSub = TestImages.write(real.resolve("sub/a.jpg"), TestImages.encode(TestImages.scene(11, 320, 240), "jpeg"));
     TestImages.write(real.resolve("b.png"), TestImages.encode(TestImages.scene(12, 320, 240), "png"));
     Path root = Files.createSymbolicLink(tmp.resolve("library-link"), real); // the root, given through a link
-    try (Embedder embedder = Embedder.open(TestModels.models().testModel(), "cpu", 1, 4);
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder);
-         ImageIndex index = LuceneIndex.openShared(tmp.resolve("index"), embedder.info(), IndexConfig.DEFAULT);
-         ServerContext context = new ServerContext(index, ingest);
-         BackgroundIndexer indexer = new BackgroundIndexer(context, LibraryIndexer.Options.defaults(List.of(root)));
-         SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, null, 1 << 20,
-             tmp.resolve("thumbs"), tmp.resolve("uploads")), indexer::status)) {
-      TestClient client = TestClient.of(server.port());
-      indexer.start(Duration.ofMinutes(10));
-      JsonNode indexing = null;
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (System.currentTimeMillis() < deadline) {
-        indexing = json(client.get("/api/stats")).get("indexing");
-        if (indexing.hasNonNull("last_run")) break;
-        Thread.sleep(100);
-      }
-      assertEquals(2, indexing.get("last_run").get("added").asInt(), indexing.toString());
-      String a = ImageRecord.idFor(root.resolve("sub/a.jpg").toString());
-      String b = ImageRecord.idFor(root.resolve("b.png").toString());
-      assertEquals(200, client.get("/api/images/" + a).statusCode());
-      assertEquals(200, client.get("/api/images/" + b).statusCode());
+    TestServer client = servers.builder(tmp).withoutFixtures().backgroundLibrary(List.of(root)).start();
+    assertEquals(2, client.awaitBackgroundRun().added());
+    String a = ImageRecord.idFor(root.resolve("sub/a.jpg").toString());
+    String b = ImageRecord.idFor(root.resolve("b.png").toString());
+    assertEquals(200, client.get("/api/images/" + a).statusCode());
+    assertEquals(200, client.get("/api/images/" + b).statusCode());
 
-      // sub/ moves out of the library and a link takes its place: same names, same sizes, same times
-      Path outside = Files.createDirectories(tmp.resolve("outside"));
-      Path moved = Files.move(real.resolve("sub"), outside.resolve("sub"));
-      assertTrue(Files.isRegularFile(moved.resolve("a.jpg")));
-      Files.createSymbolicLink(real.resolve("sub"), moved);
-      assertEquals(Files.size(inSub), Files.size(root.resolve("sub/a.jpg")));
-      assertError(client.get("/api/images/" + a), 404, "outside the library");
-      assertError(client.get("/api/images/" + a + "/thumbnail"), 404, "outside the library");
-      assertEquals(200, client.get("/api/images/" + b).statusCode());
-      assertEquals(200, client.get("/api/images/" + b + "/thumbnail").statusCode());
-    }
+    // sub/ moves out of the library and a link takes its place: same names, same sizes, same times
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Path moved = Files.move(real.resolve("sub"), outside.resolve("sub"));
+    assertTrue(Files.isRegularFile(moved.resolve("a.jpg")));
+    Files.createSymbolicLink(real.resolve("sub"), moved);
+    assertEquals(Files.size(inSub), Files.size(root.resolve("sub/a.jpg")));
+    assertError(client.get("/api/images/" + a), 404, "outside the library");
+    assertError(client.get("/api/images/" + a + "/thumbnail"), 404, "outside the library");
+    assertEquals(200, client.get("/api/images/" + b).statusCode());
+    assertEquals(200, client.get("/api/images/" + b + "/thumbnail").statusCode());
   }
 }
