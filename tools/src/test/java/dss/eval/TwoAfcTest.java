@@ -1,5 +1,6 @@
 package dss.eval;
 
+import dss.cli.UsageError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,7 +86,7 @@ class TwoAfcTest {
     e = assertThrows(IOException.class, () -> TwoAfc.load(dir, "test"));
     assertTrue(e.getMessage().contains("missing column 'right_vote'"), e.getMessage());
 
-    assertThrows(IllegalArgumentException.class, () -> TwoAfc.load(dir, "tset"));
+    assertThrows(UsageError.class, () -> TwoAfc.load(dir, "tset"));
     e = assertThrows(IOException.class, () -> TwoAfc.load(dir.resolve("nowhere"), "test"));
     assertTrue(e.getMessage().contains("data.csv"), e.getMessage());
   }
