@@ -1,5 +1,6 @@
 package dss.cluster;
 
+import java.util.Locale;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -181,7 +182,7 @@ public final class LocalCluster {
     StringBuilder sb = new StringBuilder("\"");
     for (char c : s.toCharArray()) {
       if (c == '"' || c == '\\') sb.append('\\').append(c);
-      else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+      else if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
       else sb.append(c);
     }
     return sb.append('"').toString();

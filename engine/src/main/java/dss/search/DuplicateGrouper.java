@@ -1,5 +1,6 @@
 package dss.search;
 
+import java.util.Locale;
 import dss.model.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,7 +124,7 @@ public final class DuplicateGrouper {
     }
     groups.sort(Comparator.comparingInt((ItemGroup g) -> -g.members.length)); // stable: keeper order among equals
     LOG.debug("{} items: neighbour queries {} s ({} with candidates), grouping {} s: {} groups", n,
-        String.format("%.1f", (t1 - t0) / 1e9), candidates.size(), String.format("%.1f", (System.nanoTime() - t1) / 1e9),
+        String.format(Locale.ROOT, "%.1f", (t1 - t0) / 1e9), candidates.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t1) / 1e9),
         groups.size());
     return groups;
   }

@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,7 +57,7 @@ class AwkwardFormatsParityTest {
           assertEquals("tiff 640x360", p.format() + " " + p.width() + "x" + p.height(), "the first page, as a TIFF");
         }
         double mae = Fixtures.meanAbsDiff(reference, p.tensor());
-        row.append(String.format(" %s %.3f/255 |", variant.label, mae * 255));
+        row.append(String.format(Locale.ROOT, " %s %.3f/255 |", variant.label, mae * 255));
         if (mae > LIMIT) {
           failures.add(names.get(i) + " (" + variant.label + "): " + mae * 255 + "/255");
         }

@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,7 +88,7 @@ class BadInputTest {
 
   @Test
   void badUploadsNameTheUpload() {
-    ImageException e = assertThrows(ImageException.class, () -> pipeline.prepare("hello".getBytes(), "upload.jpg"));
+    ImageException e = assertThrows(ImageException.class, () -> pipeline.prepare("hello".getBytes(StandardCharsets.UTF_8), "upload.jpg"));
     assertEquals("upload.jpg: not an image (unrecognised content)", e.getMessage());
   }
 
@@ -115,7 +116,7 @@ class BadInputTest {
     // Videos share the box format: an MP4 or a QuickTime movie is not an image format at all
     assertEquals(null, FormatSniffer.sniff(IsoBmffFiles.ftyp("isom", "isom", "iso2", "avc1", "mp41")));
     assertEquals(null, FormatSniffer.sniff(IsoBmffFiles.ftyp("qt  ", "qt  ")));
-    assertEquals(null, FormatSniffer.sniff("ftypheic".getBytes()), "no box size: not a box");
+    assertEquals(null, FormatSniffer.sniff("ftypheic".getBytes(StandardCharsets.UTF_8)), "no box size: not a box");
     ImageException mp4 = assertThrows(ImageException.class,
         () -> pipeline.prepare(IsoBmffFiles.ftyp("isom", "isom", "mp41"), "clip.mp4"));
     assertEquals("not an image (unrecognised content)", mp4.reason());

@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -93,11 +94,11 @@ class DecodeFormatsTest {
   void sniffsByMagicBytesOnly() {
     assertEquals("jpeg", FormatSniffer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}));
     assertEquals("png", FormatSniffer.sniff(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
-    assertEquals("gif", FormatSniffer.sniff("GIF89a".getBytes()));
-    assertEquals("webp", FormatSniffer.sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes()));
+    assertEquals("gif", FormatSniffer.sniff("GIF89a".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("webp", FormatSniffer.sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.UTF_8)));
     assertEquals("tiff", FormatSniffer.sniff(new byte[] {'I', 'I', 42, 0}));
-    assertNull(FormatSniffer.sniff("BMW is a car".getBytes()));
-    assertNull(FormatSniffer.sniff("RIFF\0\0\0\0WAVEfmt ".getBytes()));
+    assertNull(FormatSniffer.sniff("BMW is a car".getBytes(StandardCharsets.UTF_8)));
+    assertNull(FormatSniffer.sniff("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.UTF_8)));
     assertNull(FormatSniffer.sniff(new byte[0]));
   }
 

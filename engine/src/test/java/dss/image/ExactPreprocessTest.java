@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,7 +123,7 @@ class ExactPreprocessTest {
     Path out = tmp.resolve(file.getFileName() + ".rgb");
     Process p = new ProcessBuilder(python.toString(), script.toString(), file.toString(), out.toString())
         .redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes());
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Assumptions.assumeTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0 && !log.contains("No module named"),
         "Pillow unavailable: " + log);
     assertEquals(0, p.exitValue(), log);

@@ -1,5 +1,7 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,7 +65,7 @@ class HeifDecodeTest {
 
     float[] pillow = pillowTensor(png);
     double diff = Fixtures.meanAbsDiff(pillow, prepared.tensor());
-    System.out.printf("HEIF parity %s -> %s%s: %dx%d, mean |diff| from Pillow %.4f/255%n", source, format,
+    System.out.printf(Locale.ROOT, "HEIF parity %s -> %s%s: %dx%d, mean |diff| from Pillow %.4f/255%n", source, format,
         options.isEmpty() ? "" : " (" + options + ")", prepared.width(), prepared.height(), diff * 255);
     assertTrue(diff <= LIMIT, "mean difference from Pillow: " + diff * 255 + "/255");
   }
@@ -202,7 +204,7 @@ class HeifDecodeTest {
         + "(np.asarray(im, dtype=np.float32).transpose(2, 0, 1) / 255.0).astype('<f4').tofile(sys.argv[2])\n";
     Process p = new ProcessBuilder(python.toString(), "-c", script, png.toString(), out.toString())
         .redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Assumptions.assumeTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0,
         "Pillow/numpy unavailable (apt-get install python3-pil python3-numpy): parity skipped: " + output);
     float[] t = new float[TENSOR];

@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class HeifErrorsTest {
   private static String reason(int code, int subcode, String label) {
-    return HeifDecoders.failure(code, subcode, "libheif: detail", label, "IMG_0001." + label.toLowerCase())
+    return HeifDecoders.failure(code, subcode, "libheif: detail", label, "IMG_0001." + label.toLowerCase(Locale.ROOT))
         .reason();
   }
 

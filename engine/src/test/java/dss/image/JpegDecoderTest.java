@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -79,7 +80,7 @@ class JpegDecoderTest {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-Ddss.turbojpeg=false", "-cp", System.getProperty("java.class.path"),
         PrintJpegDecoder.class.getName()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes()).strip();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertEquals(0, p.waitFor(), output);
     assertTrue(output.endsWith(OpenCvDecoder.JPEG.description()), output);
   }

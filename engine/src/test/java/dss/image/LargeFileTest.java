@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,7 +71,7 @@ class LargeFileTest {
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx64m", "-XX:MaxDirectMemorySize=1g", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         PrepareInChild.class.getName(), file.toString()).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes()).strip();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertEquals(0, p.waitFor(), output);
     assertTrue(output.endsWith("jpeg 64x48"), output);
   }

@@ -1,5 +1,6 @@
 package dss.image;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -70,7 +71,7 @@ class RawPreviewTest {
     assertEquals("raw", FormatSniffer.sniff(head(RawFiles.cr3(small(), tiny(), tiny(), 1))));
     assertEquals("tiff", FormatSniffer.sniff(head(RawFiles.dng(small(), 1))));
     assertEquals("tiff", FormatSniffer.sniff(head(RawFiles.nef(tiny(), small(), 1))));
-    assertNull(FormatSniffer.sniff("FUJIFILM is a camera maker".getBytes()));
+    assertNull(FormatSniffer.sniff("FUJIFILM is a camera maker".getBytes(StandardCharsets.UTF_8)));
     assertTrue(FormatSniffer.namedLikeImage("DSC_0001.NEF") && FormatSniffer.namedLikeImage("IMG_1.cr3"));
   }
 
@@ -176,7 +177,7 @@ class RawPreviewTest {
     assertRefused(Arrays.copyOf(cr3, 400), RawPreview.NO_PREVIEW);
     byte[] cutPreview = RawFiles.dng(Arrays.copyOf(large(), large().length / 2), 1);
     assertRefused(cutPreview, "is unusable: truncated JPEG");
-    assertRefused("FUJIFILMCCD-RAW ".getBytes(), RawPreview.NO_PREVIEW);
+    assertRefused("FUJIFILMCCD-RAW ".getBytes(StandardCharsets.UTF_8), RawPreview.NO_PREVIEW);
   }
 
   private void assertRefused(byte[] raw, String reason) {

@@ -1,5 +1,6 @@
 package dss.index;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -118,7 +119,7 @@ public abstract class ImageIndexTestCase {
     float[][] v = TestVectors.clustered(30, DIMS, 5);
     try (ImageIndex index = open("listing")) {
       for (int i = 0; i < 30; i++) {
-        String path = "/lib/" + (i % 3 == 0 ? "a/" : "b/") + String.format("%02d", i) + ".jpg";
+        String path = "/lib/" + (i % 3 == 0 ? "a/" : "b/") + String.format(Locale.ROOT, "%02d", i) + ".jpg";
         long mtime = 5_000 + (i / 2) * 10; // 0 and 1 share a time, 2 and 3, ...
         index.upsert(new ImageRecord(ImageRecord.idFor(path), path, "h" + i, 100, mtime, 10, 10, "jpeg", 0), v[i]);
       }

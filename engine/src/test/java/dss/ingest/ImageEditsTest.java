@@ -1,5 +1,6 @@
 package dss.ingest;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -94,7 +95,7 @@ class ImageEditsTest {
          IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, 1)) {
       ImageEdits edits = new ImageEdits(index, ingest, uploads);
       ImageException bad = assertThrows(ImageException.class,
-          () -> edits.add("not an image".getBytes(), "field 'image' (notes.png)", null));
+          () -> edits.add("not an image".getBytes(StandardCharsets.UTF_8), "field 'image' (notes.png)", null));
       assertTrue(bad.getMessage().contains("notes.png"), bad.getMessage());
       for (String path : List.of("../outside.png", "/etc/x.png", "a/../../b.png")) {
         ImageEdits.Refused e = assertThrows(ImageEdits.Refused.class, () -> edits.add(png, "upload", path));

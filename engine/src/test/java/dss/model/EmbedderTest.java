@@ -171,7 +171,7 @@ class EmbedderTest {
     assertEquals(missing + ": model file not found",
         assertThrows(ModelException.class, () -> Embedder.open(missing, "cpu", 1, 1)).getMessage());
 
-    Path garbage = Files.write(dir.resolve("garbage.onnx"), "not a model".getBytes());
+    Path garbage = Files.write(dir.resolve("garbage.onnx"), "not a model".getBytes(StandardCharsets.UTF_8));
     String message = assertThrows(ModelException.class, () -> Embedder.open(garbage, "cpu", 1, 1)).getMessage();
     assertTrue(message.startsWith(garbage + ": cannot load the model: "), message);
 

@@ -1,5 +1,6 @@
 package dss.util;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -73,7 +74,7 @@ class BackgroundPriorityTest {
     Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
         LowerProcessProbe.class.getName()).redirectErrorStream(true).start();
-    java.util.List<String> lines = new String(child.getInputStream().readAllBytes()).lines().toList();
+    java.util.List<String> lines = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     assertEquals(0, child.waitFor(), String.join("\n", lines));
     assertEquals("lowered true", lines.getFirst(), String.join("\n", lines));
     java.util.List<String> threads = lines.subList(1, lines.size());

@@ -1,5 +1,6 @@
 package dss.cli;
 
+import java.util.Locale;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.search.DuplicateFinder;
@@ -71,7 +72,7 @@ final class DedupCommand implements Callable<Integer> {
     String text = format == Format.json ? JsonOut.line(result) : csv(result);
     if (out != null) {
       Files.writeString(out, text.endsWith("\n") ? text : text + "\n", StandardCharsets.UTF_8);
-      spec.commandLine().getErr().printf("dedup: %d groups among %d images written to %s%n",
+      spec.commandLine().getErr().printf(Locale.ROOT, "dedup: %d groups among %d images written to %s%n",
           result.groups().size(), result.images(), out);
     } else {
       PrintWriter stdout = spec.commandLine().getOut();

@@ -113,24 +113,24 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private static void print(Report r, PrintWriter out) {
-    out.printf("Java          %s (%s)%s%n", r.java().version(), r.java().vendor(),
+    out.printf(Locale.ROOT, "Java          %s (%s)%s%n", r.java().version(), r.java().vendor(),
         r.java().ffm() ? "" : ": Java 22 or newer is needed to bind libturbojpeg and libheif");
     for (NativeCodecs.Library l : r.nativeLibraries()) {
       String state = !l.used() ? "not used" : l.loaded() ? "yes  " + l.version()
           + (l.missingParts().isEmpty() ? "" : "; no decoder for " + String.join("; ", l.missingParts()))
           : "no   without it: " + l.costWhenMissing() + " (" + l.install() + ")";
-      out.printf("%-13s %s%n", l.name(), state);
+      out.printf(Locale.ROOT, "%-13s %s%n", l.name(), state);
     }
-    out.printf("Models        %s%n", r.models().dir());
+    out.printf(Locale.ROOT, "Models        %s%n", r.models().dir());
     for (ModelFile f : r.models().files()) {
-      out.printf("  %-22s %8s  checksum %s  %s%n", f.variant(), size(f.bytes()), f.checksum(), f.file());
+      out.printf(Locale.ROOT, "  %-22s %8s  checksum %s  %s%n", f.variant(), size(f.bytes()), f.checksum(), f.file());
     }
     for (String variant : r.models().missing()) {
-      out.printf("  %-22s missing (./dreamsim model export %s)%n", variant, variant);
+      out.printf(Locale.ROOT, "  %-22s missing (./dreamsim model export %s)%n", variant, variant);
     }
-    out.printf("ONNX Runtime  %s, providers %s%n", r.onnxruntime().version(), String.join(", ",
+    out.printf(Locale.ROOT, "ONNX Runtime  %s, providers %s%n", r.onnxruntime().version(), String.join(", ",
         r.onnxruntime().providers()));
-    out.printf("CUDA          %s: %s%n", r.onnxruntime().cuda() ? "yes" : "no", r.onnxruntime().cudaDetail());
+    out.printf(Locale.ROOT, "CUDA          %s: %s%n", r.onnxruntime().cuda() ? "yes" : "no", r.onnxruntime().cudaDetail());
   }
 
   private static String size(long bytes) {

@@ -167,7 +167,7 @@ public final class ModelOptions implements ModelSource {
       throw new ModelException(missing + " and --offline (or DREAMSIM_OFFLINE) forbids downloading it; get it "
           + "with: " + command);
     }
-    PrintWriter err = new PrintWriter(System.err, true);
+    PrintWriter err = new PrintWriter(System.err, true, System.err.charset());
     ModelExport export = new ModelExport(models, python, err, "dreamsim: ");
     err.println("dreamsim: " + missing + "; exporting it now, once: downloads " + export.downloadSize(variant)
         + " (--offline or DREAMSIM_OFFLINE=1 prevents this)");

@@ -1,5 +1,6 @@
 package dss.cli;
 
+import java.util.Locale;
 import dss.model.Embedder;
 import dss.model.Golden;
 import dss.model.GoldenComparison;
@@ -93,7 +94,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
         attempts.add(new Attempt(quantizer, errors.max(), errors.mean()));
         if (errors.max() <= bound) break;
         if (attempts.size() < QUANTIZERS.size()) {
-          spec.commandLine().getErr().printf("dreamsim model quantize: %s's largest distance error %.5f exceeds the "
+          spec.commandLine().getErr().printf(Locale.ROOT, "dreamsim model quantize: %s's largest distance error %.5f exceeds the "
               + "bound %s; trying the next rewrite%n", quantizer, errors.max(), bound);
         }
       }
@@ -103,7 +104,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
           golden.toString(), tensors.size(), errors.pairs(), errors.max(), errors.mean(), bound,
           attempts.getLast().quantizer(), attempts, ok)));
       if (!ok) {
-        spec.commandLine().getErr().printf("dreamsim model quantize: refused: the largest distance error %.5f "
+        spec.commandLine().getErr().printf(Locale.ROOT, "dreamsim model quantize: refused: the largest distance error %.5f "
             + "exceeds the bound %s; %s not written%n", errors.max(), bound, out);
       }
       return ok ? 0 : 1;

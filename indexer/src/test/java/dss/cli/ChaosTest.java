@@ -1,5 +1,6 @@
 package dss.cli;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -178,7 +179,7 @@ class ChaosTest {
     List<Long> sorted = new ArrayList<>(healthMs);
     Collections.sort(sorted);
     assertTrue(sorted.size() > 10 && sorted.getLast() < LIVENESS_MS, "health latencies: " + sorted);
-    System.out.printf("chaos: %d health probes under the storm: p50 %d ms, p99 %d ms, max %d ms; uploads answered %s%n",
+    System.out.printf(Locale.ROOT, "chaos: %d health probes under the storm: p50 %d ms, p99 %d ms, max %d ms; uploads answered %s%n",
         sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.99)), sorted.getLast(),
         stormStatuses);
 

@@ -1,5 +1,6 @@
 package dss.cli;
 
+import java.nio.charset.StandardCharsets;
 import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -93,7 +94,7 @@ class ModelCommandTest {
     Path model = dir.resolve("test-model.onnx");
     Process p = new ProcessBuilder("/usr/bin/python3", test.resolve("perturb_model.py").toString(),
         TestModels.testModel().toString(), model.toString(), "0.05").redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes());
+    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     org.junit.jupiter.api.Assumptions.assumeTrue(p.waitFor() == 0 || !log.contains("No module named"),
         "/usr/bin/python3 with onnx and numpy unavailable: " + log);
     assertEquals(0, p.exitValue(), log);

@@ -1,5 +1,6 @@
 package dss.bench;
 
+import java.util.Locale;
 import dss.cli.JsonOut;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
@@ -114,7 +115,7 @@ public final class DedupBench implements Callable<Integer> {
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
-        if (done.incrementAndGet() % 100_000 == 0) System.err.printf("bench dedup: indexed %d/%d%n", done.get(), data.n);
+        if (done.incrementAndGet() % 100_000 == 0) System.err.printf(Locale.ROOT, "bench dedup: indexed %d/%d%n", done.get(), data.n);
       });
       writer.commit();
     }
@@ -276,7 +277,7 @@ public final class DedupBench implements Callable<Integer> {
         normalize(v);
       }
       // a byte-identical copy has the photo's hash (the photo is item i - c)
-      return new Item(String.format("%08d", i), "item-" + (identical ? i - c : i), v, p);
+      return new Item(String.format(Locale.ROOT, "%08d", i), "item-" + (identical ? i - c : i), v, p);
     }
 
     /** Pairs of items of the same photo (what a perfect dedup groups at this threshold). */

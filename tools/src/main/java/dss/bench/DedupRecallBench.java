@@ -1,5 +1,6 @@
 package dss.bench;
 
+import java.util.Locale;
 import dss.cli.JsonOut;
 import dss.index.ImageIndex;
 import dss.index.lucene.LuceneIndex;
@@ -62,7 +63,7 @@ public final class DedupRecallBench implements Callable<Integer> {
       float widest = (float) thresholds.stream().mapToDouble(Float::doubleValue).max().orElse(0);
       long t0 = System.nanoTime();
       int[][] exact = DedupBench.allPairsWithin(vectors, widest + 1e-4f); // filtered per threshold below
-      System.err.printf("bench dedup-recall: exact all-pairs within %.3f of %d x %d in %.0f s%n", widest, size, dims,
+      System.err.printf(Locale.ROOT, "bench dedup-recall: exact all-pairs within %.3f of %d x %d in %.0f s%n", widest, size, dims,
           (System.nanoTime() - t0) / 1e9);
       try (ImageIndex library = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot snapshot = library.snapshot()) {
         for (float threshold : thresholds) {

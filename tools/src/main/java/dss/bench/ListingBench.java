@@ -1,5 +1,6 @@
 package dss.bench;
 
+import java.util.Locale;
 import dss.cli.JsonOut;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
@@ -102,7 +103,7 @@ public final class ListingBench implements Callable<Integer> {
   }
 
   static String folder(int f) {
-    return "/synthetic/folder-" + String.format("%02d", f) + "/";
+    return "/synthetic/folder-" + String.format(Locale.ROOT, "%02d", f) + "/";
   }
 
   /** Builds the index (or reuses one made by an earlier run with the same size); seconds, 0 when reused. */

@@ -229,7 +229,7 @@ public final class LoadBench implements Callable<Integer> {
             float[] v = gaussian(r, dims, (0.3f + 0.15f * (c % 5)) / (float) Math.sqrt(dims));
             for (int d = 0; d < dims; d++) v[d] += centres[c][d];
             String path = String.format(Locale.ROOT, "/synthetic/cluster-%05d/img-%07d.jpg", c, i);
-            index.upsert(new ImageRecord(ImageRecord.idFor(path), path, String.format("%064x", i), 2_000_000 + i,
+            index.upsert(new ImageRecord(ImageRecord.idFor(path), path, String.format(Locale.ROOT, "%064x", i), 2_000_000 + i,
                 1_700_000_000_000L, 4000, 3000, "jpeg", System.currentTimeMillis()), unit(v));
             long n = written.incrementAndGet();
             if (n % 10_000 == 0) {

@@ -1,5 +1,6 @@
 package dss.bench;
 
+import java.util.Locale;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -12,7 +13,6 @@ import dss.model.Golden;
 import dss.model.GoldenComparison;
 import dss.model.Models;
 import java.nio.file.Files;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +79,6 @@ public final class ModelBench implements Callable<Integer> {
     }
   }
 
-  private static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private interface Contender {
     void runBatch() throws Exception;
@@ -117,14 +115,14 @@ public final class ModelBench implements Callable<Integer> {
         for (int round = 0; round < rounds; round++) {
           for (int i = 0; i < contenders.size(); i++) {
             long start = System.nanoTime();
-            long cpuStart = OS.getProcessCpuTime();
+            long cpuStart = ProcessCpu.nanos();
             long end = start + slice;
             do {
               contenders.get(i).runBatch();
               tallies[i].batches++;
             } while (System.nanoTime() < end);
             tallies[i].nanos += System.nanoTime() - start;
-            tallies[i].cpuNanos += OS.getProcessCpuTime() - cpuStart;
+            tallies[i].cpuNanos += ProcessCpu.nanos() - cpuStart;
           }
         }
         Speed oursSpeed = tallies[0].speed(batch);
@@ -135,14 +133,14 @@ public final class ModelBench implements Callable<Integer> {
             peerSpeed, peerSpeed == null ? null : oursSpeed.imgPerSec() / peerSpeed.imgPerSec(),
             int8 == null ? null : int8.toString(), int8Speed,
             int8Speed == null ? null : int8Speed.imgPerSec() / oursSpeed.imgPerSec(), int8Error);
-        spec.commandLine().getErr().printf(
+        spec.commandLine().getErr().printf(Locale.ROOT, 
             "model %s on %s, threads %d, batch %d: ours %.2f img/s (%.0f ms/batch, %.2f img/CPU-s)%s%n",
             model.getFileName(), embedder.device(), embedder.threads(), batch, oursSpeed.imgPerSec(),
-            oursSpeed.msPerBatch(), oursSpeed.imgPerCpuSecond(), peerSpeed == null ? "" : String.format(
+            oursSpeed.msPerBatch(), oursSpeed.imgPerCpuSecond(), peerSpeed == null ? "" : String.format(Locale.ROOT, 
                 ", plain ORT %.2f img/s (%.0f ms/batch, %.2f img/CPU-s), ratio %.3f", peerSpeed.imgPerSec(),
                 peerSpeed.msPerBatch(), peerSpeed.imgPerCpuSecond(), result.ratio()));
         if (int8Speed != null) {
-          spec.commandLine().getErr().printf("model %s (int8) on %s, threads %d, batch %d: ours %.2f img/s (%.0f "
+          spec.commandLine().getErr().printf(Locale.ROOT, "model %s (int8) on %s, threads %d, batch %d: ours %.2f img/s (%.0f "
               + "ms/batch, %.2f img/CPU-s), %.2fx the float32 file; distance error max %.4f, mean %.4f over %d "
               + "golden pairs%n", int8.getFileName(), quantized.device(), quantized.threads(), batch,
               int8Speed.imgPerSec(), int8Speed.msPerBatch(), int8Speed.imgPerCpuSecond(), result.int8Speedup(),

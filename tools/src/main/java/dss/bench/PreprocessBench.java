@@ -72,9 +72,9 @@ public final class PreprocessBench implements Callable<Integer> {
     }
     ImagePipeline pipeline = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, !fullSize);
     prepareAll(pipeline, files, true); // warm-up: JIT compilation, native library loading, file cache
-    long start = System.nanoTime(), cpuStart = processCpuNanos();
+    long start = System.nanoTime(), cpuStart = ProcessCpu.nanos();
     List<PreparedImage> prepared = prepareAll(pipeline, files, false);
-    double seconds = (System.nanoTime() - start) / 1e9, cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+    double seconds = (System.nanoTime() - start) / 1e9, cpuSeconds = (ProcessCpu.nanos() - cpuStart) / 1e9;
 
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("path", (fullSize ? "full-size" : "dct-scaled") + (asDng ? ", dng preview" : ""));
@@ -124,10 +124,6 @@ public final class PreprocessBench implements Callable<Integer> {
     }
   }
 
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-        .getOperatingSystemMXBean()).getProcessCpuTime();
-  }
 
   /** The same selection and order as pillow_preprocess.py: known extensions, sorted by name. */
   private static List<Path> imageFiles(Path dir) {

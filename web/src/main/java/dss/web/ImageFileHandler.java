@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.util.Locale;
 import dss.index.ImageRecord;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -29,7 +30,7 @@ final class ImageFileHandler implements Handler {
     String id = ctx.pathParam("id");
     ImageRecord image = server.search().image(id);
     FileChannel channel = files.open(image);
-    String type = CONTENT_TYPES.getOrDefault(String.valueOf(image.format()).toLowerCase(), "application/octet-stream");
+    String type = CONTENT_TYPES.getOrDefault(String.valueOf(image.format()).toLowerCase(Locale.ROOT), "application/octet-stream");
     // the stream is closed once written (by Javalin)
     ctx.writeSeekableStream(Channels.newInputStream(channel), type, image.size());
   }

@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.util.Locale;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.HttpResponseException;
@@ -29,7 +30,7 @@ final class Uploads {
   /** The image in multipart field {@code field}, or the whole body when it is sent raw as {@code image/*}. */
   Upload imageOrBody(Context ctx, String field) {
     if (ctx.isMultipartFormData()) return field(ctx, field);
-    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase(Locale.ROOT);
     if (!type.startsWith("image/") && !type.startsWith("application/octet-stream")) {
       throw new BadRequestResponse("send the image as multipart field '" + field
           + "' or as a raw image/* body (got content type '" + (type.isEmpty() ? "none" : ErrorMapping.clip(type))

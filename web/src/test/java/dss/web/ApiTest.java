@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestServer.json;
 import static dss.web.TestServer.multipart;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -53,7 +54,7 @@ class ApiTest {
 
   @Test void searchByUploadFindsTheSameImageFirst() throws Exception {
     HttpResponse<byte[]> response = s.post("/api/search?k=5", multipart("image", s.bytes("scene-2")));
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     JsonNode body = json(response);
     JsonNode results = body.get("results");
     assertEquals(5, results.size());
@@ -70,7 +71,7 @@ class ApiTest {
 
   @Test void searchByRawBody() throws Exception {
     HttpResponse<byte[]> response = s.postRaw("/api/search?k=3", "image/png", s.bytes("scene-3"));
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     assertEquals(s.id("scene-3"), json(response).get("results").get(0).get("id").asText());
   }
 
@@ -122,7 +123,7 @@ class ApiTest {
   @Test void duplicateGroupsOfTheLibrary() throws Exception {
     double toSmall = distanceBetween("scene-0", "scene-0-small");
     HttpResponse<byte[]> response = s.get("/api/duplicates?threshold=" + (toSmall + 1e-4));
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     JsonNode body = json(response);
     Map<String, JsonNode> byKeeper = new HashMap<>();
     body.get("groups").forEach(g -> byKeeper.put(g.get("keeper").asText(), g));
@@ -159,7 +160,7 @@ class ApiTest {
   @Test void thumbnailsAreOrientedSizedAndCached() throws Exception {
     // 120 is rounded up to the next of the fixed sizes, 128
     HttpResponse<byte[]> response = s.get("/api/images/" + s.id("rotated") + "/thumbnail?size=120");
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     assertEquals("image/jpeg", response.headers().firstValue("Content-Type").orElseThrow());
     BufferedImage thumbnail = ImageIO.read(new ByteArrayInputStream(response.body()));
     assertEquals(128, thumbnail.getWidth()); // stored 200x300 sideways, shown 300x200: landscape after EXIF
@@ -180,7 +181,7 @@ class ApiTest {
     HttpResponse<byte[]> response = s.get("/metrics");
     assertEquals(200, response.statusCode());
     assertTrue(response.headers().firstValue("Content-Type").orElseThrow().startsWith("text/plain"));
-    String text = new String(response.body());
+    String text = new String(response.body(), StandardCharsets.UTF_8);
     assertTrue(text.contains("dss_http_requests_total{method=\"GET\",route=\"/api/search\",status=\"200\"}"), text);
     assertTrue(text.contains("dss_http_request_seconds_bucket{method=\"POST\",route=\"/api/search\",le=\"+Inf\"}"), text);
     assertTrue(text.matches("(?s).*\\ndss_model_seconds_count [1-9].*"), text);
@@ -216,7 +217,7 @@ class ApiTest {
   @Test void pageIsServedAtTheRoot() throws Exception {
     HttpResponse<byte[]> page = s.get("/");
     assertEquals(200, page.statusCode());
-    assertTrue(new String(page.body()).contains("<title>DreamSim search</title>"));
+    assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("<title>DreamSim search</title>"));
     assertEquals(200, s.get("/app.js").statusCode());
   }
 
@@ -224,7 +225,7 @@ class ApiTest {
     byte[] image = TestImages.encode(TestImages.scene(42, 400, 300), "jpeg");
     HttpResponse<byte[]> added = s.post("/api/images", multipart("image", image, "path", "new/added.jpg"),
         "Authorization", "Bearer " + TestServer.TOKEN);
-    assertEquals(201, added.statusCode(), new String(added.body()));
+    assertEquals(201, added.statusCode(), new String(added.body(), StandardCharsets.UTF_8));
     JsonNode body = json(added);
     String id = body.get("id").asText();
     assertEquals(s.uploadDir.resolve("new/added.jpg").toAbsolutePath().toString(), body.get("path").asText());
@@ -235,7 +236,7 @@ class ApiTest {
 
     HttpResponse<byte[]> deleted = s.send(HttpRequest.newBuilder(s.uri("/api/images/" + id)).DELETE()
         .header("Authorization", "Bearer " + TestServer.TOKEN));
-    assertEquals(200, deleted.statusCode(), new String(deleted.body()));
+    assertEquals(200, deleted.statusCode(), new String(deleted.body(), StandardCharsets.UTF_8));
     assertEquals(404, s.get("/api/images/" + id).statusCode());
     assertEquals(s.files.size(), json(s.get("/api/health")).get("images").asInt());
   }
@@ -245,13 +246,13 @@ class ApiTest {
         .statusCode());
     HttpResponse<byte[]> full = s.send(HttpRequest.newBuilder(s.uri("/api/check"))
         .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + TestServer.TOKEN));
-    assertEquals(200, full.statusCode(), new String(full.body()));
+    assertEquals(200, full.statusCode(), new String(full.body(), StandardCharsets.UTF_8));
     JsonNode report = json(full);
     assertEquals("full", report.get("level").asText());
     assertTrue(report.get("healthy").asBoolean());
     assertEquals(s.files.size(), report.get("documents").asInt());
     assertTrue(report.get("bytes_verified").asLong() > 0, report.toString());
-    assertTrue(!new String(full.body()).contains(s.uploadDir.getParent().toString()), "no server path in the answer");
+    assertTrue(!new String(full.body(), StandardCharsets.UTF_8).contains(s.uploadDir.getParent().toString()), "no server path in the answer");
   }
 
   @Test void writesAreRefusedWithoutTheRightToken() throws Exception {

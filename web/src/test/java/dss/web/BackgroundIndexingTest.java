@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,7 +22,7 @@ class BackgroundIndexingTest {
     for (int i = 0; i < 6; i++) {
       TestImages.write(folder.resolve("p" + i + ".jpg"), TestImages.encode(TestImages.scene(100 + i, 320, 240), "jpeg"));
     }
-    TestImages.write(folder.resolve("broken.jpg"), "not an image".getBytes());
+    TestImages.write(folder.resolve("broken.jpg"), "not an image".getBytes(StandardCharsets.UTF_8));
     TestServer s = servers.builder(tmp).withoutFixtures().backgroundLibrary(List.of(folder)).start();
     LibraryIndexer.Summary run = s.awaitBackgroundRun();
     assertEquals(6, run.added(), run.toString());

@@ -42,7 +42,7 @@ class BadInputTest {
 
   @AfterEach void stillServing() throws Exception {
     HttpResponse<byte[]> search = s.post("/api/search?k=1", multipart("image", s.bytes("scene-2")));
-    assertEquals(200, search.statusCode(), "server stopped answering searches: " + new String(search.body()));
+    assertEquals(200, search.statusCode(), "server stopped answering searches: " + new String(search.body(), StandardCharsets.UTF_8));
     assertEquals(s.id("scene-2"), json(search).get("results").get(0).get("id").asText());
   }
 
@@ -151,7 +151,7 @@ class BadInputTest {
         s.get("/api/search?id=" + s.id("scene-0") + "&k=" + longText),
         s.get("/api/search?id=" + s.id("scene-0") + "&max_distance=" + longText),
         s.get("/api/images/" + s.id("scene-0") + "/thumbnail?size=" + longText),
-        s.postRaw("/api/search", "text/" + longText, "not an image".getBytes()),
+        s.postRaw("/api/search", "text/" + longText, "not an image".getBytes(StandardCharsets.UTF_8)),
         s.post("/api/images", multipart("image", s.bytes("scene-0"), "path", "../" + longText),
             "Authorization", "Bearer " + TestServer.TOKEN));
     for (HttpResponse<byte[]> answer : answers) {
@@ -208,7 +208,7 @@ class BadInputTest {
     // the file of an indexed image through its path instead of its id: not a route (the 404 echoes the request)
     HttpResponse<byte[]> byPath = s.get("/api/images/" + s.files.get("scene-0"));
     assertEquals(404, byPath.statusCode());
-    assertTrue(new String(byPath.body()).startsWith("{\"error\":{"));
+    assertTrue(new String(byPath.body(), StandardCharsets.UTF_8).startsWith("{\"error\":{"));
     // ambiguous forms Jetty refuses before routing: still a JSON error, not an HTML page
     assertError(s.get("/api/images/..;/..;/etc/passwd"), 400, "ambiguous");
   }
@@ -216,12 +216,12 @@ class BadInputTest {
   @Test void distanceNeedsBothImages() throws Exception {
     assertError(s.post("/api/distance", multipart("a", s.bytes("scene-0"))), 400, "field 'b' is missing");
     assertError(s.postRaw("/api/distance", "image/jpeg", s.bytes("scene-0")), 400, "multipart");
-    assertError(s.post("/api/distance", multipart("a", s.bytes("scene-0"), "b", "text".getBytes())), 400,
+    assertError(s.post("/api/distance", multipart("a", s.bytes("scene-0"), "b", "text".getBytes(StandardCharsets.UTF_8))), 400,
         "field 'b' (b.bin)");
   }
 
   @Test void malformedMultipart() throws Exception {
-    assertError(s.postRaw("/api/search", "multipart/form-data; boundary=xyz", "garbage".getBytes()), 400,
+    assertError(s.postRaw("/api/search", "multipart/form-data; boundary=xyz", "garbage".getBytes(StandardCharsets.UTF_8)), 400,
         "malformed multipart");
   }
 
@@ -230,13 +230,13 @@ class BadInputTest {
       HttpResponse<byte[]> response = s.post("/api/images", multipart("image", s.bytes("scene-0"), "path", path),
           "Authorization", "Bearer " + TestServer.TOKEN);
       if (path.isEmpty()) {
-        assertEquals(201, response.statusCode(), new String(response.body())); // empty = default name
+        assertEquals(201, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8)); // empty = default name
         continue;
       }
       assertError(response, 400, "path must be a relative file name");
     }
     assertFalse(Files.exists(tmp.resolve("escape.jpg")));
-    assertError(s.post("/api/images", multipart("image", "nope".getBytes()), "Authorization",
+    assertError(s.post("/api/images", multipart("image", "nope".getBytes(StandardCharsets.UTF_8)), "Authorization",
         "Bearer " + TestServer.TOKEN), 400, "field 'image'");
   }
 }

@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestClient.assertError;
 import static dss.web.TestClient.json;
 import static dss.web.TestServer.multipart;
@@ -68,11 +69,11 @@ class BusyUploadsTest {
     assertTrue(firstBusy.isDone(), "no upload of the burst was refused: " + statuses(pending));
     for (int i = 0; i < 3; i++) {
       HttpResponse<byte[]> health = s.get("/api/health");
-      assertEquals(200, health.statusCode(), new String(health.body()));
+      assertEquals(200, health.statusCode(), new String(health.body(), StandardCharsets.UTF_8));
       assertEquals("ok", json(health).get("status").asText());
       assertEquals(images, json(health).get("images").asInt());
       HttpResponse<byte[]> byId = s.get("/api/search?k=1&id=" + s.id("scene-3"));
-      assertEquals(200, byId.statusCode(), new String(byId.body()));
+      assertEquals(200, byId.statusCode(), new String(byId.body(), StandardCharsets.UTF_8));
       assertEquals(s.id("scene-3"), json(byId).get("results").get(0).get("id").asText());
     }
     assertTrue(pending.stream().anyMatch(p -> !p.isDone()),
@@ -88,7 +89,7 @@ class BusyUploadsTest {
         String retryAfter = response.headers().firstValue("Retry-After").orElse("none");
         assertTrue(retryAfter.matches("[1-9][0-9]*"), "Retry-After of a 503 (seconds): " + retryAfter);
       } else {
-        assertEquals(200, response.statusCode(), new String(response.body()));
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
         JsonNode results = json(response).get("results");
         assertEquals(3, results.size(), results.toString());
         ok++;
@@ -99,11 +100,11 @@ class BusyUploadsTest {
     assertEquals(BURST, ok + busy);
 
     // The refusals are counted, and the server is not wedged: the pool is free again
-    String metrics = new String(s.get("/metrics").body());
+    String metrics = new String(s.get("/metrics").body(), StandardCharsets.UTF_8);
     assertTrue(metrics.matches("(?s).*\ndss_http_requests_total\\{method=\"POST\",route=\"/api/search\",status=\"503\"} "
         + busy + "(\\.0)?\n.*"), metrics);
     HttpResponse<byte[]> after = s.post("/api/search?k=1", multipart("image", s.bytes("scene-2")));
-    assertEquals(200, after.statusCode(), new String(after.body()));
+    assertEquals(200, after.statusCode(), new String(after.body(), StandardCharsets.UTF_8));
     assertEquals(s.id("scene-2"), json(after).get("results").get(0).get("id").asText());
   }
 
@@ -140,9 +141,9 @@ class BusyUploadsTest {
     CompletableFuture.anyOf(firstBusy, CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))).join();
     assertTrue(firstBusy.isDone(), "no thumbnail of the burst was refused: " + statuses(pending));
     HttpResponse<byte[]> health = s.get("/api/health");
-    assertEquals(200, health.statusCode(), new String(health.body()));
+    assertEquals(200, health.statusCode(), new String(health.body(), StandardCharsets.UTF_8));
     HttpResponse<byte[]> byId = s.get("/api/search?k=1&id=" + s.id("scene-3"));
-    assertEquals(200, byId.statusCode(), new String(byId.body()));
+    assertEquals(200, byId.statusCode(), new String(byId.body(), StandardCharsets.UTF_8));
     assertTrue(pending.stream().anyMatch(p -> !p.isDone()),
         "the accepted thumbnails had all been answered before the checks: " + statuses(pending));
 
@@ -157,7 +158,7 @@ class BusyUploadsTest {
         assertTrue(retryAfter.matches("[1-9][0-9]*"), "Retry-After of a 503 (seconds): " + retryAfter);
         response = s.get(urls.get(i)); // asked again once the burst is over, one at a time: served
       }
-      assertEquals(200, response.statusCode(), urls.get(i) + ": " + new String(response.body()));
+      assertEquals(200, response.statusCode(), urls.get(i) + ": " + new String(response.body(), StandardCharsets.UTF_8));
       assertEquals("image/jpeg", response.headers().firstValue("Content-Type").orElseThrow());
     }
     assertTrue(busy >= 1, "refused: " + busy);

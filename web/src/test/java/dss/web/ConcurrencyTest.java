@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestServer.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -70,7 +71,7 @@ class ConcurrencyTest {
       }
       for (int i = 0; i < responses.size(); i++) {
         HttpResponse<byte[]> response = responses.get(i);
-        assertEquals(200, response.statusCode(), "request " + i + ": " + new String(response.body()));
+        assertEquals(200, response.statusCode(), "request " + i + ": " + new String(response.body(), StandardCharsets.UTF_8));
         JsonNode first = TestServer.json(response).get("results").get(0);
         assertEquals(expected.get(i), first.get("id").asText(), "request " + i);
         assertEquals(0, first.get("distance").asDouble(), 1e-3, "request " + i);

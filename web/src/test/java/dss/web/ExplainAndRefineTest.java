@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestServer.json;
 import static dss.web.TestServer.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,7 +78,7 @@ class ExplainAndRefineTest {
   @Test void distanceOfUploadsHasBranchesToo() throws Exception {
     HttpResponse<byte[]> response = s.post("/api/distance", multipart("a", s.bytes("scene-0"), "b",
         s.bytes("scene-0-small")));
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     JsonNode body = json(response);
     assertEquals(3, body.get("branches").size());
     float[] va = vectors.get(s.id("scene-0"));
@@ -89,7 +90,7 @@ class ExplainAndRefineTest {
   @Test void anUploadIsExplainedAgainstAnIndexedImage() throws Exception {
     String b = s.id("scene-4");
     HttpResponse<byte[]> response = s.post("/api/distance?b=" + b, multipart("a", s.bytes("scene-0")));
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     JsonNode body = json(response);
     float[] va = vectors.get(s.id("scene-0")); // the upload is the indexed file: the same vector
     float[] vb = vectors.get(b);

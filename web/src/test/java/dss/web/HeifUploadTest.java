@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestClient.assertError;
 import static dss.web.TestClient.json;
 import static dss.web.TestServer.multipart;
@@ -36,7 +37,7 @@ class HeifUploadTest {
 
   @Test void aGoodHeicFindsItsOriginal() throws Exception {
     HttpResponse<byte[]> response = s.post("/api/search?k=1", multipart("image", heic));
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     assertEquals(s.id("scene-3"), json(response).get("results").get(0).get("id").asText());
   }
 

@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,7 +53,7 @@ class QuarantineTest {
     StringBuilder body = new StringBuilder("{\"keep\": \"" + keep + "\", \"move\": [");
     for (int i = 0; i < move.length; i++) body.append(i > 0 ? ", " : "").append('"').append(move[i]).append('"');
     HttpResponse<byte[]> response = post(s, "/api/quarantine", body.append("]}").toString(), TestServer.TOKEN);
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     return json(response);
   }
 
@@ -92,7 +93,7 @@ class QuarantineTest {
 
     String moveId = moved.get(0).get("move_id").asText();
     HttpResponse<byte[]> undone = undo(moveId);
-    assertEquals(200, undone.statusCode(), new String(undone.body()));
+    assertEquals(200, undone.statusCode(), new String(undone.body(), StandardCharsets.UTF_8));
     assertEquals(copy.toAbsolutePath().normalize().toString(), json(undone).get("undo").get("to").asText());
     assertArrayEquals(bytes, Files.readAllBytes(copy), "back where it was");
     assertEquals(mtime, Files.getLastModifiedTime(copy), "with its modification time");
@@ -116,7 +117,7 @@ class QuarantineTest {
     HttpResponse<byte[]> csv = s.get("/api/quarantine/log?format=csv");
     assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
     List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-        .parse(new StringReader(new String(csv.body()))).getRecords();
+        .parse(new StringReader(new String(csv.body(), StandardCharsets.UTF_8))).getRecords();
     List<CSVRecord> mine = rows.stream().filter(r -> r.get("move_id").equals(moveId)).toList();
     assertEquals(2, mine.size());
     assertEquals("move", mine.get(0).get("event"));

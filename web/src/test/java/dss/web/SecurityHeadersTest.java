@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static dss.web.TestServer.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ class SecurityHeadersTest {
       responses.put("GET " + path, s.get(path));
     }
     responses.put("POST /api/search", s.post("/api/search?k=1", multipart("image", s.bytes("scene-1"))));
-    responses.put("POST /api/search (not an image)", s.post("/api/search", multipart("image", "text".getBytes())));
+    responses.put("POST /api/search (not an image)", s.post("/api/search", multipart("image", "text".getBytes(StandardCharsets.UTF_8))));
     responses.put("POST /api/images (no token)", s.post("/api/images", multipart("image", s.bytes("scene-1"))));
     responses.put("PUT /api/health", s.send(HttpRequest.newBuilder(s.uri("/api/health"))
         .PUT(HttpRequest.BodyPublishers.noBody())));

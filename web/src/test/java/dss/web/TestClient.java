@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.util.Locale;
 import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -105,7 +106,7 @@ abstract class TestClient {
     JsonNode error = json(response).get("error");
     assertEquals(status, error.get("status").asInt(), text);
     String message = error.get("message").asText();
-    assertTrue(message.toLowerCase().contains(expected.toLowerCase()), "'" + expected + "' not in: " + message);
+    assertTrue(message.toLowerCase(Locale.ROOT).contains(expected.toLowerCase(Locale.ROOT)), "'" + expected + "' not in: " + message);
     for (String local : List.of(System.getProperty("java.io.tmpdir") + "/", TestModels.root().toString())) {
       assertFalse(text.contains(local), "local path leaked: " + text);
     }

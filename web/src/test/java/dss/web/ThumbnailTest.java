@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -90,7 +91,7 @@ class ThumbnailTest {
 
   private static HttpResponse<byte[]> thumbnail(String id, String query) throws Exception {
     HttpResponse<byte[]> response = s.get("/api/images/" + id + "/thumbnail" + query);
-    assertEquals(200, response.statusCode(), new String(response.body()));
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     assertEquals("image/jpeg", response.headers().firstValue("Content-Type").orElseThrow());
     return response;
   }

@@ -1,5 +1,6 @@
 package dss.web;
 
+import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,9 +39,9 @@ class UploadFuzzTest {
   @FuzzTest(maxDuration = "20m")
   void multipartSearch(byte[] body) throws Exception {
     HttpResponse<byte[]> r = server.postRaw("/api/search?k=2", "multipart/form-data; boundary=" + BOUNDARY, body);
-    assertTrue(ALLOWED.contains(r.statusCode()), r.statusCode() + ": " + new String(r.body()));
+    assertTrue(ALLOWED.contains(r.statusCode()), r.statusCode() + ": " + new String(r.body(), StandardCharsets.UTF_8));
     if (r.statusCode() != 200) {
-      assertTrue(new String(r.body()).startsWith("{\"error\":{"), new String(r.body()));
+      assertTrue(new String(r.body(), StandardCharsets.UTF_8).startsWith("{\"error\":{"), new String(r.body(), StandardCharsets.UTF_8));
     }
     assertEquals(200, server.get("/api/health").statusCode(), "the server keeps answering");
   }

@@ -1,5 +1,6 @@
 package dss.index.lucene;
 
+import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -36,7 +37,7 @@ class QuantizationRecallTest {
     }
     float[][] queries = TestVectors.clustered(QUERIES, LuceneIndexTest.DIMS, 7);
     try (ImageIndex index = LuceneIndex.openReadOnly(tmp)) {
-      assertEquals(quantization.name().toLowerCase(), index.stats().quantization());
+      assertEquals(quantization.name().toLowerCase(Locale.ROOT), index.stats().quantization());
       try (ImageIndex.Snapshot searcher = index.snapshot()) {
         assertArrayEquals(vectors[11], searcher.vector(LuceneIndexTest.record(11).id()).orElseThrow(),
             "full-precision vectors are read back even when the graph is quantized");
