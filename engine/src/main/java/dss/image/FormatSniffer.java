@@ -47,6 +47,9 @@ public final class FormatSniffer {
     if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) {
       return "tiff"; // or a TIFF-structured camera RAW (DNG, CR2, NEF, ...): the decoder looks further
     }
+    if (startsWith(b, 0, 'I', 'I', 43, 0) || startsWith(b, 0, 'M', 'M', 0, 43)) {
+      return "tiff"; // BigTIFF (64-bit offsets), read by the same TIFF reader
+    }
     // camera RAWs with their own signature: ORF, RW2, RAF, CR3 (decoded through their JPEG preview)
     if (startsWith(b, 0, 'I', 'I', 'R', 'O') || startsWith(b, 0, 'I', 'I', 'R', 'S')
         || startsWith(b, 0, 'M', 'M', 'O', 'R') || startsWith(b, 0, 'I', 'I', 'U', 0)
