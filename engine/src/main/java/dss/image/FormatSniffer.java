@@ -22,7 +22,7 @@ public final class FormatSniffer {
   /** ISO-BMFF brands of HEVC-coded HEIF images and sequences (what cameras and phones call HEIC). */
   private static final Set<String> HEIC_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs");
   /** Generic HEIF brands (image, sequence): a HEIF file whose codec no brand names. */
-  private static final Set<String> HEIF_BRANDS = Set.of("mif1", "msf1");
+  private static final Set<String> HEIF_BRANDS = Set.of("mif1", "msf1", "mif3");
 
   private FormatSniffer() {}
 
@@ -81,8 +81,9 @@ public final class FormatSniffer {
     }
     int end = (int) Math.min(size, b.length);
     boolean heic = false, heif = false;
+    boolean compact = startsWith(b, 8, 'm', 'i', 'f', '3'); // the low-overhead layout: the brand is the minor version
     for (int at = 8; at + 4 <= end; at += 4) {
-      if (at == 12) {
+      if (at == 12 && !compact) {
         continue; // the minor version, not a brand
       }
       String brand = new String(b, at, 4, StandardCharsets.ISO_8859_1);

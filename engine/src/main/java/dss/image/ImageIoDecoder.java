@@ -5,7 +5,6 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
@@ -95,9 +94,7 @@ final class ImageIoDecoder {
       reader.setInput(in, true, true);
       return job.run(reader);
     } catch (IOException | RuntimeException e) {
-      String detail = e instanceof EOFException ? "unexpected end of file"
-          : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-      throw new ImageException(name, "corrupt or truncated " + format + " image (" + detail + ")", e);
+      throw new ImageException(name, "corrupt or truncated " + format + " image (" + DecoderMessages.of(e) + ")", e);
     } finally {
       reader.dispose();
     }
