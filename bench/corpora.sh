@@ -5,8 +5,8 @@
 # resize((224, 224), BICUBIC)) as the peer; HEIC/HEIF/AVIF, which Pillow 9.4 cannot open, through heif-convert
 # (libheif-examples) to PNG first. Fetches nothing. Prints per-format counts, failures by reason, files only one side
 # decodes, the worst parity (mean absolute difference of the 224x224 tensors, in 8-bit levels; the documented limit
-# is 1/255) and the slowest file. TIFFs Pillow decodes with libtiff are not turned a second time by exif_transpose
-# (Debian's Pillow 9.4 does; current Pillow's own tests expect them turned once).
+# is 1/255) and the slowest file. TIFFs Pillow turned upright while loading are not turned a second time by
+# exif_transpose (Debian's Pillow 9.4 does; current Pillow's own tests expect them turned once).
 #   bench/corpora.sh DIR [--exact]      --exact: DreamSim's official preprocessing (full-size JPEG, no EXIF rotation;
 #                                      the peer then skips exif_transpose too)
 # Needs /usr/bin/python3 with Pillow and numpy (Debian: python3-pil python3-numpy).
@@ -48,11 +48,11 @@ def pillow(path):
                 im.load()
         else:
             im = Image.open(path)
-            # Pillow 9.4 turns a libtiff-decoded TIFF upright while loading it and leaves its orientation tag, so
-            # exif_transpose turns it a second time; current Pillow's tests expect it turned once: do that
-            libtiff = any(t[0] == 'libtiff' for t in getattr(im, 'tile', []))
+            # Pillow 9.4 turns a TIFF upright while loading it and leaves its orientation tag, so exif_transpose
+            # turns it a second time; current Pillow's tests expect it turned once: do that
+            turned = getattr(im, '_tile_orientation', None) not in (None, 1)
             im.load()
-            if not exact and not libtiff:
+            if not exact and not turned:
                 im = ImageOps.exif_transpose(im)
         return np.asarray(im.convert('RGB').resize((224, 224), Image.BICUBIC)), None
     except Exception as e:  # the peer's own failure: its reason, as Pillow words it
