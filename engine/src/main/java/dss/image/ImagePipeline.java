@@ -253,7 +253,12 @@ public final class ImagePipeline {
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK, ignoring ICC profiles as Pillow does
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
-          image = jpegDecoder.decode(data, reduction, name);
+          try {
+            image = jpegDecoder.decode(data, reduction, name);
+          } catch (DamagedJpegException e) { // damaged data: only a full-size decode conceals it as Pillow does
+            reduction = 1;
+            image = jpegDecoder.decode(data, 1, name);
+          }
           if (image.width() != ceilDiv(w, reduction) || image.height() != ceilDiv(h, reduction)) {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");

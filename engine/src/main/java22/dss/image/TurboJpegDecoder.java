@@ -123,6 +123,9 @@ final class TurboJpegDecoder implements JpegDecoder {
       if (message.contains("Premature end")) {
         throw new ImageException(name, "truncated JPEG (" + message + ")");
       }
+      if (reduction > 1) { // libjpeg conceals damage differently at a reduced size: the caller decodes at full size
+        throw new DamagedJpegException(name, message);
+      }
     }
     MemorySegment.copy(dst, JAVA_BYTE, 0, out.rgb(), 0, out.rgb().length);
     return out;
