@@ -22,7 +22,7 @@ public final class FormatSniffer {
   /** ISO-BMFF brands of HEVC-coded HEIF images and sequences (what cameras and phones call HEIC). */
   private static final Set<String> HEIC_BRANDS = Set.of("heic", "heix", "hevc", "hevx", "heim", "heis", "hevm", "hevs");
   /** Generic HEIF brands (image, sequence): a HEIF file whose codec no brand names. */
-  private static final Set<String> HEIF_BRANDS = Set.of("mif1", "msf1");
+  private static final Set<String> HEIF_BRANDS = Set.of("mif1", "msf1", "mif3");
 
   private FormatSniffer() {}
 
@@ -46,6 +46,9 @@ public final class FormatSniffer {
     }
     if (startsWith(b, 0, 'I', 'I', 42, 0) || startsWith(b, 0, 'M', 'M', 0, 42)) {
       return "tiff"; // or a TIFF-structured camera RAW (DNG, CR2, NEF, ...): the decoder looks further
+    }
+    if (startsWith(b, 0, 'I', 'I', 43, 0) || startsWith(b, 0, 'M', 'M', 0, 43)) {
+      return "tiff"; // BigTIFF (64-bit offsets), read by the same TIFF reader
     }
     // camera RAWs with their own signature: ORF, RW2, RAF, CR3 (decoded through their JPEG preview)
     if (startsWith(b, 0, 'I', 'I', 'R', 'O') || startsWith(b, 0, 'I', 'I', 'R', 'S')
@@ -78,8 +81,9 @@ public final class FormatSniffer {
     }
     int end = (int) Math.min(size, b.length);
     boolean heic = false, heif = false;
+    boolean compact = startsWith(b, 8, 'm', 'i', 'f', '3'); // the low-overhead layout: the brand is the minor version
     for (int at = 8; at + 4 <= end; at += 4) {
-      if (at == 12) {
+      if (at == 12 && !compact) {
         continue; // the minor version, not a brand
       }
       String brand = new String(b, at, 4, StandardCharsets.ISO_8859_1);

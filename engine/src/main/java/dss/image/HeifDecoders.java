@@ -32,7 +32,16 @@ final class HeifDecoders {
       if (decoder == null) {
         throw new ImageException(name, label + " needs " + missing);
       }
-      return decoder.decode(file, label, name, sizeCheck);
+      try {
+        return decoder.decode(file, label, name, sizeCheck);
+      } catch (ImageException e) {
+        // libheif 1.15 calls a valid image in a codec it lacks "non-existing": say which codec it is
+        String codec = HeifPrimaryItem.unsupportedCodecReason(file, label);
+        if (codec != null && !e.reason().contains("too large")) {
+          throw new ImageException(name, codec, e);
+        }
+        throw e;
+      }
     }
   }
 

@@ -3,7 +3,7 @@ package dss.image;
 import java.nio.file.Path;
 
 /** A file that cannot be turned into a model input. The message always names the file and the reason. */
-public final class ImageException extends Exception {
+public class ImageException extends Exception {
   private final String reason;
 
   public ImageException(String file, String reason) {

@@ -5,7 +5,6 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
@@ -25,23 +24,27 @@ final class ImageIoDecoder {
 
   private ImageIoDecoder() {}
 
-  /**
-   * Width and height from the file's header, without decoding pixels: what decoding will allocate. For GIF that
-   * includes the logical screen, which the first frame is drawn onto (as Pillow does): a 161-byte file found by
-   * fuzzing declared a 22788 x 23880 screen around a 34 x 55904 frame and took 15 s to decode.
-   */
+  /** Width and height from the file's header, without decoding pixels: what decoding will allocate. */
   static int[] dimensions(byte[] bytes, String format, String name) throws ImageException {
-    int[] frame = withReader(bytes, format, name, r -> new int[] {r.getWidth(0), r.getHeight(0)});
-    if (format.equals("gif") && bytes.length >= 10) {
-      int screenWidth = (bytes[6] & 0xff) | (bytes[7] & 0xff) << 8;
-      int screenHeight = (bytes[8] & 0xff) | (bytes[9] & 0xff) << 8;
-      return new int[] {Math.max(frame[0], screenWidth), Math.max(frame[1], screenHeight)};
+    if (format.equals("gif")) { // the logical screen and the first frame (a 161-byte fuzzed file reaches 51234 x 56163)
+      return GifFirstFrame.size(bytes, name);
     }
-    return frame;
+    return withReader(bytes, format, name, r -> new int[] {r.getWidth(0), r.getHeight(0)});
   }
 
   static RgbImage decode(byte[] bytes, String format, String name) throws ImageException {
-    return toRgb(withReader(bytes, format, name, r -> r.read(0)));
+    if (format.equals("gif")) {
+      return GifFirstFrame.decode(bytes, name);
+    }
+    return toRgb(withReader(bytes, format, name, r -> r.read(0)), format.equals("png") && isGrey16Png(bytes));
+  }
+
+  /**
+   * A 16-bit grey PNG (colour type 0), with or without a tRNS chunk: Pillow opens it as mode I whatever its
+   * transparency, so its {@code convert('RGB')} clips at 255; ImageIO adds an alpha band for the tRNS.
+   */
+  private static boolean isGrey16Png(byte[] b) {
+    return b.length > 25 && b[24] == 16 && b[25] == 0;
   }
 
   /**
@@ -91,9 +94,7 @@ final class ImageIoDecoder {
       reader.setInput(in, true, true);
       return job.run(reader);
     } catch (IOException | RuntimeException e) {
-      String detail = e instanceof EOFException ? "unexpected end of file"
-          : e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-      throw new ImageException(name, "corrupt or truncated " + format + " image (" + detail + ")", e);
+      throw new ImageException(name, "corrupt or truncated " + format + " image (" + DecoderMessages.of(e) + ")", e);
     } finally {
       reader.dispose();
     }
@@ -101,6 +102,14 @@ final class ImageIoDecoder {
 
   /** Pillow's convert('RGB') of a decoded image; colour-managed {@code getRGB} only for non-RGB, non-grey spaces. */
   static RgbImage toRgb(BufferedImage image) {
+    return toRgb(image, false);
+  }
+
+  /**
+   * @param modeI  16-bit grey whose alpha band (if any) comes from a tRNS chunk, not the image: clipped as Pillow's
+   *               mode I is
+   */
+  static RgbImage toRgb(BufferedImage image, boolean modeI) {
     int w = image.getWidth(), h = image.getHeight();
     RgbImage out = new RgbImage(w, h);
     byte[] rgb = out.rgb();
@@ -124,7 +133,11 @@ final class ImageIoDecoder {
       boolean grey = cm.getNumColorComponents() == 1;
       // Pillow opens 16-bit grey without alpha as mode I (PNG) or I;16 (TIFF), whose convert('RGB') clips at 255
       // rather than scaling; 16-bit grey with alpha and 16-bit RGB(A) keep the high byte
-      boolean clip = grey && !cm.hasAlpha() && cm.getComponentSize(0) > 8;
+      boolean clip = grey && (!cm.hasAlpha() || modeI) && cm.getComponentSize(0) > 8;
+      // associated (premultiplied) alpha, as TIFF's ExtraSamples 1 stores it: Pillow unpremultiplies its high
+      // bytes (v * 255 / a, truncated; 0 where a is 0) before dropping the alpha
+      int alphaBand = !grey && cm.hasAlpha() && cm.isAlphaPremultiplied() ? 3 : -1;
+      int alphaShift = alphaBand < 0 ? 0 : Math.max(cm.getComponentSize(3) - 8, 0);
       int[] shift = new int[3];
       int[] max = new int[3];
       for (int c = 0; c < 3; c++) {
@@ -138,6 +151,10 @@ final class ImageIoDecoder {
           for (int c = 0; c < 3; c++) {
             int sample = row[x * bands + (grey ? 0 : c)];
             int v = clip ? Math.min(sample, 255) : sample >> shift[c];
+            if (alphaBand >= 0) {
+              int a = row[x * bands + alphaBand] >> alphaShift;
+              v = a == 0 ? 0 : a == 255 ? v : Math.min(255, v * 255 / a);
+            }
             rgb[o++] = (byte) (max[c] == 0 ? v : (v * 255 + max[c] / 2) / max[c]);
           }
         }

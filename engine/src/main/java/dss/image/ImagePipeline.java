@@ -246,14 +246,19 @@ public final class ImagePipeline {
         JpegHeader header = JpegHeader.parse(data, name);
         w = header.width();
         h = header.height();
-        guard(w, h, name, pixelLimit);
+        guard(w, h, "jpeg", name, pixelLimit);
         if (!header.decodable()) {
           throw new ImageException(name, header.unsupportedReason());
         }
         // CMYK/YCCK (4 components): TwelveMonkeys reads Adobe CMYK/YCCK, ignoring ICC profiles as Pillow does
         if (header.components() != 4 && jpegDecoder != null) {
           reduction = dctScaling ? reduction(w, h, minSide, longerSideOnly) : 1;
-          image = jpegDecoder.decode(data, reduction, name);
+          try {
+            image = jpegDecoder.decode(data, reduction, name);
+          } catch (DamagedJpegException e) { // damaged data: only a full-size decode conceals it as Pillow does
+            reduction = 1;
+            image = jpegDecoder.decode(data, 1, name);
+          }
           if (image.width() != ceilDiv(w, reduction) || image.height() != ceilDiv(h, reduction)) {
             throw new ImageException(name, "corrupt JPEG (decoded " + image.width() + "x" + image.height()
                 + " pixels for a " + w + "x" + h + " frame at 1/" + reduction + ")");
@@ -264,13 +269,14 @@ public final class ImagePipeline {
           image = ImageIoDecoder.decode(array(data), format, name);
         }
       } else if (HeifDecoders.handles(format)) { // libheif: primary image, irot/imir applied, guard before decoding
-        image = heif.decode(array(data), format, name, (hw, hh) -> guard(hw, hh, name, pixelLimit));
+        String heifFormat = format;
+        image = heif.decode(array(data), format, name, (hw, hh) -> guard(hw, hh, heifFormat, name, pixelLimit));
         w = image.width();
         h = image.height();
       } else {
         byte[] bytes = array(data);
         int[] size = ImageIoDecoder.dimensions(bytes, format, name);
-        guard(size[0], size[1], name, pixelLimit);
+        guard(size[0], size[1], format, name, pixelLimit);
         // WebP: libwebp (as Pillow) when it can; animated files (OpenCV reads no animation) go through ImageIO
         image = format.equals("webp") && OpenCvDecoder.available() && !isAnimatedWebp(bytes)
             ? OpenCvDecoder.decode(bytes, format, 1, name)
@@ -285,7 +291,7 @@ public final class ImagePipeline {
       boolean swap = Orientation.swapsAxes(orientation);
       return new Decoded(raw != null ? raw.kind() : format, swap ? h : w, swap ? w : h, image, box);
     } catch (RuntimeException e) { // a decoder bug on hostile input must not take the process down
-      throw new ImageException(name, "cannot decode " + format + " image (" + e + ")", e);
+      throw new ImageException(name, "corrupt " + Formats.label(format) + " (" + DecoderMessages.of(e) + ")", e);
     }
   }
 
@@ -309,9 +315,10 @@ public final class ImagePipeline {
     return (a + b - 1) / b;
   }
 
-  private void guard(int w, int h, String name, long pixelLimit) throws ImageException {
+  private void guard(int w, int h, String format, String name, long pixelLimit) throws ImageException {
     if (w <= 0 || h <= 0) {
-      throw new ImageException(name, "corrupt image header (size " + w + "x" + h + ")");
+      throw new ImageException(name, "corrupt " + Formats.label(format) + " (its header gives the image size " + w
+          + "x" + h + ")");
     }
     if ((long) w * h > pixelLimit) {
       throw new ImageException(name, "image too large: " + w + "x" + h + " = " + (long) w * h

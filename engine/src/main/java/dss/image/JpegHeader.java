@@ -33,12 +33,19 @@ record JpegHeader(int width, int height, int components, int frameMarker, int pr
       if (p + 4 > b.limit()) {
         throw new ImageException(name, "truncated JPEG (file ends inside the header)");
       }
-      if ((b.get(p) & 0xff) != 0xFF) {
-        throw new ImageException(name, "corrupt JPEG (no marker at byte " + p + ")");
-      }
       int marker = b.get(p + 1) & 0xff;
+      if ((b.get(p) & 0xff) != 0xFF || marker == 0x00) {
+        // stray bytes where a marker should be (a wrong segment length, junk after a segment): libjpeg skips them
+        // to the next marker with a warning, and so do Pillow and every viewer built on it
+        p = nextMarker(b, p + 1, name);
+        continue;
+      }
       if (marker == 0xFF) { // fill byte
         p++;
+        continue;
+      }
+      if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) { // TEM, RSTn: markers without a segment
+        p += 2;
         continue;
       }
       int length = (b.get(p + 2) & 0xff) << 8 | (b.get(p + 3) & 0xff);
@@ -68,6 +75,17 @@ record JpegHeader(int width, int height, int components, int frameMarker, int pr
       }
       p += 2 + length;
     }
+  }
+
+  /** The position of the next 0xFF followed by a marker code (neither 0x00, a stuffed byte, nor 0xFF, fill). */
+  private static int nextMarker(ByteBuffer b, int from, String name) throws ImageException {
+    for (int i = from; i + 1 < b.limit(); i++) {
+      int next = b.get(i + 1) & 0xff;
+      if (b.get(i) == (byte) 0xFF && next != 0x00 && next != 0xFF) {
+        return i;
+      }
+    }
+    throw new ImageException(name, "truncated JPEG (file ends inside the header)");
   }
 
   /** Entropy-coded data never holds FF D9 (0xFF is stuffed as FF 00), so a last EOI past the scan start suffices. */

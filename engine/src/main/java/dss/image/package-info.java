@@ -11,7 +11,11 @@
  * bicubic squash to 224x224 ({@link dss.image.PillowResize}, bit-exact), scaled to [0, 1], CHW.
  * {@link dss.image.ImagePipeline#exact} is DreamSim's official path instead: full-size decoding, no EXIF rotation.
  *
- * <p>Contract: every failure is an {@link dss.image.ImageException} naming the input and the reason; nothing else
+ * <p>GIF is read by {@link dss.image.GifFirstFrame} (the first frame on its logical screen, as Pillow shows it); a
+ * file of no supported format is described for the skipped-files list by {@link dss.image.OtherFormats}.
+ *
+ * <p>Contract: every failure is an {@link dss.image.ImageException} naming the input and the reason, one sentence
+ * naming the format, never Java's own exception text ({@link dss.image.DecoderMessages}); nothing else
  * escapes, whatever the bytes (a caller that maps a file itself, {@link dss.image.ImagePipeline#map}, also handles
  * the {@code InternalError} of a file truncated under its mapping). Thread-safe; no state between calls. Depends on
  * nothing else in the project. {@link dss.image.NativeCodecs} says which native libraries (libturbojpeg, libheif)

@@ -3,6 +3,7 @@ package dss.ingest;
 import dss.image.FormatSniffer;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
+import dss.image.OtherFormats;
 import dss.image.PreparedImage;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
@@ -73,7 +74,7 @@ public final class LibraryIndexer {
    */
   public record Summary(long added, long updated, long unchanged, long removed, long failed, long reused,
                         long embedded, double seconds, double decodeSeconds, double modelSeconds,
-                        double indexSeconds) {}
+                        double indexSeconds, long skipped) {}
 
   /**
    * A point-in-time view of a run for progress displays: files done (indexed, unchanged, failed or not images) of
@@ -92,6 +93,7 @@ public final class LibraryIndexer {
   private final AtomicLong total = new AtomicLong();
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong skipped = new AtomicLong();
   private final AtomicBoolean walking = new AtomicBoolean(true);
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile long startNanos;
@@ -109,11 +111,22 @@ public final class LibraryIndexer {
    * @throws IOException when the index itself fails (files' problems are failures, not exceptions)
    */
   public Summary run(Consumer<Failure> onFailure) throws IOException, InterruptedException {
+    return run(onFailure, skip -> {});
+  }
+
+  /**
+   * As {@link #run(Consumer)}, also naming each skipped file: one under the roots that is not an image of a
+   * supported format (by content, and not named like one), with what it is ({@link OtherFormats#reason}).
+   *
+   * @param onSkipped called from the decode workers, concurrently: must be thread-safe
+   */
+  public Summary run(Consumer<Failure> onFailure, Consumer<Failure> onSkipped)
+      throws IOException, InterruptedException {
     if (!running.compareAndSet(false, true)) throw new IllegalStateException("this indexer is already running");
     startNanos = System.nanoTime();
     try {
       Thread counter = Thread.ofPlatform().daemon().name("dss-count").start(this::count);
-      Run run = new Run(onFailure);
+      Run run = new Run(onFailure, onSkipped);
       BulkRun.Totals totals = pipeline.run(run);
       long t = System.nanoTime();
       long removed = options.keepMissing() ? 0 : removeVanished();
@@ -122,7 +135,7 @@ public final class LibraryIndexer {
       double indexSeconds = totals.writeSeconds() + (System.nanoTime() - t) / 1e9;
       return new Summary(run.added, run.updated, run.unchanged.get(), removed, failed.get(), totals.known(),
           totals.embedded(), (System.nanoTime() - startNanos) / 1e9, totals.decodeSeconds(),
-          totals.modelSeconds(), indexSeconds);
+          totals.modelSeconds(), indexSeconds, skipped.get());
     } finally {
       running.set(false);
     }
@@ -159,12 +172,14 @@ public final class LibraryIndexer {
   /** The job: walk with change detection, decode or reuse, write with commits on schedule. */
   private final class Run implements BulkJob<FileTask, ImageRecord> {
     private final Consumer<Failure> onFailure;
+    private final Consumer<Failure> onSkipped;
     private final AtomicLong unchanged = new AtomicLong();
     private long added, updated, sinceCommit;
     private long lastCommit = System.nanoTime();
 
-    Run(Consumer<Failure> onFailure) {
+    Run(Consumer<Failure> onFailure, Consumer<Failure> onSkipped) {
       this.onFailure = onFailure;
+      this.onSkipped = onSkipped;
     }
 
     @Override public void walk(BulkJob.Emitter<FileTask> emit) throws IOException {
@@ -195,7 +210,9 @@ public final class LibraryIndexer {
         if (FormatSniffer.namedLikeImage(path.getFileName().toString())) {
           throw new ImageException(path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
         }
-        done.incrementAndGet(); // another kind of file (a video, a sidecar): not ours
+        done.incrementAndGet(); // another kind of file (a video, a sidecar, a TGA): not ours, but counted
+        skipped.incrementAndGet();
+        onSkipped.accept(new Failure(path.toString(), OtherFormats.reason(head, path.getFileName().toString())));
         return BulkJob.Step.skip();
       }
       // mapped, not read: the hash and the JPEG decoder read the pages in place (a huge file costs no heap)

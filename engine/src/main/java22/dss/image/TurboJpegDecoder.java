@@ -98,7 +98,9 @@ final class TurboJpegDecoder implements JpegDecoder {
     MemorySegment header = arena.allocate(JAVA_INT, 4); // width, height, subsampling, colour space
     int status = (int) decompressHeader3.invokeExact(handle, src, length, header, header.asSlice(4),
         header.asSlice(8), header.asSlice(12));
-    if (status != 0) {
+    // a warning while reading the header (stray bytes before a marker, which libjpeg skips) is not fatal: the
+    // header was read, as Pillow's libjpeg reads it
+    if (status != 0 && (int) getErrorCode.invokeExact(handle) != TJERR_WARNING) {
       throw new ImageException(name, "corrupt JPEG (" + message(handle) + ")");
     }
     int colourSpace = header.getAtIndex(JAVA_INT, 3);
@@ -120,6 +122,9 @@ final class TurboJpegDecoder implements JpegDecoder {
       // every libjpeg do); only running out of data is refused (JpegHeader already checks for a missing end)
       if (message.contains("Premature end")) {
         throw new ImageException(name, "truncated JPEG (" + message + ")");
+      }
+      if (reduction > 1) { // libjpeg conceals damage differently at a reduced size: the caller decodes at full size
+        throw new DamagedJpegException(name, message);
       }
     }
     MemorySegment.copy(dst, JAVA_BYTE, 0, out.rgb(), 0, out.rgb().length);

@@ -3,6 +3,7 @@ package dss.image;
 import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -145,6 +146,32 @@ class JpegDecoderTest {
     JpegDecoder turbo = turbo(); // skips (outside assertThrows) without libturbojpeg
     ImageException e = assertThrows(ImageException.class, () -> turbo.decode(jpeg, 1, name));
     assertEquals(name + ": truncated JPEG (Premature end of JPEG file)", e.getMessage());
+  }
+
+  /**
+   * Damaged scan data that libjpeg conceals (a warning) is concealed differently at a reduced size than at full size,
+   * which is Pillow's; on the TurboJPEG path such a file is decoded at full size, so the fast pipeline gives exactly
+   * the full-size tensor (a damaged camera JPEG of exif-samples: 1.36/255 from Pillow at 1/8 size, 0 now).
+   */
+  @Test
+  void damagedScanDataIsDecodedAtFullSize() throws Exception {
+    JpegDecoder turbo = turbo();
+    byte[] jpeg = Files.readAllBytes(Fixtures.path("parity/wide-1600x900.jpg"));
+    int scan = 0; // the first SOS marker: damage the entropy-coded data after it, not the header
+    while (!(jpeg[scan] == (byte) 0xFF && jpeg[scan + 1] == (byte) 0xDA)) scan++;
+    byte[] bad = jpeg.clone();
+    for (int i = 0; i < 12; i++) {
+      int at = scan + 400 + i * (jpeg.length - scan - 800) / 12;
+      bad[at] = (byte) (bad[at] == 0x00 ? 0x5A : 0x00); // never creates a marker
+    }
+    assertEquals(2, ImagePipeline.reduction(1600, 900, ImagePipeline.JPEG_MIN_SIDE, false), "a reduced decode");
+    float[] fast = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, true, turbo).prepare(bad, "bad").tensor();
+    float[] full = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, false, turbo).prepare(bad, "bad").tensor();
+    assertArrayEquals(full, fast);
+    // and the undamaged file still takes the fast path (its tensor differs from the full-size one)
+    float[] goodFast = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, true, turbo).prepare(jpeg, "g").tensor();
+    float[] goodFull = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, false, turbo).prepare(jpeg, "g").tensor();
+    assertFalse(java.util.Arrays.equals(goodFast, goodFull));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package dss.cli;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
+import dss.image.Formats;
 import dss.image.NativeCodecs;
 import dss.model.Checksums;
 import dss.model.Embedder;
@@ -41,14 +42,15 @@ final class DoctorCommand implements Callable<Integer> {
 
   record OnnxRuntime(String version, List<String> providers, boolean cuda, String cudaDetail) {}
 
-  record Report(Java java, List<NativeCodecs.Library> nativeLibraries, ModelsFound models, OnnxRuntime onnxruntime) {}
+  record Report(Java java, List<NativeCodecs.Library> nativeLibraries, ModelsFound models, OnnxRuntime onnxruntime,
+                List<String> formats) {}
 
   @Override public Integer call() {
     int feature = Runtime.version().feature();
     Report report = new Report(
         new Java(System.getProperty("java.runtime.version", Runtime.version().toString()),
             System.getProperty("java.vendor"), feature >= 22),
-        NativeCodecs.probe(), models(ModelOptions.models()), runtime(ModelOptions.models()));
+        NativeCodecs.probe(), models(ModelOptions.models()), runtime(ModelOptions.models()), Formats.SUPPORTED);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(JsonOut.line(report));
@@ -131,6 +133,8 @@ final class DoctorCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "ONNX Runtime  %s, providers %s%n", r.onnxruntime().version(), String.join(", ",
         r.onnxruntime().providers()));
     out.printf(Locale.ROOT, "CUDA          %s: %s%n", r.onnxruntime().cuda() ? "yes" : "no", r.onnxruntime().cudaDetail());
+    out.printf(Locale.ROOT, "Formats       %s (others are skipped: index --list-skipped names them)%n",
+        String.join(", ", r.formats()));
   }
 
   private static String size(long bytes) {

@@ -34,9 +34,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code dreamsim index}: brings an index up to date with the images under some folders (thin over LibraryIndexer). */
 @Command(name = "index", footer = {"", "Examples:", "  dreamsim index ~/Pictures", "  dreamsim index --merge --errors failed.jsonl ~/Pictures /mnt/photos", "  dreamsim index --index /data/dreamsim --model dino_vitb16 ~/Pictures"}, header = "Index the photos under folders, incrementally and crash-safely.", sortOptions = false,
-    description = {"Index the images under DIR... (incremental: unchanged files are skipped, copies and renames reuse "
+    description = {"Index the images under DIR... (incremental: unchanged files are not read again, copies and renames reuse "
         + "their vector, vanished files are removed). Progress on stderr; a JSON summary on stdout:",
-        "{\"added\", \"updated\", \"unchanged\", \"removed\", \"failed\", \"seconds\"}. Exit 1 when some file failed."})
+        "{\"added\", \"updated\", \"unchanged\", \"removed\", \"failed\", \"skipped\", \"seconds\"} (skipped: files"
+        + " that are not images of a supported format). Exit 1 when some file failed."})
 final class IndexCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -75,6 +76,10 @@ final class IndexCommand implements Callable<Integer> {
 
   @Option(names = "--errors", paramLabel = "FILE", description = "Write failed files as JSON lines {path, error}.")
   Path errors;
+
+  @Option(names = "--list-skipped", description = "Also name each skipped file (not an image of a supported format) "
+      + "with what it is, on stderr and in the --errors file as {path, skipped}.")
+  boolean listSkipped;
 
   @Option(names = "--max-file-mb", defaultValue = "512",
       description = "Files larger than this (MiB) are refused before they are read (default: ${DEFAULT-VALUE}).")
@@ -116,6 +121,12 @@ final class IndexCommand implements Callable<Integer> {
         s = indexer.run(failure -> {
           err.println("dreamsim index: " + Terminal.safe(failure.path() + ": " + failure.error()));
           if (errorLog != null) writeLine(errorLog, failure);
+        }, skip -> {
+          if (!listSkipped) return;
+          synchronized (err) { // called from the decode workers
+            err.println("dreamsim index: skipped " + Terminal.safe(skip.path() + ": " + skip.error()));
+            if (errorLog != null) writeLine(errorLog, new Skipped(skip.path(), skip.error()));
+          }
         });
       }
       if (merge) {
@@ -123,7 +134,7 @@ final class IndexCommand implements Callable<Integer> {
         library.optimize();
       }
       spec.commandLine().getOut().println(JsonOut.line(new Line(s.added(), s.updated(), s.unchanged(), s.removed(),
-          s.failed(), Math.round(s.seconds() * 1000) / 1000.0)));
+          s.failed(), s.skipped(), Math.round(s.seconds() * 1000) / 1000.0)));
       spec.commandLine().getOut().flush();
       return s.failed() > 0 ? 1 : 0;
     }
@@ -140,15 +151,20 @@ final class IndexCommand implements Callable<Integer> {
   }
 
   /** The summary line on stdout. */
-  record Line(long added, long updated, long unchanged, long removed, long failed, double seconds) {}
+  record Line(long added, long updated, long unchanged, long removed, long failed, long skipped, double seconds) {}
 
-  private static void writeLine(BufferedWriter out, Failure failure) {
-    try {
-      out.write(JsonOut.line(failure));
-      out.newLine();
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  /** A skipped file in the --errors file (with --list-skipped). */
+  record Skipped(String path, String skipped) {}
+
+  private static void writeLine(BufferedWriter out, Object line) {
+    synchronized (out) { // failures come from the calling thread, skipped files from the decode workers
+      try {
+        out.write(JsonOut.line(line));
+        out.newLine();
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 

@@ -63,7 +63,7 @@ class IndexCommandTest {
     double wall = (System.nanoTime() - start) / 1e9;
     assertEquals(0, first.status(), first.err());
     JsonNode s = JSON.readTree(first.out());
-    assertEquals(List.of("added", "updated", "unchanged", "removed", "failed", "seconds"),
+    assertEquals(List.of("added", "updated", "unchanged", "removed", "failed", "skipped", "seconds"),
         iterable(s.fieldNames()));
     assertEquals(8, s.get("added").asInt());
     // rounded to the millisecond: embedding eight images takes more than that, and less than the whole command
