@@ -54,7 +54,8 @@ class ThumbnailRetryPageTest {
     chromium.waiting().until(d -> chromium.all("#library li.card img").size() == total);
     chromium.js("window.scrollTo(0, document.body.scrollHeight);"); // lazy images: bring every one near the view
     // Retries pause for Retry-After (1 s) and longer each time: allow far more than a busy machine needs
-    new WebDriverWait(chromium.driver, Duration.ofSeconds(120)).until(d -> (Boolean) chromium.js(
+    new WebDriverWait(chromium.driver, Duration.ofSeconds(120))
+        .withMessage("every thumbnail shown, none broken, waiting or given up").until(d -> (Boolean) chromium.js(
         "const imgs = [...document.querySelectorAll('#library li.card img')];"
         + " return imgs.length === arguments[0] && imgs.every((i) => i.complete && i.naturalWidth > 0"
         + " && !i.classList.contains('thumb-waiting') && !i.classList.contains('thumb-failed'));", total));
