@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,9 +50,13 @@ final class ThumbnailQueue implements AutoCloseable {
         throw new BusyException("no thumbnail worker became free within " + deadline.toSeconds()
             + " s; retry in a moment");
       }
+      // Whoever claims the task first frees the worker: the task when it ends, or a request that gave up before the
+      // task began (it then never runs).
+      AtomicBoolean claimed = new AtomicBoolean();
       Future<V> result;
       try {
         result = pool.submit(() -> {
+          if (!claimed.compareAndSet(false, true)) return null;
           try {
             return task.call();
           } finally {
@@ -65,6 +70,7 @@ final class ThumbnailQueue implements AutoCloseable {
       try {
         return result.get();
       } catch (InterruptedException e) {
+        if (claimed.compareAndSet(false, true)) free.release();
         result.cancel(true);
         throw e;
       } catch (ExecutionException e) {
