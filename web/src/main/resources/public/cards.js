@@ -1,5 +1,6 @@
 // One thumbnail card, used by every grid (library, results, duplicate groups), and arrow-key moves between cards.
 import { originalUrl, thumbnailUrl } from './api.js';
+import { showThumbnail } from './thumbnails.js';
 
 export function fileName(path) {
   return path.split(/[\\/]/).pop();
@@ -43,7 +44,7 @@ export function card(item, { onPick, actions = [], badge = null, extraClass = ''
   img.loading = 'lazy'; // a page of 60 should not fetch 60 thumbnails before the first screen shows
   img.decoding = 'async';
   img.alt = name;
-  img.src = item.thumbnail || thumbnailUrl(item.id);
+  showThumbnail(img, item.thumbnail || thumbnailUrl(item.id));
   if (item.width && item.height) { img.width = item.width; img.height = item.height; }
   pick.append(img);
   if (onPick) pick.addEventListener('click', () => onPick(item));

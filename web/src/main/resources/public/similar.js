@@ -3,6 +3,7 @@
 // device, kept in memory only), plus more=ID / less=ID (refine examples, repeated), region=x,y,w,h (a rectangle as
 // fractions of the image), k and max (the distance cut-off, applied in the page).
 import { $, api, formWith, imageInfo, originalUrl, thumbnailUrl } from './api.js';
+import { showThumbnail } from './thumbnails.js';
 import { arrowNavigation, card, fileName } from './cards.js';
 import { cropBlob, RegionDrawer } from './region.js';
 
@@ -228,7 +229,7 @@ function renderExamples(params) {
     li.className = 'example ' + kind;
     li.dataset.id = id;
     const img = document.createElement('img');
-    img.src = thumbnailUrl(id);
+    showThumbnail(img, thumbnailUrl(id));
     img.alt = kind === 'more' ? 'more like this example' : 'less like this example';
     const label = document.createElement('span');
     label.textContent = kind === 'more' ? 'more like' : 'less like';

@@ -10,15 +10,14 @@ import dss.model.ModelException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * The one way images become vectors, and the one model stage of a process. Three kinds of work share it:
  *
  * <ul>
- *   <li><b>requests</b> (an upload, a server's thumbnail): decoded on a small bounded pool ({@link
- *       RequestDecoders}; {@link BusyException} when it is full) and embedded in the model stage's interactive lane,
- *       ahead of queued bulk work: {@link #embed(byte[], String)}, {@link #onDecodePool};</li>
+ *   <li><b>requests</b> (an upload): decoded on a small bounded pool ({@link RequestDecoders}; {@link
+ *       BusyException} when it is full) and embedded in the model stage's interactive lane, ahead of queued bulk
+ *       work: {@link #embed(byte[], String)};</li>
  *   <li><b>an ordered list of files</b> ({@code embed}, {@code model verify}, the evaluation harness): results in
  *       input order ({@link #embedFiles});</li>
  *   <li><b>a bulk run</b> (the library indexer): {@link #run(BulkJob)}, the mechanics in {@link BulkRun}.</li>
@@ -83,22 +82,6 @@ public final class IngestPipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelException("interrupted", e);
-    }
-  }
-
-  /**
-   * Runs another decode for a request (a server's thumbnail) on the same bounded pool as {@link #embed(byte[],
-   * String)}, so every heavy decode of a server is limited together; returns the task's result or rethrows its
-   * exception.
-   *
-   * @throws BusyException when every decode slot and waiting place is taken
-   */
-  public <V> V onDecodePool(Callable<V> task) throws Exception {
-    try {
-      return requestDecoders.run(task);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw e;
     }
   }
 

@@ -13,7 +13,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Admission for the decodes a request needs (an upload, a thumbnail): a small pool of platform threads with two
+ * Admission for the decodes a request needs (an upload): a small pool of platform threads with two
  * waiting places per thread, apart from the threads answering requests. When it is full a request fails at once with
  * a {@link BusyException} instead of queueing memory and stalling the server.
  */

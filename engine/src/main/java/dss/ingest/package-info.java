@@ -6,7 +6,7 @@
  * one model thread batching every caller's tensors, with an interactive lane served before queued bulk work (an
  * upload waits at most for the batch in flight). Three kinds of work use it:
  * <ul>
- *   <li>request-time decodes (uploads, thumbnails): {@link dss.ingest.RequestDecoders}, a bounded pool that answers
+ *   <li>request-time decodes (uploads): {@link dss.ingest.RequestDecoders}, a bounded pool that answers
  *       {@link dss.ingest.BusyException} when full;</li>
  *   <li>the ordered embedding of a list of files: {@link dss.ingest.FileEmbedding};</li>
  *   <li>a bulk run: {@link dss.ingest.BulkRun}, the mechanics (walk, parallel decode, the model's bulk lane, write,

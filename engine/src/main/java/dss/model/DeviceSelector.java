@@ -5,13 +5,15 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Opens the one ONNX Runtime session on the device asked for: {@code cpu}, {@code cuda[:N]} (fails when CUDA cannot
  * be used) or {@code auto} (CUDA device 0 when it works, else CPU with one log line naming the reason). ORT's
- * {@code getAvailableProviders()} lists CUDA whenever the GPU jar is used, so the only real test is to try it.
+ * {@code getAvailableProviders()} lists CUDA whenever the GPU jar is used, so the only real test is to try it; but
+ * trying costs about three seconds, so {@code auto} tries only where {@link NvidiaDriver} finds a driver.
  */
 final class DeviceSelector {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceSelector.class);
@@ -40,12 +42,28 @@ final class DeviceSelector {
         + "'");
   }
 
+  /** Opens one session on a CUDA device ({@code cuda >= 0}) or the CPU ({@code -1}). */
+  interface Sessions {
+    Opened open(int cuda) throws OrtException;
+  }
+
   static Opened open(OrtEnvironment env, Path model, String device, int threads) throws ModelException {
+    return open(model, device, NvidiaDriver::present, cuda -> session(env, model, threads, cuda));
+  }
+
+  /** The choice itself; tests give their own driver check and count the sessions asked for. */
+  static Opened open(Path model, String device, BooleanSupplier driverPresent, Sessions sessions)
+      throws ModelException {
     int cuda = cudaIndex(device);
     boolean auto = device == null || device.strip().equalsIgnoreCase("auto");
+    boolean driver = driverPresent.getAsBoolean();
+    if (auto && !driver) {
+      LOG.debug("no NVIDIA driver found (no /dev/nvidia*, no libcuda.so.1): running on CPU without trying CUDA");
+      cuda = -1;
+    }
     if (cuda >= 0) {
       try {
-        return session(env, model, threads, cuda);
+        return sessions.open(cuda);
       } catch (OrtException e) {
         String reason = firstLine(e.getMessage());
         if (!auto) {
@@ -56,18 +74,17 @@ final class DeviceSelector {
         // Most machines have no NVIDIA GPU at all: CPU is then simply the device, not a problem worth a warning.
         String message = "CUDA not usable, running on CPU: {} (ONNX Runtime's CUDA provider needs the CUDA 12 and "
             + "cuDNN 9 libraries, e.g. libcublasLt.so.12 and libcudnn.so.9, on the library path)";
-        if (nvidiaGpuPresent()) LOG.warn(message, reason);
-        else LOG.debug(message, reason);
+        LOG.warn(message, reason);  // auto tried CUDA only because a driver is there: a GPU that cannot be used
       }
     }
     try {
-      return session(env, model, threads, -1);
+      return sessions.open(-1);
     } catch (OrtException e) {
       throw new ModelException(model + ": cannot load the model: " + firstLine(e.getMessage()), e);
     }
   }
 
-  private static Opened session(OrtEnvironment env, Path model, int threads, int cuda) throws OrtException {
+  static Opened session(OrtEnvironment env, Path model, int threads, int cuda) throws OrtException {
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -81,12 +98,6 @@ final class DeviceSelector {
       options.close();
       throw e;
     }
-  }
-
-  /** An NVIDIA driver is loaded (its device node or proc entry exists): then falling back to CPU is news. */
-  static boolean nvidiaGpuPresent() {
-    return java.nio.file.Files.exists(Path.of("/dev/nvidia0"))
-        || java.nio.file.Files.exists(Path.of("/proc/driver/nvidia/version"));
   }
 
   private static String firstLine(String message) {

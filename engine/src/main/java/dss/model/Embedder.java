@@ -130,11 +130,11 @@ public final class Embedder implements AutoCloseable {
   }
 
   /**
-   * Whether {@code --device auto} is likely to run on CUDA here: an NVIDIA driver is loaded. False means the CPU,
-   * where an int8 model pays off.
+   * Whether {@code --device auto} is likely to run on CUDA here: an NVIDIA driver is installed (the same check that
+   * decides whether auto tries CUDA at all). False means the CPU, where an int8 model pays off.
    */
   public static boolean cudaLikely() {
-    return DeviceSelector.nvidiaGpuPresent();
+    return NvidiaDriver.present();
   }
 
   /**

@@ -117,7 +117,7 @@ class EmbedderTest {
     try (Embedder auto = opened) {
       assertEquals(cudaFailure == null ? "cuda:0" : "cpu", auto.device());
       List<String> log = err.toString(StandardCharsets.UTF_8).lines().toList();
-      if (cudaFailure != null && DeviceSelector.nvidiaGpuPresent()) {  // a GPU that cannot be used: one line, why
+      if (cudaFailure != null && NvidiaDriver.present()) {  // a GPU that cannot be used: one line, why
         assertEquals(1, log.size(), log.toString());
         String line = log.get(0);
         assertTrue(line.contains("CUDA not usable, running on CPU: ") && line.contains("CUDA 12"), line);

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
 
 /**
  * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and the search page,
- * all over one {@link ServerContext}. Handlers run on virtual threads; uploads and thumbnails are decoded on a bounded
- * pool, and uploads are embedded through the shared model stage, which batches concurrent requests.
+ * all over one {@link ServerContext}. Handlers run on virtual threads; uploads are decoded on a bounded pool that
+ * refuses when full, thumbnails on their own queue that waits (with a deadline), and uploads are embedded through
+ * the shared model stage, which batches concurrent requests.
  */
 public final class SearchServer implements AutoCloseable {
   /**
@@ -29,10 +30,17 @@ public final class SearchServer implements AutoCloseable {
    * @param thumbnailDir where thumbnails are cached
    * @param uploadDir where images added through the API are stored
    * @param quarantineDir where the duplicate review moves unwanted copies ({@code --quarantine}); null: off
+   * @param thumbnails how thumbnails made on demand queue ({@link Thumbnails#DEFAULT})
    */
   public record Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir,
-                        Path quarantineDir) {
+                        Path quarantineDir, Thumbnails thumbnails) {
     public static final long DEFAULT_MAX_UPLOAD = 32L << 20;
+
+    /** With the default thumbnail queue. */
+    public Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir,
+                   Path quarantineDir) {
+      this(host, port, token, maxUploadBytes, thumbnailDir, uploadDir, quarantineDir, Thumbnails.DEFAULT);
+    }
 
     /** Without a quarantine folder. */
     public Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir) {
@@ -40,10 +48,31 @@ public final class SearchServer implements AutoCloseable {
     }
   }
 
-  private final Javalin app;
+  /**
+   * The queue of thumbnails made on demand, apart from the uploads' decode pool.
+   *
+   * @param workers thumbnails made at once (0: one per core)
+   * @param waiting requests that may wait for a worker beyond those being made; more are refused at once (503)
+   * @param deadline how long a request waits for a worker before it is refused (503 with Retry-After)
+   */
+  public record Thumbnails(int workers, int waiting, java.time.Duration deadline) {
+    /** As {@code dreamsim serve}: one worker per core, a few pages' worth of waiting places, five seconds. */
+    public static final Thumbnails DEFAULT = new Thumbnails(0, 256, java.time.Duration.ofSeconds(5));
 
-  private SearchServer(Javalin app) {
+    public Thumbnails {
+      if (workers < 0 || waiting < 0 || deadline == null || deadline.isNegative()) {
+        throw new IllegalArgumentException("thumbnail queue: workers " + workers + ", waiting " + waiting
+            + ", deadline " + deadline);
+      }
+    }
+  }
+
+  private final Javalin app;
+  private final ThumbnailQueue thumbnailQueue;
+
+  private SearchServer(Javalin app, ThumbnailQueue thumbnailQueue) {
     this.app = app;
+    this.thumbnailQueue = thumbnailQueue;
   }
 
   /**
@@ -56,7 +85,8 @@ public final class SearchServer implements AutoCloseable {
     Uploads uploads = new Uploads(options.maxUploadBytes());
     ImageEdits edits = new ImageEdits(server.index(), server.ingest(), options.uploadDir());
     IndexedFiles files = new IndexedFiles(server);
-    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files);
+    ThumbnailQueue thumbnailQueue = new ThumbnailQueue(options.thumbnails());
+    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files, thumbnailQueue);
     ObjectMapper mapper = JavalinJackson.defaultMapper()
         .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     QuarantineHandlers quarantine = new QuarantineHandlers(server, options.quarantineDir() == null ? null
@@ -110,7 +140,7 @@ public final class SearchServer implements AutoCloseable {
     });
     app.start();
     metrics.bind(app.jettyServer().server()); // its connectors and thread pool exist once it has started
-    return new SearchServer(app);
+    return new SearchServer(app, thumbnailQueue);
   }
 
   public int port() {
@@ -134,5 +164,6 @@ public final class SearchServer implements AutoCloseable {
 
   @Override public void close() {
     app.stop();
+    thumbnailQueue.close();
   }
 }

@@ -33,8 +33,9 @@ import javax.imageio.stream.ImageOutputStream;
  * as {@code <content sha256>-<size>.jpg}: byte-identical files share one, a changed original (a new hash once
  * re-indexed) gets a new one, and a client cannot make the server decode one image for each of many sizes.
  *
- * <p>Making one is a decode: it runs on the ingest pipeline's bounded decode pool (a full pool is a 503), and
- * concurrent requests for the same thumbnail wait for one decode instead of each running their own.
+ * <p>Making one is a decode: it runs on the thumbnails' own {@link ThumbnailQueue}, where a request waits for a
+ * worker (up to a deadline, then a 503), and concurrent requests for the same thumbnail wait for one decode instead
+ * of each running their own.
  */
 final class ThumbnailCache {
   /** The sizes made (longer side, pixels); a requested size is rounded up to the next. */
@@ -43,12 +44,14 @@ final class ThumbnailCache {
   private final Path dir;
   private final IngestPipeline ingest;
   private final IndexedFiles files;
+  private final ThumbnailQueue queue;
   private final ConcurrentMap<String, CompletableFuture<Path>> making = new ConcurrentHashMap<>();
 
-  ThumbnailCache(Path dir, IngestPipeline ingest, IndexedFiles files) throws IOException {
+  ThumbnailCache(Path dir, IngestPipeline ingest, IndexedFiles files, ThumbnailQueue queue) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.ingest = ingest;
     this.files = files;
+    this.queue = queue;
   }
 
   /** The fixed size that serves a request for {@code requested} pixels (at most the largest). */
@@ -67,7 +70,7 @@ final class ThumbnailCache {
   /**
    * The cached thumbnail file of {@code image} at {@code size} (one of {@link #SIZES}), made now if needed.
    *
-   * @throws dss.ingest.BusyException when the decode pool is full
+   * @throws dss.ingest.BusyException when the queue is full or no worker became free within its deadline
    */
   Path get(ImageRecord image, int size) throws Exception {
     String key = hash(image) + "-" + size;
@@ -83,7 +86,7 @@ final class ThumbnailCache {
       }
     }
     try {
-      Path made = ingest.onDecodePool(() -> make(image, size, file));
+      Path made = queue.run(() -> make(image, size, file));
       mine.complete(made);
       return made;
     } catch (Exception | Error e) {

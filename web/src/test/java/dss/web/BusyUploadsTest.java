@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dss.index.ImageRecord;
-import dss.ingest.LibraryIndexer;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -26,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Back-pressure on decoding: uploads and thumbnails are decoded on a bounded pool (N workers, 2N waiting places); a
- * request that finds it full is answered at once with 503, Retry-After and the JSON error, instead of queueing
- * memory, while requests that need no decoding ({@code /api/health}, searches by id) keep answering.
+ * Back-pressure on decoding: uploads are decoded on a bounded pool (N workers, 2N waiting places); a request that
+ * finds it full is answered at once with 503, Retry-After and the JSON error, instead of queueing
+ * memory, while requests that need no decoding ({@code /api/health}, searches by id) keep answering. (Thumbnails
+ * have their own queue, which waits: {@link ThumbnailQueueTest}.)
  *
  * <p>Deterministic: the server gets a single decode worker (so 1 decoding + 2 waiting, whatever the machine), and
  * the burst is of 16 MP PNGs, each taking hundreds of milliseconds to decode, sent all at once: the pool is full
@@ -108,68 +107,12 @@ class BusyUploadsTest {
     assertEquals(s.id("scene-2"), json(after).get("results").get(0).get("id").asText());
   }
 
-  /**
-   * Thumbnails of large images decode on the same bounded pool: a burst of them (distinct images and sizes, none
-   * cached yet) gets 503s beyond the pool, while health and searches by id answer; a refused thumbnail is served
-   * when asked again.
-   */
-  @Test void aBurstOfHeavyThumbnailsGets503sWhileHealthAnswers() throws Exception {
-    Path heavy = tmp.resolve("heavy");
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      Path file = TestImages.write(heavy.resolve("heavy-" + i + ".png"),
-          heavyPng(3000, i == 0 ? Color.RED : Color.GREEN));
-      ids.add(ImageRecord.idFor(file.toString()));
-    }
-    var indexed = new LibraryIndexer(s.index, s.ingest, LibraryIndexer.Options.defaults(List.of(heavy))).run(f -> {
-      throw new AssertionError("not indexed: " + f);
-    });
-    assertEquals(2, indexed.added(), indexed.toString());
-
-    List<String> urls = new ArrayList<>();
-    for (String id : ids) {
-      for (int size : new int[] {128, 256, 512, 1024}) urls.add("/api/images/" + id + "/thumbnail?size=" + size);
-    }
-    List<CompletableFuture<HttpResponse<byte[]>>> pending = new ArrayList<>();
-    for (String url : urls) {
-      pending.add(s.http.sendAsync(HttpRequest.newBuilder(s.uri(url)).build(), HttpResponse.BodyHandlers.ofByteArray()));
-    }
-    CompletableFuture<HttpResponse<byte[]>> firstBusy = new CompletableFuture<>();
-    pending.forEach(p -> p.thenAccept(r -> {
-      if (r.statusCode() == 503) firstBusy.complete(r);
-    }));
-    CompletableFuture.anyOf(firstBusy, CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))).join();
-    assertTrue(firstBusy.isDone(), "no thumbnail of the burst was refused: " + statuses(pending));
-    HttpResponse<byte[]> health = s.get("/api/health");
-    assertEquals(200, health.statusCode(), new String(health.body(), StandardCharsets.UTF_8));
-    HttpResponse<byte[]> byId = s.get("/api/search?k=1&id=" + s.id("scene-3"));
-    assertEquals(200, byId.statusCode(), new String(byId.body(), StandardCharsets.UTF_8));
-    assertTrue(pending.stream().anyMatch(p -> !p.isDone()),
-        "the accepted thumbnails had all been answered before the checks: " + statuses(pending));
-
-    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-    int busy = 0;
-    for (int i = 0; i < pending.size(); i++) {
-      HttpResponse<byte[]> response = pending.get(i).join();
-      if (response.statusCode() == 503) {
-        busy++;
-        assertError(response, 503, "busy");
-        String retryAfter = response.headers().firstValue("Retry-After").orElse("none");
-        assertTrue(retryAfter.matches("[1-9][0-9]*"), "Retry-After of a 503 (seconds): " + retryAfter);
-        response = s.get(urls.get(i)); // asked again once the burst is over, one at a time: served
-      }
-      assertEquals(200, response.statusCode(), urls.get(i) + ": " + new String(response.body(), StandardCharsets.UTF_8));
-      assertEquals("image/jpeg", response.headers().firstValue("Content-Type").orElseThrow());
-    }
-    assertTrue(busy >= 1, "refused: " + busy);
-  }
-
   /** A side x side PNG of smooth gradients: about 1.4 MB for 4000, but 16 MP to inflate, filter and resize. */
   private static byte[] heavyPng(int side) {
     return heavyPng(side, Color.ORANGE);
   }
 
-  private static byte[] heavyPng(int side, Color from) {
+  static byte[] heavyPng(int side, Color from) {
     BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     g.setPaint(new GradientPaint(0, 0, from, side, side, Color.BLUE));

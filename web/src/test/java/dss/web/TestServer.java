@@ -91,6 +91,7 @@ final class TestServer extends TestClient implements AutoCloseable {
     private List<Path> background = List.of();
     private IndexOpener opener = (dir, model) -> LuceneIndex.openShared(dir, model, IndexConfig.DEFAULT);
     private UnaryOperator<ImageIndex> wrap = UnaryOperator.identity();
+    private SearchServer.Thumbnails thumbnails = SearchServer.Thumbnails.DEFAULT;
 
     /** Everything under {@code tmp}: the index, the fixture photos, thumbnails and uploads. */
     Builder(Path tmp) {
@@ -122,6 +123,12 @@ final class TestServer extends TestClient implements AutoCloseable {
     /** Request decode workers (0, the default: one per core). */
     Builder decodeThreads(int threads) {
       this.decodeThreads = threads;
+      return this;
+    }
+
+    /** How thumbnails made on demand queue (default: as {@code dreamsim serve}). */
+    Builder thumbnails(SearchServer.Thumbnails settings) {
+      this.thumbnails = settings;
       return this;
     }
 
@@ -185,7 +192,7 @@ final class TestServer extends TestClient implements AutoCloseable {
         : new BackgroundIndexer(context, LibraryIndexer.Options.defaults(b.background));
     if (indexer != null) indexer.addListener((summary, failure) -> runs.add(new RunEnded(summary, failure)));
     this.server = serve(context, new SearchServer.Options("127.0.0.1", 0, b.token, b.maxUploadBytes, thumbnailDir,
-        uploadDir, b.quarantine), indexer);
+        uploadDir, b.quarantine, b.thumbnails), indexer);
     if (indexer != null) indexer.start(Duration.ofMinutes(10));
   }
 
