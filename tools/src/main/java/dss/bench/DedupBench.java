@@ -80,12 +80,14 @@ public final class DedupBench implements Callable<Integer> {
         out.put("segments", library.stats().segments());
         Memory.reset();
         long t0 = System.nanoTime();
+        double cpu0 = Memory.cpuSeconds();
         // what `dreamsim dedup` runs
         List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = Memory.cpuSeconds() - cpu0;
         hnswGroups = idGroups(groups);
         out.put("candidates", candidates == 0 ? "graph" : candidates);
-        out.put("hnsw", Map.of("seconds", seconds, "groups", groups.size(),
+        out.put("hnsw", Map.of("seconds", seconds, "cpu_seconds", cpuSeconds, "groups", groups.size(),
             "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
             "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
         System.err.println("bench dedup: " + JsonOut.line(out)); // in case the baseline never ends
@@ -338,6 +340,15 @@ public final class DedupBench implements Callable<Integer> {
       } catch (IOException | UnsupportedOperationException e) {
         // not Linux: rss_peak_mb is then the peak of the whole run
       }
+    }
+
+    /**
+     * CPU time of the whole process so far (all threads, the JIT and GC included): on a shared machine, wall time
+     * depends on the load, CPU time much less.
+     */
+    static double cpuSeconds() {
+      return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+          ? os.getProcessCpuTime() / 1e9 : -1;
     }
 
     static double heapPeakMb() {
