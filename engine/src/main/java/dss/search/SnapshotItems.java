@@ -85,6 +85,11 @@ final class SnapshotItems implements DuplicateGrouper.Items {
     return snapshot.sameContent();
   }
 
+  /** Reads the records in document order: a stored-fields block is decoded once for all its records. */
+  @Override public void prepare(int[] items) throws IOException {
+    for (int item : items) record(item);
+  }
+
   /** Largest pixel count, then largest file, then oldest, then path (copies made with cp -p tie on all three). */
   @Override public Comparator<Integer> keeperOrder() {
     return (a, b) -> {
