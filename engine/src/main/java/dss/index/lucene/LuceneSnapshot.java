@@ -57,6 +57,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   private final boolean quantized;
   /** Vector values are not thread-safe: one instance per thread and leaf. */
   private final ThreadLocal<FloatVectorValues[]> vectors;
+  /** Stored-fields readers are not thread-safe either, and keep their last decoded block: one per thread. */
   private final ThreadLocal<StoredFields> storedFields = new ThreadLocal<>();
   /** The graph walk of a one-segment index, one per thread; null inside: that segment has no walkable graph. */
   private final ThreadLocal<GraphNeighbourhood[]> graphWalks;
@@ -127,7 +128,8 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
    * Sorted by the doc values columns ({@link IndexSchema#SORT_MTIME}, {@link IndexSchema#SORT_PATH}): the top
    * {@code offset + limit} by a priority queue over the matching documents (or, for a page in the back half, the top
    * {@code total - offset} of the reversed order), then the stored records of the page only. A page after a cursor
-   * is Lucene's {@code searchAfter} from the cursor's sort values: a queue of one page, the same cost at every depth. An index with documents written before those columns existed is listed by the full scan of
+   * is Lucene's {@code searchAfter} from the cursor's sort values: a queue of one page, the same cost at every depth.
+   * An index with documents written before those columns existed is listed by the full scan of
    * {@link ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the columns).
    */
   @Override public Listing list(ListingQuery q) throws IOException {
