@@ -1,5 +1,6 @@
 // The library view: a page of thumbnails at a time, newest first by default, filtered by a folder (path prefix).
-// URL: /?sort=oldest&folder=/photos/2024&page=3&page_size=60 (each optional).
+// URL: /?sort=oldest&folder=/photos/2024&page=3&page_size=60 (each optional); "Next" adds after=CURSOR, the answer's
+// `next`, so the following page costs the server the same at any depth (page then only numbers it).
 import { $, api } from './api.js';
 import { arrowNavigation, card } from './cards.js';
 
@@ -7,18 +8,19 @@ const PAGE_SIZE = 60; // thumbnails a page unless the URL says otherwise (page_s
 let go; // navigate(params) from app.js
 let fail; // showError(message) from app.js
 let current = null; // the parameters of the page shown, to step from
+let nextCursor = null; // the shown page's `next`: where the following page starts
 
 export function init({ navigate, showError }) {
   go = navigate;
   fail = showError;
   $('browse-controls').addEventListener('submit', (e) => {
     e.preventDefault();
-    go(paramsWith({ folder: $('folder').value.trim(), page: null }));
+    go(paramsWith({ folder: $('folder').value.trim(), page: null, after: null }));
   });
-  $('sort').addEventListener('change', () => go(paramsWith({ sort: $('sort').value, page: null })));
-  $('folder-clear').addEventListener('click', () => go(paramsWith({ folder: null, page: null })));
-  $('prev').addEventListener('click', () => go(paramsWith({ page: pageOf(current) - 1 })));
-  $('next').addEventListener('click', () => go(paramsWith({ page: pageOf(current) + 1 })));
+  $('sort').addEventListener('change', () => go(paramsWith({ sort: $('sort').value, page: null, after: null })));
+  $('folder-clear').addEventListener('click', () => go(paramsWith({ folder: null, page: null, after: null })));
+  $('prev').addEventListener('click', () => go(paramsWith({ page: pageOf(current) - 1, after: null })));
+  $('next').addEventListener('click', () => go(paramsWith({ page: pageOf(current) + 1, after: nextCursor })));
   arrowNavigation($('library'));
 }
 
@@ -48,6 +50,7 @@ export async function show(params) {
   const pageSize = Math.min(500, Math.max(1, parseInt(params.get('page_size'), 10) || PAGE_SIZE));
   const query = new URLSearchParams({ page, page_size: pageSize, sort });
   if (folder) query.set('path_prefix', folder);
+  if (params.get('after')) query.set('after', params.get('after'));
   try {
     const body = await api('/api/images?' + query);
     if (current !== params) return; // the person moved on while this page loaded
@@ -74,7 +77,8 @@ function renderPage(body, folder) {
   $('page-info').textContent = 'Page ' + body.page + ' of ' + pages;
   document.querySelector('#browse .pager').hidden = pages <= 1 && body.page <= 1;
   $('prev').disabled = body.page <= 1;
-  $('next').disabled = body.page >= pages;
+  nextCursor = body.next;
+  $('next').disabled = !body.next;
 }
 
 export function leave() {

@@ -133,9 +133,35 @@ public interface ImageIndex extends Closeable {
     }
 
     /**
+     * Items within {@code maxDistance} of {@code item}, nearest first, the item itself left out, found as cheaply as
+     * the backend can: the whole-library dedup asks this of every item, so it must not cost a search where the index
+     * already knows the answer. The Lucene backend walks its HNSW graph's links from the item (exact distances); this
+     * default searches from the item's vector ({@link #nearest(float[], int)}, k = 32 and x4 up to 2048 while every
+     * hit is within reach), distances as the index scores them.
+     */
+    default Neighbours neighboursOf(int item, float maxDistance) throws IOException {
+      float[] query = vector(item);
+      for (int k = 32; ; k *= 4) {
+        Neighbours found = nearest(query, k);
+        int n = found.items().length;
+        if (n == k && found.distances()[k - 1] <= maxDistance && k < 2048) continue; // all within reach: more?
+        int[] items = new int[n];
+        float[] distances = new float[n];
+        int within = 0;
+        for (int i = 0; i < n && found.distances()[i] <= maxDistance; i++) {
+          if (found.items()[i] == item) continue;
+          items[within] = found.items()[i];
+          distances[within++] = found.distances()[i];
+        }
+        return new Neighbours(java.util.Arrays.copyOf(items, within), java.util.Arrays.copyOf(distances, within));
+      }
+    }
+
+    /**
      * A page of the library in a stable order (see {@link ListingQuery}) and how many images match its filter.
-     * Backends answer from sorted columns (Lucene doc values, Solr sort/start/rows); this default reads and sorts
-     * every record, correct on any backend but slow on a large library.
+     * Backends answer from sorted columns (Lucene doc values, Solr sort/start/rows), a cursor page by seeking to the
+     * cursor's sort values; this default reads and sorts every record, correct on any backend but slow on a large
+     * library. {@link Listing#next()} is set whenever another page follows.
      */
     default Listing list(ListingQuery query) throws IOException {
       java.util.List<ImageRecord> matching = new java.util.ArrayList<>();
@@ -146,8 +172,11 @@ public interface ImageIndex extends Closeable {
       }
       matching.sort(query.order().comparator());
       int from = Math.min(matching.size(), query.offset());
-      int to = (int) Math.min(matching.size(), (long) query.offset() + query.limit());
-      return new Listing(matching.size(), java.util.List.copyOf(matching.subList(from, to)));
+      if (query.after() != null) {
+        while (from < matching.size() && !query.after().precedes(matching.get(from), query.order())) from++;
+      }
+      int to = (int) Math.min(matching.size(), (long) from + query.limit() + 1); // one more: is there a next page?
+      return Listing.of(matching.size(), matching.subList(from, to), query.limit());
     }
 
     /** Live items sharing a content hash, as classes of two or more; each item in at most one class. */

@@ -64,6 +64,12 @@ public final class DuplicateGrouper {
 
     /** Sorts the better keeper first: largest pixel count, then largest file, then oldest, then a stable tie-break. */
     Comparator<Integer> keeperOrder();
+
+    /**
+     * Called once, before the keeper order compares {@code items} (ascending): a chance to read what it needs in one
+     * pass in storage order rather than one item at a time in the sort's order.
+     */
+    default void prepare(int[] items) throws IOException {}
   }
 
   /** A group: {@code members[0]} is the keeper; {@code distances[i]} is members[i]'s distance to the keeper. */
@@ -113,6 +119,7 @@ public final class DuplicateGrouper {
     long t1 = System.nanoTime();
     List<Integer> seeds = new ArrayList<>(candidates.keySet());
     for (int keeper : copies.keySet()) if (!candidates.containsKey(keeper)) seeds.add(keeper);
+    library.prepare(seeds.stream().mapToInt(Integer::intValue).sorted().toArray());
     seeds.sort(library.keeperOrder());
 
     BitSet assigned = new BitSet(n);

@@ -2,7 +2,6 @@ package dss.search;
 
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
-import dss.index.KnnOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
@@ -10,8 +9,8 @@ import java.util.List;
 
 /**
  * An index snapshot seen by {@link DuplicateGrouper}: items are the snapshot's items (unused numbers have no
- * neighbours and no copies, so they never join a group). Memory: three longs per item for the keeper order;
- * vectors stay in the index and are read on demand.
+ * neighbours and no copies, so they never join a group). Memory: one reference per item, and the records of the
+ * items that have candidates (the groups list them anyway); vectors stay in the index and are read on demand.
  */
 final class SnapshotItems implements DuplicateGrouper.Items {
   /** Neighbours fetched by the first query of an item; more (x4, up to {@link #MAX_K}) while all are within reach. */
@@ -25,51 +24,54 @@ final class SnapshotItems implements DuplicateGrouper.Items {
   static final float CANDIDATE_SLACK = 0.05f;
 
   private final ImageIndex.Snapshot snapshot;
-  /** Candidates per neighbour query; 0: {@link KnnOptions#defaultCandidates} of the neighbours fetched. */
+  /** Candidates per neighbour search; 0: no search, the index's own neighbours ({@code neighboursOf}). */
   private final int candidates;
-  private final long[] pixels;
-  private final long[] bytes;
-  private final long[] mtime;
+  /**
+   * Records read on first use: only items with candidates or copies are ever compared for the keeper order, and
+   * those are the ones the groups list (reading every record of a large library would cost more than the graph).
+   */
+  private final ImageRecord[] records;
 
   /**
-   * @param candidates candidates each neighbour query collects (never fewer than the neighbours it fetches); 0: the
-   *     search default for the neighbours fetched, {@link KnnOptions#defaultCandidates}
+   * @param candidates candidates each neighbour search collects (never fewer than the neighbours it fetches); 0: no
+   *     search where the index knows an item's neighbours ({@link ImageIndex.Snapshot#neighboursOf})
    */
-  SnapshotItems(ImageIndex.Snapshot snapshot, int candidates) throws IOException {
+  SnapshotItems(ImageIndex.Snapshot snapshot, int candidates) {
     this.snapshot = snapshot;
     this.candidates = candidates;
-    int n = snapshot.items();
-    pixels = new long[n];
-    bytes = new long[n];
-    mtime = new long[n];
-    for (int item = 0; item < n; item++) {
-      if (!snapshot.live(item)) continue;
-      ImageRecord r = snapshot.record(item);
-      pixels[item] = (long) r.width() * r.height();
-      bytes[item] = r.size();
-      mtime[item] = r.mtime();
-    }
+    this.records = new ImageRecord[snapshot.items()];
   }
 
   @Override public int size() {
-    return pixels.length;
+    return records.length;
   }
 
+  /** The item's record, kept once read (called from one thread: the grouping, then the finder). */
   ImageRecord record(int item) throws IOException {
-    return snapshot.record(item);
+    ImageRecord r = records[item];
+    if (r == null) {
+      r = snapshot.record(item);
+      records[item] = r;
+    }
+    return r;
   }
 
   @Override public float[] vector(int item) throws IOException {
     return snapshot.vector(item);
   }
 
+  /**
+   * Without a candidate count, what the index knows cheapest ({@link ImageIndex.Snapshot#neighboursOf}: the Lucene
+   * graph's links); with one, a neighbour search per item collecting that many candidates.
+   */
   @Override public int[] neighbours(int item, float maxDistance) throws IOException {
     if (!snapshot.live(item)) return new int[0];
-    float[] query = snapshot.vector(item);
     float reach = maxDistance + CANDIDATE_SLACK;
+    if (candidates == 0) return snapshot.neighboursOf(item, reach).items();
+    float[] query = snapshot.vector(item);
     for (int k = FIRST_K; ; k *= 4) {
       ImageIndex.Neighbours found = snapshot.nearest(query, k,
-          candidates > 0 ? Math.max(k, candidates) : KnnOptions.defaultCandidates(k));
+          Math.max(k, candidates));
       int n = found.items().length;
       boolean full = n == k && found.distances()[k - 1] <= reach;
       if (full && k < MAX_K) continue; // all within reach: there may be more
@@ -83,14 +85,23 @@ final class SnapshotItems implements DuplicateGrouper.Items {
     return snapshot.sameContent();
   }
 
+  /** Reads the records in document order: a stored-fields block is decoded once for all its records. */
+  @Override public void prepare(int[] items) throws IOException {
+    for (int item : items) record(item);
+  }
+
   /** Largest pixel count, then largest file, then oldest, then path (copies made with cp -p tie on all three). */
   @Override public Comparator<Integer> keeperOrder() {
     return (a, b) -> {
-      if (pixels[a] != pixels[b]) return Long.compare(pixels[b], pixels[a]);
-      if (bytes[a] != bytes[b]) return Long.compare(bytes[b], bytes[a]);
-      if (mtime[a] != mtime[b]) return Long.compare(mtime[a], mtime[b]);
       try {
-        return record(a).path().compareTo(record(b).path());
+        ImageRecord x = record(a);
+        ImageRecord y = record(b);
+        long px = (long) x.width() * x.height();
+        long py = (long) y.width() * y.height();
+        if (px != py) return Long.compare(py, px);
+        if (x.size() != y.size()) return Long.compare(y.size(), x.size());
+        if (x.mtime() != y.mtime()) return Long.compare(x.mtime(), y.mtime());
+        return x.path().compareTo(y.path());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

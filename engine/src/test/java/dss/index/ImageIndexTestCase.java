@@ -256,6 +256,80 @@ public abstract class ImageIndexTestCase {
     return hits.stream().map(h -> h.image().id()).toList();
   }
 
+  /**
+   * Paging by cursor: from the first page, each page's {@code next} gives the following one, in every order and with
+   * the prefix filter; the pages put together are the whole order (expected from the fixture, ties by path), the
+   * total is the filter's total on every page, and the last page has no {@code next}. An offset page gives the cursor
+   * of the page after it too, and a cursor survives its text form.
+   */
+  @Test void listingPagesByCursorCoverEveryOrderOnce() throws Exception {
+    float[][] v = TestVectors.clustered(23, DIMS, 9);
+    List<ImageRecord> records = new java.util.ArrayList<>();
+    try (ImageIndex index = open("cursor")) {
+      for (int i = 0; i < 23; i++) {
+        String path = "/lib/" + (i % 3 == 0 ? "a/" : "b/") + "x\"y " + String.format(java.util.Locale.ROOT, "%02d", 22 - i) + ".jpg";
+        ImageRecord r = new ImageRecord(ImageRecord.idFor(path), path, "h" + i, 100, -50 + (i / 3) * 10, 10, 10, "jpeg", 0);
+        records.add(r);
+        index.upsert(r, v[i]);
+      }
+      index.commit();
+      java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
+      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders = java.util.Map.of(
+          ListingQuery.Order.NEWEST, java.util.Comparator.comparingLong(ImageRecord::mtime).reversed().thenComparing(byPath),
+          ListingQuery.Order.OLDEST, java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
+          ListingQuery.Order.PATH, byPath);
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        for (var order : orders.entrySet()) {
+          for (String prefix : new String[] {null, "/lib/b/"}) {
+            List<String> expected = records.stream().filter(r -> prefix == null || r.path().startsWith(prefix))
+                .sorted(order.getValue()).map(ImageRecord::path).toList();
+            List<String> walked = new java.util.ArrayList<>();
+            ListingQuery.Cursor cursor = null;
+            int pages = 0;
+            do {
+              Listing page = s.list(ListingQuery.after(order.getKey(), prefix, cursor, 4));
+              assertEquals(expected.size(), page.total(), order.getKey() + " " + prefix);
+              walked.addAll(paths(page));
+              cursor = page.next() == null ? null : ListingQuery.Cursor.parse(page.next().token());
+              pages++;
+            } while (cursor != null && pages < 20);
+            assertEquals(expected, walked, order.getKey() + " " + prefix);
+            assertEquals((expected.size() + 3) / 4, pages, "no empty last page");
+            Listing second = s.list(new ListingQuery(order.getKey(), prefix, 4, 4));
+            assertEquals(expected.get(7), second.next().path(), "an offset page's cursor is its last image");
+          }
+        }
+      }
+    }
+  }
+
+  /** Every backend finds an image's near copy among its neighbours ({@link ImageIndex.Snapshot#neighboursOf}). */
+  @Test void neighboursOfAnItemWithinADistance() throws Exception {
+    float[][] v = TestVectors.clustered(40, DIMS, 13);
+    float[] copy = v[17].clone();
+    copy[0] += 0.05f;
+    TestVectors.normalize(copy);
+    try (ImageIndex index = open("neighbours")) {
+      for (int i = 0; i < v.length; i++) index.upsert(record(i, "h" + i), v[i]);
+      index.upsert(record(99, "h99"), copy);
+      index.commit();
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        int item = -1;
+        for (int i = 0; i < s.items(); i++) if (s.live(i) && s.record(i).path().equals("/lib/odd/17.jpg")) item = i;
+        float d = 1f - TestVectors.dot(v[17], copy);
+        ImageIndex.Neighbours n = s.neighboursOf(item, d + 0.001f);
+        assertEquals(List.of("/lib/odd/99.jpg"), java.util.Arrays.stream(n.items()).mapToObj(i -> {
+          try {
+            return s.record(i).path();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }).toList());
+        assertEquals(d, n.distances()[0], 1e-3f);
+      }
+    }
+  }
+
   private static List<String> paths(Listing listing) {
     return listing.images().stream().map(ImageRecord::path).toList();
   }

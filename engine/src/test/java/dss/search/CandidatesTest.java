@@ -17,7 +17,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The candidate count: the default formula, and a caller's count reaching the index through the query API. */
+/**
+ * The candidate count: the default formula, and a caller's count reaching the index through the query API (the
+ * dedup without one asks the index for each image's neighbours instead of searching).
+ */
 class CandidatesTest {
   @TempDir Path dir;
 
@@ -52,10 +55,11 @@ class CandidatesTest {
       search.duplicateGroups(0.1f, 700);
       assertFalse(recording.nearest.isEmpty());
       for (int[] q : recording.nearest) assertEquals(Math.max(q[0], 700), q[1], "k " + q[0]);
+      assertTrue(recording.neighboursOf.isEmpty(), "a candidate count: a search per image");
       recording.nearest.clear();
-      search.duplicateGroups(0.2f); // the default: the search formula for the neighbours fetched
-      assertFalse(recording.nearest.isEmpty());
-      for (int[] q : recording.nearest) assertEquals(KnnOptions.defaultCandidates(q[0]), q[1], "k " + q[0]);
+      search.duplicateGroups(0.2f); // the default: the index's own neighbours of each image, no search
+      assertTrue(recording.nearest.isEmpty(), "no neighbour search by default");
+      assertEquals(v.length - 1, recording.neighboursOf.size(), "every image but the exact copy of another");
     }
   }
 }

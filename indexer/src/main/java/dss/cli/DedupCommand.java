@@ -3,6 +3,8 @@ package dss.cli;
 import java.util.Locale;
 import dss.index.Hit;
 import dss.index.ImageIndex;
+import dss.index.IndexConfig;
+import dss.model.ModelInfo;
 import dss.search.DuplicateFinder;
 import dss.search.DuplicateGroup;
 import dss.search.SimilaritySearch;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code dreamsim dedup}: every group of near-duplicates in an index, with a suggested keeper. */
-@Command(name = "dedup", footer = {"", "Examples:", "  dreamsim dedup > groups.json", "  dreamsim dedup --threshold 0.05 --format csv --out duplicates.csv", "  dreamsim dedup --candidates 1000   (fewer missed pairs, slower)"}, header = "Find the groups of near-duplicate images in an index.", sortOptions = false, description = {
+@Command(name = "dedup", footer = {"", "Examples:", "  dreamsim dedup > groups.json", "  dreamsim dedup --threshold 0.05 --format csv --out duplicates.csv", "  dreamsim dedup --merge   (one segment first: the fast graph walk on a large index)", "  dreamsim dedup --candidates 1000   (a search per image instead of the graph's links)"}, header = "Find the groups of near-duplicate images in an index.", sortOptions = false, description = {
     "Find all groups of near-duplicate images in an index. In a group every member is within the threshold of",
     "every other (no chaining); byte-identical files are always grouped. The keeper is the largest pixel count,",
     "then the largest file, then the oldest; members list their distance to it.",
@@ -44,10 +46,14 @@ final class DedupCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write the result to FILE instead of stdout.")
   Path out;
 
-  @Option(names = "--candidates", paramLabel = "N", description = "Candidates each image's neighbour query collects "
-      + "(32..10000; more: fewer missed pairs, slower). Default: the search default, max(4 k, 200) for the k "
-      + "neighbours fetched (32 first, more while all are within the threshold).")
+  @Option(names = "--candidates", paramLabel = "N", description = "Search each image's neighbours, collecting N "
+      + "candidates (32..10000; more: fewer missed pairs, slower). Default: no search, the neighbours are read from "
+      + "the index's graph (one segment; an index of several is searched with the search default).")
   Integer candidates;
+
+  @Option(names = "--merge", description = "Merge the index into one segment first (needs write access; may take "
+      + "minutes on a large index, once): the neighbours are then read from one graph instead of searched.")
+  boolean merge;
 
   @Spec CommandSpec spec;
 
@@ -63,6 +69,17 @@ final class DedupCommand implements Callable<Integer> {
     }
     int perQuery = candidates();
     long start = System.nanoTime();
+    if (merge) {
+      ModelInfo model;
+      try (ImageIndex existing = indexOptions.openReadOnly()) { // no index: the error says so
+        model = existing.metadata().model();
+      }
+      spec.commandLine().getErr().println("dedup: merging the index into one segment...");
+      try (ImageIndex writable = indexOptions.provider().openWritable(indexOptions.location(), model,
+          IndexConfig.DEFAULT, indexOptions.layout())) {
+        writable.optimize();
+      }
+    }
     Output result;
     try (ImageIndex index = indexOptions.openReadOnly()) {
       List<DuplicateGroup> groups = new SimilaritySearch(index, null).duplicateGroups(threshold, perQuery);

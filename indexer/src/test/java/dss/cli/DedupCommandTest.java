@@ -70,6 +70,24 @@ class DedupCommandTest {
     assertEquals(900, small.get("bytes").asLong());
   }
 
+  @Test void mergeMakesOneSegmentAndFindsTheSameGroups() throws Exception {
+    try (ImageIndex writer = LuceneIndex.openWritable(index, new ModelInfo("t", "t", 8, "x"), IndexConfig.DEFAULT)) {
+      writer.upsert(new ImageRecord("copy", "/p/copy.jpg", "h4", 800, 3, 200, 150, "jpeg", 0), at(Math.PI / 2 + 0.01));
+      writer.commit(); // a second segment, whose copy is near "far" in the first
+      assertEquals(2, writer.stats().segments());
+    }
+    CliRun run = CliRun.of("dedup", "--index", index.toString(), "--threshold", "0.1", "--merge");
+    assertEquals(0, run.status(), run.err());
+    assertTrue(run.err().contains("merging"), run.err());
+    try (ImageIndex merged = LuceneIndex.openReadOnly(index)) {
+      assertEquals(1, merged.stats().segments());
+    }
+    JsonNode groups = JSON.readTree(run.out()).get("groups");
+    assertEquals(2, groups.size());
+    List<String> keepers = List.of(groups.get(0).get("keeper").asText(), groups.get(1).get("keeper").asText());
+    assertTrue(keepers.containsAll(List.of("big", "far")), keepers.toString());
+  }
+
   @Test void csvHasOneRowPerMemberWithItsGroupNumber() throws Exception {
     Path file = dir.resolve("groups.csv");
     CliRun run = CliRun.of("dedup", "--index", index.toString(), "--format", "csv", "--out", file.toString());

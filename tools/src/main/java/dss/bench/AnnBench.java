@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.cli.UsageError;
 import dss.index.KnnOptions;
 import dss.index.Hit;
 import dss.index.ImageIndex;
@@ -120,7 +121,7 @@ public final class AnnBench implements Callable<Integer> {
   private int[][] truth;
 
   @Override public Integer call() throws Exception {
-    if (k < 1 || k > TRUTH_K) throw new IllegalArgumentException("--k must be 1.." + TRUTH_K + ", got " + k);
+    if (k < 1 || k > TRUTH_K) throw new UsageError("--k must be 1.." + TRUTH_K + ", got " + k);
     boolean auto = ef == null;
     List<Integer> sweep = onlyDefault ? List.of() : auto ? DEFAULT_SWEEP : ef;
     if (auto && filters == null) filters = List.of(0.5, 0.05, 0.005);
@@ -291,7 +292,7 @@ public final class AnnBench implements Callable<Integer> {
   private void recallAtK(ImageIndex.Snapshot snapshot, String storage) throws IOException {
     try (Csv csv = csv("lucene-recall-k.csv", "system,storage,k,candidates,recall,p50_ms,p99_ms,qps,n,dims")) {
       for (int kk : recallK) {
-        if (kk < 1 || kk > TRUTH_K) throw new IllegalArgumentException("--recall-k must be 1.." + TRUTH_K);
+        if (kk < 1 || kk > TRUTH_K) throw new UsageError("--recall-k must be 1.." + TRUTH_K);
         int candidates = KnnOptions.defaultCandidates(kk);
         Point p = measure(List.of(product(snapshot, kk, candidates, null, truth)), kk)[0];
         System.out.printf(Locale.ROOT, "lucene %s default k=%d (candidates %d): recall@%d %.4f, p50 %.3f ms, p99 "
@@ -495,7 +496,7 @@ public final class AnnBench implements Callable<Integer> {
     if (Math.abs(fraction - 0.5) < 1e-9) return "/v/0/";
     if (Math.abs(fraction - 0.05) < 1e-9) return "/v/0/0/";
     if (Math.abs(fraction - 0.005) < 1e-9) return "/v/0/0/0/";
-    throw new IllegalArgumentException("--filters: 0.5, 0.05 or 0.005, got " + fraction);
+    throw new UsageError("--filters: 0.5, 0.05 or 0.005, got " + fraction);
   }
 
   private static ImageRecord record(int i) {
@@ -562,7 +563,7 @@ public final class AnnBench implements Callable<Integer> {
   static int[][] readTruth(Path file, int n) throws IOException {
     ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
     if (buf.remaining() != 4L * n * TRUTH_K) {
-      throw new IllegalArgumentException(file + ": expected " + n + " x " + TRUTH_K + " int32");
+      throw new UsageError(file + ": expected " + n + " x " + TRUTH_K + " int32");
     }
     int[][] t = new int[n][TRUTH_K];
     for (int[] row : t) for (int j = 0; j < TRUTH_K; j++) row[j] = buf.getInt();
@@ -642,7 +643,7 @@ public final class AnnBench implements Callable<Integer> {
   static float[][] read(Path file, int dims) throws IOException {
     long bytes = Files.size(file);
     if (bytes % (4L * dims) != 0) {
-      throw new IllegalArgumentException(file + ": " + bytes + " bytes is not a whole number of " + dims + "-d vectors");
+      throw new UsageError(file + ": " + bytes + " bytes is not a whole number of " + dims + "-d vectors");
     }
     int n = (int) (bytes / (4L * dims));
     float[][] out = new float[n][dims];

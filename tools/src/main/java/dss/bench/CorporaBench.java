@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.cli.UsageError;
 import dss.image.FormatSniffer;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
@@ -40,7 +41,7 @@ public final class CorporaBench implements Callable<Integer> {
   boolean exact;
 
   @Override public Integer call() throws IOException {
-    if (!Files.isDirectory(dir)) throw new IllegalArgumentException("no such directory: " + dir);
+    if (!Files.isDirectory(dir)) throw new UsageError("no such directory: " + dir);
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
       files = s.filter(Files::isRegularFile).sorted().toList();

@@ -54,9 +54,12 @@ public final class DedupBench implements Callable<Integer> {
   @Option(names = "--brute", description = "Also run the exact all-pairs baseline (needs n x dims floats of heap) "
       + "and compare the pairs both report.")
   boolean brute;
-  @Option(names = "--candidates", defaultValue = "0", description = "Candidates per neighbour query (default: 0, the "
-      + "product's default formula, as 'dreamsim dedup' without --candidates).")
+  @Option(names = "--candidates", defaultValue = "0", description = "Candidates per neighbour search (default: 0, no "
+      + "search: the neighbours read from the graph of a one-segment index, as 'dreamsim dedup' without --candidates).")
   int candidates;
+  @Option(names = "--merge", description = "Merge the index into one segment before the dedup (timed apart): the "
+      + "graph walk needs one segment, several are searched.")
+  boolean merge;
 
   /** The groups the HNSW path reported, by id, for the comparison with the exact baseline. */
   private List<List<String>> hnswGroups;
@@ -73,16 +76,19 @@ public final class DedupBench implements Callable<Integer> {
     out.put("planted_pairs", data.plantedPairs());
     try {
       out.put("build_seconds", build(data, dir));
+      if (merge) out.put("merge_seconds", merge(data, dir));
       try (ImageIndex library = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot snapshot = library.snapshot()) {
         out.put("segments", library.stats().segments());
         Memory.reset();
         long t0 = System.nanoTime();
+        double cpu0 = Memory.cpuSeconds();
         // what `dreamsim dedup` runs
         List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = Memory.cpuSeconds() - cpu0;
         hnswGroups = idGroups(groups);
-        out.put("candidates", candidates == 0 ? "default" : candidates);
-        out.put("hnsw", Map.of("seconds", seconds, "groups", groups.size(),
+        out.put("candidates", candidates == 0 ? "graph" : candidates);
+        out.put("hnsw", Map.of("seconds", seconds, "cpu_seconds", cpuSeconds, "groups", groups.size(),
             "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
             "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
         System.err.println("bench dedup: " + JsonOut.line(out)); // in case the baseline never ends
@@ -120,6 +126,19 @@ public final class DedupBench implements Callable<Integer> {
       writer.commit();
     }
     Files.createFile(marker);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /** Merges the index into one segment (the dedup's graph walk needs one); returns seconds, 0 when it was one. */
+  static double merge(Synthetic data, Path dir) throws IOException {
+    ModelInfo model = new ModelInfo("synthetic", "synthetic", data.dims, "synthetic-" + data.n);
+    long t0 = System.nanoTime();
+    try (ImageIndex writer = LuceneIndex.openWritable(dir, model, IndexConfig.DEFAULT)) {
+      if (writer.stats().segments() <= 1) return 0;
+      System.err.printf(java.util.Locale.ROOT, "bench dedup: merging %d segments into one%n",
+          writer.stats().segments());
+      writer.optimize();
+    }
     return (System.nanoTime() - t0) / 1e9;
   }
 
@@ -323,6 +342,14 @@ public final class DedupBench implements Callable<Integer> {
       } catch (IOException | UnsupportedOperationException e) {
         // not Linux: rss_peak_mb is then the peak of the whole run
       }
+    }
+
+    /**
+     * CPU time of the whole process so far (all threads, the JIT and GC included): on a shared machine, wall time
+     * depends on the load, CPU time much less.
+     */
+    static double cpuSeconds() {
+      return ProcessCpu.nanos() / 1e9;
     }
 
     static double heapPeakMb() {

@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.cli.UsageError;
 import java.util.Locale;
 import dss.cli.JsonOut;
 import dss.index.ImageIndex;
@@ -40,24 +41,28 @@ public final class DedupRecallBench implements Callable<Integer> {
   @Option(names = "--thresholds", split = ",", defaultValue = "0.05,0.1,0.15", paramLabel = "D[,D...]",
       description = "Dedup thresholds (default: ${DEFAULT-VALUE}; the product's default is 0.1).")
   List<Float> thresholds;
-  @Option(names = "--candidates", defaultValue = "0", description = "Candidates per neighbour query (default: 0, the "
-      + "product's default, as 'dreamsim dedup' without --candidates).")
+  @Option(names = "--candidates", defaultValue = "0", description = "Candidates per neighbour search (default: 0, no "
+      + "search: the graph's neighbours, as 'dreamsim dedup' without --candidates).")
   int candidates;
+  @Option(names = "--merge", description = "Merge the index into one segment first (the graph walk needs one).")
+  boolean merge;
   @Option(names = "--index", paramLabel = "DIR", description = "Index directory: built when absent, reused when it "
       + "holds the same size and dims, e.g. one kept by 'bench dedup --index' (default: a temporary directory).")
   Path index;
 
   private DedupBench.Synthetic data;
+  private int segments;
 
   @Override public Integer call() throws Exception {
     for (float t : thresholds) {
-      if (!(t >= 0f && t <= 2f)) throw new IllegalArgumentException("--thresholds: in [0, 2], got " + t);
+      if (!(t >= 0f && t <= 2f)) throw new UsageError("--thresholds: in [0, 2], got " + t);
     }
     data = new DedupBench.Synthetic(size, dims, 42);
     boolean temporary = index == null;
     Path dir = temporary ? Files.createTempDirectory("dedup-recall") : index;
     try {
       DedupBench.build(data, dir);
+      if (merge) DedupBench.merge(data, dir);
       float[][] vectors = new float[size][];
       for (int i = 0; i < size; i++) vectors[i] = data.item(i).vector();
       float widest = (float) thresholds.stream().mapToDouble(Float::doubleValue).max().orElse(0);
@@ -66,6 +71,7 @@ public final class DedupRecallBench implements Callable<Integer> {
       System.err.printf(Locale.ROOT, "bench dedup-recall: exact all-pairs within %.3f of %d x %d in %.0f s%n", widest, size, dims,
           (System.nanoTime() - t0) / 1e9);
       try (ImageIndex library = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot snapshot = library.snapshot()) {
+        segments = library.stats().segments();
         for (float threshold : thresholds) {
           System.out.println(JsonOut.line(measure(snapshot, vectors, exact, threshold)));
         }
@@ -112,7 +118,6 @@ public final class DedupRecallBench implements Callable<Integer> {
       }
     }
     long foundExact = found.stream().filter(exact::contains).count();
-
     Set<Long> grouped = groupedPairs(groups, synthetic, n);
     int[] identity = IntStream.range(0, n).toArray();
     Set<Long> groupedExact = groupedPairs(DuplicateGrouper.group(exactItems(vectors, exactWithin, classes, synthetic,
@@ -122,7 +127,8 @@ public final class DedupRecallBench implements Callable<Integer> {
     out.put("n", n);
     out.put("dims", dims);
     out.put("threshold", threshold);
-    out.put("candidates", candidates == 0 ? "default" : candidates);
+    out.put("candidates", candidates == 0 ? "graph" : candidates);
+    out.put("segments", segments);
     out.put("exact_pairs", exact.size());
     out.put("found_pairs", found.size());
     out.put("found_exact_pairs", foundExact);

@@ -29,8 +29,9 @@ import picocli.CommandLine.Option;
  * The library listing ({@code GET /api/images}) at scale: builds (or reuses) a Lucene index of N synthetic records
  * with random unit vectors, paths in 100 folders and random modification times over a year, then times the query
  * API's {@link SimilaritySearch#list} (what the HTTP handler calls: the server time without JSON and network) for
- * the first page, the middle page and the last page of each order, and the first page of one folder. A page is read
- * from whichever end of the order is nearer, so the middle page is the slowest.
+ * the first page, the middle page and the last page of each order, and the first page of one folder. A page by
+ * offset is read from whichever end of the order is nearer, so the middle page is the slowest; the middle and last
+ * pages are also asked by cursor (after the previous page's {@code next}), which costs the same at every depth.
  */
 @Command(name = "listing", header = "Measure the library listing's server time on N synthetic records.",
     sortOptions = false, description = "Listing at scale: median and p99 of the first, middle and last page per order.")
@@ -50,7 +51,9 @@ public final class ListingBench implements Callable<Integer> {
   /** Untimed rounds over every query first, so the first row is not the one that pays for the JIT. */
   static final int WARM_UP = 30;
 
-  record Row(String sort, String page, String pathPrefix, long total, int images, double medianMs, double p99Ms) {}
+  /** {@code via}: {@code offset} (page=N) or {@code cursor} (after=the previous page's next). */
+  record Row(String sort, String page, String via, String pathPrefix, long total, int images, double medianMs,
+             double p99Ms) {}
 
   @Override public Integer call() throws Exception {
     boolean temporary = index == null;
@@ -73,6 +76,9 @@ public final class ListingBench implements Callable<Integer> {
           queries.put(new ListingQuery(order, null, 0, pageSize), "first");
           queries.put(new ListingQuery(order, null, middleOffset, pageSize), "middle");
           queries.put(new ListingQuery(order, null, lastOffset, pageSize), "last");
+          // the same pages by cursor: the next of the page before (found once, untimed)
+          queries.put(afterPageAt(search, order, middleOffset), "middle");
+          queries.put(afterPageAt(search, order, lastOffset), "last");
         }
         queries.put(new ListingQuery(ListingQuery.Order.NEWEST, folder(7), 0, pageSize), "first");
         for (int i = 0; i < WARM_UP; i++) for (ListingQuery q : queries.keySet()) search.list(q); // JIT, page cache
@@ -87,6 +93,13 @@ public final class ListingBench implements Callable<Integer> {
     return 0;
   }
 
+  /** The page at {@code offset} asked by cursor, as a client paging with next would ask it. */
+  private ListingQuery afterPageAt(SimilaritySearch search, ListingQuery.Order order, int offset) throws IOException {
+    if (offset == 0) return ListingQuery.after(order, null, null, pageSize);
+    ListingQuery before = new ListingQuery(order, null, offset - pageSize, pageSize);
+    return ListingQuery.after(order, null, search.list(before).listing().next(), pageSize);
+  }
+
   private Row time(SimilaritySearch search, ListingQuery query, String page) throws IOException {
     SimilaritySearch.Page result = null;
     long[] nanos = new long[queries];
@@ -96,7 +109,8 @@ public final class ListingBench implements Callable<Integer> {
       nanos[i] = System.nanoTime() - t0;
     }
     Arrays.sort(nanos);
-    Row row = new Row(query.order().label(), page, query.pathPrefix(), result.listing().total(),
+    Row row = new Row(query.order().label(), page, query.after() != null ? "cursor" : "offset", query.pathPrefix(),
+        result.listing().total(),
         result.listing().images().size(), Percentiles.of(nanos, 50) / 1e6, Percentiles.of(nanos, 99) / 1e6);
     System.err.println("bench listing: " + JsonOut.line(row));
     return row;

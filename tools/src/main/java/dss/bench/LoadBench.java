@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.cli.UsageError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.cli.JsonOut;
@@ -79,7 +80,7 @@ public final class LoadBench implements Callable<Integer> {
 
   @Override public Integer call() throws Exception {
     if (makeIndex != null) return makeIndex();
-    if (image == null) throw new IllegalArgumentException("--image is needed (the query for upload searches)");
+    if (image == null) throw new UsageError("--image is needed (the query for upload searches)");
     byte[] imageBytes = Files.readAllBytes(image);
     Multipart upload = Multipart.of("image", imageBytes);
     List<String> ids = idsToQuery(upload);

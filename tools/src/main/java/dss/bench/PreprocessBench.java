@@ -1,5 +1,6 @@
 package dss.bench;
 
+import dss.cli.UsageError;
 import dss.cli.JsonOut;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
@@ -56,10 +57,10 @@ public final class PreprocessBench implements Callable<Integer> {
   @Override public Integer call() {
     List<Path> files = imageFiles(dir);
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("no images in " + dir);
+      throw new UsageError("no images in " + dir);
     }
     if (threads < 1) {
-      throw new IllegalArgumentException("--threads must be at least 1");
+      throw new UsageError("--threads must be at least 1");
     }
     if (asDng) {
       files = files.stream().filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g"))
@@ -109,7 +110,7 @@ public final class PreprocessBench implements Callable<Integer> {
       }
       return dir;
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot write DNG wrappers: " + e.getMessage());
+      throw new UsageError("cannot write DNG wrappers: " + e.getMessage());
     }
   }
 
@@ -128,14 +129,14 @@ public final class PreprocessBench implements Callable<Integer> {
   /** The same selection and order as pillow_preprocess.py: known extensions, sorted by name. */
   private static List<Path> imageFiles(Path dir) {
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("no such directory: " + dir);
+      throw new UsageError("no such directory: " + dir);
     }
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT)
               .matches(".*\\.(jpg|jpeg|png|webp|bmp|gif|tif|tiff|heic|heif|avif)"))
           .sorted().toList();
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot list " + dir + ": " + e.getMessage());
+      throw new UsageError("cannot list " + dir + ": " + e.getMessage());
     }
   }
 
@@ -174,7 +175,7 @@ public final class PreprocessBench implements Callable<Integer> {
       List<String> names = Files.readAllLines(Path.of(reference + ".txt")).stream().filter(s -> !s.isBlank()).toList();
       ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(reference)).order(ByteOrder.LITTLE_ENDIAN);
       if (all.capacity() != (long) names.size() * TENSOR * 4) {
-        throw new IllegalArgumentException(reference + " holds " + all.capacity() + " bytes, not " + names.size()
+        throw new UsageError(reference + " holds " + all.capacity() + " bytes, not " + names.size()
             + " tensors of 3x224x224 float32 as listed in " + reference + ".txt");
       }
       double sum = 0, worst = 0;
@@ -205,7 +206,7 @@ public final class PreprocessBench implements Callable<Integer> {
       p.put("worst_image", worstName);
       return p;
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read reference tensors " + reference + ": " + e.getMessage());
+      throw new UsageError("cannot read reference tensors " + reference + ": " + e.getMessage());
     }
   }
 }

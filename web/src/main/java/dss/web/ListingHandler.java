@@ -9,8 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /api/images?page=..&page_size=..&path_prefix=..&sort=newest|oldest|path}: the library a page at a time
- * (pages count from 1), with the number of images matching the prefix. The answer carries an ETag of the index
+ * {@code GET /api/images?page=..&page_size=..&path_prefix=..&sort=newest|oldest|path[&after=CURSOR]}: the library a
+ * page at a time (pages count from 1), with the number of images matching the prefix and {@code next}, the cursor of
+ * the following page. With {@code after} (a {@code next} from an earlier answer) the page is the one following that
+ * cursor, the same cost at any depth, and {@code page} is only echoed (the client's count). The answer carries an ETag of the index
  * version and the query, and {@code Cache-Control: private, no-cache}: a browser keeps the page and revalidates it,
  * getting a bodiless 304 while the index has not changed.
  */
@@ -31,10 +33,13 @@ final class ListingHandler implements Handler {
     int pageSize = Params.intParam(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     ListingQuery.Order order = order(Params.string(ctx, "sort"));
     String prefix = Params.string(ctx, "path_prefix");
-    SimilaritySearch.Page result = server.search().list(
-        new ListingQuery(order, prefix, (page - 1) * pageSize, pageSize));
+    String afterToken = Params.string(ctx, "after");
+    ListingQuery.Cursor after = afterToken == null ? null : cursor(afterToken);
+    SimilaritySearch.Page result = server.search().list(after != null ? ListingQuery.after(order, prefix, after, pageSize)
+        : new ListingQuery(order, prefix, (page - 1) * pageSize, pageSize));
     String etag = "\"" + Long.toHexString(result.version()) + "-" + order.label() + "-" + page + "-" + pageSize + "-"
-        + Integer.toHexString(prefix == null ? 0 : prefix.hashCode()) + "\"";
+        + Integer.toHexString(prefix == null ? 0 : prefix.hashCode())
+        + (after == null ? "" : "-" + Integer.toHexString(afterToken.hashCode())) + "\"";
     ctx.header("ETag", etag).header("Cache-Control", "private, no-cache");
     if (ThumbnailHandler.matches(ctx.header("If-None-Match"), etag)) {
       ctx.status(304);
@@ -46,7 +51,16 @@ final class ListingHandler implements Handler {
     body.put("page_size", pageSize);
     body.put("sort", order.label());
     body.put("images", ApiJson.images(result.listing().images()));
+    body.put("next", result.listing().next() == null ? null : result.listing().next().token());
     ctx.json(body);
+  }
+
+  private static ListingQuery.Cursor cursor(String token) {
+    try {
+      return ListingQuery.Cursor.parse(token);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequestResponse("after: " + e.getMessage());
+    }
   }
 
   private static ListingQuery.Order order(String sort) {

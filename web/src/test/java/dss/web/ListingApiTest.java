@@ -90,6 +90,31 @@ class ListingApiTest {
     assertEquals(0, beyond.get("images").size());
   }
 
+  @Test void cursorPagesFollowNextThroughEveryOrder() throws Exception {
+    List<String> byTime = onDisk().stream().sorted(Comparator.comparingLong(OnDisk::mtime)
+        .thenComparing(OnDisk::path)).map(OnDisk::path).toList();
+    List<String> byPath = onDisk().stream().map(OnDisk::path).sorted().toList();
+    for (var sortAndExpected : List.of(List.of("oldest", byTime), List.of("path", byPath))) {
+      List<String> seen = new ArrayList<>();
+      String next = null;
+      int pages = 0;
+      do {
+        String url = "/api/images?page_size=4&sort=" + sortAndExpected.get(0) + "&page=" + (pages + 1)
+            + (next == null ? "" : "&after=" + next);
+        JsonNode body = json(s.get(url));
+        assertEquals(s.files.size(), body.get("total").asInt());
+        assertEquals(pages + 1, body.get("page").asInt(), "the page number is echoed");
+        seen.addAll(paths(body));
+        next = body.get("next").isNull() ? null : body.get("next").asText();
+        pages++;
+      } while (next != null && pages < 10);
+      assertEquals(sortAndExpected.get(1), seen, "sort=" + sortAndExpected.get(0));
+      assertEquals((s.files.size() + 3) / 4, pages, "the last page has no next");
+    }
+    TestClient.assertError(s.get("/api/images?after=%25%25"), 400, "after: not a listing cursor");
+    TestClient.assertError(s.get("/api/images?after=bm90aGluZw"), 400, "after: not a listing cursor");
+  }
+
   @Test void pathPrefixFiltersAndCounts() throws Exception {
     String sub = s.libraryDir.toAbsolutePath().normalize() + "/sub/";
     JsonNode body = json(s.get("/api/images?sort=path&path_prefix=" + URLEncoder.encode(sub, StandardCharsets.UTF_8)));

@@ -75,6 +75,7 @@ class PageTest {
 
     chromium.driver.findElement(By.id("next")).click();
     wait.until(d -> chromium.location().contains("page=2"));
+    assertTrue(chromium.location().contains("after="), "the next page is asked by cursor: " + chromium.location());
     wait.until(d -> byPath.subList(4, 8).equals(library()));
     chromium.driver.navigate().back();
     wait.until(d -> byPath.subList(0, 4).equals(library()));

@@ -28,6 +28,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
@@ -58,6 +59,10 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   private final boolean quantized;
   /** Vector values are not thread-safe: one instance per thread and leaf. */
   private final ThreadLocal<FloatVectorValues[]> vectors;
+  /** Stored-fields readers are not thread-safe either, and keep their last decoded block: one per thread. */
+  private final ThreadLocal<StoredFields> storedFields = new ThreadLocal<>();
+  /** The graph walk of a one-segment index, one per thread; null inside: that segment has no walkable graph. */
+  private final ThreadLocal<GraphNeighbourhood[]> graphWalks;
 
   /** Gives the searcher back to its manager. */
   interface Release {
@@ -66,6 +71,9 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
 
   private final Release onClose;
   private volatile Boolean sortable;
+  private volatile boolean noGraph;
+  private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SEGMENTS =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED_UNSORTABLE =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -75,6 +83,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     this.leaves = searcher.getIndexReader().leaves();
     this.quantized = quantized(leaves);
     this.vectors = ThreadLocal.withInitial(() -> new FloatVectorValues[leaves.size()]);
+    this.graphWalks = ThreadLocal.withInitial(() -> new GraphNeighbourhood[1]);
   }
 
   @Override public long count() {
@@ -156,7 +165,9 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   /**
    * Sorted by the doc values columns ({@link IndexSchema#SORT_MTIME}, {@link IndexSchema#SORT_PATH}): the top
    * {@code offset + limit} by a priority queue over the matching documents (or, for a page in the back half, the top
-   * {@code total - offset} of the reversed order), then the stored records of the page only. An index with documents written before those columns existed is listed by the full scan of
+   * {@code total - offset} of the reversed order), then the stored records of the page only. A page after a cursor
+   * is Lucene's {@code searchAfter} from the cursor's sort values: a queue of one page, the same cost at every depth.
+   * An index with documents written before those columns existed is listed by the full scan of
    * {@link ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the columns).
    */
   @Override public Listing list(ListingQuery q) throws IOException {
@@ -167,6 +178,17 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     }
     Query query = q.pathPrefix() == null ? new MatchAllDocsQuery() : GraphOrExactQuery.pathPrefix(q.pathPrefix());
     int total = q.pathPrefix() == null ? searcher.getIndexReader().numDocs() : searcher.count(query);
+    if (q.after() != null) {
+      // the cursor's sort values, and the last doc id: a document with the same values (the cursor's own, as paths
+      // are unique) would have to come after that id, so none is repeated
+      Object[] values = q.order() == ListingQuery.Order.PATH ? new Object[] {new BytesRef(q.after().path())}
+          : new Object[] {q.after().mtime(), new BytesRef(q.after().path())};
+      ScoreDoc[] top = searcher.searchAfter(new FieldDoc(items() - 1, Float.NaN, values), query, q.limit() + 1,
+          sort(q.order(), false), false).scoreDocs;
+      int[] docs = new int[top.length];
+      for (int i = 0; i < docs.length; i++) docs[i] = top[i].doc;
+      return Listing.of(total, records(docs), q.limit());
+    }
     int end = (int) Math.min(total, (long) q.offset() + q.limit());
     if (q.offset() >= end) return new Listing(total, List.of());
     // A page in the back half is read from the other end: the reversed order's top total - offset documents, fewer
@@ -180,9 +202,15 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       ScoreDoc[] top = searcher.search(query, end, sort(q.order(), false), false).scoreDocs;
       for (int i = 0; i < docs.length; i++) docs[i] = top[q.offset() + i].doc;
     }
+    List<ImageRecord> page = records(docs);
+    return new Listing(total, page, end < total ? ListingQuery.Cursor.after(page.get(page.size() - 1)) : null);
+  }
+
+  /** The stored records of {@code docs}, in that order ({@link #records(int[], float[])}). */
+  private List<ImageRecord> records(int[] docs) throws IOException {
     List<ImageRecord> page = new ArrayList<>(docs.length);
     for (Hit h : records(docs, new float[docs.length])) page.add(h.image());
-    return new Listing(total, page);
+    return page;
   }
 
   /** The order, or ({@code reversed}) its exact reverse. */
@@ -213,8 +241,17 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return liveDocs == null || liveDocs.get(doc - leaf.docBase);
   }
 
+  /**
+   * One stored-fields reader per thread: it keeps the last decompressed block, so reading the records of a whole
+   * library in document order (the dedup's keeper order) decodes each block once instead of once per document.
+   */
   @Override public ImageRecord record(int doc) throws IOException {
-    return IndexSchema.toRecord(searcher.storedFields(), doc);
+    StoredFields fields = storedFields.get();
+    if (fields == null) {
+      fields = searcher.storedFields();
+      storedFields.set(fields);
+    }
+    return IndexSchema.toRecord(fields, doc);
   }
 
   @Override public float[] vector(int doc) throws IOException {
@@ -248,6 +285,33 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       distances[i] = Hit.distanceOfScore(hits[i].score);
     }
     return new ImageIndex.Neighbours(items, distances);
+  }
+
+  /**
+   * One segment: read from its HNSW graph's links ({@link GraphNeighbourhood}), exact distances, no search. Several
+   * segments: a graph per segment, and a pair split across two of them is found only by a search, so this answers
+   * by search as the default does ({@code dreamsim dedup --merge} makes one segment first).
+   */
+  @Override public ImageIndex.Neighbours neighboursOf(int item, float maxDistance) throws IOException {
+    GraphNeighbourhood walk = leaves.size() == 1 ? graphWalk() : null;
+    if (walk == null) {
+      if (leaves.size() > 1 && WARNED_SEGMENTS.compareAndSet(false, true)) {
+        LOG.info("index has {} segments: each image's neighbours are searched (one segment, after a merge, reads"
+            + " them from the graph, much faster)", leaves.size());
+      }
+      return ImageIndex.Snapshot.super.neighboursOf(item, maxDistance);
+    }
+    return walk.within(item, maxDistance);
+  }
+
+  /** This thread's walk of the only segment's graph, or null when it has none. */
+  private GraphNeighbourhood graphWalk() throws IOException {
+    GraphNeighbourhood[] mine = graphWalks.get();
+    if (mine[0] == null && !noGraph) {
+      mine[0] = GraphNeighbourhood.of(leaves.get(0).reader(), IndexSchema.VECTOR);
+      if (mine[0] == null) noGraph = true;
+    }
+    return mine[0];
   }
 
   /**

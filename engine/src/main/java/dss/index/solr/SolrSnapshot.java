@@ -149,11 +149,12 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
   /**
    * {@code sort}, {@code start} and {@code rows} over the image documents, the path prefix as an {@code fq}; the
    * total is Solr's {@code numFound}. Sorting by date needs {@code mtime} doc values, which collections created
-   * before the listing existed lack: their error says so (the path order still works there).
+   * before the listing existed lack: their error says so (the path order still works there). A page after a cursor
+   * filters on the cursor's sort values (a range on {@code mtime} and {@code path}) and counts the total apart.
    */
   @Override public Listing list(ListingQuery q) throws IOException {
     Map<String, String> p = SolrIndex.params("q", SolrIndex.IMAGES, "fl", SolrIndex.RECORD_FIELDS,
-        "start", Integer.toString(q.offset()), "rows", Integer.toString(q.limit()), "sort", switch (q.order()) {
+        "start", Integer.toString(q.offset()), "rows", Integer.toString(q.limit() + 1), "sort", switch (q.order()) {
           case NEWEST -> "mtime desc,path asc";
           case OLDEST -> "mtime asc,path asc";
           case PATH -> "path asc";
@@ -162,9 +163,23 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
       p.put("fq", "{!prefix f=path v=$prefix}");
       p.put("prefix", q.pathPrefix());
     }
-    JsonNode response;
+    Long total = null;
+    if (q.after() != null) { // the total counts the whole prefix, the page only what follows the cursor
+      Map<String, String> count = new java.util.LinkedHashMap<>(p);
+      count.put("rows", "0");
+      count.remove("sort");
+      total = select(count, q).path("numFound").asLong();
+      p.put("q", "(" + SolrIndex.IMAGES + ") AND (" + following(q.order(), q.after()) + ")");
+    }
+    JsonNode response = select(p, q);
+    List<ImageRecord> fetched = new ArrayList<>();
+    for (JsonNode doc : response.path("docs")) fetched.add(record(doc));
+    return Listing.of(total != null ? total : response.path("numFound").asLong(), fetched, q.limit());
+  }
+
+  private JsonNode select(Map<String, String> p, ListingQuery q) throws IOException {
     try {
-      response = index.select(p).path("response");
+      return index.select(p).path("response");
     } catch (IndexException e) {
       if (q.order() != ListingQuery.Order.PATH && String.valueOf(e.getMessage()).contains("sort")) {
         throw new IndexException("collection " + index.location() + " cannot list images by date: it was created"
@@ -172,9 +187,15 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
       }
       throw e;
     }
-    List<ImageRecord> page = new ArrayList<>();
-    for (JsonNode doc : response.path("docs")) page.add(record(doc));
-    return new Listing(response.path("numFound").asLong(), page);
+  }
+
+  /** The images after {@code cursor} in {@code order}, as a Lucene query (paths are unique: no ties after them). */
+  static String following(ListingQuery.Order order, ListingQuery.Cursor cursor) {
+    String path = "path:{\"" + cursor.path().replace("\\", "\\\\").replace("\"", "\\\"") + "\" TO *]";
+    if (order == ListingQuery.Order.PATH) return path;
+    String m = Long.toString(cursor.mtime());
+    String later = order == ListingQuery.Order.NEWEST ? "mtime:[* TO " + m + "}" : "mtime:{" + m + " TO *]";
+    return later + " OR (mtime:[" + m + " TO " + m + "] AND " + path + ")";
   }
 
   static Map<String, String> knnParams(float[] vector, int topK, int rows, String fields) {

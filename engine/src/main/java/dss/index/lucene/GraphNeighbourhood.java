@@ -1,0 +1,126 @@
+package dss.index.lucene;
+
+import dss.index.ImageIndex;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.BitSet;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.hnsw.HnswGraphProvider;
+import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
+import org.apache.lucene.util.hnsw.HnswGraph;
+
+/**
+ * The items close to an item, read from the HNSW graph that the index already holds instead of searched for: the
+ * item's links on the graph's bottom level, and the links of every linked item within reach, and so on (a
+ * breadth-first walk that only passes through items within reach). Each step is a few dot products at full precision
+ * where a search is thousands; the whole-library dedup asks this of every image.
+ *
+ * <p>Why more than one hop: the graph's diversity heuristic drops a link A-C when C is closer to a kept neighbour B
+ * than to A, which is exactly the case inside a tight cluster of copies; C is then reached through B, which is within
+ * reach of A. A copy linked to A only through an item beyond reach is missed from A's side (it is usually found from
+ * its own side); the dedup recall benchmark measures what is left.
+ *
+ * <p>One segment's graph only: the snapshot uses this when the index is one segment (after a merge) and searches
+ * otherwise. Not thread-safe: one instance per thread (the graph and the vector values carry a read position).
+ */
+final class GraphNeighbourhood {
+  /** Items returned at most (a cluster of identical vectors larger than this is cut: the grouping still works). */
+  static final int MAX_FOUND = 2048;
+
+  private final HnswGraph graph;
+  private final FloatVectorValues vectors;
+  private final Bits liveDocs;
+  private final BitSet visited;
+  private int[] queue = new int[64];
+  /** Every document the current walk visited, to clear just those bits after it (not the whole set). */
+  private int[] seen = new int[256];
+  private int seenCount;
+
+  private GraphNeighbourhood(HnswGraph graph, FloatVectorValues vectors, Bits liveDocs, int size) {
+    this.graph = graph;
+    this.vectors = vectors;
+    this.liveDocs = liveDocs;
+    this.visited = new BitSet(size);
+  }
+
+  /**
+   * The walk over a segment's graph of {@code field}, or null when the segment has no graph (no vectors, an exact-only
+   * format) or a document without a vector (then graph ordinals are not document numbers).
+   */
+  static GraphNeighbourhood of(LeafReader leaf, String field) throws IOException {
+    if (!(leaf instanceof CodecReader codec)) return null;
+    KnnVectorsReader reader = codec.getVectorReader();
+    if (reader instanceof PerFieldKnnVectorsFormat.FieldsReader perField) reader = perField.getFieldReader(field);
+    if (!(reader instanceof HnswGraphProvider provider)) return null;
+    FloatVectorValues vectors = leaf.getFloatVectorValues(field);
+    if (vectors == null || vectors.size() != leaf.maxDoc()) return null;
+    HnswGraph graph = provider.getGraph(field);
+    if (graph == null || graph.size() != vectors.size()) return null;
+    return new GraphNeighbourhood(graph, vectors, leaf.getLiveDocs(), leaf.maxDoc());
+  }
+
+  /**
+   * Live documents within {@code maxDistance} (DreamSim distance, exact) of {@code doc}, nearest first, {@code doc}
+   * itself left out; document numbers are the segment's. At most {@value #MAX_FOUND}.
+   */
+  ImageIndex.Neighbours within(int doc, float maxDistance) throws IOException {
+    float[] query = vectors.vectorValue(doc).clone();
+    float minDot = 1f - maxDistance;
+    int[] found = new int[16];
+    float[] dots = new float[16];
+    int count = 0;
+    int head = 0;
+    int tail = 0;
+    queue[tail++] = doc;
+    visit(doc);
+    try {
+      while (head < tail && count < MAX_FOUND) {
+        graph.seek(0, queue[head++]);
+        for (int next = graph.nextNeighbor(); next != DocIdSetIterator.NO_MORE_DOCS; next = graph.nextNeighbor()) {
+          if (visited.get(next)) continue;
+          visit(next);
+          float dot = VectorUtil.dotProduct(query, vectors.vectorValue(next));
+          if (dot < minDot) continue;
+          if (tail == queue.length) queue = Arrays.copyOf(queue, tail * 2);
+          queue[tail++] = next; // within reach: its links are walked too (deleted documents still link)
+          if (liveDocs != null && !liveDocs.get(next)) continue;
+          if (count == found.length) {
+            found = Arrays.copyOf(found, count * 2);
+            dots = Arrays.copyOf(dots, count * 2);
+          }
+          found[count] = next;
+          dots[count++] = dot;
+        }
+      }
+    } finally {
+      for (int i = 0; i < seenCount; i++) visited.clear(seen[i]);
+      seenCount = 0;
+    }
+    return nearestFirst(found, dots, Math.min(count, MAX_FOUND));
+  }
+
+  private void visit(int doc) {
+    visited.set(doc);
+    if (seenCount == seen.length) seen = Arrays.copyOf(seen, seenCount * 2);
+    seen[seenCount++] = doc;
+  }
+
+  private static ImageIndex.Neighbours nearestFirst(int[] docs, float[] dots, int count) {
+    Integer[] order = new Integer[count];
+    for (int i = 0; i < count; i++) order[i] = i;
+    Arrays.sort(order, (a, b) -> dots[a] != dots[b] ? Float.compare(dots[b], dots[a]) : Integer.compare(docs[a], docs[b]));
+    int[] items = new int[count];
+    float[] distances = new float[count];
+    for (int i = 0; i < count; i++) {
+      items[i] = docs[order[i]];
+      distances[i] = Math.max(0f, 1f - dots[order[i]]);
+    }
+    return new ImageIndex.Neighbours(items, distances);
+  }
+}
