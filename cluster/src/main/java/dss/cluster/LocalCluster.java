@@ -1,6 +1,5 @@
 package dss.cluster;
 
-import java.util.Locale;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import org.apache.solr.cloud.MiniSolrCloudCluster;
@@ -18,31 +18,36 @@ import org.apache.solr.embedded.JettyConfig;
 import org.apache.solr.embedded.JettySolrRunner;
 
 /**
- * A throwaway local SolrCloud for tests and trials: N Solr nodes (Jetty) and an embedded ZooKeeper in this JVM, from
- * Solr's own test framework ({@link MiniSolrCloudCluster}). No configset is uploaded here: the dreamsim engine
- * uploads its own through the Configsets API when it creates a collection, as it does on a real cluster.
+ * A throwaway local SolrCloud for tests and trials: N Solr nodes (Jetty) and an embedded ZooKeeper
+ * in this JVM, from Solr's own test framework ({@link MiniSolrCloudCluster}). No configset is
+ * uploaded here: the dreamsim engine uploads its own through the Configsets API when it creates a
+ * collection, as it does on a real cluster.
  *
  * <pre>
  * java -cp cluster/target/classes:$(cat cluster/target/classpath.txt) dss.cluster.LocalCluster \
  *     [--nodes N] [--port P] [--dir DIR] [--control]
  * </pre>
  *
- * Node i (1-based) listens on P + i - 1 (P = 0: free ports). Once every node answers, one JSON line goes to stdout:
- * {@code {"solr": "http://127.0.0.1:P/solr", "nodes": [...], "zk": "127.0.0.1:Z"}}; logs go to stderr. SIGTERM or
- * Ctrl-C stops the nodes and ZooKeeper cleanly. DIR (default: a temporary folder, deleted at exit) holds ZooKeeper's
- * and the nodes' data.
+ * Node i (1-based) listens on P + i - 1 (P = 0: free ports). Once every node answers, one JSON line
+ * goes to stdout: {@code {"solr": "http://127.0.0.1:P/solr", "nodes": [...], "zk": "127.0.0.1:Z"}};
+ * logs go to stderr. SIGTERM or Ctrl-C stops the nodes and ZooKeeper cleanly. DIR (default: a
+ * temporary folder, deleted at exit) holds ZooKeeper's and the nodes' data.
  *
- * <p>With {@code --control}, standard input takes commands, one per line, each answered by one JSON line on stdout:
- * {@code stop N} (stop node N's Jetty: {@code {"stopped": N}}), {@code start N} (restart it on its port, once it is
- * live: {@code {"started": N, "url": ...}}), {@code quit}. End of input stops the cluster too, so a cluster started
- * by a process that dies (even by kill -9) does not outlive it.
+ * <p>With {@code --control}, standard input takes commands, one per line, each answered by one JSON
+ * line on stdout: {@code stop N} (stop node N's Jetty: {@code {"stopped": N}}), {@code start N}
+ * (restart it on its port, once it is live: {@code {"started": N, "url": ...}}), {@code quit}. End
+ * of input stops the cluster too, so a cluster started by a process that dies (even by kill -9)
+ * does not outlive it.
  */
 public final class LocalCluster {
-  private static final java.util.logging.Logger JERSEY = java.util.logging.Logger.getLogger("org.glassfish.jersey");
+  private static final java.util.logging.Logger JERSEY =
+      java.util.logging.Logger.getLogger("org.glassfish.jersey");
 
   private final MiniSolrCloudCluster cluster;
+
   /** Node i + 1: the cluster's own list drops stopped nodes, so numbers would shift. */
   private final List<JettySolrRunner> nodes;
+
   private final Path dir;
   private final boolean deleteDir;
   private final PrintStream out;
@@ -77,21 +82,26 @@ public final class LocalCluster {
       System.exit(2);
     }
     // stdout carries the JSON lines only: whatever else writes to System.out goes to stderr
-    PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-        StandardCharsets.UTF_8);
+    PrintStream out =
+        new PrintStream(
+            new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
     System.setOut(System.err);
 
     boolean temporary = dir == null;
-    Path base = temporary ? Files.createTempDirectory("dreamsim-cluster") : Files.createDirectories(dir);
+    Path base =
+        temporary ? Files.createTempDirectory("dreamsim-cluster") : Files.createDirectories(dir);
     System.setProperty("solr.log.dir", base.resolve("logs").toString());
     JERSEY.setLevel(java.util.logging.Level.SEVERE); // a harmless start-up warning per node
     LocalCluster local = start(nodes, port, base.toAbsolutePath(), temporary, out);
 
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      local.shutdown();
-      stopped.countDown();
-    }, "cluster-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              local.shutdown();
+              stopped.countDown();
+            },
+            "cluster-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     out.println(local.describe());
     if (control) {
@@ -101,15 +111,19 @@ public final class LocalCluster {
     stopped.await();
   }
 
-  private static LocalCluster start(int nodes, int port, Path base, boolean temporary, PrintStream out)
-      throws Exception {
+  private static LocalCluster start(
+      int nodes, int port, Path base, boolean temporary, PrintStream out) throws Exception {
     JettyConfig none = JettyConfig.builder().setContext("/solr").stopAtShutdown(false).build();
-    MiniSolrCloudCluster cluster = new MiniSolrCloudCluster(0, base, MiniSolrCloudCluster.DEFAULT_CLOUD_SOLR_XML,
-        none);
+    MiniSolrCloudCluster cluster =
+        new MiniSolrCloudCluster(0, base, MiniSolrCloudCluster.DEFAULT_CLOUD_SOLR_XML, none);
     try {
       for (int i = 0; i < nodes; i++) {
-        JettyConfig config = JettyConfig.builder().setContext("/solr").stopAtShutdown(false)
-            .setPort(port == 0 ? 0 : port + i).build();
+        JettyConfig config =
+            JettyConfig.builder()
+                .setContext("/solr")
+                .stopAtShutdown(false)
+                .setPort(port == 0 ? 0 : port + i)
+                .build();
         cluster.startJettySolrRunner("node" + (i + 1), "/solr", config);
       }
       cluster.waitForAllNodes(60);
@@ -123,8 +137,15 @@ public final class LocalCluster {
   private String describe() {
     List<String> urls = new ArrayList<>();
     for (JettySolrRunner jetty : nodes) urls.add(quote(url(jetty)));
-    return "{\"solr\": " + urls.get(0) + ", \"nodes\": [" + String.join(", ", urls) + "], \"zk\": "
-        + quote(cluster.getZkServer().getZkAddress()) + ", \"dir\": " + quote(dir.toString()) + "}";
+    return "{\"solr\": "
+        + urls.get(0)
+        + ", \"nodes\": ["
+        + String.join(", ", urls)
+        + "], \"zk\": "
+        + quote(cluster.getZkServer().getZkAddress())
+        + ", \"dir\": "
+        + quote(dir.toString())
+        + "}";
   }
 
   private static String url(JettySolrRunner jetty) {
@@ -189,7 +210,8 @@ public final class LocalCluster {
   }
 
   static {
-    // Quieter and lighter than a test run: no JMX, a log4j2 configuration of our own (warnings, on stderr)
+    // Quieter and lighter than a test run: no JMX, a log4j2 configuration of our own (warnings, on
+    // stderr)
     System.setProperty("solr.disableJmxReporter", "true");
     System.setProperty("log4j2.configurationFile", "dss-cluster-log4j2.xml");
   }

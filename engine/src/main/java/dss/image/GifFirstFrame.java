@@ -1,23 +1,37 @@
 package dss.image;
 
 /**
- * The first frame of a GIF as Pillow shows it, read here rather than by JDK ImageIO, whose reader returns the frame
- * without its logical screen and refuses LZW code sizes above 8 (Pillow reads up to 11).
+ * The first frame of a GIF as Pillow shows it, read here rather than by JDK ImageIO, whose reader
+ * returns the frame without its logical screen and refuses LZW code sizes above 8 (Pillow reads up
+ * to 11).
  *
- * <p>Pillow's rules, followed here: the image is the logical screen (enlarged when the frame reaches past it); the
- * frame is drawn at its offset; the rest is filled with the frame's transparent colour index when it has one, else
- * index 0; {@code convert('RGB')} maps indices through the frame's palette (local, else global; a grey ramp beyond
- * the file's colours, or for all of them without a palette) and ignores transparency. Image data cut off by the end
- * of the file is refused; LZW data that ends early leaves the rest of the frame at the fill colour, as in Pillow.
+ * <p>Pillow's rules, followed here: the image is the logical screen (enlarged when the frame
+ * reaches past it); the frame is drawn at its offset; the rest is filled with the frame's
+ * transparent colour index when it has one, else index 0; {@code convert('RGB')} maps indices
+ * through the frame's palette (local, else global; a grey ramp beyond the file's colours, or for
+ * all of them without a palette) and ignores transparency. Image data cut off by the end of the
+ * file is refused; LZW data that ends early leaves the rest of the frame at the fill colour, as in
+ * Pillow.
  */
 final class GifFirstFrame {
   private static final int MAX_CODES = 4096;
 
   private GifFirstFrame() {}
 
-  /** Where the first frame lies, its palette and transparent index, and where its image data starts. */
-  private record Frame(int width, int height, int left, int top, int frameWidth, int frameHeight,
-                       boolean interlaced, int[] lut, int transparent, int dataStart) {}
+  /**
+   * Where the first frame lies, its palette and transparent index, and where its image data starts.
+   */
+  private record Frame(
+      int width,
+      int height,
+      int left,
+      int top,
+      int frameWidth,
+      int frameHeight,
+      boolean interlaced,
+      int[] lut,
+      int transparent,
+      int dataStart) {}
 
   /** Width and height of the decoded image (the screen, or more), without decoding pixels. */
   static int[] size(byte[] b, String name) throws ImageException {
@@ -51,7 +65,10 @@ final class GifFirstFrame {
     rgb[at + 2] = (byte) colour;
   }
 
-  /** The image row of the n-th stored row of an interlaced frame (passes: every 8th from 0, 8th from 4, 4th from 2, 2nd from 1). */
+  /**
+   * The image row of the n-th stored row of an interlaced frame (passes: every 8th from 0, 8th from
+   * 4, 4th from 2, 2nd from 1).
+   */
   private static int interlacedRow(int n, int height) {
     int pass1 = (height + 7) / 8, pass2 = (height + 3) / 8, pass3 = (height + 1) / 4;
     if (n < pass1) return n * 8;
@@ -96,8 +113,17 @@ final class GifFirstFrame {
           lut = palette(b, p, 2 << (flags & 7), name);
           p += 3 * (2 << (flags & 7));
         }
-        return new Frame(Math.max(screenWidth, left + w), Math.max(screenHeight, top + h), left, top, w, h,
-            (flags & 0x40) != 0, withRamp(lut), transparent, p);
+        return new Frame(
+            Math.max(screenWidth, left + w),
+            Math.max(screenHeight, top + h),
+            left,
+            top,
+            w,
+            h,
+            (flags & 0x40) != 0,
+            withRamp(lut),
+            transparent,
+            p);
       } else if (block == 0x3B) { // trailer
         throw corrupt(name, "it holds no image");
       } else {
@@ -113,7 +139,10 @@ final class GifFirstFrame {
     }
     int[] lut = new int[entries];
     for (int i = 0; i < entries; i++) {
-      lut[i] = (b[at + 3 * i] & 0xff) << 16 | (b[at + 3 * i + 1] & 0xff) << 8 | (b[at + 3 * i + 2] & 0xff);
+      lut[i] =
+          (b[at + 3 * i] & 0xff) << 16
+              | (b[at + 3 * i + 1] & 0xff) << 8
+              | (b[at + 3 * i + 2] & 0xff);
     }
     return lut;
   }
@@ -135,14 +164,17 @@ final class GifFirstFrame {
     return p + 1;
   }
 
-  /** Decodes the LZW image data at {@code p} (minimum code size, then sub-blocks) into {@code out}. */
+  /**
+   * Decodes the LZW image data at {@code p} (minimum code size, then sub-blocks) into {@code out}.
+   */
   private static void lzw(byte[] b, int p, byte[] out, String name) throws ImageException {
     if (p >= b.length) {
       throw truncated(name);
     }
     int minCodeSize = b[p++] & 0xff;
     if (minCodeSize < 1 || minCodeSize > 11) {
-      throw corrupt(name, "its LZW code size is " + minCodeSize + ", above the 11 any decoder reads");
+      throw corrupt(
+          name, "its LZW code size is " + minCodeSize + ", above the 11 any decoder reads");
     }
     // the sub-blocks' bytes, concatenated: the code stream
     java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();

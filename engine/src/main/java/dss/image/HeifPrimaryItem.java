@@ -4,30 +4,36 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The coding of a HEIF file's primary image, read from its boxes ({@code meta} -> {@code pitm}, {@code iinf} ->
- * {@code infe} item type), to say why libheif refused it: libheif 1.15 does not see images in codecs it has no
- * decoder for, and calls such a valid file's primary image "non-existing".
+ * The coding of a HEIF file's primary image, read from its boxes ({@code meta} -> {@code pitm},
+ * {@code iinf} -> {@code infe} item type), to say why libheif refused it: libheif 1.15 does not see
+ * images in codecs it has no decoder for, and calls such a valid file's primary image
+ * "non-existing".
  */
 final class HeifPrimaryItem {
-  /** Item types of codecs, their names for people, and the libheif version that first decodes each. */
-  private static final Map<String, String[]> CODECS = Map.of(
-      "unci", new String[] {"uncompressed", "1.17"},
-      "jpeg", new String[] {"JPEG", "1.17"},
-      "j2k1", new String[] {"JPEG 2000", "1.17"},
-      "vvc1", new String[] {"H.266/VVC", "1.18"},
-      "avc1", new String[] {"H.264/AVC", "1.19"},
-      "hvc1", new String[] {"HEVC", null},
-      "av01", new String[] {"AV1", null});
+  /**
+   * Item types of codecs, their names for people, and the libheif version that first decodes each.
+   */
+  private static final Map<String, String[]> CODECS =
+      Map.of(
+          "unci", new String[] {"uncompressed", "1.17"},
+          "jpeg", new String[] {"JPEG", "1.17"},
+          "j2k1", new String[] {"JPEG 2000", "1.17"},
+          "vvc1", new String[] {"H.266/VVC", "1.18"},
+          "avc1", new String[] {"H.264/AVC", "1.19"},
+          "hvc1", new String[] {"HEVC", null},
+          "av01", new String[] {"AV1", null});
 
   private HeifPrimaryItem() {}
 
   /**
-   * "HEIF with a codec this libheif cannot decode (uncompressed); libheif 1.17+ decodes it" when the primary image
-   * uses a codec newer libheif versions decode, else null (the file is then what libheif said it is).
+   * "HEIF with a codec this libheif cannot decode (uncompressed); libheif 1.17+ decodes it" when
+   * the primary image uses a codec newer libheif versions decode, else null (the file is then what
+   * libheif said it is).
    */
   static String unsupportedCodecReason(byte[] file, String label) {
     if (isCompact(file)) {
-      return label + " in the compact layout (brand mif3, experimental in libheif 1.19+), which this libheif cannot"
+      return label
+          + " in the compact layout (brand mif3, experimental in libheif 1.19+), which this libheif cannot"
           + " read";
     }
     String type = type(file);
@@ -35,16 +41,26 @@ final class HeifPrimaryItem {
     if (codec == null || codec[1] == null) {
       return null;
     }
-    return label + " with a codec this libheif cannot decode (" + codec[0] + "); libheif " + codec[1]
+    return label
+        + " with a codec this libheif cannot decode ("
+        + codec[0]
+        + "); libheif "
+        + codec[1]
         + "+ decodes it";
   }
 
-  /** ISO/IEC 23008-12's low-overhead ("mini") layout: major brand mif3, the real brand in the minor version. */
+  /**
+   * ISO/IEC 23008-12's low-overhead ("mini") layout: major brand mif3, the real brand in the minor
+   * version.
+   */
   static boolean isCompact(byte[] b) {
     return b.length >= 16 && new String(b, 4, 8, StandardCharsets.ISO_8859_1).equals("ftypmif3");
   }
 
-  /** The primary item's four-character type ("hvc1", "av01", "unci", ...), or null when the boxes do not say. */
+  /**
+   * The primary item's four-character type ("hvc1", "av01", "unci", ...), or null when the boxes do
+   * not say.
+   */
   static String type(byte[] b) {
     try {
       int[] meta = find(b, 0, b.length, "meta");
@@ -109,6 +125,9 @@ final class HeifPrimaryItem {
   }
 
   private static long u32(byte[] b, int at) {
-    return (b[at] & 0xffL) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    return (b[at] & 0xffL) << 24
+        | (b[at + 1] & 0xff) << 16
+        | (b[at + 2] & 0xff) << 8
+        | (b[at + 3] & 0xff);
   }
 }

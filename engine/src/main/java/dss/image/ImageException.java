@@ -2,7 +2,10 @@ package dss.image;
 
 import java.nio.file.Path;
 
-/** A file that cannot be turned into a model input. The message always names the file and the reason. */
+/**
+ * A file that cannot be turned into a model input. The message always names the file and the
+ * reason.
+ */
 public class ImageException extends Exception {
   private final String reason;
 
@@ -20,7 +23,9 @@ public class ImageException extends Exception {
     this.reason = reason;
   }
 
-  /** The reason alone, without the file name (for JSON error fields that carry the path separately). */
+  /**
+   * The reason alone, without the file name (for JSON error fields that carry the path separately).
+   */
   public String reason() {
     return reason;
   }

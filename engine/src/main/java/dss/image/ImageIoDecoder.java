@@ -12,10 +12,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * The general decoder: JDK ImageIO with the TwelveMonkeys plugins (JPEG incl. CMYK/YCCK, WebP, TIFF), first image
- * of the file only. Pixels come out with the semantics of Pillow's {@code convert('RGB')}: alpha dropped (not
- * composited), palette expanded, grey replicated, 16-bit samples reduced to their high byte, except 16-bit grey
- * without alpha, which Pillow clips at 255 (its modes I and I;16); no colour management.
+ * The general decoder: JDK ImageIO with the TwelveMonkeys plugins (JPEG incl. CMYK/YCCK, WebP,
+ * TIFF), first image of the file only. Pixels come out with the semantics of Pillow's {@code
+ * convert('RGB')}: alpha dropped (not composited), palette expanded, grey replicated, 16-bit
+ * samples reduced to their high byte, except 16-bit grey without alpha, which Pillow clips at 255
+ * (its modes I and I;16); no colour management.
  */
 final class ImageIoDecoder {
   static {
@@ -24,9 +25,13 @@ final class ImageIoDecoder {
 
   private ImageIoDecoder() {}
 
-  /** Width and height from the file's header, without decoding pixels: what decoding will allocate. */
+  /**
+   * Width and height from the file's header, without decoding pixels: what decoding will allocate.
+   */
   static int[] dimensions(byte[] bytes, String format, String name) throws ImageException {
-    if (format.equals("gif")) { // the logical screen and the first frame (a 161-byte fuzzed file reaches 51234 x 56163)
+    if (format.equals(
+        "gif")) { // the logical screen and the first frame (a 161-byte fuzzed file reaches 51234 x
+      // 56163)
       return GifFirstFrame.size(bytes, name);
     }
     return withReader(bytes, format, name, r -> new int[] {r.getWidth(0), r.getHeight(0)});
@@ -36,21 +41,25 @@ final class ImageIoDecoder {
     if (format.equals("gif")) {
       return GifFirstFrame.decode(bytes, name);
     }
-    return toRgb(withReader(bytes, format, name, r -> r.read(0)), format.equals("png") && isGrey16Png(bytes));
+    return toRgb(
+        withReader(bytes, format, name, r -> r.read(0)),
+        format.equals("png") && isGrey16Png(bytes));
   }
 
   /**
-   * A 16-bit grey PNG (colour type 0), with or without a tRNS chunk: Pillow opens it as mode I whatever its
-   * transparency, so its {@code convert('RGB')} clips at 255; ImageIO adds an alpha band for the tRNS.
+   * A 16-bit grey PNG (colour type 0), with or without a tRNS chunk: Pillow opens it as mode I
+   * whatever its transparency, so its {@code convert('RGB')} clips at 255; ImageIO adds an alpha
+   * band for the tRNS.
    */
   private static boolean isGrey16Png(byte[] b) {
     return b.length > 25 && b[24] == 16 && b[25] == 0;
   }
 
   /**
-   * A four-component (Adobe CMYK or YCCK) JPEG as Pillow converts it: without colour management. The reader would
-   * convert through an embedded ICC profile (13.8/255 from Pillow on a CMYK photo with Ghostscript's default CMYK
-   * profile), so the profile's APP2 segments are left out first; without one it matches Pillow to about 0.5/255.
+   * A four-component (Adobe CMYK or YCCK) JPEG as Pillow converts it: without colour management.
+   * The reader would convert through an embedded ICC profile (13.8/255 from Pillow on a CMYK photo
+   * with Ghostscript's default CMYK profile), so the profile's APP2 segments are left out first;
+   * without one it matches Pillow to about 0.5/255.
    */
   static RgbImage decodeCmykJpeg(byte[] bytes, String name) throws ImageException {
     return decode(withoutIccProfile(bytes), "jpeg", name);
@@ -64,8 +73,11 @@ final class ImageIoDecoder {
     boolean dropped = false;
     while (p + 4 <= b.length && (b[p] & 0xff) == 0xFF && (b[p + 1] & 0xff) != 0xDA) {
       int end = Math.min(b.length, p + 2 + ((b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff)));
-      boolean icc = (b[p + 1] & 0xff) == 0xE2 && end - p >= 16
-          && new String(b, p + 4, 12, java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
+      boolean icc =
+          (b[p + 1] & 0xff) == 0xE2
+              && end - p >= 16
+              && new String(b, p + 4, 12, java.nio.charset.StandardCharsets.ISO_8859_1)
+                  .equals("ICC_PROFILE\0");
       if (icc) {
         dropped = true;
       } else {
@@ -84,7 +96,8 @@ final class ImageIoDecoder {
     T run(ImageReader reader) throws IOException;
   }
 
-  private static <T> T withReader(byte[] bytes, String format, String name, ReaderJob<T> job) throws ImageException {
+  private static <T> T withReader(byte[] bytes, String format, String name, ReaderJob<T> job)
+      throws ImageException {
     Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
     if (!readers.hasNext()) {
       throw new ImageException(name, "no decoder for " + format + " images");
@@ -94,20 +107,24 @@ final class ImageIoDecoder {
       reader.setInput(in, true, true);
       return job.run(reader);
     } catch (IOException | RuntimeException e) {
-      throw new ImageException(name, "corrupt or truncated " + format + " image (" + DecoderMessages.of(e) + ")", e);
+      throw new ImageException(
+          name, "corrupt or truncated " + format + " image (" + DecoderMessages.of(e) + ")", e);
     } finally {
       reader.dispose();
     }
   }
 
-  /** Pillow's convert('RGB') of a decoded image; colour-managed {@code getRGB} only for non-RGB, non-grey spaces. */
+  /**
+   * Pillow's convert('RGB') of a decoded image; colour-managed {@code getRGB} only for non-RGB,
+   * non-grey spaces.
+   */
   static RgbImage toRgb(BufferedImage image) {
     return toRgb(image, false);
   }
 
   /**
-   * @param modeI  16-bit grey whose alpha band (if any) comes from a tRNS chunk, not the image: clipped as Pillow's
-   *               mode I is
+   * @param modeI 16-bit grey whose alpha band (if any) comes from a tRNS chunk, not the image:
+   *     clipped as Pillow's mode I is
    */
   static RgbImage toRgb(BufferedImage image, boolean modeI) {
     int w = image.getWidth(), h = image.getHeight();
@@ -129,12 +146,15 @@ final class ImageIoDecoder {
           rgb[o++] = (byte) c;
         }
       }
-    } else if (cm.getNumColorComponents() == 1 || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
+    } else if (cm.getNumColorComponents() == 1
+        || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
       boolean grey = cm.getNumColorComponents() == 1;
-      // Pillow opens 16-bit grey without alpha as mode I (PNG) or I;16 (TIFF), whose convert('RGB') clips at 255
+      // Pillow opens 16-bit grey without alpha as mode I (PNG) or I;16 (TIFF), whose convert('RGB')
+      // clips at 255
       // rather than scaling; 16-bit grey with alpha and 16-bit RGB(A) keep the high byte
       boolean clip = grey && (!cm.hasAlpha() || modeI) && cm.getComponentSize(0) > 8;
-      // associated (premultiplied) alpha, as TIFF's ExtraSamples 1 stores it: Pillow unpremultiplies its high
+      // associated (premultiplied) alpha, as TIFF's ExtraSamples 1 stores it: Pillow
+      // unpremultiplies its high
       // bytes (v * 255 / a, truncated; 0 where a is 0) before dropping the alpha
       int alphaBand = !grey && cm.hasAlpha() && cm.isAlphaPremultiplied() ? 3 : -1;
       int alphaShift = alphaBand < 0 ? 0 : Math.max(cm.getComponentSize(3) - 8, 0);

@@ -7,25 +7,32 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * OpenCV's bundled codecs, the same libraries Pillow uses: libjpeg-turbo (bit-identical output at full size) and
- * libwebp. For JPEG this is also the fast path: decoding straight to 1/2, 1/4 or 1/8 size by scaling the inverse
- * DCT, so a 12 MP photo never exists at full size in memory. EXIF orientation is left to the caller. Thread-safe.
- * Unavailable (with one log line) when OpenCV's native library cannot load on this platform.
+ * OpenCV's bundled codecs, the same libraries Pillow uses: libjpeg-turbo (bit-identical output at
+ * full size) and libwebp. For JPEG this is also the fast path: decoding straight to 1/2, 1/4 or 1/8
+ * size by scaling the inverse DCT, so a 12 MP photo never exists at full size in memory. EXIF
+ * orientation is left to the caller. Thread-safe. Unavailable (with one log line) when OpenCV's
+ * native library cannot load on this platform.
  */
 final class OpenCvDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(OpenCvDecoder.class);
   private static final boolean AVAILABLE = load();
 
-  /** The JPEG side as a {@link JpegDecoder}: the fallback when the system's TurboJPEG cannot be used. */
-  static final JpegDecoder JPEG = new JpegDecoder() {
-    @Override public RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException {
-      return OpenCvDecoder.decode(jpeg, "jpeg", reduction, name);
-    }
+  /**
+   * The JPEG side as a {@link JpegDecoder}: the fallback when the system's TurboJPEG cannot be
+   * used.
+   */
+  static final JpegDecoder JPEG =
+      new JpegDecoder() {
+        @Override
+        public RgbImage decode(byte[] jpeg, int reduction, String name) throws ImageException {
+          return OpenCvDecoder.decode(jpeg, "jpeg", reduction, name);
+        }
 
-    @Override public String description() {
-      return "opencv (bundled libjpeg-turbo, no SIMD)";
-    }
-  };
+        @Override
+        public String description() {
+          return "opencv (bundled libjpeg-turbo, no SIMD)";
+        }
+      };
 
   private OpenCvDecoder() {}
 
@@ -33,9 +40,13 @@ final class OpenCvDecoder {
     try {
       nu.pattern.OpenCV.loadLocally();
       return true;
-    } catch (Throwable e) { // UnsatisfiedLinkError or the loader's own exceptions: fall back, do not crash
-      LOG.warn("OpenCV native library unavailable ({}); JPEG and WebP decode through ImageIO (slower, WebP not"
-          + " bit-identical to Pillow)", e.toString());
+    } catch (
+        Throwable
+            e) { // UnsatisfiedLinkError or the loader's own exceptions: fall back, do not crash
+      LOG.warn(
+          "OpenCV native library unavailable ({}); JPEG and WebP decode through ImageIO (slower, WebP not"
+              + " bit-identical to Pillow)",
+          e.toString());
       return false;
     }
   }
@@ -45,23 +56,26 @@ final class OpenCvDecoder {
   }
 
   /**
-   * Decodes the first image at 1/{@code reduction} of the full size (1, 2, 4 or 8, JPEG only; each side rounded
-   * up). Alpha is dropped, grey replicated.
+   * Decodes the first image at 1/{@code reduction} of the full size (1, 2, 4 or 8, JPEG only; each
+   * side rounded up). Alpha is dropped, grey replicated.
    */
-  static RgbImage decode(byte[] bytes, String format, int reduction, String name) throws ImageException {
-    int mode = switch (reduction) {
-      case 1 -> Imgcodecs.IMREAD_COLOR;
-      case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
-      case 4 -> Imgcodecs.IMREAD_REDUCED_COLOR_4;
-      case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
-      default -> throw new IllegalArgumentException("reduction " + reduction);
-    };
+  static RgbImage decode(byte[] bytes, String format, int reduction, String name)
+      throws ImageException {
+    int mode =
+        switch (reduction) {
+          case 1 -> Imgcodecs.IMREAD_COLOR;
+          case 2 -> Imgcodecs.IMREAD_REDUCED_COLOR_2;
+          case 4 -> Imgcodecs.IMREAD_REDUCED_COLOR_4;
+          case 8 -> Imgcodecs.IMREAD_REDUCED_COLOR_8;
+          default -> throw new IllegalArgumentException("reduction " + reduction);
+        };
     MatOfByte buffer = new MatOfByte(bytes);
     Mat bgr = null;
     try {
       bgr = Imgcodecs.imdecode(buffer, mode | Imgcodecs.IMREAD_IGNORE_ORIENTATION);
       if (bgr.empty() || bgr.channels() != 3) {
-        throw new ImageException(name, "corrupt or truncated " + format + " image (the decoder could not read it)");
+        throw new ImageException(
+            name, "corrupt or truncated " + format + " image (the decoder could not read it)");
       }
       RgbImage out = new RgbImage(bgr.cols(), bgr.rows());
       byte[] px = out.rgb();
@@ -73,7 +87,8 @@ final class OpenCvDecoder {
       }
       return out;
     } catch (RuntimeException e) { // CvException on malformed data
-      throw new ImageException(name, "corrupt or truncated " + format + " image (" + e.getMessage() + ")", e);
+      throw new ImageException(
+          name, "corrupt or truncated " + format + " image (" + e.getMessage() + ")", e);
     } finally {
       buffer.release();
       if (bgr != null) {

@@ -10,16 +10,18 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * EXIF orientation (1..8): reading the tag and turning pixels (or a source box) upright. Orientations 5..8 swap
- * width and height. Unreadable or absent metadata means orientation 1: metadata never makes an image fail.
+ * EXIF orientation (1..8): reading the tag and turning pixels (or a source box) upright.
+ * Orientations 5..8 swap width and height. Unreadable or absent metadata means orientation 1:
+ * metadata never makes an image fail.
  */
 final class Orientation {
   private Orientation() {}
 
   /**
-   * The EXIF orientation to apply. Always 1 for HEIC/HEIF/AVIF: libheif has already applied the file's irot/imir
-   * transformations, which HEIF makes normative, while its EXIF is descriptive (an iPhone writes both, so applying
-   * the tag too would turn the photo twice). pillow-heif, libheif's own tools and ImageMagick ignore the tag alike.
+   * The EXIF orientation to apply. Always 1 for HEIC/HEIF/AVIF: libheif has already applied the
+   * file's irot/imir transformations, which HEIF makes normative, while its EXIF is descriptive (an
+   * iPhone writes both, so applying the tag too would turn the photo twice). pillow-heif, libheif's
+   * own tools and ImageMagick ignore the tag alike.
    */
   static int read(ByteBuffer bytes, String format) {
     if (HeifDecoders.handles(format)) {
@@ -38,15 +40,20 @@ final class Orientation {
   static int tag(ByteBuffer bytes, String format) {
     try {
       InputStream in = new ByteBufferInput(bytes.slice(0, bytes.limit()));
-      Metadata metadata = format.equals("jpeg")
-          ? JpegMetadataReader.readMetadata(in, List.of(new ExifReader())) // APP1 only: stops at the image data
-          : ImageMetadataReader.readMetadata(in, bytes.limit());
+      Metadata metadata =
+          format.equals("jpeg")
+              ? JpegMetadataReader.readMetadata(
+                  in, List.of(new ExifReader())) // APP1 only: stops at the image data
+              : ImageMetadataReader.readMetadata(in, bytes.limit());
       ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
       if (ifd0 != null && ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION)) {
         int o = ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION);
         return o >= 1 && o <= 8 ? o : 0;
       }
-    } catch (Exception e) { // ImageProcessingException, MetadataException, IOException, malformed-data runtime errors
+    } catch (
+        Exception
+            e) { // ImageProcessingException, MetadataException, IOException, malformed-data runtime
+      // errors
       return 0;
     }
     return 0;
@@ -70,13 +77,34 @@ final class Orientation {
       for (int x = 0; x < ow; x++) {
         int sx, sy; // source pixel shown at (x, y)
         switch (orientation) {
-          case 2 -> { sx = w - 1 - x; sy = y; }
-          case 3 -> { sx = w - 1 - x; sy = h - 1 - y; }
-          case 4 -> { sx = x; sy = h - 1 - y; }
-          case 5 -> { sx = y; sy = x; }
-          case 6 -> { sx = y; sy = h - 1 - x; }
-          case 7 -> { sx = w - 1 - y; sy = h - 1 - x; }
-          default -> { sx = w - 1 - y; sy = x; } // 8
+          case 2 -> {
+            sx = w - 1 - x;
+            sy = y;
+          }
+          case 3 -> {
+            sx = w - 1 - x;
+            sy = h - 1 - y;
+          }
+          case 4 -> {
+            sx = x;
+            sy = h - 1 - y;
+          }
+          case 5 -> {
+            sx = y;
+            sy = x;
+          }
+          case 6 -> {
+            sx = y;
+            sy = h - 1 - x;
+          }
+          case 7 -> {
+            sx = w - 1 - y;
+            sy = h - 1 - x;
+          }
+          default -> {
+            sx = w - 1 - y;
+            sy = x;
+          } // 8
         }
         int s = (sy * w + sx) * 3;
         dst[o++] = src[s];
@@ -88,13 +116,15 @@ final class Orientation {
   }
 
   /**
-   * Where the source region {@code box = {x0, y0, x1, y1}} of a stored {@code w x h} image lies once upright
-   * (continuous coordinates, the same mapping as {@link #apply}).
+   * Where the source region {@code box = {x0, y0, x1, y1}} of a stored {@code w x h} image lies
+   * once upright (continuous coordinates, the same mapping as {@link #apply}).
    */
   static float[] apply(float[] box, int w, int h, int orientation) {
     float[] a = map(box[0], box[1], w, h, orientation);
     float[] b = map(box[2], box[3], w, h, orientation);
-    return new float[] {Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])};
+    return new float[] {
+      Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1])
+    };
   }
 
   private static float[] map(float x, float y, int w, int h, int orientation) {
@@ -118,11 +148,13 @@ final class Orientation {
       this.b = b;
     }
 
-    @Override public int read() {
+    @Override
+    public int read() {
       return b.hasRemaining() ? b.get() & 0xff : -1;
     }
 
-    @Override public int read(byte[] into, int off, int len) {
+    @Override
+    public int read(byte[] into, int off, int len) {
       if (len == 0) return 0;
       if (!b.hasRemaining()) return -1;
       int n = Math.min(len, b.remaining());
@@ -130,13 +162,15 @@ final class Orientation {
       return n;
     }
 
-    @Override public long skip(long n) {
+    @Override
+    public long skip(long n) {
       int k = (int) Math.max(0, Math.min(n, b.remaining()));
       b.position(b.position() + k);
       return k;
     }
 
-    @Override public int available() {
+    @Override
+    public int available() {
       return b.remaining();
     }
   }

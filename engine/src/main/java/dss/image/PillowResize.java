@@ -3,19 +3,24 @@ package dss.image;
 import java.util.Arrays;
 
 /**
- * Pillow's {@code Image.resize(size, BICUBIC)} for 8-bit RGB, reproduced bit for bit: a port of the algorithm of
- * Pillow's {@code src/libImaging/Resample.c} (9.x/10.x). Separable convolution with the bicubic kernel (a = -0.5)
- * whose support widens with the reduction factor (antialiasing); weights normalised per output pixel, then rounded
- * to fixed point with 22 fraction bits; horizontal pass first, then vertical, each result rounded and clipped to
- * 8 bits. Only the source rows the vertical pass needs go through the horizontal pass. Both passes add whole lines
- * of ints times one weight (loops the JIT vectorises); integer sums do not depend on their order, so the bytes are
- * Pillow's.
+ * Pillow's {@code Image.resize(size, BICUBIC)} for 8-bit RGB, reproduced bit for bit: a port of the
+ * algorithm of Pillow's {@code src/libImaging/Resample.c} (9.x/10.x). Separable convolution with
+ * the bicubic kernel (a = -0.5) whose support widens with the reduction factor (antialiasing);
+ * weights normalised per output pixel, then rounded to fixed point with 22 fraction bits;
+ * horizontal pass first, then vertical, each result rounded and clipped to 8 bits. Only the source
+ * rows the vertical pass needs go through the horizontal pass. Both passes add whole lines of ints
+ * times one weight (loops the JIT vectorises); integer sums do not depend on their order, so the
+ * bytes are Pillow's.
  */
 final class PillowResize {
   private static final int PRECISION_BITS = 32 - 8 - 2;
   private static final int HALF = 1 << (PRECISION_BITS - 1);
   private static final double SUPPORT = 2.0;
-  /** Rows transposed at a time by the horizontal pass: bounded memory, lines long enough for vector code. */
+
+  /**
+   * Rows transposed at a time by the horizontal pass: bounded memory, lines long enough for vector
+   * code.
+   */
   private static final int STRIP = 64;
 
   private PillowResize() {}
@@ -26,8 +31,8 @@ final class PillowResize {
   }
 
   /**
-   * Resizes the source region {@code box = (x0, y0, x1, y1)} (fractional pixel coordinates, as Pillow's
-   * {@code box} argument) to {@code outW x outH}.
+   * Resizes the source region {@code box = (x0, y0, x1, y1)} (fractional pixel coordinates, as
+   * Pillow's {@code box} argument) to {@code outW x outH}.
    */
   static RgbImage resize(RgbImage in, float x0, float y0, float x1, float y1, int outW, int outH) {
     boolean needHorizontal = outW != in.width() || x0 != 0 || x1 != outW;
@@ -37,7 +42,8 @@ final class PillowResize {
 
     RgbImage image = in;
     if (needHorizontal) {
-      // rows outside [first, last) never contribute to the output: skip them, shift the vertical bounds
+      // rows outside [first, last) never contribute to the output: skip them, shift the vertical
+      // bounds
       int first = vertical.bounds[0];
       int last = vertical.bounds[2 * outH - 2] + vertical.bounds[2 * outH - 1];
       for (int i = 0; i < outH; i++) {
@@ -52,15 +58,18 @@ final class PillowResize {
   }
 
   /**
-   * Computed as a vertical pass over the columns of strips of rows: the tap loop then runs over lines of ints, which
-   * the JIT vectorises (Pillow's per-pixel tap loop over bytes it does not): 1.7x faster on the shared photos.
+   * Computed as a vertical pass over the columns of strips of rows: the tap loop then runs over
+   * lines of ints, which the JIT vectorises (Pillow's per-pixel tap loop over bytes it does not):
+   * 1.7x faster on the shared photos.
    */
-  private static RgbImage horizontalPass(RgbImage in, int firstRow, int rows, Coefficients c, int outW) {
+  private static RgbImage horizontalPass(
+      RgbImage in, int firstRow, int rows, Coefficients c, int outW) {
     int w = in.width();
     byte[] src = in.rgb();
     RgbImage out = new RgbImage(outW, rows);
     byte[] dst = out.rgb();
-    int[][] columns = new int[w][STRIP * 3]; // a strip of rows, transposed: columns[x][3 * y + channel]
+    int[][] columns =
+        new int[w][STRIP * 3]; // a strip of rows, transposed: columns[x][3 * y + channel]
     int[] acc = new int[STRIP * 3];
     for (int y0 = 0; y0 < rows; y0 += STRIP) {
       int h = Math.min(STRIP, rows - y0);
@@ -106,7 +115,10 @@ final class PillowResize {
     return out;
   }
 
-  /** {@code acc} = the rounding offset + the weighted sum of the input lines that output line {@code j} covers. */
+  /**
+   * {@code acc} = the rounding offset + the weighted sum of the input lines that output line {@code
+   * j} covers.
+   */
   private static void accumulate(int[][] lines, Coefficients c, int j, int[] acc, int length) {
     Arrays.fill(acc, 0, length, HALF);
     int first = c.bounds[2 * j], n = c.bounds[2 * j + 1], k = j * c.ksize;
@@ -160,7 +172,8 @@ final class PillowResize {
         }
         for (int x = 0; x < xmax; x++) {
           double w = ww != 0.0 ? k[x] / ww : k[x];
-          weights[xx * ksize + x] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
+          weights[xx * ksize + x] =
+              (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
         }
         bounds[2 * xx] = xmin;
         bounds[2 * xx + 1] = xmax;

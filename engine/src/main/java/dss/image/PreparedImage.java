@@ -1,7 +1,8 @@
 package dss.image;
 
 /**
- * An image ready for the model: DreamSim's preprocess output (RGB, 224x224 squash, [0,1], CHW) plus what the index
- * records about the source. {@code width}/{@code height} are the original's, after EXIF orientation.
+ * An image ready for the model: DreamSim's preprocess output (RGB, 224x224 squash, [0,1], CHW) plus
+ * what the index records about the source. {@code width}/{@code height} are the original's, after
+ * EXIF orientation.
  */
 public record PreparedImage(String format, int width, int height, float[] tensor) {}

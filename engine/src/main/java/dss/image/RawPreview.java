@@ -7,30 +7,34 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Camera RAW files, recognised by content and decoded through their largest embedded JPEG preview: what photo
- * managers show, what the camera rendered, and fast. No RAW sensor data is decoded here (there is no LibRaw
- * binding); a RAW without a usable preview is refused.
+ * Camera RAW files, recognised by content and decoded through their largest embedded JPEG preview:
+ * what photo managers show, what the camera rendered, and fast. No RAW sensor data is decoded here
+ * (there is no LibRaw binding); a RAW without a usable preview is refused.
  *
- * <p>Recognition, for files whose first bytes say TIFF ("II*\0", "MM\0*") or one of the RAW variants of it: ORF
- * ("IIRO", "IIRS", "MMOR"), RW2 ("IIU\0"), CR2 ("CR" at byte 8), DNG (a DNGVersion tag 50706 in IFD0), or any IFD
- * holding CFA or LinearRaw sensor data (PhotometricInterpretation 32803 or 34892; NEF, ARW, PEF and others, named by
- * IFD0's Make). A TIFF with none of these is a plain TIFF image and stays one. Outside TIFF: RAF (the
+ * <p>Recognition, for files whose first bytes say TIFF ("II*\0", "MM\0*") or one of the RAW
+ * variants of it: ORF ("IIRO", "IIRS", "MMOR"), RW2 ("IIU\0"), CR2 ("CR" at byte 8), DNG (a
+ * DNGVersion tag 50706 in IFD0), or any IFD holding CFA or LinearRaw sensor data
+ * (PhotometricInterpretation 32803 or 34892; NEF, ARW, PEF and others, named by IFD0's Make). A
+ * TIFF with none of these is a plain TIFF image and stays one. Outside TIFF: RAF (the
  * "FUJIFILMCCD-RAW " header) and CR3 (an ISO-BMFF file whose major brand is "crx ").
  *
- * <p>Previews: every IFD's JPEGInterchangeFormat (513/514), a single strip or tile of a JPEG-compressed IFD
- * (Compression 6 or 7), RW2's JpgFromRaw (tag 46), and the preview in Olympus maker notes (ORF); RAF's JPEG (offset and length at bytes 84 and 88); CR3's PRVW
- * and THMB boxes and the first sample of each track when it is a JPEG (the full-size one). Candidates whose JPEG
- * frame cannot be decoded to pixels here (lossless JPEG is the RAW data itself in DNG and CR2) are skipped; of the
- * rest the one with most pixels (from its frame header, nothing decoded) wins.
+ * <p>Previews: every IFD's JPEGInterchangeFormat (513/514), a single strip or tile of a
+ * JPEG-compressed IFD (Compression 6 or 7), RW2's JpgFromRaw (tag 46), and the preview in Olympus
+ * maker notes (ORF); RAF's JPEG (offset and length at bytes 84 and 88); CR3's PRVW and THMB boxes
+ * and the first sample of each track when it is a JPEG (the full-size one). Candidates whose JPEG
+ * frame cannot be decoded to pixels here (lossless JPEG is the RAW data itself in DNG and CR2) are
+ * skipped; of the rest the one with most pixels (from its frame header, nothing decoded) wins.
  *
- * <p>Orientation: the preview's own EXIF orientation when it carries one, else the RAW's (IFD0's Orientation tag;
- * CR3: the one in its CMT1 box).
+ * <p>Orientation: the preview's own EXIF orientation when it carries one, else the RAW's (IFD0's
+ * Orientation tag; CR3: the one in its CMT1 box).
  */
 final class RawPreview {
-  static final String NO_PREVIEW = "camera RAW without an embedded preview (LibRaw decoding not available)";
+  static final String NO_PREVIEW =
+      "camera RAW without an embedded preview (LibRaw decoding not available)";
 
   /** Tags and values outside the baseline TIFF set that RAW files use. */
   private static final int TAG_RW2_JPEG = 46;
+
   private static final int CFA = 32803, LINEAR_RAW = 34892;
   private static final int OLYMPUS_CAMERA_SETTINGS = 0x2020;
 
@@ -48,8 +52,9 @@ final class RawPreview {
   private RawPreview() {}
 
   /**
-   * The kind of camera RAW these bytes are ("dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "pef", "raf", or "raw"
-   * for a TIFF-structured RAW of another make), or null when they are not one (a plain TIFF, anything else).
+   * The kind of camera RAW these bytes are ("dng", "cr2", "cr3", "nef", "arw", "orf", "rw2", "pef",
+   * "raf", or "raw" for a TIFF-structured RAW of another make), or null when they are not one (a
+   * plain TIFF, anything else).
    */
   static String kind(byte[] b) {
     if (startsWith(b, 0, "FUJIFILMCCD-RAW ")) {
@@ -86,7 +91,10 @@ final class RawPreview {
     return null;
   }
 
-  /** The preview to decode for a RAW file, or null when the bytes are not a camera RAW (see {@link #kind}). */
+  /**
+   * The preview to decode for a RAW file, or null when the bytes are not a camera RAW (see {@link
+   * #kind}).
+   */
   static Preview find(byte[] b, String name) throws ImageException {
     String kind = kind(b);
     if (kind == null) {
@@ -109,13 +117,24 @@ final class RawPreview {
         }
       }
     }
-    Candidate best = null; // copied out of the file only once chosen: a RAW holds several previews of megabytes
+    Candidate best =
+        null; // copied out of the file only once chosen: a RAW holds several previews of megabytes
     long bestPixels = -1;
     String problem = null;
     for (Candidate c : candidates) {
       if (c.offset < 0 || c.length <= 0 || c.offset + c.length > b.length) {
-        problem = problem != null ? problem : "its preview (" + c.where + ", " + c.length + " bytes at " + c.offset
-            + ") lies outside the file (" + b.length + " bytes): truncated or corrupt";
+        problem =
+            problem != null
+                ? problem
+                : "its preview ("
+                    + c.where
+                    + ", "
+                    + c.length
+                    + " bytes at "
+                    + c.offset
+                    + ") lies outside the file ("
+                    + b.length
+                    + " bytes): truncated or corrupt";
         continue;
       }
       int from = (int) c.offset;
@@ -126,7 +145,8 @@ final class RawPreview {
       try {
         header = JpegHeader.parse(java.nio.ByteBuffer.wrap(b, from, (int) c.length).slice(), name);
       } catch (ImageException e) {
-        problem = problem != null ? problem : "its preview (" + c.where + ") is unusable: " + e.reason();
+        problem =
+            problem != null ? problem : "its preview (" + c.where + ") is unusable: " + e.reason();
         continue;
       }
       long pixels = (long) header.width() * header.height();
@@ -136,8 +156,11 @@ final class RawPreview {
       }
     }
     if (best == null) {
-      throw new ImageException(name, problem == null ? NO_PREVIEW
-          : "camera RAW (" + kind + ") without a usable preview: " + problem);
+      throw new ImageException(
+          name,
+          problem == null
+              ? NO_PREVIEW
+              : "camera RAW (" + kind + ") without a usable preview: " + problem);
     }
     byte[] jpeg = Arrays.copyOfRange(b, (int) best.offset, (int) (best.offset + best.length));
     return new Preview(kind, jpeg, orientation);
@@ -152,9 +175,13 @@ final class RawPreview {
         out.add(new Candidate(tiff.absolute(jpegOffset), jpegLength, where));
       }
       long compression = tiff.value(ifd, TiffStructure.TAG_COMPRESSION, -1);
-      if (compression == 6 || compression == 7) { // a whole JPEG in one strip or tile; several tiles are not one
-        for (int[] tags : new int[][] {{TiffStructure.TAG_STRIP_OFFSETS, TiffStructure.TAG_STRIP_BYTE_COUNTS},
-            {TiffStructure.TAG_TILE_OFFSETS, TiffStructure.TAG_TILE_BYTE_COUNTS}}) {
+      if (compression == 6
+          || compression == 7) { // a whole JPEG in one strip or tile; several tiles are not one
+        for (int[] tags :
+            new int[][] {
+              {TiffStructure.TAG_STRIP_OFFSETS, TiffStructure.TAG_STRIP_BYTE_COUNTS},
+              {TiffStructure.TAG_TILE_OFFSETS, TiffStructure.TAG_TILE_BYTE_COUNTS}
+            }) {
           TiffStructure.Entry offsets = ifd.get(tags[0]), lengths = ifd.get(tags[1]);
           long offset = tiff.value(ifd, tags[0], -1), length = tiff.value(ifd, tags[1], -1);
           if (offset >= 0 && length >= 0 && offsets.count() == 1 && lengths.count() == 1) {
@@ -176,13 +203,16 @@ final class RawPreview {
   }
 
   /**
-   * Olympus and OM System maker notes ("OLYMPUS\0II\3\0" or "OM SYSTEM\0\0\0II\4\0", then an IFD; offsets count
-   * from the maker note's start, as ExifTool reads them): the preview at PreviewImageStart/Length (257/258) of the
-   * CameraSettings IFD (tag 0x2020). That is where ORF files keep their JPEG preview.
+   * Olympus and OM System maker notes ("OLYMPUS\0II\3\0" or "OM SYSTEM\0\0\0II\4\0", then an IFD;
+   * offsets count from the maker note's start, as ExifTool reads them): the preview at
+   * PreviewImageStart/Length (257/258) of the CameraSettings IFD (tag 0x2020). That is where ORF
+   * files keep their JPEG preview.
    */
-  private static void olympusCandidates(TiffStructure tiff, TiffStructure.Entry note, List<Candidate> out) {
+  private static void olympusCandidates(
+      TiffStructure tiff, TiffStructure.Entry note, List<Candidate> out) {
     byte[] b = tiff.bytes();
-    int at = note.at(), header = startsWith(b, at, "OLYMPUS\0") ? 12 : startsWith(b, at, "OM SYSTEM\0") ? 16 : 0;
+    int at = note.at(),
+        header = startsWith(b, at, "OLYMPUS\0") ? 12 : startsWith(b, at, "OM SYSTEM\0") ? 16 : 0;
     if (header == 0 || note.count() < header + 2) {
       return;
     }
@@ -226,12 +256,13 @@ final class RawPreview {
   }
 
   /**
-   * The boxes of a CR3 file (ISO-BMFF): collects the JPEG candidates (PRVW, THMB, each track's first sample) and
-   * returns the orientation from the CMT1 box (a TIFF IFD0), 0 when none.
+   * The boxes of a CR3 file (ISO-BMFF): collects the JPEG candidates (PRVW, THMB, each track's
+   * first sample) and returns the orientation from the CMT1 box (a TIFF IFD0), 0 when none.
    */
   private static final class IsoBmff {
     private static final int MAX_DEPTH = 8, MAX_BOXES = 10_000;
-    private static final List<String> CONTAINERS = List.of("moov", "trak", "mdia", "minf", "stbl", "uuid");
+    private static final List<String> CONTAINERS =
+        List.of("moov", "trak", "mdia", "minf", "stbl", "uuid");
     private final byte[] b;
     private final List<Candidate> out;
     private int boxes;
@@ -280,12 +311,17 @@ final class RawPreview {
               }
             }
           }
-          case "stco" -> chunkOffset = start + 12 <= end && u32be(b, start + 4) > 0 ? u32be(b, start + 8) : -1;
-          case "co64" -> chunkOffset = start + 16 <= end && u32be(b, start + 4) > 0
-              ? u32be(b, start + 8) << 32 | u32be(b, start + 12) : -1;
+          case "stco" ->
+              chunkOffset = start + 12 <= end && u32be(b, start + 4) > 0 ? u32be(b, start + 8) : -1;
+          case "co64" ->
+              chunkOffset =
+                  start + 16 <= end && u32be(b, start + 4) > 0
+                      ? u32be(b, start + 8) << 32 | u32be(b, start + 12)
+                      : -1;
           default -> {
             if (CONTAINERS.contains(type) && depth < MAX_DEPTH) {
-              // a uuid box's payload starts after its 16-byte user type; Canon's preview uuid has 8 more bytes
+              // a uuid box's payload starts after its 16-byte user type; Canon's preview uuid has 8
+              // more bytes
               int child = type.equals("uuid") ? start + 16 : start;
               if (type.equals("uuid") && child + 8 <= end && !plausibleBox(child, end)) {
                 child += 8;
@@ -318,7 +354,10 @@ final class RawPreview {
   }
 
   private static long u32be(byte[] b, int at) {
-    return (b[at] & 0xffL) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    return (b[at] & 0xffL) << 24
+        | (b[at + 1] & 0xff) << 16
+        | (b[at + 2] & 0xff) << 8
+        | (b[at + 3] & 0xff);
   }
 
   private static boolean startsWith(byte[] b, int at, String s) {

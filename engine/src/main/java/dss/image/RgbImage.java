@@ -3,11 +3,15 @@ package dss.image;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 
-/** 8-bit RGB pixels, interleaved R,G,B, row by row, no padding: the one pixel format between decoding and resizing. */
+/**
+ * 8-bit RGB pixels, interleaved R,G,B, row by row, no padding: the one pixel format between
+ * decoding and resizing.
+ */
 record RgbImage(int width, int height, byte[] rgb) {
   RgbImage {
     if (rgb.length != width * height * 3) {
-      throw new IllegalArgumentException("RGB buffer of " + rgb.length + " bytes for " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "RGB buffer of " + rgb.length + " bytes for " + width + "x" + height);
     }
   }
 

@@ -8,11 +8,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The directory structure of a TIFF-structured file (TIFF itself and the camera RAW formats built on it): every
- * image file directory (IFD) reachable from the header through the IFD chain, SubIFDs (tag 330) and the EXIF IFD
- * (tag 34665), with each entry's tag, type, count and where its value lies. Reads only the directories, never pixel
- * data, and never trusts an offset: entries pointing outside the bytes are dropped, loops and deep nesting are cut
- * off. The 16-bit magic after the byte-order mark is not checked (ORF and RW2 use their own), the caller does.
+ * The directory structure of a TIFF-structured file (TIFF itself and the camera RAW formats built
+ * on it): every image file directory (IFD) reachable from the header through the IFD chain, SubIFDs
+ * (tag 330) and the EXIF IFD (tag 34665), with each entry's tag, type, count and where its value
+ * lies. Reads only the directories, never pixel data, and never trusts an offset: entries pointing
+ * outside the bytes are dropped, loops and deep nesting are cut off. The 16-bit magic after the
+ * byte-order mark is not checked (ORF and RW2 use their own), the caller does.
  */
 final class TiffStructure {
   static final int TAG_COMPRESSION = 259;
@@ -33,7 +34,10 @@ final class TiffStructure {
   private static final int MAX_IFDS = 64; // a camera file has fewer than ten
   private static final int MAX_ENTRIES = 1000; // per IFD
   private static final int MAX_DEPTH = 4; // SubIFDs of SubIFDs ...
-  /** Bytes per value of each TIFF field type (1 BYTE ... 12 DOUBLE, 13 IFD), 0 for unknown types. */
+
+  /**
+   * Bytes per value of each TIFF field type (1 BYTE ... 12 DOUBLE, 13 IFD), 0 for unknown types.
+   */
   private static final int[] TYPE_SIZES = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4};
 
   /** One directory entry; {@code at}: absolute position of its value (inline or pointed to). */
@@ -53,7 +57,10 @@ final class TiffStructure {
   private final List<Ifd> ifds = new ArrayList<>();
   private final Set<Integer> seen = new HashSet<>();
 
-  /** The structure of the TIFF header at {@code base}, or null when there is none (no II/MM byte-order mark). */
+  /**
+   * The structure of the TIFF header at {@code base}, or null when there is none (no II/MM
+   * byte-order mark).
+   */
   static TiffStructure parse(byte[] b, int base) {
     if (base < 0 || base + 8 > b.length) {
       return null;
@@ -72,8 +79,9 @@ final class TiffStructure {
   }
 
   /**
-   * The IFDs of a maker note laid out like TIFF without a TIFF header: offsets count from {@code base}, the first
-   * IFD is at {@code base + firstIfd}, and {@code subIfdTags} point to further IFDs.
+   * The IFDs of a maker note laid out like TIFF without a TIFF header: offsets count from {@code
+   * base}, the first IFD is at {@code base + firstIfd}, and {@code subIfdTags} point to further
+   * IFDs.
    */
   static TiffStructure at(byte[] b, int base, boolean bigEndian, int firstIfd, int... subIfdTags) {
     TiffStructure t = new TiffStructure(b, base, bigEndian, subIfdTags);
@@ -93,7 +101,9 @@ final class TiffStructure {
     return b;
   }
 
-  /** The 16-bit magic after the byte-order mark: 42 for TIFF, 0x4F52 / 0x5352 for ORF, 0x55 for RW2. */
+  /**
+   * The 16-bit magic after the byte-order mark: 42 for TIFF, 0x4F52 / 0x5352 for ORF, 0x55 for RW2.
+   */
   int magic() {
     return u16(base + 2);
   }
@@ -108,7 +118,10 @@ final class TiffStructure {
     return ifds.isEmpty() ? null : ifds.get(0);
   }
 
-  /** The entry's first {@code max} values as unsigned integers (BYTE, SHORT, LONG, IFD types), else empty. */
+  /**
+   * The entry's first {@code max} values as unsigned integers (BYTE, SHORT, LONG, IFD types), else
+   * empty.
+   */
   long[] values(Entry e, int max) {
     if (e == null || !(e.type == 1 || e.type == 3 || e.type == 4 || e.type == 7 || e.type == 13)) {
       return new long[0];

@@ -9,8 +9,8 @@ import org.opencv.core.MatOfInt;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * Lossy WebP encoding through OpenCV's bundled libwebp (neither the JDK nor TwelveMonkeys writes WebP). Used to make
- * WebP copies for the copy-detection set; needs OpenCV's native library.
+ * Lossy WebP encoding through OpenCV's bundled libwebp (neither the JDK nor TwelveMonkeys writes
+ * WebP). Used to make WebP copies for the copy-detection set; needs OpenCV's native library.
  */
 public final class WebpEncoder {
   private WebpEncoder() {}
@@ -18,7 +18,8 @@ public final class WebpEncoder {
   /** Encodes an RGB image at {@code quality} (1-100). */
   public static byte[] encode(BufferedImage image, int quality) throws IOException {
     if (!OpenCvDecoder.available()) {
-      throw new IOException("WebP encoding needs OpenCV's native library, which did not load on this platform");
+      throw new IOException(
+          "WebP encoding needs OpenCV's native library, which did not load on this platform");
     }
     int w = image.getWidth();
     int h = image.getHeight();
@@ -36,7 +37,8 @@ public final class WebpEncoder {
     MatOfByte out = new MatOfByte();
     try {
       mat.put(0, 0, bgr);
-      if (!Imgcodecs.imencode(".webp", mat, out, new MatOfInt(Imgcodecs.IMWRITE_WEBP_QUALITY, quality))) {
+      if (!Imgcodecs.imencode(
+          ".webp", mat, out, new MatOfInt(Imgcodecs.IMWRITE_WEBP_QUALITY, quality))) {
         throw new IOException("libwebp could not encode a " + w + "x" + h + " image");
       }
       return out.toArray();

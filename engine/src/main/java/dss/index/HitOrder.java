@@ -5,14 +5,15 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The one order of search results, in every backend and so in every command and HTTP answer: nearer first; at equal
- * distance the query's own image ({@link KnnQuery#ownId()}) first, then by id. Byte-identical copies of a photo
- * have equal vectors, so without the rule the image itself would not reliably come first in a search by its id,
- * and which copies make the cut at the k-th place would depend on the backend's internal numbering.
+ * The one order of search results, in every backend and so in every command and HTTP answer: nearer
+ * first; at equal distance the query's own image ({@link KnnQuery#ownId()}) first, then by id.
+ * Byte-identical copies of a photo have equal vectors, so without the rule the image itself would
+ * not reliably come first in a search by its id, and which copies make the cut at the k-th place
+ * would depend on the backend's internal numbering.
  *
- * <p>A backend asks its search for {@link #fetchFor k + 1} results, widens while {@link #tieAtCut} says the last
- * one ties with the k-th (rare: only exact copies tie), adds the query's own image when its search missed it, and
- * hands everything to {@link #finish}.
+ * <p>A backend asks its search for {@link #fetchFor k + 1} results, widens while {@link #tieAtCut}
+ * says the last one ties with the k-th (rare: only exact copies tie), adds the query's own image
+ * when its search missed it, and hands everything to {@link #finish}.
  */
 public final class HitOrder {
   private HitOrder() {}
@@ -24,15 +25,18 @@ public final class HitOrder {
         .thenComparing(h -> h.image().id());
   }
 
-  /** How many results to fetch for {@code k}: one more, to see whether a tie runs past the k-th place. */
+  /**
+   * How many results to fetch for {@code k}: one more, to see whether a tie runs past the k-th
+   * place.
+   */
   public static int fetchFor(int k) {
     return k + 1;
   }
 
   /**
-   * Whether a fetch must be widened: it came back full ({@code fetched == asked}) and its last distance equals the
-   * k-th, so more results at that distance may exist; then ask for twice as many (never past the index's size,
-   * which ends the loop).
+   * Whether a fetch must be widened: it came back full ({@code fetched == asked}) and its last
+   * distance equals the k-th, so more results at that distance may exist; then ask for twice as
+   * many (never past the index's size, which ends the loop).
    *
    * @param distances the fetched distances, nearest first
    */
@@ -53,7 +57,9 @@ public final class HitOrder {
     return kept;
   }
 
-  /** Whether {@code q}'s own image should be among its hits: it exists and passes the path filter. */
+  /**
+   * Whether {@code q}'s own image should be among its hits: it exists and passes the path filter.
+   */
   public static boolean ownImageMatches(KnnQuery q, ImageRecord own) {
     return own != null && (q.pathPrefix() == null || own.path().startsWith(q.pathPrefix()));
   }

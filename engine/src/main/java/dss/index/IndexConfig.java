@@ -1,10 +1,12 @@
 package dss.index;
 
 /**
- * How an index makes and stores its vectors: the image preprocessing that fed the model, HNSW graph parameters and
- * optional scalar quantization (rescored at full precision). Fixed when the index is created.
+ * How an index makes and stores its vectors: the image preprocessing that fed the model, HNSW graph
+ * parameters and optional scalar quantization (rescored at full precision). Fixed when the index is
+ * created.
  */
-public record IndexConfig(Quantization quantization, int maxConn, int beamWidth, Preprocessing preprocessing) {
+public record IndexConfig(
+    Quantization quantization, int maxConn, int beamWidth, Preprocessing preprocessing) {
   public static final IndexConfig DEFAULT = new IndexConfig(Quantization.NONE, 16, 100);
 
   public IndexConfig(Quantization quantization, int maxConn, int beamWidth) {
@@ -20,16 +22,26 @@ public record IndexConfig(Quantization quantization, int maxConn, int beamWidth,
     return new IndexConfig(quantization, maxConn, beamWidth, preprocessing);
   }
 
-  public enum Quantization { NONE, INT8, INT4, INT1 }
+  public enum Quantization {
+    NONE,
+    INT8,
+    INT4,
+    INT1
+  }
 
   /**
-   * Which image preprocessing built the vectors. Both feed the same model, but their vectors differ slightly (and
-   * a photo with an EXIF rotation very much), so one index holds one kind only.
+   * Which image preprocessing built the vectors. Both feed the same model, but their vectors differ
+   * slightly (and a photo with an EXIF rotation very much), so one index holds one kind only.
    */
   public enum Preprocessing {
-    /** Reduced-size JPEG decoding where large enough, EXIF orientation applied: fast, photos upright. */
+    /**
+     * Reduced-size JPEG decoding where large enough, EXIF orientation applied: fast, photos
+     * upright.
+     */
     DEFAULT("the default preprocessing (fast JPEG decoding, EXIF rotation applied)"),
-    /** DreamSim's official preprocessing: full-size decoding, no EXIF rotation ({@code --exact}). */
+    /**
+     * DreamSim's official preprocessing: full-size decoding, no EXIF rotation ({@code --exact}).
+     */
     EXACT("the exact preprocessing (full-size JPEG decoding, no EXIF rotation)");
 
     private final String description;

@@ -3,9 +3,8 @@ package dss.index;
 import java.io.IOException;
 
 /**
- * An index that cannot be used as asked: in use by another process, made by another model, missing, read-only,
- * damaged.
- * The message names the index and says what to do.
+ * An index that cannot be used as asked: in use by another process, made by another model, missing,
+ * read-only, damaged. The message names the index and says what to do.
  */
 public class IndexException extends IOException {
   public IndexException(String message) {
@@ -26,7 +25,8 @@ public class IndexException extends IOException {
   }
 
   public static IndexException readOnly(String location) {
-    return new IndexException("index " + location + " is open read-only here (another process may be writing it)");
+    return new IndexException(
+        "index " + location + " is open read-only here (another process may be writing it)");
   }
 
   /** There is no index at the location (a command that creates one can go on). */
@@ -38,8 +38,8 @@ public class IndexException extends IOException {
     }
 
     /**
-     * @param what     what is missing ("index", "collection photos")
-     * @param where    where it was looked for
+     * @param what what is missing ("index", "collection photos")
+     * @param where where it was looked for
      * @param location the index location that, indexed into, creates it
      */
     public Missing(String what, String where, String location) {
@@ -58,8 +58,15 @@ public class IndexException extends IOException {
     private final String location;
 
     Damaged(String location, Throwable cause) {
-      super("index " + location + " is damaged (" + cause.getMessage() + "); a check of it names the damaged"
-          + " files. To recover, " + IndexCheck.recoveryFor(location), cause);
+      super(
+          "index "
+              + location
+              + " is damaged ("
+              + cause.getMessage()
+              + "); a check of it names the damaged"
+              + " files. To recover, "
+              + IndexCheck.recoveryFor(location),
+          cause);
       this.location = location;
     }
 
@@ -76,7 +83,12 @@ public class IndexException extends IOException {
      * @param instead what to do instead, null when nothing
      */
     public Unsupported(String backend, String capability, String instead) {
-      super("the " + backend + " backend has no " + capability + (instead == null ? "" : "; " + instead));
+      super(
+          "the "
+              + backend
+              + " backend has no "
+              + capability
+              + (instead == null ? "" : "; " + instead));
     }
   }
 
@@ -102,7 +114,9 @@ public class IndexException extends IOException {
     }
   }
 
-  /** The servers holding the index did not answer (within the retry budget); the message names them. */
+  /**
+   * The servers holding the index did not answer (within the retry budget); the message names them.
+   */
   public static final class Unreachable extends IndexException {
     public Unreachable(String message, Throwable cause) {
       super(message, cause);
@@ -120,16 +134,23 @@ public class IndexException extends IOException {
   public static final class UnknownLocation extends IndexException {
     // an IOException like its siblings; the command line reports it as a usage error
     public UnknownLocation(String location, java.util.List<String> forms) {
-      super("no index backend takes the location '" + location + "'; the forms that work: "
-          + String.join(", ", forms));
+      super(
+          "no index backend takes the location '"
+              + location
+              + "'; the forms that work: "
+              + String.join(", ", forms));
     }
   }
 
   /** Another process (or another open instance) holds the index's writer. */
   public static final class InUse extends IndexException {
     public InUse(String location, Throwable cause) {
-      super("index " + location + " is in use by another process (only one indexer may write to an index at a"
-          + " time; wait for it to finish or stop it)", cause);
+      super(
+          "index "
+              + location
+              + " is in use by another process (only one indexer may write to an index at a"
+              + " time; wait for it to finish or stop it)",
+          cause);
     }
   }
 }

@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * A kind of index storage, chosen by the form of an index's location: a plain path or {@code file:} for the embedded
- * Lucene index, {@code solr://...} for a SolrCloud collection. Implementations are found with
- * {@link ServiceLoader} (a {@code META-INF/services/dss.index.IndexProvider} entry each), so a new backend needs no
- * change anywhere above this interface: implement it and {@link ImageIndex}, and subclass the contract suite
- * ({@code dss.index.ImageIndexTestCase} in the engine's test jar).
+ * A kind of index storage, chosen by the form of an index's location: a plain path or {@code file:}
+ * for the embedded Lucene index, {@code solr://...} for a SolrCloud collection. Implementations are
+ * found with {@link ServiceLoader} (a {@code META-INF/services/dss.index.IndexProvider} entry
+ * each), so a new backend needs no change anywhere above this interface: implement it and {@link
+ * ImageIndex}, and subclass the contract suite ({@code dss.index.ImageIndexTestCase} in the
+ * engine's test jar).
  *
  * <p>Checking and backing up an index are optional capabilities: a provider without one answers
  * {@link IndexException.Unsupported}, naming itself and the capability.
@@ -35,16 +36,18 @@ public interface IndexProvider {
   ImageIndex openReadOnly(String location) throws IOException;
 
   /**
-   * Opens or creates the index for writing; refuses one made by another model. {@code config} and {@code layout}
-   * apply to a new index only.
+   * Opens or creates the index for writing; refuses one made by another model. {@code config} and
+   * {@code layout} apply to a new index only.
    *
    * @throws IndexException.InUse when another process holds the index's writer
    */
-  ImageIndex openWritable(String location, ModelInfo model, IndexConfig config, Layout layout) throws IOException;
+  ImageIndex openWritable(String location, ModelInfo model, IndexConfig config, Layout layout)
+      throws IOException;
 
   /**
-   * Writable when free, else read-only (another process is writing it, or it cannot be written); the model must
-   * match either way. By default: {@link #openWritable}, for backends that allow several writers.
+   * Writable when free, else read-only (another process is writing it, or it cannot be written);
+   * the model must match either way. By default: {@link #openWritable}, for backends that allow
+   * several writers.
    */
   default ImageIndex openShared(String location, ModelInfo model, IndexConfig config, Layout layout)
       throws IOException {
@@ -52,19 +55,22 @@ public interface IndexProvider {
   }
 
   /**
-   * The local folder that belongs to the index at {@code location} (the server keeps uploaded images beside it),
-   * under {@code workspace} when the index itself is not local; not created here.
+   * The local folder that belongs to the index at {@code location} (the server keeps uploaded
+   * images beside it), under {@code workspace} when the index itself is not local; not created
+   * here.
    */
   Path localFolder(String location, Path workspace);
 
-  /** {@code location} as every message and record names it (for a path: absolute and normalised). */
+  /**
+   * {@code location} as every message and record names it (for a path: absolute and normalised).
+   */
   default String canonical(String location) {
     return location;
   }
 
   /**
-   * Verifies the index without opening it for searching, so that a damaged one can be checked too; see
-   * {@link ImageIndex#check}. By default: open it read-only and check it.
+   * Verifies the index without opening it for searching, so that a damaged one can be checked too;
+   * see {@link ImageIndex#check}. By default: open it read-only and check it.
    *
    * @throws IndexException.Missing when there is no index at {@code location}
    * @throws IndexException.Unsupported when this backend cannot check an index
@@ -76,18 +82,19 @@ public interface IndexProvider {
   }
 
   /**
-   * A consistent, checked copy of the index's latest commit in the new folder {@code dest}, also while another
-   * process writes it; {@code copy}: copy files even where they could be shared.
+   * A consistent, checked copy of the index's latest commit in the new folder {@code dest}, also
+   * while another process writes it; {@code copy}: copy files even where they could be shared.
    *
-   * @throws IndexException.Unsupported when this backend has no backup of its own (say what to use instead)
+   * @throws IndexException.Unsupported when this backend has no backup of its own (say what to use
+   *     instead)
    */
   default IndexBackup backup(String location, Path dest, boolean copy) throws IOException {
     throw new IndexException.Unsupported(name(), "backup", null);
   }
 
   /**
-   * How a new index is laid out on a backend that spreads it over several servers; ignored by a backend on one
-   * machine.
+   * How a new index is laid out on a backend that spreads it over several servers; ignored by a
+   * backend on one machine.
    *
    * @param shards parts the index is split into (at least 1)
    * @param replicas copies of each part (at least 1)
@@ -97,8 +104,8 @@ public interface IndexProvider {
 
     public Layout {
       if (shards < 1 || replicas < 1) {
-        throw new dss.util.InvalidSettingException("shards and replicas must be at least 1, got " + shards + " and "
-            + replicas);
+        throw new dss.util.InvalidSettingException(
+            "shards and replicas must be at least 1, got " + shards + " and " + replicas);
       }
     }
   }
@@ -106,7 +113,8 @@ public interface IndexProvider {
   /** Every provider on the class path. */
   static List<IndexProvider> all() {
     List<IndexProvider> providers = new ArrayList<>();
-    ServiceLoader.load(IndexProvider.class, IndexProvider.class.getClassLoader()).forEach(providers::add);
+    ServiceLoader.load(IndexProvider.class, IndexProvider.class.getClassLoader())
+        .forEach(providers::add);
     return providers;
   }
 
@@ -120,7 +128,7 @@ public interface IndexProvider {
     for (IndexProvider p : providers) {
       if (p.accepts(location)) return p;
     }
-    throw new IndexException.UnknownLocation(location,
-        providers.stream().map(p -> p.locationForm() + " (" + p.name() + ")").toList());
+    throw new IndexException.UnknownLocation(
+        location, providers.stream().map(p -> p.locationForm() + " (" + p.name() + ")").toList());
   }
 }

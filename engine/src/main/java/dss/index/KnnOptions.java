@@ -1,19 +1,20 @@
 package dss.index;
 
 /**
- * How a k-nearest-neighbour search runs, apart from what it searches with ({@link KnnQuery}): the query API takes
- * these from a command line or a request and adds the query vector itself.
+ * How a k-nearest-neighbour search runs, apart from what it searches with ({@link KnnQuery}): the
+ * query API takes these from a command line or a request and adds the query vector itself.
  *
  * @param k results wanted (positive)
  * @param maxDistance drop results farther than this DreamSim distance; null: no cut-off
  * @param pathPrefix only images whose path starts with this; null: all
- * @param candidates candidates the approximate search collects before keeping the best k (more: better recall,
- *     slower); never fewer than k
+ * @param candidates candidates the approximate search collects before keeping the best k (more:
+ *     better recall, slower); never fewer than k
  */
 public record KnnOptions(int k, Float maxDistance, String pathPrefix, int candidates) {
   /**
-   * The fewest candidates a query collects by default ({@link #defaultCandidates} for small k): Lucene's k plays
-   * the part of hnswlib's ef. See {@link #defaultCandidates} for where the figure comes from.
+   * The fewest candidates a query collects by default ({@link #defaultCandidates} for small k):
+   * Lucene's k plays the part of hnswlib's ef. See {@link #defaultCandidates} for where the figure
+   * comes from.
    */
   public static final int DEFAULT_CANDIDATES = 200;
 
@@ -38,11 +39,13 @@ public record KnnOptions(int k, Float maxDistance, String pathPrefix, int candid
   }
 
   /**
-   * Candidates collected for {@code k} results when none are asked for: {@code max(4 k, 200)}, at most
-   * {@link #MAX_CANDIDATES}; chosen from the recall curves of docs/benchmarks.md (vector index).
+   * Candidates collected for {@code k} results when none are asked for: {@code max(4 k, 200)}, at
+   * most {@link #MAX_CANDIDATES}; chosen from the recall curves of docs/benchmarks.md (vector
+   * index).
    */
   public static int defaultCandidates(int k) {
-    return Math.max(DEFAULT_CANDIDATES, (int) Math.min(MAX_CANDIDATES, (long) CANDIDATES_PER_RESULT * k));
+    return Math.max(
+        DEFAULT_CANDIDATES, (int) Math.min(MAX_CANDIDATES, (long) CANDIDATES_PER_RESULT * k));
   }
 
   public KnnOptions withK(int newK) {

@@ -6,9 +6,9 @@ import java.util.Objects;
  * A k-nearest-neighbour query: what to search with, and how ({@link KnnOptions}).
  *
  * @param unitVector the query, L2-normalised
- * @param ownId the indexed image the query vector belongs to (a search by id), null for an image from outside: at
- *     equal distance it comes before every other hit ({@link HitOrder}), so the image itself is first even when
- *     byte-identical copies of it are indexed
+ * @param ownId the indexed image the query vector belongs to (a search by id), null for an image
+ *     from outside: at equal distance it comes before every other hit ({@link HitOrder}), so the
+ *     image itself is first even when byte-identical copies of it are indexed
  * @param options k, filters and candidates
  */
 public record KnnQuery(float[] unitVector, String ownId, KnnOptions options) {

@@ -3,9 +3,10 @@ package dss.index;
 import java.util.function.Function;
 
 /**
- * The fields of an {@link ImageRecord} as backends store them: one list, in the record's order, so that a new field
- * is added here and in {@link ImageRecord} and every backend stores and reads it (Lucene's stored fields, Solr's
- * documents and their schema, checked by a test). Backends add their own fields for searching and sorting.
+ * The fields of an {@link ImageRecord} as backends store them: one list, in the record's order, so
+ * that a new field is added here and in {@link ImageRecord} and every backend stores and reads it
+ * (Lucene's stored fields, Solr's documents and their schema, checked by a test). Backends add
+ * their own fields for searching and sorting.
  */
 public enum RecordField {
   ID("id", Kind.STRING, ImageRecord::id),
@@ -19,7 +20,11 @@ public enum RecordField {
   INDEXED_AT("indexed_at", Kind.LONG, ImageRecord::indexedAt);
 
   /** How a field's value is stored. */
-  public enum Kind { STRING, INT, LONG }
+  public enum Kind {
+    STRING,
+    INT,
+    LONG
+  }
 
   private final String key;
   private final Kind kind;
@@ -64,13 +69,22 @@ public enum RecordField {
     Object[] v = new Object[values().length];
     for (RecordField f : values()) {
       Object raw = source.get(f);
-      v[f.ordinal()] = switch (f.kind) {
-        case STRING -> (String) raw;
-        case INT -> ((Number) raw).intValue();
-        case LONG -> ((Number) raw).longValue();
-      };
+      v[f.ordinal()] =
+          switch (f.kind) {
+            case STRING -> (String) raw;
+            case INT -> ((Number) raw).intValue();
+            case LONG -> ((Number) raw).longValue();
+          };
     }
-    return new ImageRecord((String) v[0], (String) v[1], (String) v[2], (Long) v[3], (Long) v[4], (Integer) v[5],
-        (Integer) v[6], (String) v[7], (Long) v[8]);
+    return new ImageRecord(
+        (String) v[0],
+        (String) v[1],
+        (String) v[2],
+        (Long) v[3],
+        (Long) v[4],
+        (Integer) v[5],
+        (Integer) v[6],
+        (String) v[7],
+        (Long) v[8]);
   }
 }

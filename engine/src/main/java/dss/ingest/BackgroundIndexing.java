@@ -11,16 +11,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rescan policy of a server that indexes a photo library: a {@link LibraryIndexer} run over the library folders
- * at start, and again {@code every} after each run ends (never two at once), on a thread of its own. Listeners
- * hear of each run's end, so callers (a status line, tests) need not poll.
+ * The rescan policy of a server that indexes a photo library: a {@link LibraryIndexer} run over the
+ * library folders at start, and again {@code every} after each run ends (never two at once), on a
+ * thread of its own. Listeners hear of each run's end, so callers (a status line, tests) need not
+ * poll.
  */
 public final class BackgroundIndexing implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BackgroundIndexing.class);
 
   /** What a status line shows; {@code etaSeconds} is null while unknown, times are epoch ms. */
-  public record Status(boolean running, long done, long total, boolean counting, long failed, double filesPerSecond,
-                       Double etaSeconds, LibraryIndexer.Summary lastRun, Long lastRunEndedMs) {}
+  public record Status(
+      boolean running,
+      long done,
+      long total,
+      boolean counting,
+      long failed,
+      double filesPerSecond,
+      Double etaSeconds,
+      LibraryIndexer.Summary lastRun,
+      Long lastRunEndedMs) {}
 
   /** Hears of the end of each run, on the indexing thread; keep it short. */
   @FunctionalInterface
@@ -34,7 +43,8 @@ public final class BackgroundIndexing implements AutoCloseable {
   private final LibraryIndexer.Options options;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("dss-library-indexer").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("dss-library-indexer").factory());
   private volatile LibraryIndexer current;
   private volatile LibraryIndexer.Summary lastRun;
   private volatile Long lastRunEndedMs;
@@ -44,8 +54,10 @@ public final class BackgroundIndexing implements AutoCloseable {
    *
    * @throws IllegalStateException when the index is open read-only
    */
-  public BackgroundIndexing(ImageIndex index, IngestPipeline ingest, LibraryIndexer.Options options) {
-    if (index.readOnly()) throw new IllegalStateException("background indexing needs a writable index");
+  public BackgroundIndexing(
+      ImageIndex index, IngestPipeline ingest, LibraryIndexer.Options options) {
+    if (index.readOnly())
+      throw new IllegalStateException("background indexing needs a writable index");
     this.index = index;
     this.ingest = ingest;
     this.options = options;
@@ -59,9 +71,13 @@ public final class BackgroundIndexing implements AutoCloseable {
     listeners.add(listener);
   }
 
-  /** Starts the first run now and the next ones {@code every} (at least a second) after each run ends. */
+  /**
+   * Starts the first run now and the next ones {@code every} (at least a second) after each run
+   * ends.
+   */
   public void start(Duration every) {
-    scheduler.scheduleWithFixedDelay(this::runOnce, 0, Math.max(1, every.toSeconds()), TimeUnit.SECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::runOnce, 0, Math.max(1, every.toSeconds()), TimeUnit.SECONDS);
   }
 
   private void runOnce() {
@@ -88,13 +104,25 @@ public final class BackgroundIndexing implements AutoCloseable {
     LibraryIndexer indexer = current;
     if (indexer == null) return new Status(true, 0, 0, true, 0, 0, null, null, null);
     LibraryIndexer.Progress p = indexer.progress();
-    Double eta = p.running() && !p.walking() && Double.isFinite(p.etaSeconds()) ? p.etaSeconds() : null;
-    return new Status(p.running(), p.done(), p.total(), p.walking(), p.failed(), p.filesPerSecond(), eta, lastRun,
+    Double eta =
+        p.running() && !p.walking() && Double.isFinite(p.etaSeconds()) ? p.etaSeconds() : null;
+    return new Status(
+        p.running(),
+        p.done(),
+        p.total(),
+        p.walking(),
+        p.failed(),
+        p.filesPerSecond(),
+        eta,
+        lastRun,
         lastRunEndedMs);
   }
 
-  /** Stops the schedule, interrupting a run in progress (it resumes from its last commit next time). */
-  @Override public void close() throws InterruptedException {
+  /**
+   * Stops the schedule, interrupting a run in progress (it resumes from its last commit next time).
+   */
+  @Override
+  public void close() throws InterruptedException {
     scheduler.shutdownNow();
     scheduler.awaitTermination(1, TimeUnit.MINUTES);
   }

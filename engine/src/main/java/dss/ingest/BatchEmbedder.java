@@ -1,13 +1,13 @@
 package dss.ingest;
 
-import dss.model.ModelException;
 import dss.model.LazyEmbedder;
+import dss.model.ModelException;
 import java.util.List;
 
 /**
- * What the {@link ModelStage} needs of a model: a batch of preprocessed tensors in, one unit vector per tensor out,
- * in the same order. The ONNX session ({@link #of(LazyEmbedder)}) in the product; a small fake in unit tests of the
- * stage and the bulk run.
+ * What the {@link ModelStage} needs of a model: a batch of preprocessed tensors in, one unit vector
+ * per tensor out, in the same order. The ONNX session ({@link #of(LazyEmbedder)}) in the product; a
+ * small fake in unit tests of the stage and the bulk run.
  */
 public interface BatchEmbedder {
   /** The most tensors one {@link #embed} call takes. */
@@ -19,11 +19,13 @@ public interface BatchEmbedder {
   /** The model session, opened by the first batch. */
   static BatchEmbedder of(LazyEmbedder model) {
     return new BatchEmbedder() {
-      @Override public int batchSize() {
+      @Override
+      public int batchSize() {
         return model.batchSize();
       }
 
-      @Override public float[][] embed(List<float[]> tensors) throws ModelException {
+      @Override
+      public float[][] embed(List<float[]> tensors) throws ModelException {
         return model.get().embed(tensors);
       }
     };

@@ -3,22 +3,28 @@ package dss.ingest;
 import java.io.IOException;
 
 /**
- * What one bulk run ({@link BulkRun}) does with its items: the policy, apart from the mechanics. {@code walk} runs on
- * a thread of its own, {@code prepare} on the decode workers (concurrently), {@code write}, {@code failed} and
- * {@code tick} on the thread that called {@link BulkRun#run}, one at a time. The bulk indexer
- * ({@link LibraryIndexer}), the {@code embed} command and the evaluation harness ({@link FileEmbedding}) are jobs.
+ * What one bulk run ({@link BulkRun}) does with its items: the policy, apart from the mechanics.
+ * {@code walk} runs on a thread of its own, {@code prepare} on the decode workers (concurrently),
+ * {@code write}, {@code failed} and {@code tick} on the thread that called {@link BulkRun#run}, one
+ * at a time. The bulk indexer ({@link LibraryIndexer}), the {@code embed} command and the
+ * evaluation harness ({@link FileEmbedding}) are jobs.
  *
  * @param <T> an item of work (a file)
- * @param <R> what {@code prepare} learns about it and {@code write} needs (e.g. the record to index)
+ * @param <R> what {@code prepare} learns about it and {@code write} needs (e.g. the record to
+ *     index)
  */
 public interface BulkJob<T, R> {
-  /** Emits the items; a problem found while walking (an unreadable folder) is reported as a failure. */
+  /**
+   * Emits the items; a problem found while walking (an unreadable folder) is reported as a failure.
+   */
   void walk(Emitter<T> emit) throws Exception;
 
   /** How the item is called in failure reports. */
   String name(T item);
 
-  /** Reads and decodes the item: a tensor for the model, a vector already known, or nothing to do. */
+  /**
+   * Reads and decodes the item: a tensor for the model, a vector already known, or nothing to do.
+   */
   Step<R> prepare(T item) throws Exception;
 
   /** The item's vector is ready. */

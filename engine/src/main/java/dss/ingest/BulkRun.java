@@ -17,34 +17,50 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The mechanics of a bulk run: a walk, parallel decode workers, the model stage's bulk lane, and a writer on the
- * caller's thread, with bounded queues so memory stays flat on any library size.
+ * The mechanics of a bulk run: a walk, parallel decode workers, the model stage's bulk lane, and a
+ * writer on the caller's thread, with bounded queues so memory stays flat on any library size.
  *
  * <pre>
  * walk (a thread) ──► [items] ──► decode workers ──► model stage (bulk lane) ──► [results] ──► write (caller)
  *                                       └─ vector already known (a copy) / nothing to do ──────┘
  * </pre>
  *
- * At most {@link #maxInFlight} items are between the walk and the writer: a slow model holds the walk back instead
- * of letting decoded images pile up. A failure of one item (a bad file, an out-of-memory decode, a model error for
- * its batch) is reported to the job and the run goes on; only a failure of the walk or of the writer stops it.
+ * At most {@link #maxInFlight} items are between the walk and the writer: a slow model holds the
+ * walk back instead of letting decoded images pile up. A failure of one item (a bad file, an
+ * out-of-memory decode, a model error for its batch) is reported to the job and the run goes on;
+ * only a failure of the walk or of the writer stops it.
  */
 public final class BulkRun {
   private final ModelStage model;
   private final int decodeThreads;
 
-  /** The counts of a run. Busy times are summed over the threads of each stage (they overlap, so together they may
-   * exceed {@code seconds}); model time is the model thread's, shared with any concurrent interactive requests. */
-  public record Totals(long items, long embedded, long known, long skipped, long failed, double seconds,
-                       double decodeSeconds, double modelSeconds, double writeSeconds) {}
+  /**
+   * The counts of a run. Busy times are summed over the threads of each stage (they overlap, so
+   * together they may exceed {@code seconds}); model time is the model thread's, shared with any
+   * concurrent interactive requests.
+   */
+  public record Totals(
+      long items,
+      long embedded,
+      long known,
+      long skipped,
+      long failed,
+      double seconds,
+      double decodeSeconds,
+      double modelSeconds,
+      double writeSeconds) {}
 
   public BulkRun(ModelStage model, int decodeThreads) {
-    if (decodeThreads < 1) throw new IllegalArgumentException("decode threads must be at least 1: " + decodeThreads);
+    if (decodeThreads < 1)
+      throw new IllegalArgumentException("decode threads must be at least 1: " + decodeThreads);
     this.model = model;
     this.decodeThreads = decodeThreads;
   }
 
-  /** Items between the walk and the writer at most: a few batches for the model, a few items per decode worker. */
+  /**
+   * Items between the walk and the writer at most: a few batches for the model, a few items per
+   * decode worker.
+   */
   public static int maxInFlight(int decodeThreads, int batchSize) {
     return decodeThreads * 4 + batchSize * 4;
   }
@@ -52,10 +68,12 @@ public final class BulkRun {
   /**
    * Runs {@code job} to the end: every item emitted is written, failed or skipped.
    *
-   * @throws IOException when the walk or the writer fails (items' problems are failures, not exceptions)
+   * @throws IOException when the walk or the writer fails (items' problems are failures, not
+   *     exceptions)
    */
   public <T, R> Totals run(BulkJob<T, R> job) throws IOException, InterruptedException {
-    // Daemon threads: after a fatal writer error, a stage stuck on a full queue must not keep the JVM alive.
+    // Daemon threads: after a fatal writer error, a stage stuck on a full queue must not keep the
+    // JVM alive.
     ExecutorService threads =
         Executors.newFixedThreadPool(decodeThreads + 1, BackgroundPriority.threads("dss-ingest-"));
     try {
@@ -75,10 +93,13 @@ public final class BulkRun {
     private final ExecutorService threads;
     private final Semaphore slots = new Semaphore(maxInFlight(decodeThreads, model.batchSize()));
     private final BlockingQueue<T> items = new ArrayBlockingQueue<>(decodeThreads * 4);
-    private final BlockingQueue<Result<T, R>> results = new LinkedBlockingQueue<>(); // bounded by the slots
+    private final BlockingQueue<Result<T, R>> results =
+        new LinkedBlockingQueue<>(); // bounded by the slots
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicBoolean walking = new AtomicBoolean(true);
-    private final AtomicLong embedded = new AtomicLong(), known = new AtomicLong(), skipped = new AtomicLong();
+    private final AtomicLong embedded = new AtomicLong(),
+        known = new AtomicLong(),
+        skipped = new AtomicLong();
     private final AtomicLong decodeNanos = new AtomicLong();
     private final long start = System.nanoTime();
     private final long modelStart = model.busyNanos();
@@ -89,14 +110,16 @@ public final class BulkRun {
     }
 
     Totals run() throws IOException, InterruptedException {
-      Future<?> walk = threads.submit(() -> {
-        try {
-          job.walk(this);
-        } finally {
-          walking.set(false);
-        }
-        return null;
-      });
+      Future<?> walk =
+          threads.submit(
+              () -> {
+                try {
+                  job.walk(this);
+                } finally {
+                  walking.set(false);
+                }
+                return null;
+              });
       for (int w = 0; w < decodeThreads; w++) threads.submit(this::decodeLoop);
       long failed = 0, writeNanos = 0;
       while (walking.get() || pending.get() > 0) {
@@ -108,24 +131,35 @@ public final class BulkRun {
         rethrow(walk);
       }
       rethrow(walk);
-      return new Totals(embedded.get() + known.get() + skipped.get() + failed, embedded.get(), known.get(),
-          skipped.get(), failed, seconds(System.nanoTime() - start), seconds(decodeNanos.get()),
-          seconds(model.busyNanos() - modelStart), seconds(writeNanos));
+      return new Totals(
+          embedded.get() + known.get() + skipped.get() + failed,
+          embedded.get(),
+          known.get(),
+          skipped.get(),
+          failed,
+          seconds(System.nanoTime() - start),
+          seconds(decodeNanos.get()),
+          seconds(model.busyNanos() - modelStart),
+          seconds(writeNanos));
     }
 
-    @Override public void item(T item) throws InterruptedException {
+    @Override
+    public void item(T item) throws InterruptedException {
       slots.acquire(); // back-pressure: the walk waits here while the run is full
       pending.incrementAndGet();
       items.put(item);
     }
 
-    @Override public void failure(T item, String reason) throws InterruptedException {
+    @Override
+    public void failure(T item, String reason) throws InterruptedException {
       slots.acquire();
       pending.incrementAndGet();
       results.put(new Result<>(item, null, null, reason));
     }
 
-    /** A decode worker: prepare items until the run ends, handing tensors to the model's bulk lane. */
+    /**
+     * A decode worker: prepare items until the run ends, handing tensors to the model's bulk lane.
+     */
     private Void decodeLoop() throws InterruptedException {
       while (true) {
         T item = items.take();
@@ -140,12 +174,19 @@ public final class BulkRun {
           decodeNanos.addAndGet(System.nanoTime() - t);
         }
         switch (step) {
-          case BulkJob.Step.Embed<R> e -> model.submit(e.tensor(), ModelStage.Lane.BULK)
-              .whenComplete((vector, error) -> {
-                if (error == null) embedded.incrementAndGet();
-                results.add(new Result<>(item, e.result(), vector,
-                    error == null ? null : "model failed: " + error.getMessage()));
-              });
+          case BulkJob.Step.Embed<R> e ->
+              model
+                  .submit(e.tensor(), ModelStage.Lane.BULK)
+                  .whenComplete(
+                      (vector, error) -> {
+                        if (error == null) embedded.incrementAndGet();
+                        results.add(
+                            new Result<>(
+                                item,
+                                e.result(),
+                                vector,
+                                error == null ? null : "model failed: " + error.getMessage()));
+                      });
           case BulkJob.Step.Known<R> k -> {
             known.incrementAndGet();
             results.put(new Result<>(item, k.result(), k.vector(), null));
@@ -193,7 +234,8 @@ public final class BulkRun {
     try {
       stage.get();
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+      Throwable cause =
+          e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
       if (cause instanceof IOException io) throw io;
       throw new IOException("the walk stopped: " + cause, cause);
     } catch (InterruptedException e) {

@@ -2,8 +2,8 @@ package dss.ingest;
 
 import dss.image.FormatSniffer;
 import java.io.IOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -19,21 +19,27 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 
 /**
- * Finds the candidate files of a library without reading them: regular files under the roots, following symbolic
- * links but never around a loop, skipping hidden files and folders (name starting with '.') unless asked.
+ * Finds the candidate files of a library without reading them: regular files under the roots,
+ * following symbolic links but never around a loop, skipping hidden files and folders (name
+ * starting with '.') unless asked.
  *
- * <p>A symbolic link that cannot be followed and is named like an image ({@link FormatSniffer#namedLikeImage}) is a
- * problem, reported with its reason: "broken symbolic link (...)" when its target does not exist, "symbolic link
- * loop (...)" when following it comes back to a link already followed. Such links with other names are skipped,
- * as other files not named like images are. A folder link leading back to a folder being walked is not a problem:
- * its files are seen through the real path.
+ * <p>A symbolic link that cannot be followed and is named like an image ({@link
+ * FormatSniffer#namedLikeImage}) is a problem, reported with its reason: "broken symbolic link
+ * (...)" when its target does not exist, "symbolic link loop (...)" when following it comes back to
+ * a link already followed. Such links with other names are skipped, as other files not named like
+ * images are. A folder link leading back to a folder being walked is not a problem: its files are
+ * seen through the real path.
  *
- * <p>Globs ({@code --include}, {@code --exclude}) use {@link java.nio.file.FileSystem#getPathMatcher} glob syntax.
- * A glob matches either the file name ({@code *.jpg}) or the path relative to its root ({@code 2020/**}). A file
- * is a candidate when it matches some include (or there are none) and no exclude.
+ * <p>Globs ({@code --include}, {@code --exclude}) use {@link
+ * java.nio.file.FileSystem#getPathMatcher} glob syntax. A glob matches either the file name ({@code
+ * *.jpg}) or the path relative to its root ({@code 2020/**}). A file is a candidate when it matches
+ * some include (or there are none) and no exclude.
  */
 public final class FileWalker {
-  /** A folder or file the walk could not enter, with the reason (reported as a failure, the walk goes on). */
+  /**
+   * A folder or file the walk could not enter, with the reason (reported as a failure, the walk
+   * goes on).
+   */
   public interface Problems {
     void report(Path path, String reason);
   }
@@ -48,7 +54,10 @@ public final class FileWalker {
     this.includeHidden = includeHidden;
   }
 
-  /** Calls {@code visit} with each candidate file (absolute, normalised) and its attributes, root by root. */
+  /**
+   * Calls {@code visit} with each candidate file (absolute, normalised) and its attributes, root by
+   * root.
+   */
   public void walk(List<Path> roots, BiConsumer<Path, BasicFileAttributes> visit, Problems problems)
       throws IOException {
     for (Path root : roots) {
@@ -57,26 +66,37 @@ public final class FileWalker {
         problems.report(absRoot, "no such file or folder");
         continue;
       }
-      Files.walkFileTree(absRoot, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+      Files.walkFileTree(
+          absRoot,
+          EnumSet.of(FileVisitOption.FOLLOW_LINKS),
+          Integer.MAX_VALUE,
           new SimpleFileVisitor<>() {
-            @Override public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              return !dir.equals(absRoot) && hidden(dir) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+              return !dir.equals(absRoot) && hidden(dir)
+                  ? FileVisitResult.SKIP_SUBTREE
+                  : FileVisitResult.CONTINUE;
             }
 
-            @Override public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
               if (hidden(file) || !selected(absRoot, file)) return FileVisitResult.CONTINUE;
               if (attrs.isRegularFile()) {
                 visit.accept(file, attrs);
-              } else if (attrs.isSymbolicLink() && FormatSniffer.namedLikeImage(file.getFileName().toString())) {
+              } else if (attrs.isSymbolicLink()
+                  && FormatSniffer.namedLikeImage(file.getFileName().toString())) {
                 // Links are followed, so the walk sees a link itself only when following it failed
                 problems.report(file, brokenLink(file));
               }
               return FileVisitResult.CONTINUE;
             }
 
-            @Override public FileVisitResult visitFileFailed(Path file, IOException e) {
-              // A symlink loop is not an error: the files were (or will be) seen through the real path.
-              if (!(e instanceof FileSystemLoopException)) problems.report(file, "cannot read: " + describe(e));
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              // A symlink loop is not an error: the files were (or will be) seen through the real
+              // path.
+              if (!(e instanceof FileSystemLoopException))
+                problems.report(file, "cannot read: " + describe(e));
               return FileVisitResult.CONTINUE;
             }
           });
@@ -86,14 +106,18 @@ public final class FileWalker {
   /** Links followed before a chain counts as a loop (Linux's own limit is 40). */
   private static final int MAX_LINKS = 40;
 
-  /** Why a symbolic link cannot be followed: a missing target, a loop, or what the file system says. */
+  /**
+   * Why a symbolic link cannot be followed: a missing target, a loop, or what the file system says.
+   */
   static String brokenLink(Path link) {
     Set<Path> seen = new HashSet<>();
     Path p = link;
     try {
       while (Files.isSymbolicLink(p)) {
         if (!seen.add(p.toAbsolutePath().normalize()) || seen.size() > MAX_LINKS) {
-          return "symbolic link loop (" + Files.readSymbolicLink(link) + " leads back to a link already followed)";
+          return "symbolic link loop ("
+              + Files.readSymbolicLink(link)
+              + " leads back to a link already followed)";
         }
         p = p.resolveSibling(Files.readSymbolicLink(p));
       }

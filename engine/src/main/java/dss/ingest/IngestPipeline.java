@@ -12,15 +12,17 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The one way images become vectors, and the one model stage of a process. Three kinds of work share it:
+ * The one way images become vectors, and the one model stage of a process. Three kinds of work
+ * share it:
  *
  * <ul>
- *   <li><b>requests</b> (an upload): decoded on a small bounded pool ({@link RequestDecoders}; {@link
- *       BusyException} when it is full) and embedded in the model stage's interactive lane, ahead of queued bulk
- *       work: {@link #embed(byte[], String)};</li>
- *   <li><b>an ordered list of files</b> ({@code embed}, {@code model verify}, the evaluation harness): results in
- *       input order ({@link #embedFiles});</li>
- *   <li><b>a bulk run</b> (the library indexer): {@link #run(BulkJob)}, the mechanics in {@link BulkRun}.</li>
+ *   <li><b>requests</b> (an upload): decoded on a small bounded pool ({@link RequestDecoders};
+ *       {@link BusyException} when it is full) and embedded in the model stage's interactive lane,
+ *       ahead of queued bulk work: {@link #embed(byte[], String)};
+ *   <li><b>an ordered list of files</b> ({@code embed}, {@code model verify}, the evaluation
+ *       harness): results in input order ({@link #embedFiles});
+ *   <li><b>a bulk run</b> (the library indexer): {@link #run(BulkJob)}, the mechanics in {@link
+ *       BulkRun}.
  * </ul>
  */
 public final class IngestPipeline implements AutoCloseable {
@@ -31,7 +33,8 @@ public final class IngestPipeline implements AutoCloseable {
   private final RequestDecoders requestDecoders;
 
   /**
-   * @param decodeThreads parallel decode workers of a bulk run, and the size of the request decode pool
+   * @param decodeThreads parallel decode workers of a bulk run, and the size of the request decode
+   *     pool
    */
   public IngestPipeline(ImagePipeline images, Embedder embedder, int decodeThreads) {
     this(images, LazyEmbedder.of(embedder), decodeThreads);
@@ -39,8 +42,10 @@ public final class IngestPipeline implements AutoCloseable {
 
   /** With a model opened only when the first image needs embedding (see {@link LazyEmbedder}). */
   public IngestPipeline(ImagePipeline images, LazyEmbedder model, int decodeThreads) {
-    if (decodeThreads < 1) throw new IllegalArgumentException("decode threads must be at least 1: " + decodeThreads);
-    dss.image.NativeCodecs.logMissingOnce(); // one line naming a missing native library and what it costs
+    if (decodeThreads < 1)
+      throw new IllegalArgumentException("decode threads must be at least 1: " + decodeThreads);
+    dss.image.NativeCodecs
+        .logMissingOnce(); // one line naming a missing native library and what it costs
     this.images = images;
     this.embedder = model;
     this.model = new ModelStage(BatchEmbedder.of(model));
@@ -57,7 +62,10 @@ public final class IngestPipeline implements AutoCloseable {
     return images;
   }
 
-  /** The model's branch layout from its manifest (no session opened); empty for a single-backbone model. */
+  /**
+   * The model's branch layout from its manifest (no session opened); empty for a single-backbone
+   * model.
+   */
   public List<Branch> branches() throws ModelException {
     return embedder.branches();
   }
@@ -67,7 +75,9 @@ public final class IngestPipeline implements AutoCloseable {
     return embedder.get();
   }
 
-  /** An image turned into a vector, with what the index records about it and where the time went. */
+  /**
+   * An image turned into a vector, with what the index records about it and where the time went.
+   */
   public record Embedded(float[] vector, PreparedImage image, double decodeMs, double modelMs) {}
 
   /**
@@ -98,30 +108,36 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   /**
-   * Embeds files, handing each result to {@code out} in input order (a file that failed comes with its reason).
-   * Decoding runs on the decode workers, a few batches ahead of the model.
+   * Embeds files, handing each result to {@code out} in input order (a file that failed comes with
+   * its reason). Decoding runs on the decode workers, a few batches ahead of the model.
    */
-  public BulkRun.Totals embedFiles(List<Path> files, FileResults out) throws IOException, InterruptedException {
+  public BulkRun.Totals embedFiles(List<Path> files, FileResults out)
+      throws IOException, InterruptedException {
     return bulk.run(new FileEmbedding(files, file -> images.prepare(file).tensor(), out));
   }
 
-  /** Receives the results of {@link #embedFiles}: a vector, or null and the reason the file failed. */
+  /**
+   * Receives the results of {@link #embedFiles}: a vector, or null and the reason the file failed.
+   */
   @FunctionalInterface
   public interface FileResults {
     void accept(int index, Path file, float[] vector, String error);
   }
 
   /**
-   * Runs {@code job} to the end: every item emitted is written, failed or skipped ({@link BulkRun#run}).
+   * Runs {@code job} to the end: every item emitted is written, failed or skipped ({@link
+   * BulkRun#run}).
    *
-   * @throws IOException when the walk or the writer fails (items' problems are failures, not exceptions)
+   * @throws IOException when the walk or the writer fails (items' problems are failures, not
+   *     exceptions)
    */
   public <T, R> BulkRun.Totals run(BulkJob<T, R> job) throws IOException, InterruptedException {
     return bulk.run(job);
   }
 
   /** Stops the model thread and the decode pool; does not close the embedder. */
-  @Override public void close() {
+  @Override
+  public void close() {
     requestDecoders.close();
     model.close();
   }

@@ -22,66 +22,103 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Brings an index up to date with the image files under some folders, incrementally and crash-safely: the policy
- * of a bulk run over the {@link IngestPipeline}.
+ * Brings an index up to date with the image files under some folders, incrementally and
+ * crash-safely: the policy of a bulk run over the {@link IngestPipeline}.
  *
  * <ul>
- *   <li><b>Unchanged</b>: a file whose size and modification time match its document is skipped without being
- *       read.</li>
- *   <li><b>A copy</b>: a file whose content hash is already indexed (a copy, a rename, a touched file) reuses that
- *       document's vector: no model run.</li>
- *   <li><b>New or changed</b>: decoded, embedded and upserted (one document per path, so replaying work after a
- *       crash never duplicates anything).</li>
+ *   <li><b>Unchanged</b>: a file whose size and modification time match its document is skipped
+ *       without being read.
+ *   <li><b>A copy</b>: a file whose content hash is already indexed (a copy, a rename, a touched
+ *       file) reuses that document's vector: no model run.
+ *   <li><b>New or changed</b>: decoded, embedded and upserted (one document per path, so replaying
+ *       work after a crash never duplicates anything).
  *   <li><b>Vanished</b>: documents under the walked roots whose file is gone are deleted (unless
- *       {@code keepMissing}).</li>
+ *       {@code keepMissing}).
  * </ul>
- * Commits every {@code commitEvery} images or {@code commitInterval}, and at the end; after a crash the next run
- * resumes from the last commit. A bad file is reported to the failure callback and counted; it never stops the run.
- * Files not named like images and not recognised as images (a video, a sidecar) are ignored; files named like
- * images that are not, and links named like images that cannot be followed ({@link FileWalker}), are failures.
+ *
+ * Commits every {@code commitEvery} images or {@code commitInterval}, and at the end; after a crash
+ * the next run resumes from the last commit. A bad file is reported to the failure callback and
+ * counted; it never stops the run. Files not named like images and not recognised as images (a
+ * video, a sidecar) are ignored; files named like images that are not, and links named like images
+ * that cannot be followed ({@link FileWalker}), are failures.
  */
 public final class LibraryIndexer {
   /**
-   * How a run walks and commits; how many decode workers it uses is the {@link IngestPipeline}'s setting.
+   * How a run walks and commits; how many decode workers it uses is the {@link IngestPipeline}'s
+   * setting.
    *
    * @param commitEvery commit after this many written images
    * @param commitInterval and at least this often while images are being written
    * @param maxFileBytes files larger than this are refused before they are read
    */
-  public record Options(List<Path> roots, List<String> include, List<String> exclude, boolean hidden,
-                        boolean keepMissing, int commitEvery, Duration commitInterval, long maxFileBytes) {
+  public record Options(
+      List<Path> roots,
+      List<String> include,
+      List<String> exclude,
+      boolean hidden,
+      boolean keepMissing,
+      int commitEvery,
+      Duration commitInterval,
+      long maxFileBytes) {
     /** Files up to 512 MiB: a 100-megapixel uncompressed TIFF is 300 MB. */
     public static final long DEFAULT_MAX_FILE_BYTES = ImagePipeline.DEFAULT_MAX_FILE_BYTES;
 
     public static Options defaults(List<Path> roots) {
-      return new Options(roots, List.of(), List.of(), false, false, 1000, Duration.ofSeconds(30),
+      return new Options(
+          roots,
+          List.of(),
+          List.of(),
+          false,
+          false,
+          1000,
+          Duration.ofSeconds(30),
           DEFAULT_MAX_FILE_BYTES);
     }
 
     public Options withCommitInterval(Duration interval) {
-      return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, interval, maxFileBytes);
+      return new Options(
+          roots, include, exclude, hidden, keepMissing, commitEvery, interval, maxFileBytes);
     }
 
     public Options withMaxFileBytes(long bytes) {
-      return new Options(roots, include, exclude, hidden, keepMissing, commitEvery, commitInterval, bytes);
+      return new Options(
+          roots, include, exclude, hidden, keepMissing, commitEvery, commitInterval, bytes);
     }
   }
 
   /**
-   * The outcome of a run. {@code added}/{@code updated} include {@code reused} (vector taken from an indexed copy,
-   * no model run); {@code embedded} counts images that went through the model. The three busy times are summed
-   * over the threads of each stage (they overlap, so they may exceed {@code seconds}).
+   * The outcome of a run. {@code added}/{@code updated} include {@code reused} (vector taken from
+   * an indexed copy, no model run); {@code embedded} counts images that went through the model. The
+   * three busy times are summed over the threads of each stage (they overlap, so they may exceed
+   * {@code seconds}).
    */
-  public record Summary(long added, long updated, long unchanged, long removed, long failed, long reused,
-                        long embedded, double seconds, double decodeSeconds, double modelSeconds,
-                        double indexSeconds, long skipped) {}
+  public record Summary(
+      long added,
+      long updated,
+      long unchanged,
+      long removed,
+      long failed,
+      long reused,
+      long embedded,
+      double seconds,
+      double decodeSeconds,
+      double modelSeconds,
+      double indexSeconds,
+      long skipped) {}
 
   /**
-   * A point-in-time view of a run for progress displays: files done (indexed, unchanged, failed or not images) of
-   * {@code total} candidates; {@code total} grows while {@code walking} (counting) is true.
+   * A point-in-time view of a run for progress displays: files done (indexed, unchanged, failed or
+   * not images) of {@code total} candidates; {@code total} grows while {@code walking} (counting)
+   * is true.
    */
-  public record Progress(long done, long total, boolean walking, long failed, double filesPerSecond,
-                         double etaSeconds, boolean running) {}
+  public record Progress(
+      long done,
+      long total,
+      boolean walking,
+      long failed,
+      double filesPerSecond,
+      double etaSeconds,
+      boolean running) {}
 
   /** A candidate file and, when it is already indexed, its document. */
   private record FileTask(Path path, long size, long mtime, ImageRecord existing) {}
@@ -115,14 +152,16 @@ public final class LibraryIndexer {
   }
 
   /**
-   * As {@link #run(Consumer)}, also naming each skipped file: one under the roots that is not an image of a
-   * supported format (by content, and not named like one), with what it is ({@link OtherFormats#reason}).
+   * As {@link #run(Consumer)}, also naming each skipped file: one under the roots that is not an
+   * image of a supported format (by content, and not named like one), with what it is ({@link
+   * OtherFormats#reason}).
    *
    * @param onSkipped called from the decode workers, concurrently: must be thread-safe
    */
   public Summary run(Consumer<Failure> onFailure, Consumer<Failure> onSkipped)
       throws IOException, InterruptedException {
-    if (!running.compareAndSet(false, true)) throw new IllegalStateException("this indexer is already running");
+    if (!running.compareAndSet(false, true))
+      throw new IllegalStateException("this indexer is already running");
     startNanos = System.nanoTime();
     try {
       Thread counter = Thread.ofPlatform().daemon().name("dss-count").start(this::count);
@@ -133,9 +172,19 @@ public final class LibraryIndexer {
       index.commit();
       counter.interrupt();
       double indexSeconds = totals.writeSeconds() + (System.nanoTime() - t) / 1e9;
-      return new Summary(run.added, run.updated, run.unchanged.get(), removed, failed.get(), totals.known(),
-          totals.embedded(), (System.nanoTime() - startNanos) / 1e9, totals.decodeSeconds(),
-          totals.modelSeconds(), indexSeconds, skipped.get());
+      return new Summary(
+          run.added,
+          run.updated,
+          run.unchanged.get(),
+          removed,
+          failed.get(),
+          totals.known(),
+          totals.embedded(),
+          (System.nanoTime() - startNanos) / 1e9,
+          totals.decodeSeconds(),
+          totals.modelSeconds(),
+          indexSeconds,
+          skipped.get());
     } finally {
       running.set(false);
     }
@@ -155,13 +204,19 @@ public final class LibraryIndexer {
   }
 
   /**
-   * Counts the candidate files for the progress total. A walk of its own, running ahead of the processing walk
-   * (which back-pressure holds back): the total is known early without holding a list of the whole library.
+   * Counts the candidate files for the progress total. A walk of its own, running ahead of the
+   * processing walk (which back-pressure holds back): the total is known early without holding a
+   * list of the whole library.
    */
   private void count() {
     try {
-      walker().walk(options.roots(), (path, attrs) -> total.incrementAndGet(),
-          (path, reason) -> total.incrementAndGet()); // reported by the processing walk, and counted as done there
+      walker()
+          .walk(
+              options.roots(),
+              (path, attrs) -> total.incrementAndGet(),
+              (path, reason) ->
+                  total.incrementAndGet()); // reported by the processing walk, and counted as done
+      // there
     } catch (IOException ignored) {
       // the processing walk reports the same problem
     } finally {
@@ -182,63 +237,82 @@ public final class LibraryIndexer {
       this.onSkipped = onSkipped;
     }
 
-    @Override public void walk(BulkJob.Emitter<FileTask> emit) throws IOException {
+    @Override
+    public void walk(BulkJob.Emitter<FileTask> emit) throws IOException {
       try (ImageIndex.Snapshot snapshot = index.snapshot()) {
-        walker().walk(options.roots(), (path, attrs) -> {
-          long mtime = attrs.lastModifiedTime().toMillis();
-          ImageRecord existing = lookup(snapshot, path);
-          if (existing != null && existing.size() == attrs.size() && existing.mtime() == mtime) {
-            unchanged.incrementAndGet();
-            done.incrementAndGet();
-            return;
-          }
-          put(() -> emit.item(new FileTask(path, attrs.size(), mtime, existing)));
-        }, (path, reason) -> put(() -> emit.failure(new FileTask(path, 0, 0, null), reason)));
+        walker()
+            .walk(
+                options.roots(),
+                (path, attrs) -> {
+                  long mtime = attrs.lastModifiedTime().toMillis();
+                  ImageRecord existing = lookup(snapshot, path);
+                  if (existing != null
+                      && existing.size() == attrs.size()
+                      && existing.mtime() == mtime) {
+                    unchanged.incrementAndGet();
+                    done.incrementAndGet();
+                    return;
+                  }
+                  put(() -> emit.item(new FileTask(path, attrs.size(), mtime, existing)));
+                },
+                (path, reason) -> put(() -> emit.failure(new FileTask(path, 0, 0, null), reason)));
       }
     }
 
-    @Override public String name(FileTask task) {
+    @Override
+    public String name(FileTask task) {
       return task.path().toString();
     }
 
-    /** Sniff, size check, read, hash; reuse an indexed vector of the same content, else decode for the model. */
-    @Override public BulkJob.Step<ImageRecord> prepare(FileTask task) throws IOException, ImageException {
+    /**
+     * Sniff, size check, read, hash; reuse an indexed vector of the same content, else decode for
+     * the model.
+     */
+    @Override
+    public BulkJob.Step<ImageRecord> prepare(FileTask task) throws IOException, ImageException {
       Path path = task.path();
       byte[] head = head(path);
       String format = FormatSniffer.sniff(head);
       if (format == null) {
         if (FormatSniffer.namedLikeImage(path.getFileName().toString())) {
-          throw new ImageException(path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
+          throw new ImageException(
+              path, task.size() == 0 ? "empty file" : "not an image (unrecognised content)");
         }
-        done.incrementAndGet(); // another kind of file (a video, a sidecar, a TGA): not ours, but counted
+        done.incrementAndGet(); // another kind of file (a video, a sidecar, a TGA): not ours, but
+        // counted
         skipped.incrementAndGet();
-        onSkipped.accept(new Failure(path.toString(), OtherFormats.reason(head, path.getFileName().toString())));
+        onSkipped.accept(
+            new Failure(path.toString(), OtherFormats.reason(head, path.getFileName().toString())));
         return BulkJob.Step.skip();
       }
-      // mapped, not read: the hash and the JPEG decoder read the pages in place (a huge file costs no heap)
+      // mapped, not read: the hash and the JPEG decoder read the pages in place (a huge file costs
+      // no heap)
       ByteBuffer bytes = ImagePipeline.map(path, options.maxFileBytes());
       String hash = Sha256.hex(bytes);
       Optional<BulkJob.Step<ImageRecord>> copy = reuse(task, hash);
       if (copy.isPresent()) return copy.get();
       PreparedImage image = pipeline.images().prepare(bytes, path.toString());
-      return BulkJob.Step.embed(record(task, hash, image.format(), image.width(), image.height()),
-          image.tensor());
+      return BulkJob.Step.embed(
+          record(task, hash, image.format(), image.width(), image.height()), image.tensor());
     }
 
     /** The vector of an indexed image with the same content, if any. */
-    private Optional<BulkJob.Step<ImageRecord>> reuse(FileTask task, String hash) throws IOException {
+    private Optional<BulkJob.Step<ImageRecord>> reuse(FileTask task, String hash)
+        throws IOException {
       try (ImageIndex.Snapshot snapshot = index.snapshot()) {
         Optional<ImageRecord> same = snapshot.firstWithHash(hash);
         if (same.isEmpty()) return Optional.empty();
         Optional<float[]> vector = snapshot.vector(same.get().id());
         if (vector.isEmpty()) return Optional.empty();
         ImageRecord s = same.get();
-        return Optional.of(BulkJob.Step.known(record(task, hash, s.format(), s.width(), s.height()),
-            vector.get()));
+        return Optional.of(
+            BulkJob.Step.known(
+                record(task, hash, s.format(), s.width(), s.height()), vector.get()));
       }
     }
 
-    @Override public void write(FileTask task, ImageRecord record, float[] vector) throws IOException {
+    @Override
+    public void write(FileTask task, ImageRecord record, float[] vector) throws IOException {
       index.upsert(record, vector);
       if (task.existing() == null) added++;
       else updated++;
@@ -246,16 +320,19 @@ public final class LibraryIndexer {
       sinceCommit++;
     }
 
-    @Override public void failed(FileTask task, String reason) {
+    @Override
+    public void failed(FileTask task, String reason) {
       failed.incrementAndGet();
       done.incrementAndGet();
       onFailure.accept(new Failure(task.path().toString(), reason));
     }
 
     /** Commits on schedule; a commit also makes what was written visible to the copy lookup. */
-    @Override public void tick() throws IOException {
-      boolean due = sinceCommit >= options.commitEvery()
-          || System.nanoTime() - lastCommit >= options.commitInterval().toNanos();
+    @Override
+    public void tick() throws IOException {
+      boolean due =
+          sinceCommit >= options.commitEvery()
+              || System.nanoTime() - lastCommit >= options.commitInterval().toNanos();
       if (sinceCommit > 0 && due) {
         index.commit();
         sinceCommit = 0;
@@ -289,33 +366,47 @@ public final class LibraryIndexer {
 
   /** Deletes documents under the walked roots whose file no longer exists. */
   private long removeVanished() throws IOException {
-    List<String> roots = options.roots().stream()
-        .map(r -> r.toAbsolutePath().normalize().toString())
-        .map(r -> r.endsWith("/") ? r : r + "/").toList();
+    List<String> roots =
+        options.roots().stream()
+            .map(r -> r.toAbsolutePath().normalize().toString())
+            .map(r -> r.endsWith("/") ? r : r + "/")
+            .toList();
     List<String> gone = new ArrayList<>();
     try (ImageIndex.Snapshot snapshot = index.snapshot()) {
       for (int item = 0; item < snapshot.items(); item++) {
         if (!snapshot.live(item)) continue;
         ImageRecord r = snapshot.record(item);
-        if (roots.stream().anyMatch(r.path()::startsWith) && !Files.isRegularFile(Path.of(r.path()))) gone.add(r.id());
+        if (roots.stream().anyMatch(r.path()::startsWith)
+            && !Files.isRegularFile(Path.of(r.path()))) gone.add(r.id());
       }
     }
     for (String id : gone) index.delete(id);
     return gone.size();
   }
 
-  private static ImageRecord record(FileTask task, String hash, String format, int width, int height) {
+  private static ImageRecord record(
+      FileTask task, String hash, String format, int width, int height) {
     String path = task.path().toString();
-    return new ImageRecord(ImageRecord.idFor(path), path, hash, task.size(), task.mtime(), width, height, format,
+    return new ImageRecord(
+        ImageRecord.idFor(path),
+        path,
+        hash,
+        task.size(),
+        task.mtime(),
+        width,
+        height,
+        format,
         System.currentTimeMillis());
   }
 
   /**
-   * The record of one file added outside a run (an upload the server stored at {@code file}): the same id, hash
-   * and fields a run would give it, so a later run finds it unchanged.
+   * The record of one file added outside a run (an upload the server stored at {@code file}): the
+   * same id, hash and fields a run would give it, so a later run finds it unchanged.
    */
-  public static ImageRecord recordOf(Path file, byte[] content, PreparedImage image) throws IOException {
-    FileTask task = new FileTask(file, content.length, Files.getLastModifiedTime(file).toMillis(), null);
+  public static ImageRecord recordOf(Path file, byte[] content, PreparedImage image)
+      throws IOException {
+    FileTask task =
+        new FileTask(file, content.length, Files.getLastModifiedTime(file).toMillis(), null);
     return record(task, Sha256.hex(content), image.format(), image.width(), image.height());
   }
 

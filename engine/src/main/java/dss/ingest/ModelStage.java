@@ -13,20 +13,24 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The model step of every ingest path: one thread runs the one model session on batches gathered from all callers
- * (bulk indexing, uploads, the embed command), which is what a GPU needs.
+ * The model step of every ingest path: one thread runs the one model session on batches gathered
+ * from all callers (bulk indexing, uploads, the embed command), which is what a GPU needs.
  *
- * <p>Two lanes. {@link Lane#INTERACTIVE} requests (an upload, a query image) are served before any queued
- * {@link Lane#BULK} work: the next batch is made of interactive requests only, run at once, so an interactive
- * request waits at most for the batch already in flight. Bulk requests wait up to {@link #FILL_WAIT_MS} for a fuller
- * batch (a fuller batch uses a GPU better), and give way to an interactive request arriving meanwhile.
+ * <p>Two lanes. {@link Lane#INTERACTIVE} requests (an upload, a query image) are served before any
+ * queued {@link Lane#BULK} work: the next batch is made of interactive requests only, run at once,
+ * so an interactive request waits at most for the batch already in flight. Bulk requests wait up to
+ * {@link #FILL_WAIT_MS} for a fuller batch (a fuller batch uses a GPU better), and give way to an
+ * interactive request arriving meanwhile.
  */
 public final class ModelStage implements AutoCloseable {
   /** How long a batch of bulk work waits for more tensors before it runs anyway. */
   static final long FILL_WAIT_MS = 20;
 
   /** Who is waiting for a vector: a person (interactive) or a bulk run. */
-  public enum Lane { INTERACTIVE, BULK }
+  public enum Lane {
+    INTERACTIVE,
+    BULK
+  }
 
   private record Request(float[] tensor, CompletableFuture<float[]> result) {}
 
@@ -39,9 +43,13 @@ public final class ModelStage implements AutoCloseable {
   private final Thread worker;
   private boolean closed;
 
-  /** The model is called by the first batch, not before (a lazily opened session stays unopened until then). */
+  /**
+   * The model is called by the first batch, not before (a lazily opened session stays unopened
+   * until then).
+   */
   public ModelStage(BatchEmbedder model) {
-    if (model.batchSize() < 1) throw new IllegalArgumentException("batch size must be at least 1: " + model.batchSize());
+    if (model.batchSize() < 1)
+      throw new IllegalArgumentException("batch size must be at least 1: " + model.batchSize());
     this.model = model;
     this.worker = BackgroundPriority.start("dss-model", this::run); // behind request handling
   }
@@ -105,14 +113,17 @@ public final class ModelStage implements AutoCloseable {
     }
   }
 
-  /** Interactive requests if any are waiting; else bulk ones, after a short wait for a fuller batch. */
+  /**
+   * Interactive requests if any are waiting; else bulk ones, after a short wait for a fuller batch.
+   */
   private List<Request> nextBatch() throws InterruptedException {
     int size = model.batchSize();
     lock.lockInterruptibly();
     try {
       while (interactive.isEmpty() && bulk.isEmpty()) arrived.await();
       long wait = TimeUnit.MILLISECONDS.toNanos(FILL_WAIT_MS);
-      while (interactive.isEmpty() && bulk.size() < size && wait > 0) wait = arrived.awaitNanos(wait);
+      while (interactive.isEmpty() && bulk.size() < size && wait > 0)
+        wait = arrived.awaitNanos(wait);
       ArrayDeque<Request> lane = interactive.isEmpty() ? bulk : interactive;
       List<Request> batch = new ArrayList<>(Math.min(size, lane.size()));
       while (batch.size() < size && !lane.isEmpty()) batch.add(lane.poll());
@@ -123,7 +134,8 @@ public final class ModelStage implements AutoCloseable {
   }
 
   /** Stops the model thread; queued requests fail. Does not close the model (its owner does). */
-  @Override public void close() {
+  @Override
+  public void close() {
     lock.lock();
     try {
       closed = true; // from now on a request fails at once
@@ -138,8 +150,10 @@ public final class ModelStage implements AutoCloseable {
     }
     lock.lock();
     try {
-      for (Request r : interactive) r.result().completeExceptionally(new ModelException("the model stage was closed"));
-      for (Request r : bulk) r.result().completeExceptionally(new ModelException("the model stage was closed"));
+      for (Request r : interactive)
+        r.result().completeExceptionally(new ModelException("the model stage was closed"));
+      for (Request r : bulk)
+        r.result().completeExceptionally(new ModelException("the model stage was closed"));
       interactive.clear();
       bulk.clear();
     } finally {

@@ -14,28 +14,37 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Admission for the decodes a request needs (an upload): a small pool of platform threads with two
- * waiting places per thread, apart from the threads answering requests. When it is full a request fails at once with
- * a {@link BusyException} instead of queueing memory and stalling the server.
+ * waiting places per thread, apart from the threads answering requests. When it is full a request
+ * fails at once with a {@link BusyException} instead of queueing memory and stalling the server.
  */
 final class RequestDecoders implements AutoCloseable {
   private final ThreadPoolExecutor pool;
 
   RequestDecoders(int threads) {
-    pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(2 * threads),
-        BackgroundPriority.threads("dss-decode-"));
+    pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(2 * threads),
+            BackgroundPriority.threads("dss-decode-"));
     pool.allowCoreThreadTimeOut(true);
   }
 
   /** Decodes and preprocesses one image in memory; {@code name} names it in errors. */
-  PreparedImage prepare(ImagePipeline images, byte[] bytes, String name) throws ImageException, InterruptedException {
+  PreparedImage prepare(ImagePipeline images, byte[] bytes, String name)
+      throws ImageException, InterruptedException {
     try {
-      return run(() -> {
-        try {
-          return images.prepare(bytes, name);
-        } catch (RuntimeException | OutOfMemoryError e) { // that image's failure, not the server's
-          throw new ImageException(name, BulkRun.reason(e), e);
-        }
-      });
+      return run(
+          () -> {
+            try {
+              return images.prepare(bytes, name);
+            } catch (RuntimeException
+                | OutOfMemoryError e) { // that image's failure, not the server's
+              throw new ImageException(name, BulkRun.reason(e), e);
+            }
+          });
     } catch (ImageException | InterruptedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -65,7 +74,8 @@ final class RequestDecoders implements AutoCloseable {
     }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     pool.shutdownNow();
   }
 }

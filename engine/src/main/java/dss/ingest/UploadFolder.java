@@ -18,12 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The folder where images added one by one (uploads) are stored: a client-chosen relative name resolved so that
- * nothing is written outside it or through a link, files written, and a file (with the folders made for it) removed
- * again when its transaction fails.
+ * The folder where images added one by one (uploads) are stored: a client-chosen relative name
+ * resolved so that nothing is written outside it or through a link, files written, and a file (with
+ * the folders made for it) removed again when its transaction fails.
  */
 final class UploadFolder {
   private static final Logger LOG = LoggerFactory.getLogger(UploadFolder.class);
+
   /** The longest name taken, in bytes of UTF-8: the file name limit of common file systems. */
   static final int MAX_PATH_BYTES = 255;
 
@@ -37,15 +38,28 @@ final class UploadFolder {
     return dir;
   }
 
-  /** The file to write: {@code requested} (a relative name) inside the folder, or the content hash when null. */
+  /**
+   * The file to write: {@code requested} (a relative name) inside the folder, or the content hash
+   * when null.
+   */
   Path target(String requested, String hash, String format) {
     if (requested == null) return dir.resolve(hash.substring(0, 16) + "." + format);
-    ImageEdits.Refused refused = new ImageEdits.Refused("path must be a relative file name inside the upload folder,"
-        + " got '" + clip(requested) + "'");
+    ImageEdits.Refused refused =
+        new ImageEdits.Refused(
+            "path must be a relative file name inside the upload folder,"
+                + " got '"
+                + clip(requested)
+                + "'");
     int bytes = requested.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > MAX_PATH_BYTES) {
-      throw new ImageEdits.Refused("path must be at most " + MAX_PATH_BYTES + " bytes (UTF-8), got " + bytes
-          + ": '" + clip(requested) + "'");
+      throw new ImageEdits.Refused(
+          "path must be at most "
+              + MAX_PATH_BYTES
+              + " bytes (UTF-8), got "
+              + bytes
+              + ": '"
+              + clip(requested)
+              + "'");
     }
     Path relative;
     try {
@@ -54,7 +68,10 @@ final class UploadFolder {
       throw refused;
     }
     Path target = dir.resolve(relative).normalize();
-    if (relative.isAbsolute() || relative.toString().isEmpty() || !target.startsWith(dir) || target.equals(dir)
+    if (relative.isAbsolute()
+        || relative.toString().isEmpty()
+        || !target.startsWith(dir)
+        || target.equals(dir)
         || requested.contains("..")) {
       throw refused;
     }
@@ -62,57 +79,84 @@ final class UploadFolder {
     for (Path p = dir.relativize(target.getParent()).normalize(), at = dir; ; ) {
       if (p.toString().isEmpty()) break;
       at = at.resolve(p.getName(0));
-      if (Files.exists(at, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
-        throw cannotStore(requested, at, Files.isSymbolicLink(at) ? "is a symbolic link" : "is a file, not a folder");
+      if (Files.exists(at, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+        throw cannotStore(
+            requested,
+            at,
+            Files.isSymbolicLink(at) ? "is a symbolic link" : "is a file, not a folder");
       }
       if (p.getNameCount() == 1) break;
       p = p.subpath(1, p.getNameCount());
     }
-    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) throw cannotStore(requested, target, "is a folder");
+    if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS))
+      throw cannotStore(requested, target, "is a folder");
     if (Files.isSymbolicLink(target)) throw cannotStore(requested, target, "is a symbolic link");
     return target;
   }
 
   private ImageEdits.Refused cannotStore(String requested, Path at, String why) {
-    return new ImageEdits.Refused("path '" + clip(requested) + "' cannot be stored: '"
-        + clip(dir.relativize(at).toString()) + "' " + why);
+    return new ImageEdits.Refused(
+        "path '"
+            + clip(requested)
+            + "' cannot be stored: '"
+            + clip(dir.relativize(at).toString())
+            + "' "
+            + why);
   }
 
   /**
    * Writes {@code content} at {@code target}; returns the folders it made, outermost first.
    *
-   * @throws ImageEdits.Refused when the name cannot be stored (a race with another upload, a name too long for the
-   *     file system); other failures (permissions, a full disk) are the server's: IOException
+   * @throws ImageEdits.Refused when the name cannot be stored (a race with another upload, a name
+   *     too long for the file system); other failures (permissions, a full disk) are the server's:
+   *     IOException
    */
   List<Path> write(Path target, byte[] content) throws IOException {
     List<Path> made = new ArrayList<>();
-    for (Path p = target.getParent(); p != null && !Files.exists(p); p = p.getParent()) made.addFirst(p);
+    for (Path p = target.getParent(); p != null && !Files.exists(p); p = p.getParent())
+      made.addFirst(p);
     try {
       Files.createDirectories(target.getParent());
       // never through a link: what is written stays inside the upload folder
-      Files.write(target, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-          StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+      Files.write(
+          target,
+          content,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
       return made;
     } catch (FileSystemException e) {
       remove(target, made);
       String relative = dir.relativize(target).toString();
       if (e instanceof FileAlreadyExistsException || e instanceof NotDirectoryException) {
-        throw new ImageEdits.Refused("path '" + clip(relative) + "' cannot be stored: a part of it exists and is not"
-            + " a folder");
+        throw new ImageEdits.Refused(
+            "path '"
+                + clip(relative)
+                + "' cannot be stored: a part of it exists and is not"
+                + " a folder");
       }
       String reason = String.valueOf(e.getReason()).toLowerCase(Locale.ROOT);
       if (reason.contains("too long")) {
-        throw new ImageEdits.Refused("path '" + clip(relative) + "' cannot be stored: a name in it is too long for"
-            + " the file system");
+        throw new ImageEdits.Refused(
+            "path '"
+                + clip(relative)
+                + "' cannot be stored: a name in it is too long for"
+                + " the file system");
       }
       if (reason.contains("symbolic links")) {
-        throw new ImageEdits.Refused("path '" + clip(relative) + "' cannot be stored: it is a symbolic link");
+        throw new ImageEdits.Refused(
+            "path '" + clip(relative) + "' cannot be stored: it is a symbolic link");
       }
       throw e;
     }
   }
 
-  /** Removes a file written by {@link #write} and the folders made for it, innermost first; never throws. */
+  /**
+   * Removes a file written by {@link #write} and the folders made for it, innermost first; never
+   * throws.
+   */
   static void remove(Path file, List<Path> folders) {
     try {
       Files.deleteIfExists(file);

@@ -1,15 +1,21 @@
 package dss.model;
 
+import dss.util.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dss.util.Sha256;
 
-/** SHA-256 of model files, cached beside the file ({@code <file>.sha256}) because models can be gigabytes. */
+/**
+ * SHA-256 of model files, cached beside the file ({@code <file>.sha256}) because models can be
+ * gigabytes.
+ */
 public final class Checksums {
   private Checksums() {}
 
-  /** The file's SHA-256 (hex); reuses {@code <file>.sha256} while the file's size and mtime are unchanged. */
+  /**
+   * The file's SHA-256 (hex); reuses {@code <file>.sha256} while the file's size and mtime are
+   * unchanged.
+   */
   public static String sha256Cached(Path file) throws IOException {
     String hash = sha256IfCached(file);
     if (hash != null) return hash;
@@ -24,7 +30,10 @@ public final class Checksums {
     return hash;
   }
 
-  /** The SHA-256 from {@code <file>.sha256} while it is still valid, else null: never reads the file itself. */
+  /**
+   * The SHA-256 from {@code <file>.sha256} while it is still valid, else null: never reads the file
+   * itself.
+   */
   public static String sha256IfCached(Path file) throws IOException {
     Path cache = file.resolveSibling(file.getFileName() + ".sha256");
     if (!Files.isRegularFile(cache)) return null;

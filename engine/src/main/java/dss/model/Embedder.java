@@ -23,15 +23,17 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One ONNX Runtime session for a DreamSim-contract model: input [N,3,224,224] in [0,1], output [N,D].
- * Thread-safe: one instance is shared by all threads ({@code OrtSession.run} is). Outputs are L2-normalised, so
- * distance = 1 - dot. Batches go in as direct native-order buffers, which ORT reads without a copy; float16 models
- * are converted at the boundary.
+ * One ONNX Runtime session for a DreamSim-contract model: input [N,3,224,224] in [0,1], output
+ * [N,D]. Thread-safe: one instance is shared by all threads ({@code OrtSession.run} is). Outputs
+ * are L2-normalised, so distance = 1 - dot. Batches go in as direct native-order buffers, which ORT
+ * reads without a copy; float16 models are converted at the boundary.
  */
 public final class Embedder implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
+
   /** Floats in one model input: 3 x 224 x 224 (CHW). */
   public static final int TENSOR_SIZE = 3 * 224 * 224;
+
   private static final long[] IMAGE_SHAPE = {3, 224, 224};
 
   private final OrtSession session;
@@ -64,15 +66,18 @@ public final class Embedder implements AutoCloseable {
     for (Branch b : branches) b.check(info.dimensions(), ModelManifest.pathFor(model).toString());
   }
 
-  /** The ensemble's layout from the manifest ({@link ModelManifest#branches()}); empty when it has none. */
+  /**
+   * The ensemble's layout from the manifest ({@link ModelManifest#branches()}); empty when it has
+   * none.
+   */
   public List<Branch> branches() {
     return branches;
   }
 
   /**
-   * What the model is, without opening a session (which costs seconds for a gigabyte of weights): from its
-   * manifest and the cached checksum. Empty when the manifest does not give the embedding width (then only the
-   * graph can tell).
+   * What the model is, without opening a session (which costs seconds for a gigabyte of weights):
+   * from its manifest and the cached checksum. Empty when the manifest does not give the embedding
+   * width (then only the graph can tell).
    */
   public static java.util.Optional<ModelInfo> describe(Path model) throws ModelException {
     ModelManifest manifest = ModelManifest.read(model);
@@ -80,15 +85,17 @@ public final class Embedder implements AutoCloseable {
     return java.util.Optional.of(info(model, manifest, manifest.dimensions()));
   }
 
-  private static ModelInfo info(Path model, ModelManifest manifest, int dims) throws ModelException {
-    String name = manifest != null && manifest.name() != null ? manifest.name() : ModelManifest.stem(model);
+  private static ModelInfo info(Path model, ModelManifest manifest, int dims)
+      throws ModelException {
+    String name =
+        manifest != null && manifest.name() != null ? manifest.name() : ModelManifest.stem(model);
     String variant = manifest != null && manifest.variant() != null ? manifest.variant() : "custom";
     return new ModelInfo(name, variant, dims, checksum(model, manifest));
   }
 
   /**
-   * The checksum that identifies {@code model} in an index ({@link ModelInfo#checksum()}), without loading it: the
-   * manifest's {@code sha256} when it has one, else the file's SHA-256.
+   * The checksum that identifies {@code model} in an index ({@link ModelInfo#checksum()}), without
+   * loading it: the manifest's {@code sha256} when it has one, else the file's SHA-256.
    */
   public static String checksum(Path model) throws ModelException {
     if (!Files.isRegularFile(model)) throw new ModelException(model + ": model file not found");
@@ -97,7 +104,9 @@ public final class Embedder implements AutoCloseable {
 
   private static String checksum(Path model, ModelManifest manifest) throws ModelException {
     try {
-      return manifest != null && manifest.sha256() != null ? manifest.sha256() : Checksums.sha256Cached(model);
+      return manifest != null && manifest.sha256() != null
+          ? manifest.sha256()
+          : Checksums.sha256Cached(model);
     } catch (IOException e) {
       throw new ModelException(model + ": cannot read the model file: " + e.getMessage(), e);
     }
@@ -106,16 +115,21 @@ public final class Embedder implements AutoCloseable {
   /**
    * Opens {@code model} ({@link Models#resolve} turns names into files).
    *
-   * @param device "auto", "cpu", "cuda" or "cuda:N"; auto falls back to CPU with one log line naming the reason
-   * @param threads ONNX Runtime intra-op threads; 0 = one per core the JVM may use (never ORT's own default, which
-   *     is a single thread on some VMs)
+   * @param device "auto", "cpu", "cuda" or "cuda:N"; auto falls back to CPU with one log line
+   *     naming the reason
+   * @param threads ONNX Runtime intra-op threads; 0 = one per core the JVM may use (never ORT's own
+   *     default, which is a single thread on some VMs)
    * @param batchSize images per inference call (larger batches pay off on GPUs)
    */
-  public static Embedder open(Path model, String device, int threads, int batchSize) throws ModelException {
+  public static Embedder open(Path model, String device, int threads, int batchSize)
+      throws ModelException {
     if (threads < 0) {
-      throw new dss.util.InvalidSettingException("the thread count must be 0 (automatic) or more, not " + threads);
+      throw new dss.util.InvalidSettingException(
+          "the thread count must be 0 (automatic) or more, not " + threads);
     }
-    if (batchSize < 1) throw new dss.util.InvalidSettingException("the batch size must be at least 1, not " + batchSize);
+    if (batchSize < 1)
+      throw new dss.util.InvalidSettingException(
+          "the batch size must be at least 1, not " + batchSize);
     if (!Files.isRegularFile(model)) throw new ModelException(model + ": model file not found");
     if (!Files.isReadable(model)) throw new ModelException(model + ": model file is not readable");
     ModelManifest manifest = ModelManifest.read(model);
@@ -125,21 +139,24 @@ public final class Embedder implements AutoCloseable {
     } catch (ModelException | OrtException | RuntimeException e) {
       closeQuietly(opened.session(), opened.options());
       if (e instanceof ModelException m) throw m;
-      throw new ModelException(model + ": cannot read the model's inputs and outputs: " + e.getMessage(), e);
+      throw new ModelException(
+          model + ": cannot read the model's inputs and outputs: " + e.getMessage(), e);
     }
   }
 
   /**
-   * Whether {@code --device auto} is likely to run on CUDA here: an NVIDIA driver is installed (the same check that
-   * decides whether auto tries CUDA at all). False means the CPU, where an int8 model pays off.
+   * Whether {@code --device auto} is likely to run on CUDA here: an NVIDIA driver is installed (the
+   * same check that decides whether auto tries CUDA at all). False means the CPU, where an int8
+   * model pays off.
    */
   public static boolean cudaLikely() {
     return NvidiaDriver.present();
   }
 
   /**
-   * ORT's environment is process-wide. Its own log is limited to fatal errors: every error reaches us as an
-   * OrtException that we report in one line (a failed CUDA probe would otherwise print two native lines first).
+   * ORT's environment is process-wide. Its own log is limited to fatal errors: every error reaches
+   * us as an OrtException that we report in one line (a failed CUDA probe would otherwise print two
+   * native lines first).
    */
   private static OrtEnvironment environment() {
     return OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "dreamsim");
@@ -163,12 +180,20 @@ public final class Embedder implements AutoCloseable {
     return threads;
   }
 
-  /** Embeds CHW tensors (3*224*224 floats each), splitting into batches of {@link #batchSize()}; unit vectors out. */
+  /**
+   * Embeds CHW tensors (3*224*224 floats each), splitting into batches of {@link #batchSize()};
+   * unit vectors out.
+   */
   public float[][] embed(List<float[]> tensors) throws ModelException {
     for (int i = 0; i < tensors.size(); i++) {
       if (tensors.get(i) == null || tensors.get(i).length != TENSOR_SIZE) {
-        throw new IllegalArgumentException("tensor " + i + " must hold 3*224*224 = " + TENSOR_SIZE + " floats, not "
-            + (tensors.get(i) == null ? "null" : tensors.get(i).length));
+        throw new IllegalArgumentException(
+            "tensor "
+                + i
+                + " must hold 3*224*224 = "
+                + TENSOR_SIZE
+                + " floats, not "
+                + (tensors.get(i) == null ? "null" : tensors.get(i).length));
       }
     }
     float[][] out = new float[tensors.size()][];
@@ -192,21 +217,32 @@ public final class Embedder implements AutoCloseable {
   private float[][] run(List<float[]> batch, ByteBuffer bytes) throws ModelException {
     long[] shape = {batch.size(), IMAGE_SHAPE[0], IMAGE_SHAPE[1], IMAGE_SHAPE[2]};
     bytes.clear();
-    try (OnnxTensor input = halfInput ? halfTensor(batch, bytes.asShortBuffer(), shape)
-        : floatTensor(batch, bytes.asFloatBuffer(), shape);
-         OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(outputName))) {
+    try (OnnxTensor input =
+            halfInput
+                ? halfTensor(batch, bytes.asShortBuffer(), shape)
+                : floatTensor(batch, bytes.asFloatBuffer(), shape);
+        OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(outputName))) {
       OnnxTensor output = (OnnxTensor) result.get(0);
       long[] outShape = output.getInfo().getShape();
       if (outShape.length != 2 || outShape[0] != batch.size() || outShape[1] != info.dimensions()) {
-        throw new ModelException("model output '" + outputName + "' has shape " + Arrays.toString(outShape)
-            + "; expected [" + batch.size() + ", " + info.dimensions() + "]");
+        throw new ModelException(
+            "model output '"
+                + outputName
+                + "' has shape "
+                + Arrays.toString(outShape)
+                + "; expected ["
+                + batch.size()
+                + ", "
+                + info.dimensions()
+                + "]");
       }
       float[] flat = readFloats(output);
       float[][] vectors = new float[batch.size()][];
       for (int i = 0; i < vectors.length; i++) {
         vectors[i] = Arrays.copyOfRange(flat, i * info.dimensions(), (i + 1) * info.dimensions());
         if (!Vectors.normalize(vectors[i])) {
-          throw new ModelException("model output for batch item " + i + " is zero or not finite; cannot normalise it");
+          throw new ModelException(
+              "model output for batch item " + i + " is zero or not finite; cannot normalise it");
         }
       }
       return vectors;
@@ -215,12 +251,14 @@ public final class Embedder implements AutoCloseable {
     }
   }
 
-  private static OnnxTensor floatTensor(List<float[]> batch, FloatBuffer buffer, long[] shape) throws OrtException {
+  private static OnnxTensor floatTensor(List<float[]> batch, FloatBuffer buffer, long[] shape)
+      throws OrtException {
     for (float[] t : batch) buffer.put(t);
     return OnnxTensor.createTensor(environment(), buffer.flip(), shape);
   }
 
-  private static OnnxTensor halfTensor(List<float[]> batch, ShortBuffer buffer, long[] shape) throws OrtException {
+  private static OnnxTensor halfTensor(List<float[]> batch, ShortBuffer buffer, long[] shape)
+      throws OrtException {
     for (float[] t : batch) {
       for (float x : t) buffer.put(Float.floatToFloat16(x));
     }
@@ -240,17 +278,28 @@ public final class Embedder implements AutoCloseable {
       for (int i = 0; i < f.length; i++) f[i] = Float.float16ToFloat(b.get(i));
       return f;
     }
-    throw new ModelException("model output is " + output.getInfo().type + "; expected float32 or float16");
+    throw new ModelException(
+        "model output is " + output.getInfo().type + "; expected float32 or float16");
   }
 
-  /** The graph's one input (or output), or the one the manifest names when the graph has several. */
-  private static Map.Entry<String, TensorInfo> single(String what, Map<String, NodeInfo> nodes,
-                                                      String wanted) throws ModelException {
-    String name = wanted != null && nodes.containsKey(wanted) ? wanted
-        : nodes.size() == 1 ? nodes.keySet().iterator().next() : null;
+  /**
+   * The graph's one input (or output), or the one the manifest names when the graph has several.
+   */
+  private static Map.Entry<String, TensorInfo> single(
+      String what, Map<String, NodeInfo> nodes, String wanted) throws ModelException {
+    String name =
+        wanted != null && nodes.containsKey(wanted)
+            ? wanted
+            : nodes.size() == 1 ? nodes.keySet().iterator().next() : null;
     if (name == null) {
-      throw new ModelException("the model has " + nodes.size() + " " + what + "s " + nodes.keySet()
-          + "; expected one (or a manifest naming it)");
+      throw new ModelException(
+          "the model has "
+              + nodes.size()
+              + " "
+              + what
+              + "s "
+              + nodes.keySet()
+              + "; expected one (or a manifest naming it)");
     }
     ValueInfo value = nodes.get(name).getInfo();
     if (!(value instanceof TensorInfo tensor)) {
@@ -259,35 +308,50 @@ public final class Embedder implements AutoCloseable {
     return Map.entry(name, tensor);
   }
 
-  /** True for a float16 input; throws unless the input is float [N,3,224,224] with a free batch axis. */
+  /**
+   * True for a float16 input; throws unless the input is float [N,3,224,224] with a free batch
+   * axis.
+   */
   private static boolean checkInput(TensorInfo input) throws ModelException {
     long[] s = input.getShape();
     boolean typeOk = input.type == OnnxJavaType.FLOAT || input.type == OnnxJavaType.FLOAT16;
     boolean shapeOk = s.length == 4 && s[0] < 0 && s[1] == 3 && s[2] == 224 && s[3] == 224;
     if (!typeOk || !shapeOk) {
-      throw new ModelException("model input is " + input.type + " " + Arrays.toString(s)
-          + "; the model contract is float32 (or float16) [N, 3, 224, 224] with a dynamic batch axis N");
+      throw new ModelException(
+          "model input is "
+              + input.type
+              + " "
+              + Arrays.toString(s)
+              + "; the model contract is float32 (or float16) [N, 3, 224, 224] with a dynamic batch axis N");
     }
     return input.type == OnnxJavaType.FLOAT16;
   }
 
-  /** D of the [N, D] output: from the graph, else from the manifest; they must agree when both give it. */
-  private static int outputDimensions(TensorInfo output, ModelManifest manifest) throws ModelException {
+  /**
+   * D of the [N, D] output: from the graph, else from the manifest; they must agree when both give
+   * it.
+   */
+  private static int outputDimensions(TensorInfo output, ModelManifest manifest)
+      throws ModelException {
     long[] s = output.getShape();
     if (s.length != 2) {
-      throw new ModelException("model output has shape " + Arrays.toString(s) + "; the contract is [N, D]");
+      throw new ModelException(
+          "model output has shape " + Arrays.toString(s) + "; the contract is [N, D]");
     }
     int fromManifest = manifest == null ? 0 : manifest.dimensions();
     if (s[1] > 0 && fromManifest > 0 && s[1] != fromManifest) {
-      throw new ModelException("the model's output has " + s[1] + " dimensions but its manifest says " + fromManifest);
+      throw new ModelException(
+          "the model's output has " + s[1] + " dimensions but its manifest says " + fromManifest);
     }
     if (s[1] > 0) return (int) s[1];
     if (fromManifest > 0) return fromManifest;
-    throw new ModelException("the model's output width is not fixed in the graph; add a manifest giving 'dimensions'");
+    throw new ModelException(
+        "the model's output width is not fixed in the graph; add a manifest giving 'dimensions'");
   }
 
   /** Releases the native session; later calls do nothing. */
-  @Override public void close() {
+  @Override
+  public void close() {
     if (closed.compareAndSet(false, true)) closeQuietly(session, options);
   }
 

@@ -8,11 +8,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * A model opened only when something needs embedding: an unchanged re-run of the indexer over a library then never
- * pays for a session (seconds for the ensemble's gigabyte of weights). {@link #info()} comes from the manifest
- * when it is complete ({@link Embedder#describe}), so the index's model binding is checked without the graph.
- * A model that is not installed yet can be fetched on first use ({@link Fetcher}): then, too, only when something
- * needs embedding. Thread-safe; closes the session only if it was opened.
+ * A model opened only when something needs embedding: an unchanged re-run of the indexer over a
+ * library then never pays for a session (seconds for the ensemble's gigabyte of weights). {@link
+ * #info()} comes from the manifest when it is complete ({@link Embedder#describe}), so the index's
+ * model binding is checked without the graph. A model that is not installed yet can be fetched on
+ * first use ({@link Fetcher}): then, too, only when something needs embedding. Thread-safe; closes
+ * the session only if it was opened.
  */
 public final class LazyEmbedder implements AutoCloseable {
   private final Path file;
@@ -24,7 +25,10 @@ public final class LazyEmbedder implements AutoCloseable {
   private Embedder embedder;
   private boolean closed;
 
-  /** Brings a missing model file into place (the export a command runs when its model is not installed). */
+  /**
+   * Brings a missing model file into place (the export a command runs when its model is not
+   * installed).
+   */
   @FunctionalInterface
   public interface Fetcher {
     void fetch() throws ModelException;
@@ -34,9 +38,14 @@ public final class LazyEmbedder implements AutoCloseable {
     this(file, device, threads, batchSize, null);
   }
 
-  /** @param fetcher run before the first use when {@code file} does not exist (null: that is an error) */
+  /**
+   * @param fetcher run before the first use when {@code file} does not exist (null: that is an
+   *     error)
+   */
   public LazyEmbedder(Path file, String device, int threads, int batchSize, Fetcher fetcher) {
-    if (batchSize < 1) throw new dss.util.InvalidSettingException("the batch size must be at least 1, not " + batchSize);
+    if (batchSize < 1)
+      throw new dss.util.InvalidSettingException(
+          "the batch size must be at least 1, not " + batchSize);
     this.file = file;
     this.device = device;
     this.threads = threads;
@@ -50,14 +59,17 @@ public final class LazyEmbedder implements AutoCloseable {
   }
 
   /**
-   * The model an index recorded, for a model that is not installed yet: once fetched and opened, a model with
-   * another checksum is refused rather than mixed into that index.
+   * The model an index recorded, for a model that is not installed yet: once fetched and opened, a
+   * model with another checksum is refused rather than mixed into that index.
    */
   public synchronized void requireBinding(ModelInfo recorded) {
     binding = recorded;
   }
 
-  /** Whether {@link #requireBinding} bound this model to {@code recorded} (checked when the session opens). */
+  /**
+   * Whether {@link #requireBinding} bound this model to {@code recorded} (checked when the session
+   * opens).
+   */
   public synchronized boolean boundTo(ModelInfo recorded) {
     return recorded.equals(binding);
   }
@@ -84,7 +96,9 @@ public final class LazyEmbedder implements AutoCloseable {
     return described.isPresent() ? described.get() : get().info();
   }
 
-  /** The ensemble's layout, from the manifest (without opening a session); empty when it has none. */
+  /**
+   * The ensemble's layout, from the manifest (without opening a session); empty when it has none.
+   */
   public java.util.List<Branch> branches() throws ModelException {
     synchronized (this) {
       if (embedder != null) return embedder.branches();
@@ -101,9 +115,18 @@ public final class LazyEmbedder implements AutoCloseable {
       Embedder opened = openAtBackgroundPriority();
       if (binding != null && !binding.checksum().equals(opened.info().checksum())) {
         opened.close();
-        throw new ModelException("model " + opened.info().name() + " (" + file + ", checksum "
-            + opened.info().checksum() + ") is not the one that built the index (" + binding.name() + ", checksum "
-            + binding.checksum() + "): use that model, or another index");
+        throw new ModelException(
+            "model "
+                + opened.info().name()
+                + " ("
+                + file
+                + ", checksum "
+                + opened.info().checksum()
+                + ") is not the one that built the index ("
+                + binding.name()
+                + ", checksum "
+                + binding.checksum()
+                + "): use that model, or another index");
       }
       embedder = opened;
     }
@@ -111,18 +134,21 @@ public final class LazyEmbedder implements AutoCloseable {
   }
 
   /**
-   * Opens the session on a lowered-priority thread ({@link BackgroundPriority}): ONNX Runtime's pool threads are
-   * created with the session and inherit their creator's priority, so inference yields to request handling.
+   * Opens the session on a lowered-priority thread ({@link BackgroundPriority}): ONNX Runtime's
+   * pool threads are created with the session and inherit their creator's priority, so inference
+   * yields to request handling.
    */
   private Embedder openAtBackgroundPriority() throws ModelException {
     CompletableFuture<Embedder> session = new CompletableFuture<>();
-    BackgroundPriority.start("dss-model-open", () -> {
-      try {
-        session.complete(Embedder.open(file, device, threads, batchSize));
-      } catch (Throwable t) {
-        session.completeExceptionally(t);
-      }
-    });
+    BackgroundPriority.start(
+        "dss-model-open",
+        () -> {
+          try {
+            session.complete(Embedder.open(file, device, threads, batchSize));
+          } catch (Throwable t) {
+            session.completeExceptionally(t);
+          }
+        });
     try {
       return session.get();
     } catch (InterruptedException e) {
@@ -148,7 +174,8 @@ public final class LazyEmbedder implements AutoCloseable {
     return embedder != null;
   }
 
-  @Override public synchronized void close() {
+  @Override
+  public synchronized void close() {
     if (!closed && embedder != null) embedder.close();
     closed = true;
   }

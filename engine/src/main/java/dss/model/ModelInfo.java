@@ -1,4 +1,7 @@
 package dss.model;
 
-/** What an index records about the model that made its vectors; a different model cannot share an index. */
+/**
+ * What an index records about the model that made its vectors; a different model cannot share an
+ * index.
+ */
 public record ModelInfo(String name, String variant, int dimensions, String checksum) {}

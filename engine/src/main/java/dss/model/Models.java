@@ -7,7 +7,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where model files live (a {@code models/} folder given by the caller) and how a name becomes a file. */
+/**
+ * Where model files live (a {@code models/} folder given by the caller) and how a name becomes a
+ * file.
+ */
 public final class Models {
 
   /** The model used when none is named: DreamSim's ensemble, the best on NIGHTS (96.2%). */
@@ -45,8 +48,9 @@ public final class Models {
   }
 
   /**
-   * The largest DreamSim distance error (against the float32 graph, measured by the export on the golden pairs) with
-   * which an int8 (on a CPU) or float16 (on a GPU) file is used in place of the float32 one.
+   * The largest DreamSim distance error (against the float32 graph, measured by the export on the
+   * golden pairs) with which an int8 (on a CPU) or float16 (on a GPU) file is used in place of the
+   * float32 one.
    */
   public static final double MAX_DISTANCE_ERROR = 0.01;
 
@@ -57,8 +61,9 @@ public final class Models {
 
   /**
    * The variant's int8 file when it is installed and its manifest records a distance error within
-   * {@link #MAX_DISTANCE_ERROR}, else null. The export installs only a file that passed its gate; this checks
-   * again, so a file copied in by hand with a larger (or unknown) error is not picked up.
+   * {@link #MAX_DISTANCE_ERROR}, else null. The export installs only a file that passed its gate;
+   * this checks again, so a file copied in by hand with a larger (or unknown) error is not picked
+   * up.
    */
   public Path passedInt8(String variant) throws ModelException {
     Path int8 = int8FileFor(variant);
@@ -66,9 +71,9 @@ public final class Models {
   }
 
   /**
-   * The variant's float16 file when it is installed and its manifest records a distance error within
-   * {@link #MAX_DISTANCE_ERROR} measured on CUDA, else null: a CPU measurement does not show what the GPU's
-   * float16 kernels do, so such a file is used only when named.
+   * The variant's float16 file when it is installed and its manifest records a distance error
+   * within {@link #MAX_DISTANCE_ERROR} measured on CUDA, else null: a CPU measurement does not show
+   * what the GPU's float16 kernels do, so such a file is used only when named.
    */
   public Path passedFp16(String variant) throws ModelException {
     Path fp16 = fileFor(variant, true);
@@ -76,7 +81,10 @@ public final class Models {
     return manifest != null && "cuda".equals(manifest.measuredOn()) ? fp16 : null;
   }
 
-  /** The manifest of {@code file} when the file is installed and its recorded distance error is within the gate. */
+  /**
+   * The manifest of {@code file} when the file is installed and its recorded distance error is
+   * within the gate.
+   */
   private static ModelManifest passedGate(Path file) throws ModelException {
     if (!Files.isRegularFile(file)) return null;
     ModelManifest manifest = ModelManifest.read(file);
@@ -86,26 +94,37 @@ public final class Models {
 
   /** The installed files of a variant: float32, int8 and float16, those present. */
   public java.util.List<Path> installedFiles(String variant) {
-    return java.util.stream.Stream.of(fileFor(variant, false), int8FileFor(variant), fileFor(variant, true))
-        .filter(Files::isRegularFile).toList();
+    return java.util.stream.Stream.of(
+            fileFor(variant, false), int8FileFor(variant), fileFor(variant, true))
+        .filter(Files::isRegularFile)
+        .toList();
   }
 
-  /** Where {@code ./dreamsim model export VARIANT} writes a variant ({@code -fp16} suffix for half precision). */
+  /**
+   * Where {@code ./dreamsim model export VARIANT} writes a variant ({@code -fp16} suffix for half
+   * precision).
+   */
   public Path fileFor(String variant, boolean fp16) {
     return dir.resolve("dreamsim-" + variant + (fp16 ? "-fp16" : "") + ".onnx");
   }
 
-  /** The variant {@code nameOrPath} names (null = the default) when none of its files is installed, else null. */
+  /**
+   * The variant {@code nameOrPath} names (null = the default) when none of its files is installed,
+   * else null.
+   */
   public String missingVariant(String nameOrPath) {
     String name = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT_VARIANT : nameOrPath.strip();
     if (!VARIANTS.containsKey(name)) return null;
-    return Files.isRegularFile(fileFor(name, false)) || Files.isRegularFile(fileFor(name, true)) ? null : name;
+    return Files.isRegularFile(fileFor(name, false)) || Files.isRegularFile(fileFor(name, true))
+        ? null
+        : name;
   }
 
   /**
-   * A model path or variant name ("ensemble", "dino_vitb16", ...; null = ensemble; "test" = the test model) to an
-   * existing file. A variant resolves to its fp32 export, else its fp16 export. When it is missing, the exception
-   * names the exact command that gets it ({@code ./dreamsim model export VARIANT}).
+   * A model path or variant name ("ensemble", "dino_vitb16", ...; null = ensemble; "test" = the
+   * test model) to an existing file. A variant resolves to its fp32 export, else its fp16 export.
+   * When it is missing, the exception names the exact command that gets it ({@code ./dreamsim model
+   * export VARIANT}).
    */
   public Path resolve(String nameOrPath) throws ModelException {
     String name = nameOrPath == null || nameOrPath.isBlank() ? DEFAULT_VARIANT : nameOrPath.strip();
@@ -114,15 +133,24 @@ public final class Models {
       for (boolean fp16 : new boolean[] {false, true}) {
         if (Files.isRegularFile(fileFor(name, fp16))) return fileFor(name, fp16);
       }
-      throw new ModelException.NotInstalled(name, "model '" + name + "' is not installed (models/"
-          + fileFor(name, false).getFileName() + " is missing)");
+      throw new ModelException.NotInstalled(
+          name,
+          "model '"
+              + name
+              + "' is not installed (models/"
+              + fileFor(name, false).getFileName()
+              + " is missing)");
     }
     Path file = Path.of(name);
     if (Files.isRegularFile(file)) return file;
     if (name.endsWith(".onnx") || name.contains("/") || name.contains(File.separator)) {
       throw new ModelException(name + ": model file not found");
     }
-    throw new ModelException("unknown model '" + name + "': give a .onnx file or one of " + VARIANTS.keySet()
-        + " (or 'test')");
+    throw new ModelException(
+        "unknown model '"
+            + name
+            + "': give a .onnx file or one of "
+            + VARIANTS.keySet()
+            + " (or 'test')");
   }
 }

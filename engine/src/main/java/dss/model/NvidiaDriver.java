@@ -9,18 +9,30 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Whether an NVIDIA driver is installed: the one presence check behind {@code --device auto}. ONNX Runtime's GPU
- * build spends about three seconds failing to load its CUDA provider on a machine without a driver, so {@code auto}
- * tries CUDA only when this says yes. Yes when a device node {@code /dev/nvidia*} or {@code /proc/driver/nvidia}
- * exists, or when the driver's user-space library {@code libcuda.so.1} is where the dynamic loader looks for it (the
- * loader's cache, {@code LD_LIBRARY_PATH}, the usual library folders, WSL's and containers' driver folders). The CUDA
+ * Whether an NVIDIA driver is installed: the one presence check behind {@code --device auto}. ONNX
+ * Runtime's GPU build spends about three seconds failing to load its CUDA provider on a machine
+ * without a driver, so {@code auto} tries CUDA only when this says yes. Yes when a device node
+ * {@code /dev/nvidia*} or {@code /proc/driver/nvidia} exists, or when the driver's user-space
+ * library {@code libcuda.so.1} is where the dynamic loader looks for it (the loader's cache, {@code
+ * LD_LIBRARY_PATH}, the usual library folders, WSL's and containers' driver folders). The CUDA
  * toolkit alone (libcudart) is not a driver.
  */
 final class NvidiaDriver {
   private static final String LIBRARY = "libcuda.so.1";
-  /** Where distributions, containers (nvidia-container-toolkit) and WSL put the driver's library. */
-  private static final List<String> LIBRARY_FOLDERS = List.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
-      "/usr/lib64", "/usr/lib", "/lib/x86_64-linux-gnu", "/lib64", "/usr/local/nvidia/lib64", "/usr/lib/wsl/lib");
+
+  /**
+   * Where distributions, containers (nvidia-container-toolkit) and WSL put the driver's library.
+   */
+  private static final List<String> LIBRARY_FOLDERS =
+      List.of(
+          "/usr/lib/x86_64-linux-gnu",
+          "/usr/lib/aarch64-linux-gnu",
+          "/usr/lib64",
+          "/usr/lib",
+          "/lib/x86_64-linux-gnu",
+          "/lib64",
+          "/usr/local/nvidia/lib64",
+          "/usr/lib/wsl/lib");
 
   private NvidiaDriver() {}
 
@@ -29,7 +41,10 @@ final class NvidiaDriver {
     return present(Path.of("/"), System.getenv("LD_LIBRARY_PATH"));
   }
 
-  /** The answer for a file system whose root is {@code root} (tests point it at a folder of their own). */
+  /**
+   * The answer for a file system whose root is {@code root} (tests point it at a folder of their
+   * own).
+   */
   static boolean present(Path root, String ldLibraryPath) {
     if (Files.isDirectory(root.resolve("proc/driver/nvidia"))) return true;
     try (DirectoryStream<Path> nodes = Files.newDirectoryStream(root.resolve("dev"), "nvidia*")) {
@@ -50,7 +65,8 @@ final class NvidiaDriver {
   private static boolean inLoaderCache(Path cache) {
     try {
       if (!Files.isRegularFile(cache) || Files.size(cache) > 64L << 20) return false;
-      return new String(Files.readAllBytes(cache), StandardCharsets.ISO_8859_1).contains(LIBRARY + "\0");
+      return new String(Files.readAllBytes(cache), StandardCharsets.ISO_8859_1)
+          .contains(LIBRARY + "\0");
     } catch (IOException e) {
       return false;
     }

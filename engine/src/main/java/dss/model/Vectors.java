@@ -8,7 +8,8 @@ public final class Vectors {
 
   /** Lucene's SIMD dot product (the same arithmetic the index scores with). */
   public static float dot(float[] a, float[] b) {
-    if (a.length != b.length) throw new IllegalArgumentException("dimensions differ: " + a.length + " vs " + b.length);
+    if (a.length != b.length)
+      throw new IllegalArgumentException("dimensions differ: " + a.length + " vs " + b.length);
     return VectorUtil.dotProduct(a, b);
   }
 
@@ -17,12 +18,17 @@ public final class Vectors {
     return dot(a, b) / Math.sqrt((double) dot(a, a) * dot(b, b));
   }
 
-  /** DreamSim distance of two unit vectors (what {@link Embedder} returns): 1 - cosine, never below 0. */
+  /**
+   * DreamSim distance of two unit vectors (what {@link Embedder} returns): 1 - cosine, never below
+   * 0.
+   */
   public static float distance(float[] a, float[] b) {
-    return Math.max(0f, 1f - dot(a, b));  // rounding can put an image -1e-7 from itself
+    return Math.max(0f, 1f - dot(a, b)); // rounding can put an image -1e-7 from itself
   }
 
-  /** Scales {@code v} in place to unit length; false when it cannot (zero, NaN or infinite entries). */
+  /**
+   * Scales {@code v} in place to unit length; false when it cannot (zero, NaN or infinite entries).
+   */
   public static boolean normalize(float[] v) {
     double sum = 0;
     for (float x : v) sum += (double) x * x;

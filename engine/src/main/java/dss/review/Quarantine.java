@@ -12,26 +12,30 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Moves the files of unwanted copies into a quarantine folder and back. Nothing is ever deleted or overwritten:
+ * Moves the files of unwanted copies into a quarantine folder and back. Nothing is ever deleted or
+ * overwritten:
+ *
  * <ul>
- *   <li>{@link #move}: each file goes to {@code <folder>/<its path below the library folder it is under>} (an
- *       absolute path without its root when it is under none), or, when that name is taken, {@code name (1).ext},
- *       {@code name (2).ext}, ...; then its document leaves the index and the move is logged with the document
- *       ({@link QuarantineLog}). One item's failure (an unknown id, a file already gone or changed since it was
- *       indexed, the keeper itself) is reported for that item and the others go on.</li>
- *   <li>{@link #undo}: the file goes back to where it was, refused when something now occupies that path; the logged
- *       document (record and stored vector) is put back in the index, so no model runs. A file changed while in
- *       quarantine keeps its old document until the next indexing run sees the change.</li>
+ *   <li>{@link #move}: each file goes to {@code <folder>/<its path below the library folder it is
+ *       under>} (an absolute path without its root when it is under none), or, when that name is
+ *       taken, {@code name (1).ext}, {@code name (2).ext}, ...; then its document leaves the index
+ *       and the move is logged with the document ({@link QuarantineLog}). One item's failure (an
+ *       unknown id, a file already gone or changed since it was indexed, the keeper itself) is
+ *       reported for that item and the others go on.
+ *   <li>{@link #undo}: the file goes back to where it was, refused when something now occupies that
+ *       path; the logged document (record and stored vector) is put back in the index, so no model
+ *       runs. A file changed while in quarantine keeps its old document until the next indexing run
+ *       sees the change.
  * </ul>
- * Moves keep the file's modification time (same file system: a rename; another one: copied with its attributes), so
- * the restored document matches the file. One operation at a time.
+ *
+ * Moves keep the file's modification time (same file system: a rename; another one: copied with its
+ * attributes), so the restored document matches the file. One operation at a time.
  */
 public final class Quarantine {
   private final Path folder;
@@ -57,14 +61,20 @@ public final class Quarantine {
   /** No move has this id (HTTP 404). */
   public static final class UnknownMove extends RuntimeException {
     UnknownMove(String moveId) {
-      super("no quarantine move with id '" + (moveId.length() <= 80 ? moveId : moveId.substring(0, 80) + "...")
-          + "'", null, false, false);
+      super(
+          "no quarantine move with id '"
+              + (moveId.length() <= 80 ? moveId : moveId.substring(0, 80) + "...")
+              + "'",
+          null,
+          false,
+          false);
     }
   }
 
   /**
    * @param folder the quarantine folder, created when missing
-   * @param roots the library folders (and upload folder) files are indexed under, for their relative paths
+   * @param roots the library folders (and upload folder) files are indexed under, for their
+   *     relative paths
    */
   public Quarantine(Path folder, ImageIndex index, Supplier<List<Path>> roots) throws IOException {
     this.folder = folder.toAbsolutePath().normalize();
@@ -82,7 +92,10 @@ public final class Quarantine {
     return log;
   }
 
-  /** Moves the files of {@code move} (ids) into quarantine, keeping {@code keep}; commits the index once. */
+  /**
+   * Moves the files of {@code move} (ids) into quarantine, keeping {@code keep}; commits the index
+   * once.
+   */
   public synchronized Moves move(String keep, List<String> move) throws IOException {
     List<Move> moved = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
@@ -102,25 +115,52 @@ public final class Quarantine {
     ImageRecord record;
     float[] vector;
     try (ImageIndex.Snapshot snapshot = index.snapshot()) {
-      record = snapshot.get(id).orElseThrow(() -> new Refused("no indexed image with id '" + clip(id) + "'"));
-      vector = snapshot.vector(id).orElseThrow(() -> new Refused("image '" + clip(id) + "' has no stored vector"));
+      record =
+          snapshot
+              .get(id)
+              .orElseThrow(() -> new Refused("no indexed image with id '" + clip(id) + "'"));
+      vector =
+          snapshot
+              .vector(id)
+              .orElseThrow(() -> new Refused("image '" + clip(id) + "' has no stored vector"));
     }
     Path source = Path.of(record.path());
     if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
-      throw new Refused("image '" + clip(id) + "': its file is no longer there (or is not a regular file): not moved");
+      throw new Refused(
+          "image '"
+              + clip(id)
+              + "': its file is no longer there (or is not a regular file): not moved");
     }
     // The decision was made on what was indexed: a file changed since is not the one reviewed.
-    BasicFileAttributes now = Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes now =
+        Files.readAttributes(source, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (now.size() != record.size() || now.lastModifiedTime().toMillis() != record.mtime()) {
-      throw new Refused("image '" + clip(id) + "': its file has changed on disk since it was indexed: not moved"
-          + " (re-index it and review again)");
+      throw new Refused(
+          "image '"
+              + clip(id)
+              + "': its file has changed on disk since it was indexed: not moved"
+              + " (re-index it and review again)");
     }
     Path target = moveToFreeName(source, folder.resolve(relative(source)));
-    Move move = new Move(UUID.randomUUID().toString(), id, source.toString(), target.toString(),
-        Instant.now().toString());
+    Move move =
+        new Move(
+            UUID.randomUUID().toString(),
+            id,
+            source.toString(),
+            target.toString(),
+            Instant.now().toString());
     try {
-      log.append(new QuarantineLog.Entry("move", move.moveId(), id, move.from(), move.to(), move.at(), keep, record,
-          bytes(vector)));
+      log.append(
+          new QuarantineLog.Entry(
+              "move",
+              move.moveId(),
+              id,
+              move.from(),
+              move.to(),
+              move.at(),
+              keep,
+              record,
+              bytes(vector)));
     } catch (IOException e) {
       Files.move(target, source); // unlogged, a move could not be undone: put the file back
       throw e;
@@ -133,8 +173,8 @@ public final class Quarantine {
    * Moves a file back from quarantine and puts its document back in the index.
    *
    * @throws UnknownMove when no move has this id
-   * @throws Refused when it was undone already, its file is no longer in quarantine, or something now occupies its
-   *     original path
+   * @throws Refused when it was undone already, its file is no longer in quarantine, or something
+   *     now occupies its original path
    */
   public synchronized Move undo(String moveId) throws IOException {
     List<QuarantineLog.Entry> entries = log.entries();
@@ -142,28 +182,43 @@ public final class Quarantine {
     for (QuarantineLog.Entry e : entries) {
       if (!moveId.equals(e.moveId())) continue;
       if (e.event().equals("move")) moved = e;
-      if (e.event().equals("undo")) throw new Refused("move '" + clip(moveId) + "' was undone already at " + e.at());
+      if (e.event().equals("undo"))
+        throw new Refused("move '" + clip(moveId) + "' was undone already at " + e.at());
     }
     if (moved == null) throw new UnknownMove(moveId);
     Path original = Path.of(moved.from());
     Path quarantined = Path.of(moved.to());
     if (Files.exists(original, LinkOption.NOFOLLOW_LINKS)) {
-      throw new Refused("cannot undo move '" + clip(moveId) + "': something now occupies the original path (its"
-          + " 'from'); move it away first");
+      throw new Refused(
+          "cannot undo move '"
+              + clip(moveId)
+              + "': something now occupies the original path (its"
+              + " 'from'); move it away first");
     }
     if (!Files.isRegularFile(quarantined, LinkOption.NOFOLLOW_LINKS)) {
-      throw new Refused("cannot undo move '" + clip(moveId) + "': its file is no longer in the quarantine folder"
-          + " (at its 'to')");
+      throw new Refused(
+          "cannot undo move '"
+              + clip(moveId)
+              + "': its file is no longer in the quarantine folder"
+              + " (at its 'to')");
     }
     Files.createDirectories(original.getParent());
     try {
       Files.move(quarantined, original); // never replaces: a file that appeared meanwhile stops it
     } catch (FileAlreadyExistsException e) {
-      throw new Refused("cannot undo move '" + clip(moveId) + "': something now occupies the original path");
+      throw new Refused(
+          "cannot undo move '" + clip(moveId) + "': something now occupies the original path");
     }
-    Move undone = new Move(moveId, moved.id(), quarantined.toString(), original.toString(), Instant.now().toString());
-    log.append(new QuarantineLog.Entry("undo", moveId, moved.id(), undone.from(), undone.to(), undone.at(), null,
-        null, null));
+    Move undone =
+        new Move(
+            moveId,
+            moved.id(),
+            quarantined.toString(),
+            original.toString(),
+            Instant.now().toString());
+    log.append(
+        new QuarantineLog.Entry(
+            "undo", moveId, moved.id(), undone.from(), undone.to(), undone.at(), null, null, null));
     index.upsert(moved.record(), floats(moved.vector()));
     index.commit();
     return undone;
@@ -174,15 +229,24 @@ public final class Quarantine {
     return log.entries().stream().map(QuarantineLog.Entry::decision).toList();
   }
 
-  /** The file's path below the library folder it is under, else its absolute path without the root. */
+  /**
+   * The file's path below the library folder it is under, else its absolute path without the root.
+   */
   Path relative(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
-    Optional<Path> root = roots.get().stream().map(r -> r.toAbsolutePath().normalize())
-        .filter(r -> absolute.startsWith(r) && !absolute.equals(r)).max((a, b) -> a.getNameCount() - b.getNameCount());
-    return root.isPresent() ? root.get().relativize(absolute) : absolute.getRoot().relativize(absolute);
+    Optional<Path> root =
+        roots.get().stream()
+            .map(r -> r.toAbsolutePath().normalize())
+            .filter(r -> absolute.startsWith(r) && !absolute.equals(r))
+            .max((a, b) -> a.getNameCount() - b.getNameCount());
+    return root.isPresent()
+        ? root.get().relativize(absolute)
+        : absolute.getRoot().relativize(absolute);
   }
 
-  /** Moves {@code source} to {@code wanted}, or to the first free {@code name (n).ext} beside it. */
+  /**
+   * Moves {@code source} to {@code wanted}, or to the first free {@code name (n).ext} beside it.
+   */
   private static Path moveToFreeName(Path source, Path wanted) throws IOException {
     Files.createDirectories(wanted.getParent());
     String name = wanted.getFileName().toString();

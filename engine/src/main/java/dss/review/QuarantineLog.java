@@ -18,25 +18,36 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The quarantine's record, {@code quarantine-log.jsonl} in the quarantine folder: one JSON object per line, appended
- * and forced to disk before a move or undo is reported done, never rewritten. A move line carries the image's index
- * record and stored vector, so an undo puts the very same document back without running the model.
+ * The quarantine's record, {@code quarantine-log.jsonl} in the quarantine folder: one JSON object
+ * per line, appended and forced to disk before a move or undo is reported done, never rewritten. A
+ * move line carries the image's index record and stored vector, so an undo puts the very same
+ * document back without running the model.
  */
 public final class QuarantineLog {
   public static final String FILE_NAME = "quarantine-log.jsonl";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   /**
-   * One line. {@code event} is {@code move} or {@code undo}; {@code from} and {@code to} are absolute paths (for an
-   * undo, from the quarantine back to the library); {@code at} an ISO-8601 instant; {@code keep} the id of the
-   * group's keeper (moves only); {@code record} and {@code vector} (little-endian float32, base64) moves only.
+   * One line. {@code event} is {@code move} or {@code undo}; {@code from} and {@code to} are
+   * absolute paths (for an undo, from the quarantine back to the library); {@code at} an ISO-8601
+   * instant; {@code keep} the id of the group's keeper (moves only); {@code record} and {@code
+   * vector} (little-endian float32, base64) moves only.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Entry(String event, String moveId, String id, String from, String to, String at, String keep,
-                      ImageRecord record, byte[] vector) {
+  public record Entry(
+      String event,
+      String moveId,
+      String id,
+      String from,
+      String to,
+      String at,
+      String keep,
+      ImageRecord record,
+      byte[] vector) {
     /** The entry without the document, for the export. */
     public Entry decision() {
       return new Entry(event, moveId, id, from, to, at, keep, null, null);
@@ -56,15 +67,19 @@ public final class QuarantineLog {
   /** Appends {@code entry} as one line and forces it to disk. */
   public synchronized void append(Entry entry) throws IOException {
     byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    try (FileChannel out =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) out.write(buffer);
       out.force(false);
     }
   }
 
-  /** Every entry, oldest first; a line that cannot be read (cut short by a crash) is named in the error. */
+  /**
+   * Every entry, oldest first; a line that cannot be read (cut short by a crash) is named in the
+   * error.
+   */
   public synchronized List<Entry> entries() throws IOException {
     List<Entry> entries = new ArrayList<>();
     if (!Files.exists(file)) return entries;
@@ -82,12 +97,14 @@ public final class QuarantineLog {
   }
 
   /** The columns of the CSV export, in order. */
-  public static final List<String> CSV_COLUMNS = List.of("event", "move_id", "id", "from", "to", "at", "keep");
+  public static final List<String> CSV_COLUMNS =
+      List.of("event", "move_id", "id", "from", "to", "at", "keep");
 
   /** The decisions as CSV (RFC 4180, a header line): {@link #CSV_COLUMNS}. */
   public static void writeCsv(List<Entry> entries, Writer out) throws IOException {
-    try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.RFC4180.builder()
-        .setHeader(CSV_COLUMNS.toArray(String[]::new)).get())) {
+    try (CSVPrinter csv =
+        new CSVPrinter(
+            out, CSVFormat.RFC4180.builder().setHeader(CSV_COLUMNS.toArray(String[]::new)).get())) {
       for (Entry e : entries) {
         csv.printRecord(e.event(), e.moveId(), e.id(), e.from(), e.to(), e.at(), e.keep());
       }

@@ -18,26 +18,32 @@ import java.util.List;
 
 /**
  * The query API: what every command and HTTP handler asks of a library, in one place.
+ *
  * <ul>
- *   <li>an image (bytes, a file) or an indexed image's id -> the nearest images ({@link #byImage}, {@link #byFile},
- *       {@link #byId});</li>
- *   <li>two images (uploads or indexed ids) -> their DreamSim distance, and per backbone for an ensemble
- *       ({@link #distance}, {@link #explain}, {@link #explainIds}, {@link #embedding}, {@link #storedVector});</li>
+ *   <li>an image (bytes, a file) or an indexed image's id -> the nearest images ({@link #byImage},
+ *       {@link #byFile}, {@link #byId});
+ *   <li>two images (uploads or indexed ids) -> their DreamSim distance, and per backbone for an
+ *       ensemble ({@link #distance}, {@link #explain}, {@link #explainIds}, {@link #embedding},
+ *       {@link #storedVector});
  *   <li>positive and negative examples (indexed ids) -> the nearest images to their combination
- *       ({@link #byExamples});</li>
- *   <li>an image -> the indexed near-duplicates of it ({@link #nearDuplicates});</li>
- *   <li>the whole library -> duplicate groups ({@link #duplicateGroups}, cached until the index changes);</li>
- *   <li>the whole library -> a sorted, filtered page of it ({@link #list}).</li>
+ *       ({@link #byExamples});
+ *   <li>an image -> the indexed near-duplicates of it ({@link #nearDuplicates});
+ *   <li>the whole library -> duplicate groups ({@link #duplicateGroups}, cached until the index
+ *       changes);
+ *   <li>the whole library -> a sorted, filtered page of it ({@link #list}).
  * </ul>
- * Query images go through the same {@link IngestPipeline} as indexed ones, so a photo and its indexed copy get the
- * same vector. Searches by id use the stored vector (no model run). Thread-safe.
+ *
+ * Query images go through the same {@link IngestPipeline} as indexed ones, so a photo and its
+ * indexed copy get the same vector. Searches by id use the stored vector (no model run).
+ * Thread-safe.
  */
 public final class SimilaritySearch {
   private final ImageIndex index;
   private final IngestPipeline ingest;
   private volatile CachedGroups cachedGroups;
 
-  private record CachedGroups(long version, float threshold, int candidates, List<DuplicateGroup> groups) {}
+  private record CachedGroups(
+      long version, float threshold, int candidates, List<DuplicateGroup> groups) {}
 
   /**
    * @param index the library; null for image-only use ({@link #distance})
@@ -51,14 +57,17 @@ public final class SimilaritySearch {
   /** Hits and where the time went, in milliseconds (decode and model are 0 for a search by id). */
   public record Result(List<Hit> hits, double decodeMs, double modelMs, double searchMs) {}
 
-  /** The nearest indexed images to an image in memory (an upload); {@code name} names it in errors. */
-  public Result byImage(byte[] image, String name, KnnOptions options) throws IOException, ImageException,
-      ModelException {
+  /**
+   * The nearest indexed images to an image in memory (an upload); {@code name} names it in errors.
+   */
+  public Result byImage(byte[] image, String name, KnnOptions options)
+      throws IOException, ImageException, ModelException {
     return search(requireIngest().embed(image, name), options);
   }
 
   /** The nearest indexed images to an image file. */
-  public Result byFile(Path file, KnnOptions options) throws IOException, ImageException, ModelException {
+  public Result byFile(Path file, KnnOptions options)
+      throws IOException, ImageException, ModelException {
     return search(requireIngest().embed(file), options);
   }
 
@@ -77,20 +86,23 @@ public final class SimilaritySearch {
   }
 
   /** Indexed images within {@code threshold} of an image, nearest first, at most {@code k}. */
-  public List<Hit> nearDuplicates(byte[] image, String name, float threshold, int k) throws IOException,
-      ImageException, ModelException {
+  public List<Hit> nearDuplicates(byte[] image, String name, float threshold, int k)
+      throws IOException, ImageException, ModelException {
     IngestPipeline.Embedded query = requireIngest().embed(image, name);
-    return requireIndex().knn(new KnnQuery(query.vector(), null, KnnOptions.of(k).withMaxDistance(threshold)));
+    return requireIndex()
+        .knn(new KnnQuery(query.vector(), null, KnnOptions.of(k).withMaxDistance(threshold)));
   }
 
   /** DreamSim distance of two images: 1 - cosine of their unit embeddings, in [0, 2]. */
-  public float distance(byte[] a, String nameA, byte[] b, String nameB) throws ImageException, ModelException {
-    return distance(requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector());
+  public float distance(byte[] a, String nameA, byte[] b, String nameB)
+      throws ImageException, ModelException {
+    return distance(
+        requireIngest().embed(a, nameA).vector(), requireIngest().embed(b, nameB).vector());
   }
 
   /**
-   * The distance of two indexed images from their stored vectors (no model run), and per branch when the model
-   * records its layout.
+   * The distance of two indexed images from their stored vectors (no model run), and per branch
+   * when the model records its layout.
    *
    * @throws UnknownImageException naming the first id that is not indexed
    */
@@ -102,7 +114,9 @@ public final class SimilaritySearch {
     }
   }
 
-  /** The distance of two embeddings (see {@link #embedding}, {@link #storedVector}), per branch too. */
+  /**
+   * The distance of two embeddings (see {@link #embedding}, {@link #storedVector}), per branch too.
+   */
   public Explained explain(float[] a, float[] b) throws ModelException {
     return Explained.of(a, b, ingest == null ? List.of() : ingest.branches());
   }
@@ -124,24 +138,29 @@ public final class SimilaritySearch {
   }
 
   /**
-   * How much a negative example counts against a positive one in {@link #byExamples}. Below 1: a negative says only
-   * what is not wanted, and subtracting it at full weight drags the query towards the negative's opposite (for
-   * embeddings, mostly noise) and away from the positives; 0.5 keeps the positives in charge while moving images
-   * like the negative down (relevance feedback in the Rocchio tradition weighs negatives below positives likewise).
+   * How much a negative example counts against a positive one in {@link #byExamples}. Below 1: a
+   * negative says only what is not wanted, and subtracting it at full weight drags the query
+   * towards the negative's opposite (for embeddings, mostly noise) and away from the positives; 0.5
+   * keeps the positives in charge while moving images like the negative down (relevance feedback in
+   * the Rocchio tradition weighs negatives below positives likewise).
    */
   public static final float NEGATIVE_WEIGHT = 0.5f;
 
   /**
-   * The images nearest to a combination of indexed examples: the query vector is
-   * {@code normalise(sum of positives - }{@value #NEGATIVE_WEIGHT}{@code  * sum of negatives)} of their stored
-   * vectors (no model run). The examples themselves are left out of the results, except for a lone positive with
-   * no negatives, which is exactly {@link #byId} (the image itself first, at distance 0).
+   * The images nearest to a combination of indexed examples: the query vector is {@code
+   * normalise(sum of positives - }{@value #NEGATIVE_WEIGHT}{@code * sum of negatives)} of their
+   * stored vectors (no model run). The examples themselves are left out of the results, except for
+   * a lone positive with no negatives, which is exactly {@link #byId} (the image itself first, at
+   * distance 0).
    *
    * @throws UnknownImageException naming the first id that is not indexed
-   * @throws InvalidSettingException when there is no positive, or the examples cancel out (a zero vector)
+   * @throws InvalidSettingException when there is no positive, or the examples cancel out (a zero
+   *     vector)
    */
-  public Result byExamples(List<String> positives, List<String> negatives, KnnOptions options) throws IOException {
-    if (positives.isEmpty()) throw new InvalidSettingException("at least one positive example is needed");
+  public Result byExamples(List<String> positives, List<String> negatives, KnnOptions options)
+      throws IOException {
+    if (positives.isEmpty())
+      throw new InvalidSettingException("at least one positive example is needed");
     if (positives.size() == 1 && negatives.isEmpty()) return byId(positives.get(0), options);
     long start = System.nanoTime();
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
@@ -158,12 +177,16 @@ public final class SimilaritySearch {
         }
       }
       if (!Vectors.normalize(query)) {
-        throw new InvalidSettingException("the positive and negative examples cancel out: no direction to search");
+        throw new InvalidSettingException(
+            "the positive and negative examples cancel out: no direction to search");
       }
       // ask for as many more as there are examples, so k remain once they are left out
       int k = options.k() + examples.size();
-      List<Hit> hits = snapshot.knn(new KnnQuery(query, null, options.withK(k))).stream().filter(h -> !examples.contains(h.image().id()))
-          .limit(options.k()).toList();
+      List<Hit> hits =
+          snapshot.knn(new KnnQuery(query, null, options.withK(k))).stream()
+              .filter(h -> !examples.contains(h.image().id()))
+              .limit(options.k())
+              .toList();
       return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
     }
   }
@@ -173,24 +196,32 @@ public final class SimilaritySearch {
     return distance(requireIngest().embed(a).vector(), requireIngest().embed(b).vector());
   }
 
-  /** DreamSim distance of two unit vectors, never below 0 (rounding can put an image -1e-7 from itself). */
+  /**
+   * DreamSim distance of two unit vectors, never below 0 (rounding can put an image -1e-7 from
+   * itself).
+   */
   public static float distance(float[] a, float[] b) {
     return Vectors.distance(a, b);
   }
 
-  /** Whole-library duplicate groups at {@code threshold}; cached until the index changes (the scan visits all). */
+  /**
+   * Whole-library duplicate groups at {@code threshold}; cached until the index changes (the scan
+   * visits all).
+   */
   public List<DuplicateGroup> duplicateGroups(float threshold) throws IOException {
     return duplicateGroups(threshold, 0);
   }
 
   /**
-   * As {@link #duplicateGroups(float)}, each neighbour query collecting {@code candidates}; 0: the search default
-   * ({@link DuplicateFinder#find(ImageIndex.Snapshot, float, int)}).
+   * As {@link #duplicateGroups(float)}, each neighbour query collecting {@code candidates}; 0: the
+   * search default ({@link DuplicateFinder#find(ImageIndex.Snapshot, float, int)}).
    */
   public List<DuplicateGroup> duplicateGroups(float threshold, int candidates) throws IOException {
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       CachedGroups cached = cachedGroups;
-      if (cached != null && cached.version() == snapshot.version() && cached.threshold() == threshold
+      if (cached != null
+          && cached.version() == snapshot.version()
+          && cached.threshold() == threshold
           && cached.candidates() == candidates) {
         return cached.groups();
       }
@@ -200,10 +231,16 @@ public final class SimilaritySearch {
     }
   }
 
-  /** A page of the library listing and the version of the index it was read from (a key for HTTP caching). */
+  /**
+   * A page of the library listing and the version of the index it was read from (a key for HTTP
+   * caching).
+   */
   public record Page(long version, Listing listing) {}
 
-  /** A page of the library in a stable order, filtered by path prefix ({@link ImageIndex.Snapshot#list}). */
+  /**
+   * A page of the library in a stable order, filtered by path prefix ({@link
+   * ImageIndex.Snapshot#list}).
+   */
   public Page list(ListingQuery query) throws IOException {
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       return new Page(snapshot.version(), snapshot.list(query));

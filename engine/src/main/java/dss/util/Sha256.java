@@ -10,7 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 in lower-case hex: content hashes of images, stable ids of paths, checksums of model files. */
+/**
+ * SHA-256 in lower-case hex: content hashes of images, stable ids of paths, checksums of model
+ * files.
+ */
 public final class Sha256 {
   private Sha256() {}
 

@@ -25,22 +25,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Files from public corpora nobody here wrote (Pillow's test images, libheif's examples and fuzzing corpus,
- * av1-avif's test files, libjpeg-turbo's test images, exif-orientation-examples), vendored under
- * {@code resources/corpora} by {@code fixtures-src/corpora.py} with MANIFEST.tsv naming each file's repository, path,
- * commit, licence and expected outcome. Each file must be indexed within 1/255 of Pillow's reference preprocessing
- * (committed as a PNG: EXIF-transposed, RGB, 224x224 bicubic; for HEIC/AVIF of heif-convert's PNG), or fail with the
- * named reason, or be skipped as not an image of a supported format, with what it is.
+ * Files from public corpora nobody here wrote (Pillow's test images, libheif's examples and fuzzing
+ * corpus, av1-avif's test files, libjpeg-turbo's test images, exif-orientation-examples), vendored
+ * under {@code resources/corpora} by {@code fixtures-src/corpora.py} with MANIFEST.tsv naming each
+ * file's repository, path, commit, licence and expected outcome. Each file must be indexed within
+ * 1/255 of Pillow's reference preprocessing (committed as a PNG: EXIF-transposed, RGB, 224x224
+ * bicubic; for HEIC/AVIF of heif-convert's PNG), or fail with the named reason, or be skipped as
+ * not an image of a supported format, with what it is.
  */
 class CorpusTest {
-  /** Mean absolute difference from Pillow's reference, in 8-bit levels (the documented parity limit). */
+  /**
+   * Mean absolute difference from Pillow's reference, in 8-bit levels (the documented parity
+   * limit).
+   */
   static final double LIMIT = 1.0;
-  /** Java's own text, which must never reach a user: class and exception names, casts, array indices. */
-  static final Pattern JAVA_TEXT = Pattern.compile(
-      "(java|javax|sun|com\\.twelvemonkeys)\\.|Exception|\\bclass \\[|[Ii]ndex -?\\d+ out of bounds|NullPointer");
 
-  record Entry(String file, String corpus, String repository, String path, String commit, String licence,
-               String expected, String reference, String note) {
+  /**
+   * Java's own text, which must never reach a user: class and exception names, casts, array
+   * indices.
+   */
+  static final Pattern JAVA_TEXT =
+      Pattern.compile(
+          "(java|javax|sun|com\\.twelvemonkeys)\\.|Exception|\\bclass \\[|[Ii]ndex -?\\d+ out of bounds|NullPointer");
+
+  record Entry(
+      String file,
+      String corpus,
+      String repository,
+      String path,
+      String commit,
+      String licence,
+      String expected,
+      String reference,
+      String note) {
     Path local() {
       return corpora().resolve(file);
     }
@@ -81,8 +98,10 @@ class CorpusTest {
   private final ImagePipeline pipeline = new ImagePipeline();
   private final boolean heif = HeifDecoders.standard().decoder() != null;
 
-  @TestFactory Stream<DynamicTest> eachFileHasItsExpectedOutcome() throws IOException {
-    return manifest().stream().map(e -> DynamicTest.dynamicTest(e.file() + ": " + e.expected(), () -> check(e)));
+  @TestFactory
+  Stream<DynamicTest> eachFileHasItsExpectedOutcome() throws IOException {
+    return manifest().stream()
+        .map(e -> DynamicTest.dynamicTest(e.file() + ": " + e.expected(), () -> check(e)));
   }
 
   private void check(Entry e) throws Exception {
@@ -90,31 +109,43 @@ class CorpusTest {
     byte[] bytes = Files.readAllBytes(file);
     switch (e.kind()) {
       case "indexed" -> {
-        assumeTrue(!e.heifFamily() || heif, "libheif (Java 22+, libheif1) is not available: HEIC/AVIF not decoded");
+        assumeTrue(
+            !e.heifFamily() || heif,
+            "libheif (Java 22+, libheif1) is not available: HEIC/AVIF not decoded");
         PreparedImage p = pipeline.prepare(file);
         float[] reference = Fixtures.tensor(Fixtures.png(Path.of(file + ".reference.png")));
         double diff = levels(reference, p.tensor());
-        assertTrue(diff <= LIMIT, e.file() + ": " + String.format(Locale.ROOT, "%.3f", diff) + "/255 from Pillow");
+        assertTrue(
+            diff <= LIMIT,
+            e.file() + ": " + String.format(Locale.ROOT, "%.3f", diff) + "/255 from Pillow");
         // an upload of the same bytes comes out the same
-        assertArrayEquals(p.tensor(), pipeline.prepare(bytes, e.file()).tensor(), e.file() + " as an upload");
-        if (FormatSniffer.sniff(head(bytes)).equals("jpeg") && OpenCvDecoder.available()) { // the fallback decoder too
-          PreparedImage viaOpenCv = new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, true, OpenCvDecoder.JPEG)
-              .prepare(file);
+        assertArrayEquals(
+            p.tensor(), pipeline.prepare(bytes, e.file()).tensor(), e.file() + " as an upload");
+        if (FormatSniffer.sniff(head(bytes)).equals("jpeg")
+            && OpenCvDecoder.available()) { // the fallback decoder too
+          PreparedImage viaOpenCv =
+              new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS, true, OpenCvDecoder.JPEG)
+                  .prepare(file);
           assertTrue(levels(reference, viaOpenCv.tensor()) <= LIMIT, e.file() + " through OpenCV");
         }
       }
       case "failed" -> {
         assumeTrue(!e.heifFamily() || heif, "libheif (Java 22+, libheif1) is not available");
-        ImageException x = assertThrows(ImageException.class, () -> pipeline.prepare(file), e.file());
-        assertTrue(x.reason().startsWith(e.detail()), e.file() + ": expected \"" + e.detail() + "...\", got \""
-            + x.reason() + "\"");
-        ImageException upload = assertThrows(ImageException.class, () -> pipeline.prepare(bytes, e.file()));
-        assertTrue(upload.reason().startsWith(e.detail()), e.file() + " as an upload: " + upload.reason());
+        ImageException x =
+            assertThrows(ImageException.class, () -> pipeline.prepare(file), e.file());
+        assertTrue(
+            x.reason().startsWith(e.detail()),
+            e.file() + ": expected \"" + e.detail() + "...\", got \"" + x.reason() + "\"");
+        ImageException upload =
+            assertThrows(ImageException.class, () -> pipeline.prepare(bytes, e.file()));
+        assertTrue(
+            upload.reason().startsWith(e.detail()), e.file() + " as an upload: " + upload.reason());
       }
       case "skipped" -> {
         String name = file.getFileName().toString();
         assertNull(FormatSniffer.sniff(head(bytes)), e.file() + " is recognised as an image");
-        assertFalse(FormatSniffer.namedLikeImage(name), e.file() + " is named like a supported image");
+        assertFalse(
+            FormatSniffer.namedLikeImage(name), e.file() + " is named like a supported image");
         assertEquals(e.detail(), OtherFormats.reason(head(bytes), name));
       }
       default -> throw new AssertionError("unknown outcome in MANIFEST.tsv: " + e.expected());
@@ -122,10 +153,11 @@ class CorpusTest {
   }
 
   /**
-   * Every failure over the subset (each file not expected to be indexed, which the test above decodes), as a file
-   * and as an upload, is a sentence without Java's own text.
+   * Every failure over the subset (each file not expected to be indexed, which the test above
+   * decodes), as a file and as an upload, is a sentence without Java's own text.
    */
-  @Test void noFailureReasonCarriesJavaText() throws IOException {
+  @Test
+  void noFailureReasonCarriesJavaText() throws IOException {
     int failures = 0;
     for (Entry entry : manifest()) {
       if (entry.kind().equals("indexed")) continue;
@@ -136,37 +168,56 @@ class CorpusTest {
           else pipeline.prepare(Files.readAllBytes(file), file.getFileName().toString());
         } catch (ImageException e) {
           failures++;
-          assertFalse(JAVA_TEXT.matcher(e.reason()).find(), "Java text in the reason: " + e.getMessage());
+          assertFalse(
+              JAVA_TEXT.matcher(e.reason()).find(), "Java text in the reason: " + e.getMessage());
           assertFalse(e.reason().isBlank(), file.toString());
         }
       }
     }
-    assertTrue(failures >= 20, "failures seen: " + failures); // the check must have had something to check
+    assertTrue(
+        failures >= 20, "failures seen: " + failures); // the check must have had something to check
   }
 
-  @Test void theFilterOfJavaTextWouldCatchWhatItIsFor() {
-    for (String leaked : List.of("cannot decode bmp image (java.lang.ArrayIndexOutOfBoundsException: Index 102 out"
-        + " of bounds for length 101)", "class java.io.EOFException cannot be cast to class [B")) {
+  @Test
+  void theFilterOfJavaTextWouldCatchWhatItIsFor() {
+    for (String leaked :
+        List.of(
+            "cannot decode bmp image (java.lang.ArrayIndexOutOfBoundsException: Index 102 out"
+                + " of bounds for length 101)",
+            "class java.io.EOFException cannot be cast to class [B")) {
       assertTrue(JAVA_TEXT.matcher(leaked).find(), leaked);
       assertFalse(JAVA_TEXT.matcher(DecoderMessages.of(new RuntimeException(leaked))).find());
     }
   }
 
-  /** The manifest and the folder agree, and every file says where it comes from and under which licence. */
-  @Test void everyVendoredFileIsListedWithItsSource() throws IOException {
+  /**
+   * The manifest and the folder agree, and every file says where it comes from and under which
+   * licence.
+   */
+  @Test
+  void everyVendoredFileIsListedWithItsSource() throws IOException {
     Set<String> listed = new TreeSet<>();
     for (Entry e : manifest()) {
       assertTrue(listed.add(e.file()), "listed twice: " + e.file());
       assertTrue(Files.isRegularFile(e.local()), "missing: " + e.file());
       assertTrue(e.commit().matches("[0-9a-f]{40}"), e.file() + ": commit " + e.commit());
-      assertFalse(e.licence().isBlank() || e.repository().isBlank() || e.path().isBlank(), e.file());
-      assertEquals(e.kind().equals("indexed"), Files.isRegularFile(Path.of(e.local() + ".reference.png")),
+      assertFalse(
+          e.licence().isBlank() || e.repository().isBlank() || e.path().isBlank(), e.file());
+      assertEquals(
+          e.kind().equals("indexed"),
+          Files.isRegularFile(Path.of(e.local() + ".reference.png")),
           e.file() + ": a reference exactly for the files to be indexed");
     }
     Set<String> present = new TreeSet<>();
     try (Stream<Path> files = Files.walk(corpora())) {
-      files.filter(Files::isRegularFile).map(f -> corpora().relativize(f).toString())
-          .filter(f -> !f.equals("MANIFEST.tsv") && !f.equals("README.md") && !f.endsWith(".reference.png"))
+      files
+          .filter(Files::isRegularFile)
+          .map(f -> corpora().relativize(f).toString())
+          .filter(
+              f ->
+                  !f.equals("MANIFEST.tsv")
+                      && !f.equals("README.md")
+                      && !f.endsWith(".reference.png"))
           .forEach(present::add);
     }
     assertEquals(listed, present);

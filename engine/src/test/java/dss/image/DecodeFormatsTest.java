@@ -1,11 +1,11 @@
 package dss.image;
 
-import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,33 +17,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Every supported format decodes by content to what Pillow's convert('RGB') gives (expected PNGs made by Pillow). */
+/**
+ * Every supported format decodes by content to what Pillow's convert('RGB') gives (expected PNGs
+ * made by Pillow).
+ */
 class DecodeFormatsTest {
   private final ImagePipeline pipeline = new ImagePipeline();
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      // file, format sniffed, largest allowed mean / max difference from Pillow in 8-bit levels
-      "rgb.png, png, 0, 0",
-      "rgba.png, png, 0, 0",
-      "grey.png, png, 0, 0",
-      "grey-alpha.png, png, 0, 0",
-      "palette.png, png, 0, 0",
-      "palette-transparent.png, png, 0, 0",
-      "rgb16.png, png, 0, 0",
-      "grey16.png, png, 0, 0", // Pillow's mode I, whose convert('RGB') clips every value above 255 to white
-      "rgb.bmp, bmp, 0, 0",
-      "rgb.tiff, tiff, 0, 0",
-      "rgb.gif, gif, 0, 0",
-      "animated.gif, gif, 0, 0",
-      "lossless.webp, webp, 0, 0",
-      "lossy.webp, webp, 0, 0",
-      "animated.webp, webp, 0, 0",
-      "baseline.jpg, jpeg, 0.5, 4",
-      "progressive.jpg, jpeg, 0.5, 4",
-      "grey.jpg, jpeg, 0.5, 4",
-      "cmyk.jpg, jpeg, 1.0, 8",
-      "jpeg-named.png, jpeg, 0.5, 4",
+    // file, format sniffed, largest allowed mean / max difference from Pillow in 8-bit levels
+    "rgb.png, png, 0, 0",
+    "rgba.png, png, 0, 0",
+    "grey.png, png, 0, 0",
+    "grey-alpha.png, png, 0, 0",
+    "palette.png, png, 0, 0",
+    "palette-transparent.png, png, 0, 0",
+    "rgb16.png, png, 0, 0",
+    "grey16.png, png, 0, 0", // Pillow's mode I, whose convert('RGB') clips every value above 255 to
+    // white
+    "rgb.bmp, bmp, 0, 0",
+    "rgb.tiff, tiff, 0, 0",
+    "rgb.gif, gif, 0, 0",
+    "animated.gif, gif, 0, 0",
+    "lossless.webp, webp, 0, 0",
+    "lossy.webp, webp, 0, 0",
+    "animated.webp, webp, 0, 0",
+    "baseline.jpg, jpeg, 0.5, 4",
+    "progressive.jpg, jpeg, 0.5, 4",
+    "grey.jpg, jpeg, 0.5, 4",
+    "cmyk.jpg, jpeg, 1.0, 8",
+    "jpeg-named.png, jpeg, 0.5, 4",
   })
   void decodesLikePillow(String file, String format, double maxMean, int maxMax) throws Exception {
     Path path = Fixtures.path("formats/" + file);
@@ -51,7 +55,8 @@ class DecodeFormatsTest {
     RgbImage actual = Fixtures.rgb(pipeline.decodeOriented(path, 4096));
     double mean = Fixtures.meanAbsDiff(expected, actual);
     int max = Fixtures.maxAbsDiff(expected, actual);
-    assertTrue(mean <= maxMean && max <= maxMax, file + ": mean difference " + mean + ", max " + max);
+    assertTrue(
+        mean <= maxMean && max <= maxMax, file + ": mean difference " + mean + ", max " + max);
 
     PreparedImage prepared = pipeline.prepare(path);
     assertEquals(format, prepared.format());
@@ -71,8 +76,13 @@ class DecodeFormatsTest {
 
   @Test
   void concurrentCallersGetTheSameTensors() throws Exception {
-    List<Path> files = List.of(Fixtures.path("parity/wide-1600x900.jpg"), Fixtures.path("formats/rgba.png"),
-        Fixtures.path("formats/lossy.webp"), Fixtures.path("exif/orientation-6.jpg"), Fixtures.path("formats/rgb.tiff"));
+    List<Path> files =
+        List.of(
+            Fixtures.path("parity/wide-1600x900.jpg"),
+            Fixtures.path("formats/rgba.png"),
+            Fixtures.path("formats/lossy.webp"),
+            Fixtures.path("exif/orientation-6.jpg"),
+            Fixtures.path("formats/rgb.tiff"));
     List<float[]> sequential = new ArrayList<>();
     for (Path f : files) {
       sequential.add(pipeline.prepare(f).tensor());
@@ -92,10 +102,14 @@ class DecodeFormatsTest {
 
   @Test
   void sniffsByMagicBytesOnly() {
-    assertEquals("jpeg", FormatSniffer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}));
-    assertEquals("png", FormatSniffer.sniff(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
+    assertEquals(
+        "jpeg",
+        FormatSniffer.sniff(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0}));
+    assertEquals(
+        "png", FormatSniffer.sniff(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10}));
     assertEquals("gif", FormatSniffer.sniff("GIF89a".getBytes(StandardCharsets.UTF_8)));
-    assertEquals("webp", FormatSniffer.sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(
+        "webp", FormatSniffer.sniff("RIFF\0\0\0\0WEBPVP8 ".getBytes(StandardCharsets.UTF_8)));
     assertEquals("tiff", FormatSniffer.sniff(new byte[] {'I', 'I', 42, 0}));
     assertNull(FormatSniffer.sniff("BMW is a car".getBytes(StandardCharsets.UTF_8)));
     assertNull(FormatSniffer.sniff("RIFF\0\0\0\0WAVEfmt ".getBytes(StandardCharsets.UTF_8)));

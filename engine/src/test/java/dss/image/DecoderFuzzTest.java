@@ -9,14 +9,19 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * Hostile bytes against every decoder entry point: each input either decodes or is refused with an
  * {@link ImageException}; anything else escaping (a RuntimeException, an Error, a hang) is a bug.
  *
- * <p>The normal test run replays the checked-in corpus (resources/dss/image/DecoderFuzzTestInputs/METHOD/, seeded
- * with the truncated, corrupt, bomb and empty files of the bad-input tests). To fuzz for new inputs:
- * {@code JAZZER_FUZZ=1 ./dreamsim test -pl engine -am -Dtest=DecoderFuzzTest#prepare
- * -Dsurefire.failIfNoSpecifiedTests=false} (one hour; ten minutes for the other methods). Findings land beside the corpus as crash files that then replay in every run; the inputs the
- * fuzzer found interesting go to engine/.cifuzz-corpus/ (not committed).
+ * <p>The normal test run replays the checked-in corpus
+ * (resources/dss/image/DecoderFuzzTestInputs/METHOD/, seeded with the truncated, corrupt, bomb and
+ * empty files of the bad-input tests). To fuzz for new inputs: {@code JAZZER_FUZZ=1 ./dreamsim test
+ * -pl engine -am -Dtest=DecoderFuzzTest#prepare -Dsurefire.failIfNoSpecifiedTests=false} (one hour;
+ * ten minutes for the other methods). Findings land beside the corpus as crash files that then
+ * replay in every run; the inputs the fuzzer found interesting go to engine/.cifuzz-corpus/ (not
+ * committed).
  */
 class DecoderFuzzTest {
-  /** A small pixel budget: a fuzzer easily writes headers of huge images, which must be refused, not decoded. */
+  /**
+   * A small pixel budget: a fuzzer easily writes headers of huge images, which must be refused, not
+   * decoded.
+   */
   private static final ImagePipeline PIPELINE = new ImagePipeline(4_000_000L);
 
   @FuzzTest(maxDuration = "1h")

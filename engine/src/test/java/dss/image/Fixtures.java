@@ -9,7 +9,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 
-/** Test fixtures under src/test/resources/images (made by src/test/fixtures-src/make_fixtures.py) and pixel maths. */
+/**
+ * Test fixtures under src/test/resources/images (made by src/test/fixtures-src/make_fixtures.py)
+ * and pixel maths.
+ */
 final class Fixtures {
   private Fixtures() {}
 

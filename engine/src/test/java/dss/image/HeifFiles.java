@@ -15,21 +15,23 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * HEIC and AVIF test files made at test time with libheif's own tools ({@code heif-enc}, {@code heif-convert}
- * from Debian's libheif-examples), and byte-level edits of them: a patched {@code ispe} size (bomb), added
- * {@code irot}/{@code imir} transformation properties (what phones write).
+ * HEIC and AVIF test files made at test time with libheif's own tools ({@code heif-enc}, {@code
+ * heif-convert} from Debian's libheif-examples), and byte-level edits of them: a patched {@code
+ * ispe} size (bomb), added {@code irot}/{@code imir} transformation properties (what phones write).
  */
 public final class HeifFiles {
   private HeifFiles() {}
 
   /**
-   * Skips the calling test, with the reason, when heif-enc or heif-convert is not installed, or on Java 21 (libheif
-   * is bound through the FFM API, final in Java 22).
+   * Skips the calling test, with the reason, when heif-enc or heif-convert is not installed, or on
+   * Java 21 (libheif is bound through the FFM API, final in Java 22).
    */
   public static void assumeTools() {
-    Assumptions.assumeTrue(onPath("heif-enc") && onPath("heif-convert"),
+    Assumptions.assumeTrue(
+        onPath("heif-enc") && onPath("heif-convert"),
         "heif-enc/heif-convert not found (apt-get install libheif-examples): HEIC/AVIF test skipped");
-    Assumptions.assumeTrue(Runtime.version().feature() >= 22, "Java 21: no libheif binding, HEIC/AVIF test skipped");
+    Assumptions.assumeTrue(
+        Runtime.version().feature() >= 22, "Java 21: no libheif binding, HEIC/AVIF test skipped");
   }
 
   /** {@code heif-enc -q 90 [extra] -o out source}: HEIC, or AVIF when {@code out} ends in .avif. */
@@ -48,25 +50,37 @@ public final class HeifFiles {
     return png;
   }
 
-  /** A photo-like PNG: smooth gradients, soft blobs, edges and sensor-like noise (deterministic per seed). */
+  /**
+   * A photo-like PNG: smooth gradients, soft blobs, edges and sensor-like noise (deterministic per
+   * seed).
+   */
   public static Path photoLikePng(Path file, int width, int height, long seed) throws IOException {
     Random random = new Random(seed);
     BufferedImage im = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     double[][] blobs = new double[8][];
     for (int i = 0; i < blobs.length; i++) {
-      blobs[i] = new double[] {random.nextDouble() * width, random.nextDouble() * height,
-          (0.05 + random.nextDouble() * 0.2) * width, random.nextInt(3), 60 + random.nextDouble() * 120};
+      blobs[i] =
+          new double[] {
+            random.nextDouble() * width,
+            random.nextDouble() * height,
+            (0.05 + random.nextDouble() * 0.2) * width,
+            random.nextInt(3),
+            60 + random.nextDouble() * 120
+          };
     }
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
-        double[] c = {80 + 100.0 * y / height, 120 + 60 * Math.sin(x * 6.0 / width), 200 - 120.0 * x / width};
+        double[] c = {
+          80 + 100.0 * y / height, 120 + 60 * Math.sin(x * 6.0 / width), 200 - 120.0 * x / width
+        };
         for (double[] b : blobs) {
           double d = Math.hypot(x - b[0], y - b[1]) / b[2];
           c[(int) b[3]] += b[4] * Math.exp(-d * d);
         }
         if ((x / 37 + y / 53) % 7 == 0) c[1] -= 50; // some hard edges
         int rgb = 0;
-        for (double v : c) rgb = rgb << 8 | (int) Math.max(0, Math.min(255, v + random.nextGaussian() * 4));
+        for (double v : c)
+          rgb = rgb << 8 | (int) Math.max(0, Math.min(255, v + random.nextGaussian() * 4));
         im.setRGB(x, y, rgb);
       }
     }
@@ -74,12 +88,17 @@ public final class HeifFiles {
     return file;
   }
 
-  /** The file with its primary image's {@code ispe} (image spatial extents) property claiming width x height. */
+  /**
+   * The file with its primary image's {@code ispe} (image spatial extents) property claiming width
+   * x height.
+   */
   public static byte[] withClaimedSize(byte[] heif, int width, int height) {
     byte[] out = heif.clone();
     int ispe = indexOf(out, "ispe") - 4;
     if (ispe < 0) throw new IllegalArgumentException("no ispe box");
-    ByteBuffer.wrap(out).putInt(ispe + 12, width).putInt(ispe + 16, height); // after size, type, version+flags
+    ByteBuffer.wrap(out)
+        .putInt(ispe + 12, width)
+        .putInt(ispe + 16, height); // after size, type, version+flags
     return out;
   }
 
@@ -89,18 +108,20 @@ public final class HeifFiles {
   }
 
   /**
-   * An {@code imir} property box. libheif 1.15 mirrors left-right for {@code axis} 1 and top-bottom for 0 (the
-   * meaning of the bit changed between editions of the HEIF standard; the tests check against libheif's own tool).
+   * An {@code imir} property box. libheif 1.15 mirrors left-right for {@code axis} 1 and top-bottom
+   * for 0 (the meaning of the bit changed between editions of the HEIF standard; the tests check
+   * against libheif's own tool).
    */
   public static byte[] imir(int axis) {
     return new byte[] {0, 0, 0, 9, 'i', 'm', 'i', 'r', (byte) (axis & 1)};
   }
 
   /**
-   * The file with property boxes (e.g. {@link #irot}, {@link #imir}) appended to {@code ipco} and associated,
-   * as essential and in the given order, with the primary item in {@code ipma}. Box sizes up to {@code meta} and
-   * the {@code iloc} file offsets of data after {@code meta} are updated. Expects the layout libheif writes: one
-   * {@code meta} before {@code mdat}, 16-bit item ids, fewer than 128 properties.
+   * The file with property boxes (e.g. {@link #irot}, {@link #imir}) appended to {@code ipco} and
+   * associated, as essential and in the given order, with the primary item in {@code ipma}. Box
+   * sizes up to {@code meta} and the {@code iloc} file offsets of data after {@code meta} are
+   * updated. Expects the layout libheif writes: one {@code meta} before {@code mdat}, 16-bit item
+   * ids, fewer than 128 properties.
    */
   public static byte[] withProperties(byte[] heif, byte[]... boxes) {
     ByteBuffer b = ByteBuffer.wrap(heif.clone());
@@ -125,7 +146,8 @@ public final class HeifFiles {
     int growth = added.size() + associations.length;
 
     // ipma: version 0, flags 0 (1-byte associations, 16-bit item ids)
-    if (b.get(ipma + 8) != 0 || (b.get(ipma + 11) & 1) != 0) throw new IllegalArgumentException("ipma layout");
+    if (b.get(ipma + 8) != 0 || (b.get(ipma + 11) & 1) != 0)
+      throw new IllegalArgumentException("ipma layout");
     int entries = b.getInt(ipma + 12), at = ipma + 16, insertAssociations = -1;
     for (int e = 0; e < entries; e++) {
       int item = b.getShort(at) & 0xffff, count = b.get(at + 2) & 0xff;
@@ -135,7 +157,8 @@ public final class HeifFiles {
       }
       at += 3 + count;
     }
-    if (insertAssociations < 0) throw new IllegalArgumentException("primary item " + primary + " not in ipma");
+    if (insertAssociations < 0)
+      throw new IllegalArgumentException("primary item " + primary + " not in ipma");
     shiftIlocOffsets(b, iloc, metaEnd, growth);
     b.putInt(meta, b.getInt(meta) + growth);
     b.putInt(iprp, b.getInt(iprp) + growth);
@@ -145,8 +168,10 @@ public final class HeifFiles {
     byte[] in = b.array();
     int ipcoEnd = ipco + b.getInt(ipco) - added.size();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int[] cuts = ipcoEnd < insertAssociations ? new int[] {ipcoEnd, insertAssociations}
-        : new int[] {insertAssociations, ipcoEnd};
+    int[] cuts =
+        ipcoEnd < insertAssociations
+            ? new int[] {ipcoEnd, insertAssociations}
+            : new int[] {insertAssociations, ipcoEnd};
     int from = 0;
     for (int cut : cuts) {
       out.write(in, from, cut - from);
@@ -157,7 +182,10 @@ public final class HeifFiles {
     return out.toByteArray();
   }
 
-  /** Adds {@code delta} to every iloc file offset (construction method 0) that points at or after {@code from}. */
+  /**
+   * Adds {@code delta} to every iloc file offset (construction method 0) that points at or after
+   * {@code from}.
+   */
   private static void shiftIlocOffsets(ByteBuffer b, int iloc, int from, int delta) {
     int version = b.get(iloc + 8);
     int sizes = b.get(iloc + 12) & 0xff, sizes2 = b.get(iloc + 13) & 0xff;
@@ -189,7 +217,8 @@ public final class HeifFiles {
       for (int e = 0; e < extents; e++) {
         at += indexSize;
         long offset = read(b, at, offsetSize);
-        if (method == 0 && !shiftBase && base + offset >= from) write(b, at, offsetSize, offset + delta);
+        if (method == 0 && !shiftBase && base + offset >= from)
+          write(b, at, offsetSize, offset + delta);
         at += offsetSize + lengthSize;
       }
     }

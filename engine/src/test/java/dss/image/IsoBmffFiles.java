@@ -3,11 +3,17 @@ package dss.image;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
-/** Minimal ISO-BMFF files (HEIC, AVIF, MP4, QuickTime): the file-type box that identifies them, then padding. */
+/**
+ * Minimal ISO-BMFF files (HEIC, AVIF, MP4, QuickTime): the file-type box that identifies them, then
+ * padding.
+ */
 public final class IsoBmffFiles {
   private IsoBmffFiles() {}
 
-  /** Box size, "ftyp", the major brand, a zero minor version and the compatible brands (4 characters each). */
+  /**
+   * Box size, "ftyp", the major brand, a zero minor version and the compatible brands (4 characters
+   * each).
+   */
   public static byte[] ftyp(String major, String... compatible) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int size = 16 + 4 * compatible.length;

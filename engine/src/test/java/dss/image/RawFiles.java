@@ -13,11 +13,12 @@ import java.util.TreeMap;
 import javax.imageio.ImageIO;
 
 /**
- * Camera-RAW-structured files built around real JPEGs, for tests: no real RAW sample can be had here. Each has the
- * structure its format's specification (or ExifTool's documentation of it) gives for where the previews lie: a DNG
- * with DNGVersion and a SubIFD preview, a CR2 with its "CR" header and the JPEG in IFD0's strip, a NEF-like file
- * with a thumbnail in IFD1 and a larger JPEG in a SubIFD beside CFA sensor data, a RAF header, and CR3's boxes.
- * The sensor data itself is a tiny lossless-JPEG stream (as in DNG and CR2) or filler bytes.
+ * Camera-RAW-structured files built around real JPEGs, for tests: no real RAW sample can be had
+ * here. Each has the structure its format's specification (or ExifTool's documentation of it) gives
+ * for where the previews lie: a DNG with DNGVersion and a SubIFD preview, a CR2 with its "CR"
+ * header and the JPEG in IFD0's strip, a NEF-like file with a thumbnail in IFD1 and a larger JPEG
+ * in a SubIFD beside CFA sensor data, a RAF header, and CR3's boxes. The sensor data itself is a
+ * tiny lossless-JPEG stream (as in DNG and CR2) or filler bytes.
  */
 public final class RawFiles {
   private RawFiles() {}
@@ -25,29 +26,62 @@ public final class RawFiles {
   /** TIFF field types used here. */
   static final int BYTE = 1, ASCII = 2, SHORT = 3, LONG = 4, UNDEFINED = 7;
 
-  /** A DNG: IFD0 (DNGVersion, Make, Orientation, a small RGB thumbnail) and a SubIFD holding the JPEG preview. */
+  /**
+   * A DNG: IFD0 (DNGVersion, Make, Orientation, a small RGB thumbnail) and a SubIFD holding the
+   * JPEG preview.
+   */
   public static byte[] dng(byte[] previewJpeg, int orientation) {
     Tiff t = new Tiff("II*\0");
     byte[] sensorData = losslessSensorData();
-    int preview = t.blob(previewJpeg), sensor = t.blob(sensorData), thumb = t.blob(new byte[16 * 12 * 3]);
-    Ifd ifd0 = new Ifd().num(254, LONG, 1).num(256, SHORT, 16).num(257, SHORT, 12).num(259, SHORT, 1)
-        .num(262, SHORT, 2).num(274, SHORT, orientation).num(277, SHORT, 3).ascii(271, "Test Camera")
-        .offset(273, thumb).num(279, LONG, 16 * 12 * 3).bytes(50706, BYTE, new byte[] {1, 4, 0, 0});
-    Ifd previewIfd = new Ifd().num(254, LONG, 1).num(259, SHORT, 7).num(262, SHORT, 6)
-        .offset(273, preview).num(279, LONG, previewJpeg.length);
-    Ifd raw = new Ifd().num(254, LONG, 0).num(259, SHORT, 7).num(262, SHORT, 32803)
-        .offset(273, sensor).num(279, LONG, sensorData.length);
+    int preview = t.blob(previewJpeg),
+        sensor = t.blob(sensorData),
+        thumb = t.blob(new byte[16 * 12 * 3]);
+    Ifd ifd0 =
+        new Ifd()
+            .num(254, LONG, 1)
+            .num(256, SHORT, 16)
+            .num(257, SHORT, 12)
+            .num(259, SHORT, 1)
+            .num(262, SHORT, 2)
+            .num(274, SHORT, orientation)
+            .num(277, SHORT, 3)
+            .ascii(271, "Test Camera")
+            .offset(273, thumb)
+            .num(279, LONG, 16 * 12 * 3)
+            .bytes(50706, BYTE, new byte[] {1, 4, 0, 0});
+    Ifd previewIfd =
+        new Ifd()
+            .num(254, LONG, 1)
+            .num(259, SHORT, 7)
+            .num(262, SHORT, 6)
+            .offset(273, preview)
+            .num(279, LONG, previewJpeg.length);
+    Ifd raw =
+        new Ifd()
+            .num(254, LONG, 0)
+            .num(259, SHORT, 7)
+            .num(262, SHORT, 32803)
+            .offset(273, sensor)
+            .num(279, LONG, sensorData.length);
     ifd0.subIfds(raw, previewIfd);
     return t.write(ifd0);
   }
 
-  /** A CR2: "CR" marker at byte 8, the full-size JPEG as IFD0's single strip (old-style JPEG), a thumbnail in IFD1. */
+  /**
+   * A CR2: "CR" marker at byte 8, the full-size JPEG as IFD0's single strip (old-style JPEG), a
+   * thumbnail in IFD1.
+   */
   public static byte[] cr2(byte[] fullJpeg, byte[] thumbJpeg, int orientation) {
     Tiff t = new Tiff("II*\0", 'C', 'R', 2, 0, 0, 0, 0, 0);
     byte[] sensorData = losslessSensorData();
     int full = t.blob(fullJpeg), thumb = t.blob(thumbJpeg), sensor = t.blob(sensorData);
-    Ifd ifd0 = new Ifd().ascii(271, "Canon").num(259, SHORT, 6).num(274, SHORT, orientation)
-        .offset(273, full).num(279, LONG, fullJpeg.length);
+    Ifd ifd0 =
+        new Ifd()
+            .ascii(271, "Canon")
+            .num(259, SHORT, 6)
+            .num(274, SHORT, orientation)
+            .offset(273, full)
+            .num(279, LONG, fullJpeg.length);
     Ifd ifd1 = new Ifd().num(259, SHORT, 6).offset(513, thumb).num(514, LONG, thumbJpeg.length);
     Ifd ifd3 = new Ifd().num(259, SHORT, 6).offset(273, sensor).num(279, LONG, sensorData.length);
     ifd0.next(ifd1);
@@ -56,49 +90,94 @@ public final class RawFiles {
   }
 
   /**
-   * A NEF-like file (big-endian, as Nikon writes): IFD0 with Make NIKON, a JPEG at IFD1's JPEGInterchangeFormat,
-   * another in SubIFD 0 and the CFA sensor data in SubIFD 1.
+   * A NEF-like file (big-endian, as Nikon writes): IFD0 with Make NIKON, a JPEG at IFD1's
+   * JPEGInterchangeFormat, another in SubIFD 0 and the CFA sensor data in SubIFD 1.
    */
   public static byte[] nef(byte[] ifd1Jpeg, byte[] subIfdJpeg, int orientation) {
     Tiff t = new Tiff("MM\0*");
     int a = t.blob(ifd1Jpeg), b = t.blob(subIfdJpeg), sensor = t.blob(new byte[64]);
-    Ifd ifd0 = new Ifd().ascii(271, "NIKON CORPORATION").ascii(272, "NIKON D850").num(274, SHORT, orientation);
-    Ifd preview = new Ifd().num(254, LONG, 1).num(259, SHORT, 6).offset(513, b).num(514, LONG, subIfdJpeg.length);
-    Ifd raw = new Ifd().num(254, LONG, 0).num(259, SHORT, 34713).num(262, SHORT, 32803)
-        .offset(273, sensor).num(279, LONG, 64);
+    Ifd ifd0 =
+        new Ifd()
+            .ascii(271, "NIKON CORPORATION")
+            .ascii(272, "NIKON D850")
+            .num(274, SHORT, orientation);
+    Ifd preview =
+        new Ifd()
+            .num(254, LONG, 1)
+            .num(259, SHORT, 6)
+            .offset(513, b)
+            .num(514, LONG, subIfdJpeg.length);
+    Ifd raw =
+        new Ifd()
+            .num(254, LONG, 0)
+            .num(259, SHORT, 34713)
+            .num(262, SHORT, 32803)
+            .offset(273, sensor)
+            .num(279, LONG, 64);
     ifd0.subIfds(preview, raw);
     ifd0.next(new Ifd().num(259, SHORT, 6).offset(513, a).num(514, LONG, ifd1Jpeg.length));
     return t.write(ifd0);
   }
 
   /**
-   * An ORF: "IIRO", IFD0 with an uncompressed thumbnail, and the JPEG preview inside the Olympus maker note of the
-   * EXIF IFD ("OLYMPUS\0II\3\0", an IFD whose CameraSettings entry 0x2020 points to PreviewImageStart/Length
-   * 0x0101/0x0102; offsets from the maker note's start).
+   * An ORF: "IIRO", IFD0 with an uncompressed thumbnail, and the JPEG preview inside the Olympus
+   * maker note of the EXIF IFD ("OLYMPUS\0II\3\0", an IFD whose CameraSettings entry 0x2020 points
+   * to PreviewImageStart/Length 0x0101/0x0102; offsets from the maker note's start).
    */
   public static byte[] orf(byte[] previewJpeg, int orientation) {
     ByteBuffer note = ByteBuffer.allocate(60 + previewJpeg.length).order(ByteOrder.LITTLE_ENDIAN);
     note.put("OLYMPUS\0II".getBytes(StandardCharsets.US_ASCII)).putShort((short) 3);
-    note.putShort((short) 1).putShort((short) 0x2020).putShort((short) 13).putInt(1).putInt(30).putInt(0);
-    note.putShort((short) 2).putShort((short) 0x0101).putShort((short) LONG).putInt(1).putInt(60)
-        .putShort((short) 0x0102).putShort((short) LONG).putInt(1).putInt(previewJpeg.length).putInt(0);
+    note.putShort((short) 1)
+        .putShort((short) 0x2020)
+        .putShort((short) 13)
+        .putInt(1)
+        .putInt(30)
+        .putInt(0);
+    note.putShort((short) 2)
+        .putShort((short) 0x0101)
+        .putShort((short) LONG)
+        .putInt(1)
+        .putInt(60)
+        .putShort((short) 0x0102)
+        .putShort((short) LONG)
+        .putInt(1)
+        .putInt(previewJpeg.length)
+        .putInt(0);
     note.put(previewJpeg);
     Tiff t = new Tiff("IIRO");
     int thumb = t.blob(new byte[16 * 12 * 3]);
-    Ifd ifd0 = new Ifd().ascii(271, "OLYMPUS IMAGING CORP.  ").num(256, SHORT, 16).num(257, SHORT, 12)
-        .num(259, SHORT, 1).num(262, SHORT, 2).num(274, SHORT, orientation).offset(273, thumb)
-        .num(279, LONG, 16 * 12 * 3);
+    Ifd ifd0 =
+        new Ifd()
+            .ascii(271, "OLYMPUS IMAGING CORP.  ")
+            .num(256, SHORT, 16)
+            .num(257, SHORT, 12)
+            .num(259, SHORT, 1)
+            .num(262, SHORT, 2)
+            .num(274, SHORT, orientation)
+            .offset(273, thumb)
+            .num(279, LONG, 16 * 12 * 3);
     ifd0.pointer(34665, new Ifd().num(33434, LONG, 1).bytes(37500, UNDEFINED, note.array()));
     return t.write(ifd0);
   }
 
-  /** A plain TIFF (no RAW marks) whose IFD0 is an 8x8 RGB image: what a scanner or editor writes. */
+  /**
+   * A plain TIFF (no RAW marks) whose IFD0 is an 8x8 RGB image: what a scanner or editor writes.
+   */
   public static byte[] plainTiffWithJpegThumbnail(byte[] jpeg) {
     Tiff t = new Tiff("II*\0");
     int pixels = t.blob(new byte[8 * 8 * 3]), thumb = t.blob(jpeg);
-    Ifd ifd0 = new Ifd().ascii(271, "NIKON CORPORATION").num(256, SHORT, 8).num(257, SHORT, 8)
-        .shorts(258, 8, 8, 8).num(259, SHORT, 1).num(262, SHORT, 2).offset(273, pixels).num(277, SHORT, 3)
-        .num(278, SHORT, 8).num(279, LONG, 8 * 8 * 3);
+    Ifd ifd0 =
+        new Ifd()
+            .ascii(271, "NIKON CORPORATION")
+            .num(256, SHORT, 8)
+            .num(257, SHORT, 8)
+            .shorts(258, 8, 8, 8)
+            .num(259, SHORT, 1)
+            .num(262, SHORT, 2)
+            .offset(273, pixels)
+            .num(277, SHORT, 3)
+            .num(278, SHORT, 8)
+            .num(279, LONG, 8 * 8 * 3);
     ifd0.next(new Ifd().num(259, SHORT, 6).offset(513, thumb).num(514, LONG, jpeg.length));
     return t.write(ifd0);
   }
@@ -115,24 +194,46 @@ public final class RawFiles {
   }
 
   /**
-   * A CR3: ftyp "crx ", a moov with Canon's uuid box (CMT1: a TIFF IFD0 with the orientation; THMB: a thumbnail)
-   * and one track whose first sample is {@code trackJpeg} (in mdat), and the preview uuid box holding PRVW.
+   * A CR3: ftyp "crx ", a moov with Canon's uuid box (CMT1: a TIFF IFD0 with the orientation; THMB:
+   * a thumbnail) and one track whose first sample is {@code trackJpeg} (in mdat), and the preview
+   * uuid box holding PRVW.
    */
   public static byte[] cr3(byte[] trackJpeg, byte[] prvwJpeg, byte[] thumbJpeg, int orientation) {
     byte[] ftyp = box("ftyp", ascii("crx "), new byte[4], ascii("crx isom"));
     Tiff cmt = new Tiff("II*\0");
-    byte[] cmt1 = box("CMT1", cmt.write(new Ifd().ascii(271, "Canon").num(274, SHORT, orientation)));
-    byte[] thmb = box("THMB", new byte[] {0, 0, 0, 0, 0, (byte) 160, 0, 120}, be32(thumbJpeg.length),
-        new byte[] {0, 1, 0, 0}, thumbJpeg);
-    byte[] canon = box("uuid", hex("85c0b687820f11e08111f4ce462b6a48"),
-        box("CNCV", ascii("CanonCR3_001/00.09.00/00.00.00")), cmt1, thmb);
-    byte[] prvw = box("PRVW", new byte[] {0, 0, 0, 0, 0, 1, 6, 84, 4, 56, 0, 1}, be32(prvwJpeg.length), prvwJpeg);
+    byte[] cmt1 =
+        box("CMT1", cmt.write(new Ifd().ascii(271, "Canon").num(274, SHORT, orientation)));
+    byte[] thmb =
+        box(
+            "THMB",
+            new byte[] {0, 0, 0, 0, 0, (byte) 160, 0, 120},
+            be32(thumbJpeg.length),
+            new byte[] {0, 1, 0, 0},
+            thumbJpeg);
+    byte[] canon =
+        box(
+            "uuid",
+            hex("85c0b687820f11e08111f4ce462b6a48"),
+            box("CNCV", ascii("CanonCR3_001/00.09.00/00.00.00")),
+            cmt1,
+            thmb);
+    byte[] prvw =
+        box(
+            "PRVW",
+            new byte[] {0, 0, 0, 0, 0, 1, 6, 84, 4, 56, 0, 1},
+            be32(prvwJpeg.length),
+            prvwJpeg);
     byte[] previewUuid = box("uuid", hex("eaf42b5e1c984b88b9fbb7dc406e4d16"), new byte[8], prvw);
-    // mdat after moov: moov's size must be known to place the chunk offset, and it does not depend on the offset
+    // mdat after moov: moov's size must be known to place the chunk offset, and it does not depend
+    // on the offset
     int mdatData = 0; // filled below
     for (int pass = 0; pass < 2; pass++) {
-      byte[] stbl = box("stbl", box("stsd", new byte[8]), box("stsz", new byte[4], be32(trackJpeg.length), be32(1)),
-          box("co64", new byte[4], be32(1), be32(0), be32(mdatData)));
+      byte[] stbl =
+          box(
+              "stbl",
+              box("stsd", new byte[8]),
+              box("stsz", new byte[4], be32(trackJpeg.length), be32(1)),
+              box("co64", new byte[4], be32(1), be32(0), be32(mdatData)));
       byte[] moov = box("moov", canon, box("trak", box("mdia", box("minf", stbl))));
       int mdatStart = ftyp.length + moov.length + previewUuid.length;
       if (pass == 1) {
@@ -144,14 +245,48 @@ public final class RawFiles {
   }
 
   /**
-   * What RAW sensor data looks like to a JPEG parser in DNG and CR2: a complete lossless-JPEG (SOF3) stream, 14-bit,
-   * 16x16, two components; never a preview.
+   * What RAW sensor data looks like to a JPEG parser in DNG and CR2: a complete lossless-JPEG
+   * (SOF3) stream, 14-bit, 16x16, two components; never a preview.
    */
   public static byte[] losslessSensorData() {
-    return new byte[] {(byte) 0xFF, (byte) 0xD8,
-        (byte) 0xFF, (byte) 0xC3, 0, 14, 14, 0, 16, 0, 16, 2, 1, 0x11, 0, 2, 0x11, 0,
-        (byte) 0xFF, (byte) 0xDA, 0, 10, 2, 1, 0, 2, 0, 1, 0, 0,
-        0x12, 0x34, 0x56, 0x78, (byte) 0xFF, (byte) 0xD9};
+    return new byte[] {
+      (byte) 0xFF,
+      (byte) 0xD8,
+      (byte) 0xFF,
+      (byte) 0xC3,
+      0,
+      14,
+      14,
+      0,
+      16,
+      0,
+      16,
+      2,
+      1,
+      0x11,
+      0,
+      2,
+      0x11,
+      0,
+      (byte) 0xFF,
+      (byte) 0xDA,
+      0,
+      10,
+      2,
+      1,
+      0,
+      2,
+      0,
+      1,
+      0,
+      0,
+      0x12,
+      0x34,
+      0x56,
+      0x78,
+      (byte) 0xFF,
+      (byte) 0xD9
+    };
   }
 
   /** An 8-bit RGB JPEG of this picture (JDK ImageIO, default quality), without EXIF. */
@@ -198,13 +333,17 @@ public final class RawFiles {
     return out.toByteArray();
   }
 
-  // --- a small TIFF writer ---------------------------------------------------------------------------------------
+  // --- a small TIFF writer
+  // ---------------------------------------------------------------------------------------
 
   /** One IFD under construction: entries by tag (written in ascending order, as TIFF requires). */
   static final class Ifd {
-    private final TreeMap<Integer, Object[]> entries = new TreeMap<>(); // tag -> {type, values (long[] or byte[])}
-    private final TreeMap<Integer, Integer> blobRefs = new TreeMap<>(); // tag -> blob index (an offset value)
-    private final TreeMap<Integer, List<Ifd>> children = new TreeMap<>(); // tag -> the IFDs it points to
+    private final TreeMap<Integer, Object[]> entries =
+        new TreeMap<>(); // tag -> {type, values (long[] or byte[])}
+    private final TreeMap<Integer, Integer> blobRefs =
+        new TreeMap<>(); // tag -> blob index (an offset value)
+    private final TreeMap<Integer, List<Ifd>> children =
+        new TreeMap<>(); // tag -> the IFDs it points to
     private Ifd next;
 
     Ifd num(int tag, int type, long value) {
@@ -258,7 +397,9 @@ public final class RawFiles {
     }
   }
 
-  /** A TIFF file: a header (byte order, magic, optional extra bytes), the IFDs, then the data blobs. */
+  /**
+   * A TIFF file: a header (byte order, magic, optional extra bytes), the IFDs, then the data blobs.
+   */
   static final class Tiff {
     private final byte[] header;
     private final List<byte[]> blobs = new ArrayList<>();
@@ -280,7 +421,8 @@ public final class RawFiles {
       ByteOrder order = header[0] == 'M' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
       List<Ifd> all = new ArrayList<>();
       collect(ifd0, all);
-      // the directories first, then the data they point to (as cameras write: a cut file loses data, not IFD0)
+      // the directories first, then the data they point to (as cameras write: a cut file loses
+      // data, not IFD0)
       java.util.Map<Ifd, Integer> ifdAt = new java.util.IdentityHashMap<>();
       int p = header.length;
       for (Ifd ifd : all) {
@@ -358,7 +500,8 @@ public final class RawFiles {
     return ((long[]) entry[1]).length * (type == SHORT ? 2 : 4);
   }
 
-  // --- ISO-BMFF boxes ---------------------------------------------------------------------------------------------
+  // --- ISO-BMFF boxes
+  // ---------------------------------------------------------------------------------------------
 
   static byte[] box(String type, byte[]... payload) {
     byte[] body = concat(payload);

@@ -1,6 +1,5 @@
 package dss.index;
 
-import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,31 +8,39 @@ import dss.model.ModelInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link ImageIndex} backend must do: a backend's test class extends this and says how to open a new,
- * empty, writable index (as Lucene's {@code BaseKnnVectorsFormatTestCase} does for vectors formats). The embedded
- * Lucene index, the in-memory test index and a SolrCloud collection run it; a backend in another module can too,
- * through the engine's test jar.
+ * What every {@link ImageIndex} backend must do: a backend's test class extends this and says how
+ * to open a new, empty, writable index (as Lucene's {@code BaseKnnVectorsFormatTestCase} does for
+ * vectors formats). The embedded Lucene index, the in-memory test index and a SolrCloud collection
+ * run it; a backend in another module can too, through the engine's test jar.
  */
 public abstract class ImageIndexTestCase {
   protected static final int DIMS = 48;
   protected static final ModelInfo MODEL = new ModelInfo("contract", "contract", DIMS, "c0ntract");
 
-  /** A new, empty index for {@link #MODEL} with {@link IndexConfig#DEFAULT}, writable; {@code name} is unique. */
+  /**
+   * A new, empty index for {@link #MODEL} with {@link IndexConfig#DEFAULT}, writable; {@code name}
+   * is unique.
+   */
   protected abstract ImageIndex open(String name) throws Exception;
 
-  /** The same index opened again (after {@code index} is closed): what was committed must be there. */
+  /**
+   * The same index opened again (after {@code index} is closed): what was committed must be there.
+   */
   protected abstract ImageIndex reopen(String name) throws Exception;
 
   protected static ImageRecord record(int i, String hash) {
     String path = "/lib/" + (i % 2 == 0 ? "even/" : "odd/") + i + ".jpg";
-    return new ImageRecord(ImageRecord.idFor(path), path, hash, 100 + i, 1000 + i, 10 + i, 10, "jpeg", 0);
+    return new ImageRecord(
+        ImageRecord.idFor(path), path, hash, 100 + i, 1000 + i, 10 + i, 10, "jpeg", 0);
   }
 
-  @Test void writesAreVisibleAfterCommitOnePerId() throws Exception {
+  @Test
+  void writesAreVisibleAfterCommitOnePerId() throws Exception {
     float[][] v = TestVectors.clustered(20, DIMS, 1);
     try (ImageIndex index = open("commit")) {
       for (int i = 0; i < 20; i++) index.upsert(record(i, "h" + i), v[i]);
@@ -50,7 +57,8 @@ public abstract class ImageIndexTestCase {
     }
   }
 
-  @Test void checkReportsTheLastCommitHealthy() throws Exception {
+  @Test
+  void checkReportsTheLastCommitHealthy() throws Exception {
     float[][] v = TestVectors.clustered(12, DIMS, 4);
     try (ImageIndex index = open("check")) {
       for (int i = 0; i < 12; i++) index.upsert(record(i, "h" + i), v[i]);
@@ -68,7 +76,8 @@ public abstract class ImageIndexTestCase {
     }
   }
 
-  @Test void knnIsNearestFirstWithFiltersAndTheSameDistances() throws Exception {
+  @Test
+  void knnIsNearestFirstWithFiltersAndTheSameDistances() throws Exception {
     float[][] v = TestVectors.clustered(40, DIMS, 2);
     try (ImageIndex index = open("knn")) {
       for (int i = 0; i < 40; i++) index.upsert(record(i, "h" + i), v[i]);
@@ -84,11 +93,14 @@ public abstract class ImageIndexTestCase {
       assertEquals(5, odd.size());
       assertTrue(odd.stream().allMatch(h -> h.image().path().startsWith("/lib/odd/")));
       float cut = hits.get(1).distance();
-      assertTrue(index.knn(KnnQuery.of(v[6], 5).withMaxDistance(cut)).stream().allMatch(h -> h.distance() <= cut));
+      assertTrue(
+          index.knn(KnnQuery.of(v[6], 5).withMaxDistance(cut)).stream()
+              .allMatch(h -> h.distance() <= cut));
     }
   }
 
-  @Test void itemsCoverTheLiveDocumentsAndSameContentGroupsHashes() throws Exception {
+  @Test
+  void itemsCoverTheLiveDocumentsAndSameContentGroupsHashes() throws Exception {
     float[][] v = TestVectors.clustered(10, DIMS, 3);
     try (ImageIndex index = open("items")) {
       for (int i = 0; i < 10; i++) index.upsert(record(i, i < 3 ? "same" : "h" + i), v[i]);
@@ -112,24 +124,32 @@ public abstract class ImageIndexTestCase {
   }
 
   /**
-   * The listing's three orders, page boundaries, the prefix filter and its total, on 30 images of which pairs share a
-   * modification time (ties go by path) and one is deleted. Expected pages are written out from the fixture.
+   * The listing's three orders, page boundaries, the prefix filter and its total, on 30 images of
+   * which pairs share a modification time (ties go by path) and one is deleted. Expected pages are
+   * written out from the fixture.
    */
-  @Test void listingPagesInEachOrderWithPrefixAndTotal() throws Exception {
+  @Test
+  void listingPagesInEachOrderWithPrefixAndTotal() throws Exception {
     float[][] v = TestVectors.clustered(30, DIMS, 5);
     try (ImageIndex index = open("listing")) {
       for (int i = 0; i < 30; i++) {
-        String path = "/lib/" + (i % 3 == 0 ? "a/" : "b/") + String.format(Locale.ROOT, "%02d", i) + ".jpg";
+        String path =
+            "/lib/" + (i % 3 == 0 ? "a/" : "b/") + String.format(Locale.ROOT, "%02d", i) + ".jpg";
         long mtime = 5_000 + (i / 2) * 10; // 0 and 1 share a time, 2 and 3, ...
-        index.upsert(new ImageRecord(ImageRecord.idFor(path), path, "h" + i, 100, mtime, 10, 10, "jpeg", 0), v[i]);
+        index.upsert(
+            new ImageRecord(ImageRecord.idFor(path), path, "h" + i, 100, mtime, 10, 10, "jpeg", 0),
+            v[i]);
       }
       index.delete(ImageRecord.idFor("/lib/b/29.jpg"));
       index.commit();
       try (ImageIndex.Snapshot s = index.snapshot()) {
         Listing newest = s.list(new ListingQuery(ListingQuery.Order.NEWEST, null, 0, 4));
         assertEquals(29, newest.total());
-        // 29 is gone: 28 is alone at the newest time; then 26 and 27 tie, and ties go by path (a/ before b/)
-        assertEquals(List.of("/lib/b/28.jpg", "/lib/a/27.jpg", "/lib/b/26.jpg", "/lib/a/24.jpg"), paths(newest));
+        // 29 is gone: 28 is alone at the newest time; then 26 and 27 tie, and ties go by path (a/
+        // before b/)
+        assertEquals(
+            List.of("/lib/b/28.jpg", "/lib/a/27.jpg", "/lib/b/26.jpg", "/lib/a/24.jpg"),
+            paths(newest));
         // a/00 b/01 | a/03 b/02 | b/04 b/05 ...: from the third, three
         Listing oldest = s.list(new ListingQuery(ListingQuery.Order.OLDEST, null, 2, 3));
         assertEquals(List.of("/lib/a/03.jpg", "/lib/b/02.jpg", "/lib/b/04.jpg"), paths(oldest));
@@ -139,29 +159,47 @@ public abstract class ImageIndexTestCase {
         Listing beyond = s.list(new ListingQuery(ListingQuery.Order.PATH, null, 100, 10));
         assertEquals(29, beyond.total());
         assertTrue(beyond.images().isEmpty());
-        ImageRecord first = s.list(new ListingQuery(ListingQuery.Order.PATH, null, 0, 1)).images().get(0);
-        assertEquals(new ImageRecord(ImageRecord.idFor("/lib/a/00.jpg"), "/lib/a/00.jpg", "h0", 100, 5_000, 10, 10,
-            "jpeg", 0), first, "the listed record is the whole stored record");
+        ImageRecord first =
+            s.list(new ListingQuery(ListingQuery.Order.PATH, null, 0, 1)).images().get(0);
+        assertEquals(
+            new ImageRecord(
+                ImageRecord.idFor("/lib/a/00.jpg"),
+                "/lib/a/00.jpg",
+                "h0",
+                100,
+                5_000,
+                10,
+                10,
+                "jpeg",
+                0),
+            first,
+            "the listed record is the whole stored record");
       }
     }
   }
 
-  /** Whether the backend's search is approximate (a graph): then few candidates can miss true neighbours. */
+  /**
+   * Whether the backend's search is approximate (a graph): then few candidates can miss true
+   * neighbours.
+   */
   protected boolean approximate() {
     return true;
   }
 
   /**
-   * The one order of hits ({@link HitOrder}): nearer first, at equal distance the query's own image, then by id. Three
-   * byte-identical copies (equal vectors) are written largest id first, the query's own copy last, so neither the
-   * order of writing nor of internal numbers gives the right answer by chance.
+   * The one order of hits ({@link HitOrder}): nearer first, at equal distance the query's own
+   * image, then by id. Three byte-identical copies (equal vectors) are written largest id first,
+   * the query's own copy last, so neither the order of writing nor of internal numbers gives the
+   * right answer by chance.
    */
-  @Test void hitsHaveOneTotalOrderAlsoAmongByteIdenticalCopies() throws Exception {
+  @Test
+  void hitsHaveOneTotalOrderAlsoAmongByteIdenticalCopies() throws Exception {
     float[][] v = TestVectors.clustered(30, DIMS, 6);
     List<ImageRecord> copies = new ArrayList<>();
     for (String name : List.of("a", "b", "c")) {
       String path = "/lib/copies/" + name + ".jpg";
-      copies.add(new ImageRecord(ImageRecord.idFor(path), path, "same", 100, 1000, 10, 10, "jpeg", 0));
+      copies.add(
+          new ImageRecord(ImageRecord.idFor(path), path, "same", 100, 1000, 10, 10, "jpeg", 0));
     }
     copies.sort(java.util.Comparator.comparing(ImageRecord::id));
     ImageRecord smallest = copies.get(0), own = copies.get(1), largest = copies.get(2);
@@ -171,32 +209,41 @@ public abstract class ImageIndexTestCase {
       index.commit();
       for (int k : new int[] {1, 2, 3, 6}) {
         List<Hit> byId = index.knn(new KnnQuery(v[7], own.id(), KnnOptions.of(k)));
-        List<String> expected = new ArrayList<>(List.of(smallest.id(), largest.id(), record(7, "").id()));
+        List<String> expected =
+            new ArrayList<>(List.of(smallest.id(), largest.id(), record(7, "").id()));
         expected.sort(null); // v[7]'s own record ties with the copies too
         expected.add(0, own.id());
-        assertEquals(expected.subList(0, Math.min(k, 4)), ids(byId).subList(0, Math.min(k, 4)),
+        assertEquals(
+            expected.subList(0, Math.min(k, 4)),
+            ids(byId).subList(0, Math.min(k, 4)),
             "the image itself first, then its copies by id (k=" + k + ")");
         List<Hit> upload = index.knn(new KnnQuery(v[7], null, KnnOptions.of(k)));
         List<String> byIdOnly = List.of(smallest.id(), own.id(), largest.id(), record(7, "").id());
         List<String> sortedTies = new ArrayList<>(byIdOnly.subList(0, 4));
         sortedTies.sort(null); // v[7] itself is also at distance 0: all four tie
-        assertEquals(sortedTies.subList(0, Math.min(k, 4)), ids(upload).subList(0, Math.min(k, 4)),
+        assertEquals(
+            sortedTies.subList(0, Math.min(k, 4)),
+            ids(upload).subList(0, Math.min(k, 4)),
             "an outside image: ties by id (k=" + k + ")");
         for (int i = 1; i < upload.size(); i++) {
-          assertTrue(upload.get(i - 1).distance() <= upload.get(i).distance(), "nearest first: " + upload);
+          assertTrue(
+              upload.get(i - 1).distance() <= upload.get(i).distance(), "nearest first: " + upload);
         }
       }
       // the own image is first also when a path filter leaves only copies elsewhere out
-      List<Hit> filtered = index.knn(new KnnQuery(v[7], own.id(), KnnOptions.of(2).withPathPrefix("/lib/copies/")));
+      List<Hit> filtered =
+          index.knn(new KnnQuery(v[7], own.id(), KnnOptions.of(2).withPathPrefix("/lib/copies/")));
       assertEquals(List.of(own.id(), smallest.id()), ids(filtered));
     }
   }
 
   /**
-   * {@code candidates} reach the backend's search: on an index large enough that collecting only k candidates misses
-   * true neighbours, collecting many finds them all (checked against brute force over the test's own vectors).
+   * {@code candidates} reach the backend's search: on an index large enough that collecting only k
+   * candidates misses true neighbours, collecting many finds them all (checked against brute force
+   * over the test's own vectors).
    */
-  @Test void nearestHonoursTheCandidatesAsked() throws Exception {
+  @Test
+  void nearestHonoursTheCandidatesAsked() throws Exception {
     int n = 3000;
     float[][] v = TestVectors.uniform(n, DIMS, 7);
     try (ImageIndex index = open("candidates")) {
@@ -204,31 +251,40 @@ public abstract class ImageIndexTestCase {
       index.commit();
       try (ImageIndex.Snapshot s = index.snapshot()) {
         java.util.Map<String, Integer> itemOf = new java.util.HashMap<>();
-        for (int item = 0; item < s.items(); item++) if (s.live(item)) itemOf.put(s.record(item).id(), item);
+        for (int item = 0; item < s.items(); item++)
+          if (s.live(item)) itemOf.put(s.record(item).id(), item);
         int foundFew = 0, foundMany = 0, wanted = 0;
-        for (int k : new int[] {1, 10}) { // a greedy search (k = 1) and a wider one: graphs miss at one or both
+        for (int k :
+            new int[] {
+              1, 10
+            }) { // a greedy search (k = 1) and a wider one: graphs miss at one or both
           for (int q = 0; q < 40; q++) {
             float[] query = v[q * 73 % n];
             Set<Integer> exact = new HashSet<>();
-            for (int i : TestVectors.exactTopK(v, query, k)) exact.add(itemOf.get(record(i, "").id()));
+            for (int i : TestVectors.exactTopK(v, query, k))
+              exact.add(itemOf.get(record(i, "").id()));
             wanted += k;
             for (int item : s.nearest(query, k, k).items()) if (exact.contains(item)) foundFew++;
             for (int item : s.nearest(query, k, n).items()) if (exact.contains(item)) foundMany++;
           }
         }
-        assertEquals(wanted, foundMany, "with as many candidates as images every true neighbour is found");
+        assertEquals(
+            wanted, foundMany, "with as many candidates as images every true neighbour is found");
         if (approximate()) {
-          assertTrue(foundFew < wanted, "the fixture is hard enough that k candidates miss some: " + foundFew);
+          assertTrue(
+              foundFew < wanted,
+              "the fixture is hard enough that k candidates miss some: " + foundFew);
         }
       }
     }
   }
 
   /**
-   * What was written survives closing (which commits what is pending) and opening again: records, vectors, and
-   * searches over them.
+   * What was written survives closing (which commits what is pending) and opening again: records,
+   * vectors, and searches over them.
    */
-  @Test void committedRecordsAndVectorsAreReadBackAfterReopening() throws Exception {
+  @Test
+  void committedRecordsAndVectorsAreReadBackAfterReopening() throws Exception {
     float[][] v = TestVectors.clustered(25, DIMS, 8);
     try (ImageIndex index = open("reopen")) {
       for (int i = 0; i < 25; i++) index.upsert(record(i, "h" + i), v[i]);
@@ -244,7 +300,10 @@ public abstract class ImageIndexTestCase {
           assertArrayEquals(v[i], s.vector(record(i, "").id()).orElseThrow());
         }
         assertTrue(s.get(record(24, "").id()).isEmpty(), "the delete made before closing holds");
-        assertArrayEquals(v[0], s.vector(record(25, "").id()).orElseThrow(), "the write made before closing holds");
+        assertArrayEquals(
+            v[0],
+            s.vector(record(25, "").id()).orElseThrow(),
+            "the write made before closing holds");
       }
       List<Hit> hits = index.knn(new KnnQuery(v[11], record(11, "").id(), KnnOptions.of(3)));
       assertEquals(record(11, "h11"), hits.get(0).image());
@@ -257,32 +316,50 @@ public abstract class ImageIndexTestCase {
   }
 
   /**
-   * Paging by cursor: from the first page, each page's {@code next} gives the following one, in every order and with
-   * the prefix filter; the pages put together are the whole order (expected from the fixture, ties by path), the
-   * total is the filter's total on every page, and the last page has no {@code next}. An offset page gives the cursor
-   * of the page after it too, and a cursor survives its text form.
+   * Paging by cursor: from the first page, each page's {@code next} gives the following one, in
+   * every order and with the prefix filter; the pages put together are the whole order (expected
+   * from the fixture, ties by path), the total is the filter's total on every page, and the last
+   * page has no {@code next}. An offset page gives the cursor of the page after it too, and a
+   * cursor survives its text form.
    */
-  @Test void listingPagesByCursorCoverEveryOrderOnce() throws Exception {
+  @Test
+  void listingPagesByCursorCoverEveryOrderOnce() throws Exception {
     float[][] v = TestVectors.clustered(23, DIMS, 9);
     List<ImageRecord> records = new java.util.ArrayList<>();
     try (ImageIndex index = open("cursor")) {
       for (int i = 0; i < 23; i++) {
-        String path = "/lib/" + (i % 3 == 0 ? "a/" : "b/") + "x\"y " + String.format(java.util.Locale.ROOT, "%02d", 22 - i) + ".jpg";
-        ImageRecord r = new ImageRecord(ImageRecord.idFor(path), path, "h" + i, 100, -50 + (i / 3) * 10, 10, 10, "jpeg", 0);
+        String path =
+            "/lib/"
+                + (i % 3 == 0 ? "a/" : "b/")
+                + "x\"y "
+                + String.format(java.util.Locale.ROOT, "%02d", 22 - i)
+                + ".jpg";
+        ImageRecord r =
+            new ImageRecord(
+                ImageRecord.idFor(path), path, "h" + i, 100, -50 + (i / 3) * 10, 10, 10, "jpeg", 0);
         records.add(r);
         index.upsert(r, v[i]);
       }
       index.commit();
       java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
-      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders = java.util.Map.of(
-          ListingQuery.Order.NEWEST, java.util.Comparator.comparingLong(ImageRecord::mtime).reversed().thenComparing(byPath),
-          ListingQuery.Order.OLDEST, java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
-          ListingQuery.Order.PATH, byPath);
+      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders =
+          java.util.Map.of(
+              ListingQuery.Order.NEWEST,
+                  java.util.Comparator.comparingLong(ImageRecord::mtime)
+                      .reversed()
+                      .thenComparing(byPath),
+              ListingQuery.Order.OLDEST,
+                  java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
+              ListingQuery.Order.PATH, byPath);
       try (ImageIndex.Snapshot s = index.snapshot()) {
         for (var order : orders.entrySet()) {
           for (String prefix : new String[] {null, "/lib/b/"}) {
-            List<String> expected = records.stream().filter(r -> prefix == null || r.path().startsWith(prefix))
-                .sorted(order.getValue()).map(ImageRecord::path).toList();
+            List<String> expected =
+                records.stream()
+                    .filter(r -> prefix == null || r.path().startsWith(prefix))
+                    .sorted(order.getValue())
+                    .map(ImageRecord::path)
+                    .toList();
             List<String> walked = new java.util.ArrayList<>();
             ListingQuery.Cursor cursor = null;
             int pages = 0;
@@ -296,15 +373,20 @@ public abstract class ImageIndexTestCase {
             assertEquals(expected, walked, order.getKey() + " " + prefix);
             assertEquals((expected.size() + 3) / 4, pages, "no empty last page");
             Listing second = s.list(new ListingQuery(order.getKey(), prefix, 4, 4));
-            assertEquals(expected.get(7), second.next().path(), "an offset page's cursor is its last image");
+            assertEquals(
+                expected.get(7), second.next().path(), "an offset page's cursor is its last image");
           }
         }
       }
     }
   }
 
-  /** Every backend finds an image's near copy among its neighbours ({@link ImageIndex.Snapshot#neighboursOf}). */
-  @Test void neighboursOfAnItemWithinADistance() throws Exception {
+  /**
+   * Every backend finds an image's near copy among its neighbours ({@link
+   * ImageIndex.Snapshot#neighboursOf}).
+   */
+  @Test
+  void neighboursOfAnItemWithinADistance() throws Exception {
     float[][] v = TestVectors.clustered(40, DIMS, 13);
     float[] copy = v[17].clone();
     copy[0] += 0.05f;
@@ -315,16 +397,22 @@ public abstract class ImageIndexTestCase {
       index.commit();
       try (ImageIndex.Snapshot s = index.snapshot()) {
         int item = -1;
-        for (int i = 0; i < s.items(); i++) if (s.live(i) && s.record(i).path().equals("/lib/odd/17.jpg")) item = i;
+        for (int i = 0; i < s.items(); i++)
+          if (s.live(i) && s.record(i).path().equals("/lib/odd/17.jpg")) item = i;
         float d = 1f - TestVectors.dot(v[17], copy);
         ImageIndex.Neighbours n = s.neighboursOf(item, d + 0.001f);
-        assertEquals(List.of("/lib/odd/99.jpg"), java.util.Arrays.stream(n.items()).mapToObj(i -> {
-          try {
-            return s.record(i).path();
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        }).toList());
+        assertEquals(
+            List.of("/lib/odd/99.jpg"),
+            java.util.Arrays.stream(n.items())
+                .mapToObj(
+                    i -> {
+                      try {
+                        return s.record(i).path();
+                      } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    })
+                .toList());
         assertEquals(d, n.distances()[0], 1e-3f);
       }
     }

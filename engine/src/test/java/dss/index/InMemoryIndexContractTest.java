@@ -7,17 +7,20 @@ import java.util.Map;
 class InMemoryIndexContractTest extends ImageIndexTestCase {
   private final Map<String, InMemoryIndex> opened = new HashMap<>();
 
-  @Override protected ImageIndex open(String name) {
+  @Override
+  protected ImageIndex open(String name) {
     InMemoryIndex index = new InMemoryIndex(new IndexMetadata(MODEL, IndexConfig.DEFAULT));
     opened.put(name, index);
     return index;
   }
 
-  @Override protected ImageIndex reopen(String name) {
+  @Override
+  protected ImageIndex reopen(String name) {
     return opened.get(name).reopened();
   }
 
-  @Override protected boolean approximate() {
+  @Override
+  protected boolean approximate() {
     return false;
   }
 }

@@ -2,11 +2,17 @@ package dss.index;
 
 import java.util.Random;
 
-/** Unit vectors with cluster structure (like embeddings of related photos), and exact nearest neighbours. */
+/**
+ * Unit vectors with cluster structure (like embeddings of related photos), and exact nearest
+ * neighbours.
+ */
 public final class TestVectors {
   private TestVectors() {}
 
-  /** {@code n} unit vectors around {@code n / 20} random centres, with noise comparable to the centre spread. */
+  /**
+   * {@code n} unit vectors around {@code n / 20} random centres, with noise comparable to the
+   * centre spread.
+   */
   public static float[][] clustered(int n, int dims, long seed) {
     Random random = new Random(seed);
     float[][] centres = new float[Math.max(1, n / 20)][];
@@ -21,7 +27,10 @@ public final class TestVectors {
     return out;
   }
 
-  /** {@code n} unit vectors spread uniformly over the sphere: no structure, the hardest case for a graph search. */
+  /**
+   * {@code n} unit vectors spread uniformly over the sphere: no structure, the hardest case for a
+   * graph search.
+   */
   public static float[][] uniform(int n, int dims, long seed) {
     Random random = new Random(seed);
     float[][] out = new float[n][];
@@ -43,7 +52,10 @@ public final class TestVectors {
     return s;
   }
 
-  /** Indices of the {@code k} vectors with the largest dot product with {@code q}, best first (brute force). */
+  /**
+   * Indices of the {@code k} vectors with the largest dot product with {@code q}, best first (brute
+   * force).
+   */
   public static int[] exactTopK(float[][] vectors, float[] q, int k) {
     Integer[] order = new Integer[vectors.length];
     float[] scores = new float[vectors.length];

@@ -9,8 +9,8 @@ import dss.image.ImagePipeline;
 import dss.image.IsoBmffFiles;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
-import dss.index.lucene.LuceneIndex;
 import dss.index.IndexConfig;
+import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
 import dss.model.LazyEmbedder;
 import dss.model.TestModels;
@@ -39,19 +39,24 @@ class LibraryIndexerTest {
   Path indexDir;
   List<Failure> failures = new ArrayList<>();
 
-  @BeforeAll static void openModel() throws Exception {
+  @BeforeAll
+  static void openModel() throws Exception {
     embedder = TestLibrary.testModel();
   }
 
-  @AfterAll static void closeModel() {
+  @AfterAll
+  static void closeModel() {
     embedder.close();
   }
 
-  @BeforeEach void library() throws Exception {
+  @BeforeEach
+  void library() throws Exception {
     lib = tmp.resolve("lib");
     indexDir = tmp.resolve("index");
-    for (int i = 0; i < 6; i++) TestLibrary.image(lib.resolve("a/img" + i + ".png"), i, 96, 64, "png");
-    for (int i = 6; i < 10; i++) TestLibrary.image(lib.resolve("b/img" + i + ".jpg"), i, 80, 120, "jpg");
+    for (int i = 0; i < 6; i++)
+      TestLibrary.image(lib.resolve("a/img" + i + ".png"), i, 96, 64, "png");
+    for (int i = 6; i < 10; i++)
+      TestLibrary.image(lib.resolve("b/img" + i + ".jpg"), i, 80, 120, "jpg");
   }
 
   LibraryIndexer.Summary run() throws Exception {
@@ -63,7 +68,8 @@ class LibraryIndexerTest {
   }
 
   <T> T withSnapshot(Function<ImageIndex.Snapshot, T> f) throws Exception {
-    try (ImageIndex index = LuceneIndex.openReadOnly(indexDir); ImageIndex.Snapshot s = index.snapshot()) {
+    try (ImageIndex index = LuceneIndex.openReadOnly(indexDir);
+        ImageIndex.Snapshot s = index.snapshot()) {
       return f.apply(s);
     }
   }
@@ -82,7 +88,8 @@ class LibraryIndexerTest {
     return withSnapshot(ImageIndex.Snapshot::count);
   }
 
-  @Test void firstRunIndexesEverythingAndReRunSkipsUnchanged() throws Exception {
+  @Test
+  void firstRunIndexesEverythingAndReRunSkipsUnchanged() throws Exception {
     LibraryIndexer.Summary first = run();
     assertEquals(10, first.added());
     assertEquals(10, first.embedded());
@@ -101,24 +108,28 @@ class LibraryIndexerTest {
     assertEquals(10, count());
   }
 
-  @Test void anUnchangedReRunNeverOpensTheModel() throws Exception {
+  @Test
+  void anUnchangedReRunNeverOpensTheModel() throws Exception {
     run();
-    // A fresh, lazily opened model for the re-run, as `dreamsim index` uses: nothing to embed, so no session
+    // A fresh, lazily opened model for the re-run, as `dreamsim index` uses: nothing to embed, so
+    // no session
     try (LazyEmbedder model = new LazyEmbedder(TestModels.testModel(), "cpu", 1, 4);
-         ImageIndex index = LuceneIndex.openWritable(indexDir, model.info(), IndexConfig.DEFAULT);
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), model, 2)) {
-      LibraryIndexer.Summary again = new LibraryIndexer(index, ingest, TestLibrary.options(lib, 3)).run(failures::add);
+        ImageIndex index = LuceneIndex.openWritable(indexDir, model.info(), IndexConfig.DEFAULT);
+        IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), model, 2)) {
+      LibraryIndexer.Summary again =
+          new LibraryIndexer(index, ingest, TestLibrary.options(lib, 3)).run(failures::add);
       assertEquals(10, again.unchanged());
       assertFalse(model.opened(), "the model was opened for a run with nothing to embed");
       TestLibrary.image(lib.resolve("a/new.png"), 123, 64, 64, "png");
-      LibraryIndexer.Summary withNew = new LibraryIndexer(index, ingest, TestLibrary.options(lib, 3))
-          .run(failures::add);
+      LibraryIndexer.Summary withNew =
+          new LibraryIndexer(index, ingest, TestLibrary.options(lib, 3)).run(failures::add);
       assertEquals(1, withNew.embedded());
       assertTrue(model.opened(), "and opened as soon as one file needs it");
     }
   }
 
-  @Test void unchangedSizeAndTimeIsSkippedWithoutReading() throws Exception {
+  @Test
+  void unchangedSizeAndTimeIsSkippedWithoutReading() throws Exception {
     run();
     Path file = lib.resolve("a/img2.png");
     ImageRecord before = record(file);
@@ -134,12 +145,14 @@ class LibraryIndexerTest {
     assertEquals(before.hash(), record(file).hash());
   }
 
-  @Test void modifiedFileIsReEmbedded() throws Exception {
+  @Test
+  void modifiedFileIsReEmbedded() throws Exception {
     run();
     Path file = lib.resolve("a/img1.png");
     float[] before = vector(file);
     TestLibrary.image(file, 99, 96, 64, "png");
-    Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
+    Files.setLastModifiedTime(
+        file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
     LibraryIndexer.Summary again = run();
     assertEquals(1, again.updated());
     assertEquals(1, again.embedded());
@@ -147,16 +160,19 @@ class LibraryIndexerTest {
     assertFalse(java.util.Arrays.equals(before, vector(file)));
   }
 
-  @Test void renameAndCopyReuseTheStoredVectorWithoutTheModel() throws Exception {
+  @Test
+  void renameAndCopyReuseTheStoredVectorWithoutTheModel() throws Exception {
     run();
     float[] v3 = vector(lib.resolve("a/img3.png"));
     float[] v8 = vector(lib.resolve("b/img8.jpg"));
     Files.move(lib.resolve("a/img3.png"), lib.resolve("a/renamed.png"));
-    Files.copy(lib.resolve("b/img8.jpg"), lib.resolve("b/copy.jpg"), StandardCopyOption.COPY_ATTRIBUTES);
+    Files.copy(
+        lib.resolve("b/img8.jpg"), lib.resolve("b/copy.jpg"), StandardCopyOption.COPY_ATTRIBUTES);
     // A closed model cannot run: any embedding attempt would fail the files.
     Embedder closed = TestLibrary.testModel();
     closed.close();
-    LibraryIndexer.Summary again = TestLibrary.run(indexDir, closed, TestLibrary.options(lib, 3), failures::add);
+    LibraryIndexer.Summary again =
+        TestLibrary.run(indexDir, closed, TestLibrary.options(lib, 3), failures::add);
     assertEquals(0, again.failed(), failures.toString());
     assertEquals(2, again.added());
     assertEquals(2, again.reused());
@@ -168,10 +184,12 @@ class LibraryIndexerTest {
     assertEquals(11, count());
   }
 
-  @Test void vanishedFilesAreRemovedUnlessKept() throws Exception {
+  @Test
+  void vanishedFilesAreRemovedUnlessKept() throws Exception {
     run();
     Files.delete(lib.resolve("a/img0.png"));
-    LibraryIndexer.Options keep = TestLibrary.options(List.of(lib), List.of(), List.of(), false, true, 3);
+    LibraryIndexer.Options keep =
+        TestLibrary.options(List.of(lib), List.of(), List.of(), false, true, 3);
     assertEquals(0, run(keep).removed());
     assertEquals(10, count());
     assertEquals(1, run().removed());
@@ -179,7 +197,8 @@ class LibraryIndexerTest {
     assertEquals(null, record(lib.resolve("a/img0.png")));
   }
 
-  @Test void otherRootsAreLeftAlone() throws Exception {
+  @Test
+  void otherRootsAreLeftAlone() throws Exception {
     run();
     Path other = tmp.resolve("other");
     TestLibrary.image(other.resolve("x.png"), 50, 64, 64, "png");
@@ -189,27 +208,33 @@ class LibraryIndexerTest {
     assertEquals(11, count());
   }
 
-  @Test void badFilesAreReportedAndTheRestIsIndexed() throws Exception {
-    Files.write(lib.resolve("a/corrupt.jpg"), new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3, 4, 5});
+  @Test
+  void badFilesAreReportedAndTheRestIsIndexed() throws Exception {
+    Files.write(
+        lib.resolve("a/corrupt.jpg"),
+        new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2, 3, 4, 5});
     byte[] png = Files.readAllBytes(lib.resolve("a/img0.png"));
     Files.write(lib.resolve("a/truncated.png"), java.util.Arrays.copyOf(png, png.length / 3));
     Files.writeString(lib.resolve("a/text.jpg"), "this is not an image at all");
     Files.writeString(lib.resolve("a/notes.txt"), "not an image, not named like one: ignored");
     TestLibrary.image(lib.resolve("a/huge.png"), 77, 400, 300, "png");
     LibraryIndexer.Summary s;
-    ImagePipeline small = new ImagePipeline(100_000); // the 400x300 picture is over this pixel budget
+    ImagePipeline small =
+        new ImagePipeline(100_000); // the 400x300 picture is over this pixel budget
     s = TestLibrary.run(indexDir, embedder, small, 2, TestLibrary.options(lib, 3), failures::add);
     assertEquals(10, s.added());
     assertEquals(4, s.failed(), failures.toString());
     Map<String, String> reasons = new HashMap<>();
     for (Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
-    assertEquals(java.util.Set.of("corrupt.jpg", "truncated.png", "text.jpg", "huge.png"), reasons.keySet());
+    assertEquals(
+        java.util.Set.of("corrupt.jpg", "truncated.png", "text.jpg", "huge.png"), reasons.keySet());
     assertTrue(reasons.get("text.jpg").contains("not an image"), reasons.toString());
     reasons.values().forEach(reason -> assertFalse(reason.isBlank()));
     assertEquals(10, count());
   }
 
-  @Test void hiddenFoldersGlobsAndSymlinkLoops() throws Exception {
+  @Test
+  void hiddenFoldersGlobsAndSymlinkLoops() throws Exception {
     TestLibrary.image(lib.resolve(".thumbnails/t.png"), 40, 64, 64, "png");
     TestLibrary.image(lib.resolve("a/.hidden.png"), 41, 64, 64, "png");
     Files.createSymbolicLink(lib.resolve("a/loop"), lib.resolve("a"));
@@ -218,34 +243,42 @@ class LibraryIndexerTest {
     assertEquals(0, s.failed(), failures.toString());
 
     Path jpgOnly = tmp.resolve("index-jpg");
-    LibraryIndexer.Options globs = TestLibrary.options(List.of(lib), List.of("*.jpg"), List.of("img9.*"), true,
-        false, 3);
+    LibraryIndexer.Options globs =
+        TestLibrary.options(List.of(lib), List.of("*.jpg"), List.of("img9.*"), true, false, 3);
     LibraryIndexer.Summary filtered = TestLibrary.run(jpgOnly, embedder, globs, failures::add);
     assertEquals(3, filtered.added(), "img6-8.jpg: *.jpg included, img9 excluded");
   }
 
-  @Test void brokenAndLoopingLinksNamedLikeImagesAreReported() throws Exception {
+  @Test
+  void brokenAndLoopingLinksNamedLikeImagesAreReported() throws Exception {
     Files.createSymbolicLink(lib.resolve("a/dangling.jpg"), lib.resolve("a/deleted-long-ago.jpg"));
     Files.createSymbolicLink(lib.resolve("a/self.jpg"), Path.of("self.jpg"));
     Files.createSymbolicLink(lib.resolve("a/ping.png"), Path.of("pong.png"));
     Files.createSymbolicLink(lib.resolve("a/pong.png"), Path.of("ping.png"));
-    Files.createSymbolicLink(lib.resolve("a/notes.txt"), lib.resolve("a/gone.txt")); // not named like an image
+    Files.createSymbolicLink(
+        lib.resolve("a/notes.txt"), lib.resolve("a/gone.txt")); // not named like an image
     Files.createSymbolicLink(lib.resolve("a/good-link.png"), lib.resolve("a/img0.png"));
     LibraryIndexer.Summary s = run();
     Map<String, String> reasons = new HashMap<>();
     for (Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
-    assertEquals(java.util.Set.of("dangling.jpg", "self.jpg", "ping.png", "pong.png"), reasons.keySet(),
+    assertEquals(
+        java.util.Set.of("dangling.jpg", "self.jpg", "ping.png", "pong.png"),
+        reasons.keySet(),
         failures.toString());
     assertEquals(4, s.failed());
     assertTrue(reasons.get("dangling.jpg").startsWith("broken symbolic link"), reasons.toString());
-    assertTrue(reasons.get("dangling.jpg").contains("deleted-long-ago.jpg"), "names the missing target: " + reasons);
+    assertTrue(
+        reasons.get("dangling.jpg").contains("deleted-long-ago.jpg"),
+        "names the missing target: " + reasons);
     assertTrue(reasons.get("self.jpg").startsWith("symbolic link loop"), reasons.toString());
     assertTrue(reasons.get("ping.png").startsWith("symbolic link loop"), reasons.toString());
     assertEquals(11, s.added(), "the ten files and the good link");
   }
 
-  @Test void heicAndAvifHeadersAloneAreReportedAsBadImages() throws Exception {
-    // minimal ISO-BMFF files: the file-type box is what identifies them, by content (renamed.jpg too)
+  @Test
+  void heicAndAvifHeadersAloneAreReportedAsBadImages() throws Exception {
+    // minimal ISO-BMFF files: the file-type box is what identifies them, by content (renamed.jpg
+    // too)
     Files.write(lib.resolve("a/IMG_0001.HEIC"), IsoBmffFiles.ftyp("heic", "mif1", "heic"));
     Files.write(lib.resolve("a/photo.avif"), IsoBmffFiles.ftyp("avif", "avif", "mif1", "miaf"));
     Files.write(lib.resolve("a/renamed.jpg"), IsoBmffFiles.ftyp("heic", "mif1", "heic"));
@@ -253,7 +286,9 @@ class LibraryIndexerTest {
     LibraryIndexer.Summary s = run();
     Map<String, String> reasons = new HashMap<>();
     for (Failure f : failures) reasons.put(Path.of(f.path()).getFileName().toString(), f.error());
-    assertEquals(java.util.Set.of("IMG_0001.HEIC", "renamed.jpg", "photo.avif"), reasons.keySet(),
+    assertEquals(
+        java.util.Set.of("IMG_0001.HEIC", "renamed.jpg", "photo.avif"),
+        reasons.keySet(),
         "the video is not an image: ignored");
     // "corrupt HEIC (libheif: ...)", or "HEIC needs libheif1: ..." where libheif is missing
     assertTrue(reasons.get("IMG_0001.HEIC").matches("(corrupt )?HEIC .*"), reasons.toString());

@@ -18,31 +18,44 @@ import org.junit.jupiter.api.Test;
 /** The model stage on its own, with a counting model: lanes, batching, failures, closing. */
 class ModelStageTest {
   /**
-   * While a batch of bulk work is in the model, three more batches of bulk work queue up, then an upload arrives:
-   * the upload runs in the very next batch, alone, instead of after the queued bulk work.
+   * While a batch of bulk work is in the model, three more batches of bulk work queue up, then an
+   * upload arrives: the upload runs in the very next batch, alone, instead of after the queued bulk
+   * work.
    */
-  @Test void anInteractiveRequestOvertakesQueuedBulkWork() throws Exception {
+  @Test
+  void anInteractiveRequestOvertakesQueuedBulkWork() throws Exception {
     CountingModel model = new CountingModel(2, true);
     try (ModelStage stage = new ModelStage(model)) {
       List<CompletableFuture<float[]>> bulk = new ArrayList<>();
       bulk.add(stage.submit(tensor(0), ModelStage.Lane.BULK));
       bulk.add(stage.submit(tensor(1), ModelStage.Lane.BULK));
-      assertTrue(model.firstBatchEntered.await(30, TimeUnit.SECONDS), "the first batch never reached the model");
+      assertTrue(
+          model.firstBatchEntered.await(30, TimeUnit.SECONDS),
+          "the first batch never reached the model");
       for (int i = 2; i < 8; i++) bulk.add(stage.submit(tensor(i), ModelStage.Lane.BULK));
       CompletableFuture<float[]> upload = stage.submit(tensor(100), ModelStage.Lane.INTERACTIVE);
       model.release();
 
       assertArrayEquals(new float[] {100}, upload.get(30, TimeUnit.SECONDS));
-      for (int i = 0; i < bulk.size(); i++) assertArrayEquals(new float[] {i}, bulk.get(i).get(30, TimeUnit.SECONDS));
+      for (int i = 0; i < bulk.size(); i++)
+        assertArrayEquals(new float[] {i}, bulk.get(i).get(30, TimeUnit.SECONDS));
       List<List<Float>> batches = model.batches();
-      assertEquals(List.of(100f), batches.get(1), "the upload waits for the batch in flight only: " + batches);
-      assertEquals(List.of(List.of(2f, 3f), List.of(4f, 5f), List.of(6f, 7f)), batches.subList(2, 5),
+      assertEquals(
+          List.of(100f),
+          batches.get(1),
+          "the upload waits for the batch in flight only: " + batches);
+      assertEquals(
+          List.of(List.of(2f, 3f), List.of(4f, 5f), List.of(6f, 7f)),
+          batches.subList(2, 5),
           "the queued bulk work runs after it, in order and in full batches");
     }
   }
 
-  /** Queued interactive requests go together, never mixed with bulk work, in the order they came. */
-  @Test void interactiveRequestsAreBatchedTogetherAheadOfBulk() throws Exception {
+  /**
+   * Queued interactive requests go together, never mixed with bulk work, in the order they came.
+   */
+  @Test
+  void interactiveRequestsAreBatchedTogetherAheadOfBulk() throws Exception {
     CountingModel model = new CountingModel(3, true);
     try (ModelStage stage = new ModelStage(model)) {
       CompletableFuture<float[]> first = stage.submit(tensor(-1), ModelStage.Lane.INTERACTIVE);
@@ -53,12 +66,15 @@ class ModelStageTest {
       model.release();
       first.get(30, TimeUnit.SECONDS);
       for (CompletableFuture<float[]> f : all) f.get(30, TimeUnit.SECONDS);
-      assertEquals(List.of(List.of(-1f), List.of(10f, 11f, 12f), List.of(13f), List.of(0f, 1f, 2f)), model.batches());
+      assertEquals(
+          List.of(List.of(-1f), List.of(10f, 11f, 12f), List.of(13f), List.of(0f, 1f, 2f)),
+          model.batches());
     }
   }
 
   /** Bulk requests queued while the model is busy go in batches of the model's batch size. */
-  @Test void bulkWorkIsBatched() throws Exception {
+  @Test
+  void bulkWorkIsBatched() throws Exception {
     CountingModel model = new CountingModel(4, true);
     try (ModelStage stage = new ModelStage(model)) {
       List<CompletableFuture<float[]>> results = new ArrayList<>();
@@ -66,27 +82,38 @@ class ModelStageTest {
       assertTrue(model.firstBatchEntered.await(30, TimeUnit.SECONDS));
       for (int i = 1; i <= 10; i++) results.add(stage.submit(tensor(i), ModelStage.Lane.BULK));
       model.release();
-      for (int i = 0; i < results.size(); i++) assertArrayEquals(new float[] {i}, results.get(i).get(30, TimeUnit.SECONDS));
-      assertEquals(List.of(List.of(0f), List.of(1f, 2f, 3f, 4f), List.of(5f, 6f, 7f, 8f), List.of(9f, 10f)),
+      for (int i = 0; i < results.size(); i++)
+        assertArrayEquals(new float[] {i}, results.get(i).get(30, TimeUnit.SECONDS));
+      assertEquals(
+          List.of(List.of(0f), List.of(1f, 2f, 3f, 4f), List.of(5f, 6f, 7f, 8f), List.of(9f, 10f)),
           model.batches());
     }
   }
 
   /** A model error fails the requests of its batch, and only those; the stage goes on. */
-  @Test void aFailedBatchFailsOnlyItsRequests() throws Exception {
+  @Test
+  void aFailedBatchFailsOnlyItsRequests() throws Exception {
     CountingModel model = new CountingModel(2, false);
     model.failWhen(batch -> batch.contains(13f));
     try (ModelStage stage = new ModelStage(model)) {
-      ExecutionException e = assertThrows(ExecutionException.class,
-          () -> stage.submit(tensor(13), ModelStage.Lane.INTERACTIVE).get(30, TimeUnit.SECONDS));
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  stage.submit(tensor(13), ModelStage.Lane.INTERACTIVE).get(30, TimeUnit.SECONDS));
       assertInstanceOf(ModelException.class, e.getCause());
-      assertTrue(e.getCause().getMessage().contains("refused batch [13.0]"), e.getCause().getMessage());
+      assertTrue(
+          e.getCause().getMessage().contains("refused batch [13.0]"), e.getCause().getMessage());
       assertArrayEquals(new float[] {14}, stage.embed(tensor(14)));
     }
   }
 
-  /** Closing fails what is still queued, and what is submitted afterwards, instead of leaving callers waiting. */
-  @Test void closingFailsQueuedRequests() throws Exception {
+  /**
+   * Closing fails what is still queued, and what is submitted afterwards, instead of leaving
+   * callers waiting.
+   */
+  @Test
+  void closingFailsQueuedRequests() throws Exception {
     CountingModel model = new CountingModel(1, true);
     CompletableFuture<float[]> queued;
     ModelStage stage = new ModelStage(model);
@@ -94,10 +121,13 @@ class ModelStageTest {
     assertTrue(model.firstBatchEntered.await(30, TimeUnit.SECONDS));
     queued = stage.submit(tensor(1), ModelStage.Lane.BULK);
     stage.close(); // interrupts the batch held at the gate
-    ExecutionException e = assertThrows(ExecutionException.class, () -> queued.get(30, TimeUnit.SECONDS));
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> queued.get(30, TimeUnit.SECONDS));
     assertInstanceOf(ModelException.class, e.getCause());
-    ExecutionException late = assertThrows(ExecutionException.class,
-        () -> stage.submit(tensor(2), ModelStage.Lane.INTERACTIVE).get(30, TimeUnit.SECONDS));
+    ExecutionException late =
+        assertThrows(
+            ExecutionException.class,
+            () -> stage.submit(tensor(2), ModelStage.Lane.INTERACTIVE).get(30, TimeUnit.SECONDS));
     assertTrue(late.getCause().getMessage().contains("closed"), late.getCause().getMessage());
   }
 }

@@ -8,9 +8,13 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The whole Java path (image files -> ImagePipeline -> Embedder) against PyTorch with DreamSim's preprocess. */
+/**
+ * The whole Java path (image files -> ImagePipeline -> Embedder) against PyTorch with DreamSim's
+ * preprocess.
+ */
 class GoldenPipelineTest {
-  @ParameterizedTest @ValueSource(ints = {1, 3, 8})
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 8})
   void javaPipelineMatchesPyTorchGolden(int batch) throws Exception {
     Golden golden = Golden.read(TestModels.testModel().resolveSibling("test-model.golden.json"));
     ImagePipeline pipeline = new ImagePipeline();

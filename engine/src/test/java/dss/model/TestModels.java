@@ -3,8 +3,9 @@ package dss.model;
 import java.nio.file.Path;
 
 /**
- * The repository's model folder for tests: surefire runs each module's tests in the module's folder, whose parent
- * is the repository root. Tests pass it explicitly; nothing reads a global root.
+ * The repository's model folder for tests: surefire runs each module's tests in the module's
+ * folder, whose parent is the repository root. Tests pass it explicitly; nothing reads a global
+ * root.
  */
 public final class TestModels {
   private TestModels() {}
@@ -17,7 +18,9 @@ public final class TestModels {
     return new Models(root().resolve("models"));
   }
 
-  /** The checked-in test model (1792-d random conv features; see models/test/make_test_model.py). */
+  /**
+   * The checked-in test model (1792-d random conv features; see models/test/make_test_model.py).
+   */
   public static Path testModel() {
     return models().testModel();
   }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The quarantine's mechanics on a real Lucene index and real files: where a file goes with and without a known
- * library folder (the deepest one that holds it), and an undo after a restart, from the log on disk alone.
+ * The quarantine's mechanics on a real Lucene index and real files: where a file goes with and
+ * without a known library folder (the deepest one that holds it), and an undo after a restart, from
+ * the log on disk alone.
  */
 class QuarantineTest {
   static final int DIMS = 8;
@@ -32,30 +33,46 @@ class QuarantineTest {
     Files.createDirectories(file.getParent());
     Files.writeString(file, "photo " + file.getFileName());
     String path = file.toAbsolutePath().normalize().toString();
-    ImageRecord record = new ImageRecord(ImageRecord.idFor(path), path, "h-" + file.getFileName(), Files.size(file),
-        Files.getLastModifiedTime(file).toMillis(), 4, 3, "jpeg", 1);
+    ImageRecord record =
+        new ImageRecord(
+            ImageRecord.idFor(path),
+            path,
+            "h-" + file.getFileName(),
+            Files.size(file),
+            Files.getLastModifiedTime(file).toMillis(),
+            4,
+            3,
+            "jpeg",
+            1);
     index.upsert(record, vector);
     return record;
   }
 
-  @Test void targetsFollowTheDeepestLibraryFolderElseTheAbsolutePath() throws Exception {
+  @Test
+  void targetsFollowTheDeepestLibraryFolderElseTheAbsolutePath() throws Exception {
     float[][] v = TestVectors.clustered(3, DIMS, 1);
     Path library = tmp.resolve("photos");
     Path nested = library.resolve("phone");
     Path outside = tmp.resolve("elsewhere/x.jpg");
-    try (ImageIndex index = LuceneIndex.openWritable(tmp.resolve("index"), MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index =
+        LuceneIndex.openWritable(tmp.resolve("index"), MODEL, IndexConfig.DEFAULT)) {
       add(index, library.resolve("2024/a.jpg"), v[0]);
       add(index, nested.resolve("b.jpg"), v[1]);
       add(index, outside, v[2]);
       index.commit();
       Quarantine q = new Quarantine(tmp.resolve("q"), index, () -> List.of(library, nested));
-      List<String> ids = List.of(library.resolve("2024/a.jpg"), nested.resolve("b.jpg"), outside).stream()
-          .map(p -> ImageRecord.idFor(p.toAbsolutePath().normalize().toString())).toList();
+      List<String> ids =
+          List.of(library.resolve("2024/a.jpg"), nested.resolve("b.jpg"), outside).stream()
+              .map(p -> ImageRecord.idFor(p.toAbsolutePath().normalize().toString()))
+              .toList();
       Quarantine.Moves moves = q.move("some-keeper", ids);
       assertEquals(List.of(), moves.failures());
       Path abs = outside.toAbsolutePath().normalize();
-      assertEquals(List.of(tmp.resolve("q/2024/a.jpg").toString(), tmp.resolve("q/b.jpg").toString(),
-          tmp.resolve("q").resolve(abs.getRoot().relativize(abs)).toString()),
+      assertEquals(
+          List.of(
+              tmp.resolve("q/2024/a.jpg").toString(),
+              tmp.resolve("q/b.jpg").toString(),
+              tmp.resolve("q").resolve(abs.getRoot().relativize(abs)).toString()),
           moves.moves().stream().map(Quarantine.Move::to).toList());
       for (Quarantine.Move m : moves.moves()) {
         assertTrue(Files.exists(Path.of(m.to())));
@@ -65,14 +82,17 @@ class QuarantineTest {
     }
   }
 
-  @Test void aFileChangedSinceItWasIndexedIsNotMoved() throws Exception {
+  @Test
+  void aFileChangedSinceItWasIndexedIsNotMoved() throws Exception {
     float[][] v = TestVectors.clustered(2, DIMS, 3);
-    try (ImageIndex index = LuceneIndex.openWritable(tmp.resolve("index"), MODEL, IndexConfig.DEFAULT)) {
+    try (ImageIndex index =
+        LuceneIndex.openWritable(tmp.resolve("index"), MODEL, IndexConfig.DEFAULT)) {
       ImageRecord changed = add(index, tmp.resolve("photos/changed.jpg"), v[0]);
       ImageRecord same = add(index, tmp.resolve("photos/same.jpg"), v[1]);
       index.commit();
       Path file = Path.of(changed.path());
-      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(changed.mtime() + 5_000));
+      Files.setLastModifiedTime(
+          file, java.nio.file.attribute.FileTime.fromMillis(changed.mtime() + 5_000));
       Quarantine q = new Quarantine(tmp.resolve("q"), index, () -> List.of(tmp.resolve("photos")));
       Quarantine.Moves moves = q.move("k", List.of(changed.id(), same.id()));
       assertEquals(1, moves.failures().size());
@@ -83,7 +103,8 @@ class QuarantineTest {
     }
   }
 
-  @Test void undoAfterARestartRestoresTheDocumentFromTheLog() throws Exception {
+  @Test
+  void undoAfterARestartRestoresTheDocumentFromTheLog() throws Exception {
     float[][] v = TestVectors.clustered(2, DIMS, 2);
     Path file = tmp.resolve("photos/c.jpg");
     Path indexDir = tmp.resolve("index");
@@ -99,16 +120,22 @@ class QuarantineTest {
       assertTrue(index.get(record.id()).isEmpty());
     }
     try (ImageIndex index = LuceneIndex.openWritable(indexDir, MODEL, IndexConfig.DEFAULT)) {
-      Quarantine q = new Quarantine(tmp.resolve("q"), index, List::of); // a new server: the log is all it has
+      Quarantine q =
+          new Quarantine(tmp.resolve("q"), index, List::of); // a new server: the log is all it has
       Quarantine.Move undone = q.undo(moveId);
       assertEquals(file.toAbsolutePath().normalize().toString(), undone.to());
       assertEquals(record, index.get(record.id()).orElseThrow(), "the same record");
       try (ImageIndex.Snapshot s = index.snapshot()) {
-        assertArrayEquals(v[1], s.vector(record.id()).orElseThrow(), "the same vector, bit for bit");
+        assertArrayEquals(
+            v[1], s.vector(record.id()).orElseThrow(), "the same vector, bit for bit");
       }
-      assertEquals(Files.getLastModifiedTime(file).toMillis(), record.mtime(), "the file matches its record");
+      assertEquals(
+          Files.getLastModifiedTime(file).toMillis(),
+          record.mtime(),
+          "the file matches its record");
       assertThrows(Quarantine.Refused.class, () -> q.undo(moveId));
-      assertEquals(List.of("move", "undo"), q.decisions().stream().map(QuarantineLog.Entry::event).toList());
+      assertEquals(
+          List.of("move", "undo"), q.decisions().stream().map(QuarantineLog.Entry::event).toList());
     }
   }
 }

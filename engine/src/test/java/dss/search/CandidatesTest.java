@@ -1,6 +1,5 @@
 package dss.search;
 
-import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
+import dss.index.KnnOptions;
 import dss.index.KnnQuery;
 import dss.index.RecordingIndex;
 import dss.index.TestVectors;
@@ -18,30 +18,42 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The candidate count: the default formula, and a caller's count reaching the index through the query API (the
- * dedup without one asks the index for each image's neighbours instead of searching).
+ * The candidate count: the default formula, and a caller's count reaching the index through the
+ * query API (the dedup without one asks the index for each image's neighbours instead of
+ * searching).
  */
 class CandidatesTest {
   @TempDir Path dir;
 
-  @Test void theDefaultScalesWithKAndNeverFallsBelowIt() {
+  @Test
+  void theDefaultScalesWithKAndNeverFallsBelowIt() {
     assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(1));
     assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(10));
     assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnQuery.of(new float[] {1}, 10).candidates());
     int previous = 0;
     for (int k = 1; k <= 2 * KnnOptions.MAX_CANDIDATES; k++) {
       int c = KnnOptions.defaultCandidates(k);
-      assertTrue(c >= Math.min(k, KnnOptions.MAX_CANDIDATES) && c >= previous && c <= KnnOptions.MAX_CANDIDATES, "k " + k);
+      assertTrue(
+          c >= Math.min(k, KnnOptions.MAX_CANDIDATES)
+              && c >= previous
+              && c <= KnnOptions.MAX_CANDIDATES,
+          "k " + k);
       previous = c;
     }
-    assertTrue(KnnOptions.defaultCandidates(1000) > KnnOptions.DEFAULT_CANDIDATES, "more results: more candidates");
+    assertTrue(
+        KnnOptions.defaultCandidates(1000) > KnnOptions.DEFAULT_CANDIDATES,
+        "more results: more candidates");
   }
 
-  @Test void searchesAndDedupPassTheCandidatesToTheIndex() throws Exception {
+  @Test
+  void searchesAndDedupPassTheCandidatesToTheIndex() throws Exception {
     float[][] v = TestVectors.clustered(60, 16, 3);
-    try (ImageIndex lucene = LuceneIndex.openWritable(dir, new ModelInfo("t", "t", 16, "x"), IndexConfig.DEFAULT)) {
+    try (ImageIndex lucene =
+        LuceneIndex.openWritable(dir, new ModelInfo("t", "t", 16, "x"), IndexConfig.DEFAULT)) {
       for (int i = 0; i < v.length; i++) {
-        lucene.upsert(new ImageRecord("id" + i, "/p/" + i, i < 2 ? "same" : "h" + i, 1, 1, 1, 1, "jpeg", 0), v[i]);
+        lucene.upsert(
+            new ImageRecord("id" + i, "/p/" + i, i < 2 ? "same" : "h" + i, 1, 1, 1, 1, "jpeg", 0),
+            v[i]);
       }
       lucene.commit();
       RecordingIndex recording = new RecordingIndex(lucene);
@@ -57,9 +69,11 @@ class CandidatesTest {
       for (int[] q : recording.nearest) assertEquals(Math.max(q[0], 700), q[1], "k " + q[0]);
       assertTrue(recording.neighboursOf.isEmpty(), "a candidate count: a search per image");
       recording.nearest.clear();
-      search.duplicateGroups(0.2f); // the default: the index's own neighbours of each image, no search
+      search.duplicateGroups(
+          0.2f); // the default: the index's own neighbours of each image, no search
       assertTrue(recording.nearest.isEmpty(), "no neighbour search by default");
-      assertEquals(v.length - 1, recording.neighboursOf.size(), "every image but the exact copy of another");
+      assertEquals(
+          v.length - 1, recording.neighboursOf.size(), "every image but the exact copy of another");
     }
   }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dss.index.ImageRecord;
-import dss.index.IndexConfig;
 import dss.index.Hit;
 import dss.index.ImageIndex;
+import dss.index.ImageRecord;
+import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
 import dss.model.ModelInfo;
 import java.io.IOException;
@@ -20,7 +20,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** DuplicateFinder on a real Lucene index: HNSW neighbours, stored records, exact copies by hash, deletions. */
+/**
+ * DuplicateFinder on a real Lucene index: HNSW neighbours, stored records, exact copies by hash,
+ * deletions.
+ */
 class DuplicateFinderTest {
   static final int DIMS = 64;
   static final ModelInfo MODEL = new ModelInfo("test", "test", DIMS, "none");
@@ -60,7 +63,8 @@ class DuplicateFinderTest {
     return g.members().stream().map(h -> h.image().id()).collect(Collectors.toSet());
   }
 
-  @Test void findsPlantedGroupsAmongManyDistractors() throws IOException {
+  @Test
+  void findsPlantedGroupsAmongManyDistractors() throws IOException {
     Random r = new Random(1);
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       List<Set<String>> planted = new ArrayList<>();
@@ -69,31 +73,37 @@ class DuplicateFinderTest {
         Set<String> members = new java.util.HashSet<>();
         for (int m = 0; m < 2 + g % 3; m++) {
           String id = "g" + g + "m" + m;
-          index.upsert(record(id, id, 4000 - m, 3000, 1000, 1), near(base, 0.15, r)); // pairwise about 0.02
+          index.upsert(
+              record(id, id, 4000 - m, 3000, 1000, 1), near(base, 0.15, r)); // pairwise about 0.02
           members.add(id);
         }
         planted.add(members);
       }
-      for (int i = 0; i < 500; i++) index.upsert(record("x" + i, "x" + i, 100, 100, 10, 1), random(r));
+      for (int i = 0; i < 500; i++)
+        index.upsert(record("x" + i, "x" + i, 100, 100, 10, 1), random(r));
       index.commit();
 
       List<DuplicateGroup> groups = find(index, 0.1f);
       assertEquals(20, groups.size(), "the 20 planted groups and nothing else");
-      for (DuplicateGroup g : groups) assertTrue(planted.contains(ids(g)), "a planted group: " + ids(g));
+      for (DuplicateGroup g : groups)
+        assertTrue(planted.contains(ids(g)), "a planted group: " + ids(g));
       for (int i = 1; i < groups.size(); i++) {
-        assertTrue(groups.get(i - 1).members().size() >= groups.get(i).members().size(), "largest first");
+        assertTrue(
+            groups.get(i - 1).members().size() >= groups.get(i).members().size(), "largest first");
       }
       DuplicateGroup first = groups.get(0);
       assertEquals(first.keeper(), first.members().get(0).image(), "members start with the keeper");
       assertEquals(0f, first.members().get(0).distance());
       assertTrue(first.keeper().id().endsWith("m0"), "keeper: largest pixel count");
       for (Hit h : first.members().subList(1, first.members().size())) {
-        assertTrue(h.distance() > 0 && h.distance() <= 0.1f, "distance to the keeper: " + h.distance());
+        assertTrue(
+            h.distance() > 0 && h.distance() <= 0.1f, "distance to the keeper: " + h.distance());
       }
     }
   }
 
-  @Test void exactCopiesByHashAndDeletedDocumentsLeave() throws IOException {
+  @Test
+  void exactCopiesByHashAndDeletedDocumentsLeave() throws IOException {
     Random r = new Random(2);
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       // same bytes, different vectors (as if a model changed its mind): the hash alone groups them
@@ -114,7 +124,8 @@ class DuplicateFinderTest {
     }
   }
 
-  @Test void noChainingThroughTheIndex() throws IOException {
+  @Test
+  void noChainingThroughTheIndex() throws IOException {
     // a chain 0.05 apart on a great circle: ends 0.195 apart
     double step = Math.acos(0.95);
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {

@@ -18,11 +18,17 @@ import java.util.Random;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 
-/** The grouping rule on constructed vectors (the ANN query is replaced by an exact scan here; see DuplicateFinderTest). */
+/**
+ * The grouping rule on constructed vectors (the ANN query is replaced by an exact scan here; see
+ * DuplicateFinderTest).
+ */
 class DuplicateGrouperTest {
   record Item(float[] vector, String hash, long pixels, long bytes, long mtime) {}
 
-  /** Exact neighbours, optionally hiding some pairs to imitate an ANN query that misses them in one direction. */
+  /**
+   * Exact neighbours, optionally hiding some pairs to imitate an ANN query that misses them in one
+   * direction.
+   */
   static final class ListLibrary implements DuplicateGrouper.Items {
     final List<Item> items = new ArrayList<>();
     IntPredicate answersQueries = i -> true;
@@ -32,15 +38,18 @@ class DuplicateGrouperTest {
       return items.size() - 1;
     }
 
-    @Override public int size() {
+    @Override
+    public int size() {
       return items.size();
     }
 
-    @Override public float[] vector(int item) {
+    @Override
+    public float[] vector(int item) {
       return items.get(item).vector;
     }
 
-    @Override public int[] neighbours(int item, float maxDistance) {
+    @Override
+    public int[] neighbours(int item, float maxDistance) {
       if (!answersQueries.test(item)) return new int[] {item};
       List<Integer> out = new ArrayList<>();
       for (int j = 0; j < items.size(); j++) {
@@ -49,14 +58,19 @@ class DuplicateGrouperTest {
       return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    @Override public List<int[]> exactCopies() {
+    @Override
+    public List<int[]> exactCopies() {
       Map<String, List<Integer>> byHash = new HashMap<>();
-      for (int i = 0; i < items.size(); i++) byHash.computeIfAbsent(items.get(i).hash, h -> new ArrayList<>()).add(i);
-      return byHash.values().stream().filter(c -> c.size() > 1)
-          .map(c -> c.stream().mapToInt(Integer::intValue).toArray()).toList();
+      for (int i = 0; i < items.size(); i++)
+        byHash.computeIfAbsent(items.get(i).hash, h -> new ArrayList<>()).add(i);
+      return byHash.values().stream()
+          .filter(c -> c.size() > 1)
+          .map(c -> c.stream().mapToInt(Integer::intValue).toArray())
+          .toList();
     }
 
-    @Override public Comparator<Integer> keeperOrder() {
+    @Override
+    public Comparator<Integer> keeperOrder() {
       return Comparator.<Integer>comparingLong(i -> -items.get(i).pixels)
           .thenComparingLong(i -> -items.get(i).bytes)
           .thenComparingLong(i -> items.get(i).mtime)
@@ -83,10 +97,12 @@ class DuplicateGrouperTest {
     return c;
   }
 
-  // 1 - cos(step) = 0.05: neighbours in the chain are 0.05 apart, the ends 1 - cos(2 step) = 0.195 apart
+  // 1 - cos(step) = 0.05: neighbours in the chain are 0.05 apart, the ends 1 - cos(2 step) = 0.195
+  // apart
   static final double STEP = Math.acos(0.95);
 
-  @Test void chainIsNotMerged() throws IOException {
+  @Test
+  void chainIsNotMerged() throws IOException {
     ListLibrary lib = new ListLibrary();
     int a = lib.add(at(0), "a", 100, 10, 1);
     int b = lib.add(at(STEP), "b", 200, 10, 1); // largest: the keeper
@@ -104,10 +120,12 @@ class DuplicateGrouperTest {
     }
   }
 
-  @Test void longChainSplitsIntoBoundedGroups() throws IOException {
+  @Test
+  void longChainSplitsIntoBoundedGroups() throws IOException {
     ListLibrary lib = new ListLibrary();
     int n = 30;
-    for (int i = 0; i < n; i++) lib.add(at(i * STEP / 2), "h" + i, 1000 - i, 10, 1); // 0.0125 apart, chain of 30
+    for (int i = 0; i < n; i++)
+      lib.add(at(i * STEP / 2), "h" + i, 1000 - i, 10, 1); // 0.0125 apart, chain of 30
     float threshold = 0.1f;
     List<ItemGroup> groups = DuplicateGrouper.group(lib, threshold);
     java.util.Set<Integer> seen = new java.util.HashSet<>();
@@ -115,15 +133,19 @@ class DuplicateGrouperTest {
       for (int m : g.members()) assertTrue(seen.add(m), "item " + m + " is in two groups");
       for (int x : g.members()) {
         for (int y : g.members()) {
-          assertTrue(Vectors.distance(lib.vector(x), lib.vector(y)) <= threshold,
+          assertTrue(
+              Vectors.distance(lib.vector(x), lib.vector(y)) <= threshold,
               "every pair within the threshold (complete linkage): " + x + "," + y);
         }
       }
     }
-    assertTrue(groups.size() >= 3, "a 30-long chain 0.0125 apart cannot be one group at 0.1: " + groups.size());
+    assertTrue(
+        groups.size() >= 3,
+        "a 30-long chain 0.0125 apart cannot be one group at 0.1: " + groups.size());
   }
 
-  @Test void exactCopiesAreAlwaysGroupedEvenWithFarVectors() throws IOException {
+  @Test
+  void exactCopiesAreAlwaysGroupedEvenWithFarVectors() throws IOException {
     ListLibrary lib = new ListLibrary();
     int x = lib.add(new float[] {1, 0, 0}, "same", 100, 10, 5);
     int y = lib.add(new float[] {0, 1, 0}, "same", 100, 10, 3); // older: the keeper of the pair
@@ -134,7 +156,8 @@ class DuplicateGrouperTest {
     assertArrayEquals(new float[] {0f, 0f}, groups.get(0).distances());
   }
 
-  @Test void exactCopiesTravelWithTheirTwin() throws IOException {
+  @Test
+  void exactCopiesTravelWithTheirTwin() throws IOException {
     ListLibrary lib = new ListLibrary();
     int keeper = lib.add(at(0), "k", 400, 10, 1);
     int near = lib.add(at(STEP), "n", 100, 10, 1);
@@ -147,7 +170,8 @@ class DuplicateGrouperTest {
     for (int i = 1; i < 4; i++) assertEquals(0.05f, g.distances()[i], 1e-5f);
   }
 
-  @Test void keeperIsLargestPixelsThenLargestFileThenOldest() throws IOException {
+  @Test
+  void keeperIsLargestPixelsThenLargestFileThenOldest() throws IOException {
     float[] v = {1, 0, 0};
     ListLibrary pixels = new ListLibrary();
     pixels.add(v, "1", 100, 999, 1);
@@ -165,27 +189,32 @@ class DuplicateGrouperTest {
     assertEquals(old, DuplicateGrouper.group(age, 0.01f).get(0).keeper());
   }
 
-  @Test void thresholdIsInclusiveAtTheEdge() throws IOException {
+  @Test
+  void thresholdIsInclusiveAtTheEdge() throws IOException {
     // cos 60 degrees: the dot product is exactly 0.5 in float, so the distance is exactly 0.5
     float[] a = {1f, 0f};
     float[] b = {0.5f, (float) Math.sqrt(0.75)};
     ListLibrary lib = new ListLibrary();
     lib.items.add(new Item(a, "a", 2, 1, 1));
     lib.items.add(new Item(b, "b", 1, 1, 1));
-    assertEquals(1, DuplicateGrouper.group(lib, 0.5f).size(), "distance == threshold is a duplicate");
+    assertEquals(
+        1, DuplicateGrouper.group(lib, 0.5f).size(), "distance == threshold is a duplicate");
     assertEquals(0, DuplicateGrouper.group(lib, Math.nextDown(0.5f)).size(), "just below: not");
   }
 
-  @Test void badThresholdsAreRefused() {
+  @Test
+  void badThresholdsAreRefused() {
     ListLibrary lib = new ListLibrary();
     lib.add(new float[] {1, 0}, "a", 1, 1, 1);
     for (float t : new float[] {-0.01f, 2.5f, Float.NaN}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DuplicateGrouper.group(lib, t));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> DuplicateGrouper.group(lib, t));
       assertTrue(e.getMessage().contains("threshold"), e.getMessage());
     }
   }
 
-  @Test void pairFoundInOneDirectionOnlyIsGrouped() throws IOException {
+  @Test
+  void pairFoundInOneDirectionOnlyIsGrouped() throws IOException {
     ListLibrary lib = new ListLibrary();
     int a = lib.add(at(0), "a", 1, 1, 1);
     int b = lib.add(at(STEP), "b", 2, 1, 1);
@@ -195,7 +224,8 @@ class DuplicateGrouperTest {
     assertArrayEquals(new int[] {b, a}, groups.get(0).members());
   }
 
-  @Test void groupsAreLargestFirstAndDisjoint() throws IOException {
+  @Test
+  void groupsAreLargestFirstAndDisjoint() throws IOException {
     ListLibrary lib = new ListLibrary();
     Random random = new Random(7);
     int dims = 16;
@@ -216,9 +246,11 @@ class DuplicateGrouperTest {
     }
     List<ItemGroup> groups = DuplicateGrouper.group(lib, 0.05f);
     assertEquals(3, groups.size());
-    assertArrayEquals(new int[] {5, 3, 2}, groups.stream().mapToInt(g -> g.members().length).toArray());
+    assertArrayEquals(
+        new int[] {5, 3, 2}, groups.stream().mapToInt(g -> g.members().length).toArray());
     int[] all = groups.stream().flatMapToInt(g -> Arrays.stream(g.members())).toArray();
-    assertEquals(all.length, Arrays.stream(all).distinct().count(), "an item is in at most one group");
+    assertEquals(
+        all.length, Arrays.stream(all).distinct().count(), "an item is in at most one group");
     assertArrayEquals(sorted(groups.get(0).members()), new int[] {2, 3, 4, 5, 6});
   }
 }

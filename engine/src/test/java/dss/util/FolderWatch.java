@@ -14,10 +14,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for what another process does to a folder (an index it commits, a log it writes) on the file system's own
- * events (inotify on Linux), not by sleeping: a condition is checked now and again after every change in the
- * folder. The folder may not exist yet: its parent is watched until it appears. Public: the command-line tests use
- * it through the engine's test-jar.
+ * Waits for what another process does to a folder (an index it commits, a log it writes) on the
+ * file system's own events (inotify on Linux), not by sleeping: a condition is checked now and
+ * again after every change in the folder. The folder may not exist yet: its parent is watched until
+ * it appears. Public: the command-line tests use it through the engine's test-jar.
  */
 public final class FolderWatch implements AutoCloseable {
   private final Path folder;
@@ -32,15 +32,19 @@ public final class FolderWatch implements AutoCloseable {
     watchFolderOnceItExists();
   }
 
-  /** Ends the wait as soon as {@code event} completes (e.g. the watched process exits): nothing more will change. */
+  /**
+   * Ends the wait as soon as {@code event} completes (e.g. the watched process exits): nothing more
+   * will change.
+   */
   public FolderWatch stopOn(CompletableFuture<?> event) {
     event.whenComplete((r, e) -> close());
     return this;
   }
 
   /**
-   * The first non-null answer of {@code check}, asked now and after every change in the folder; empty when
-   * {@code timeout} passed (a bound for a hung process, not a speed target) or the watch was stopped.
+   * The first non-null answer of {@code check}, asked now and after every change in the folder;
+   * empty when {@code timeout} passed (a bound for a hung process, not a speed target) or the watch
+   * was stopped.
    */
   public <T> Optional<T> await(Callable<T> check, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -65,12 +69,16 @@ public final class FolderWatch implements AutoCloseable {
 
   private void watchFolderOnceItExists() throws IOException {
     if (watchingFolder || !Files.isDirectory(folder)) return;
-    folder.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+    folder.register(
+        watcher,
+        StandardWatchEventKinds.ENTRY_CREATE,
+        StandardWatchEventKinds.ENTRY_MODIFY,
         StandardWatchEventKinds.ENTRY_DELETE);
     watchingFolder = true;
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     try {
       watcher.close();
     } catch (IOException ignored) {

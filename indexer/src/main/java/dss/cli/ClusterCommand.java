@@ -23,51 +23,87 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dreamsim cluster}: SolrCloud collections for the {@code solr://} index backend (create, status, delete),
- * and a throwaway local SolrCloud to try it on (start). See docs/cluster.md.
+ * {@code dreamsim cluster}: SolrCloud collections for the {@code solr://} index backend (create,
+ * status, delete), and a throwaway local SolrCloud to try it on (start). See docs/cluster.md.
  */
-@Command(name = "cluster", description = "SolrCloud: a local throwaway cluster, and collections for --index solr://.",
-    subcommands = {ClusterCommand.Start.class, ClusterCommand.Create.class, ClusterCommand.Status.class,
-        ClusterCommand.Delete.class})
+@Command(
+    name = "cluster",
+    description = "SolrCloud: a local throwaway cluster, and collections for --index solr://.",
+    subcommands = {
+      ClusterCommand.Start.class,
+      ClusterCommand.Create.class,
+      ClusterCommand.Status.class,
+      ClusterCommand.Delete.class
+    })
 final class ClusterCommand implements Runnable {
   @Spec CommandSpec spec;
 
-  @Override public void run() {
-    throw new ParameterException(spec.commandLine(), "a subcommand is required: start, create, status or delete");
+  @Override
+  public void run() {
+    throw new ParameterException(
+        spec.commandLine(), "a subcommand is required: start, create, status or delete");
   }
 
-  /** Runs the cluster module's LocalCluster in a child JVM, in the foreground, until Ctrl-C / SIGTERM. */
-  @Command(name = "start", sortOptions = false, description = {
-      "Start a throwaway local SolrCloud (Solr 9 nodes and an embedded ZooKeeper, in a child JVM) in the foreground.",
-      "Prints {\"solr\", \"nodes\", \"zk\", \"dir\"} on stdout once every node answers; Ctrl-C or SIGTERM stops it.",
-      "Then: ./dreamsim index --index solr://127.0.0.1:PORT/photos --shards 2 --replicas 2 DIR"})
+  /**
+   * Runs the cluster module's LocalCluster in a child JVM, in the foreground, until Ctrl-C /
+   * SIGTERM.
+   */
+  @Command(
+      name = "start",
+      sortOptions = false,
+      description = {
+        "Start a throwaway local SolrCloud (Solr 9 nodes and an embedded ZooKeeper, in a child JVM) in the foreground.",
+        "Prints {\"solr\", \"nodes\", \"zk\", \"dir\"} on stdout once every node answers; Ctrl-C or SIGTERM stops it.",
+        "Then: ./dreamsim index --index solr://127.0.0.1:PORT/photos --shards 2 --replicas 2 DIR"
+      })
   static final class Start implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--nodes", defaultValue = "3", description = "Solr nodes (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--nodes",
+        defaultValue = "3",
+        description = "Solr nodes (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--port", defaultValue = "8983",
-        description = "Port of the first node; node i listens on PORT + i - 1 (default: ${DEFAULT-VALUE}; 0 = free ports).")
+    @Option(
+        names = "--port",
+        defaultValue = "8983",
+        description =
+            "Port of the first node; node i listens on PORT + i - 1 (default: ${DEFAULT-VALUE}; 0 = free ports).")
     int port;
 
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "Where ZooKeeper and the nodes keep their data (default: a temporary folder, deleted at exit).")
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        description =
+            "Where ZooKeeper and the nodes keep their data (default: a temporary folder, deleted at exit).")
     Path dir;
 
-    @Option(names = "--heap", defaultValue = "1g", description = "The cluster JVM's heap, -Xmx (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--heap",
+        defaultValue = "1g",
+        description = "The cluster JVM's heap, -Xmx (default: ${DEFAULT-VALUE}).")
     String heap;
 
-    @Override public Integer call() throws Exception {
-      if (nodes < 1 || nodes > 16) throw new ParameterException(spec.commandLine(), "--nodes must be 1..16");
-      if (port < 0 || port + nodes - 1 > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
+    @Override
+    public Integer call() throws Exception {
+      if (nodes < 1 || nodes > 16)
+        throw new ParameterException(spec.commandLine(), "--nodes must be 1..16");
+      if (port < 0 || port + nodes - 1 > 65535)
+        throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
       List<String> command = new ArrayList<>(javaCommand(Workspace.root(), heap));
-      command.addAll(List.of("--nodes", Integer.toString(nodes), "--port", Integer.toString(port), "--control"));
+      command.addAll(
+          List.of(
+              "--nodes", Integer.toString(nodes), "--port", Integer.toString(port), "--control"));
       if (dir != null) command.addAll(List.of("--dir", dir.toAbsolutePath().toString()));
-      // stdout and stderr pass through; stdin is ours: when this process dies, even by kill -9, the cluster sees
+      // stdout and stderr pass through; stdin is ours: when this process dies, even by kill -9, the
+      // cluster sees
       // the end of its input and stops
-      Process cluster = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.INHERIT)
-          .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      Process cluster =
+          new ProcessBuilder(command)
+              .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       Thread hook = new Thread(() -> stop(cluster), "cluster-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       int status = cluster.waitFor();
@@ -94,15 +130,18 @@ final class ClusterCommand implements Runnable {
   }
 
   /**
-   * The command that runs the local cluster: this JVM's java, the cluster module's classes and its classpath file
-   * (written by the build), LocalCluster's main class. Tests use it too.
+   * The command that runs the local cluster: this JVM's java, the cluster module's classes and its
+   * classpath file (written by the build), LocalCluster's main class. Tests use it too.
    */
   static List<String> javaCommand(Path root, String heap) throws IOException {
     Path module = root.resolve("cluster/target");
     Path classpath = module.resolve("classpath.txt");
     if (!Files.isRegularFile(classpath) || !Files.isDirectory(module.resolve("classes"))) {
-      throw new IOException("the local cluster is not built: " + classpath + " is missing (./dreamsim builds it;"
-          + " or mvn -pl cluster compile)");
+      throw new IOException(
+          "the local cluster is not built: "
+              + classpath
+              + " is missing (./dreamsim builds it;"
+              + " or mvn -pl cluster compile)");
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -111,14 +150,22 @@ final class ClusterCommand implements Runnable {
     if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
     command.add("--enable-native-access=ALL-UNNAMED");
     command.add("-cp");
-    command.add(module.resolve("classes") + java.io.File.pathSeparator + Files.readString(classpath).trim());
+    command.add(
+        module.resolve("classes")
+            + java.io.File.pathSeparator
+            + Files.readString(classpath).trim());
     command.add("dss.cluster.LocalCluster");
     return command;
   }
 
-  /** Creates a collection with the shipped configset, recording the model, as {@code index} would. */
-  @Command(name = "create", sortOptions = false,
-      description = "Create a collection for --index solr://HOST:PORT/COLLECTION; prints its status (as 'status').")
+  /**
+   * Creates a collection with the shipped configset, recording the model, as {@code index} would.
+   */
+  @Command(
+      name = "create",
+      sortOptions = false,
+      description =
+          "Create a collection for --index solr://HOST:PORT/COLLECTION; prints its status (as 'status').")
   static final class Create implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -131,32 +178,46 @@ final class ClusterCommand implements Runnable {
     @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW max connections per node.")
     int hnswM;
 
-    @Option(names = "--hnsw-beam", defaultValue = "100", description = "HNSW beam width at build time.")
+    @Option(
+        names = "--hnsw-beam",
+        defaultValue = "100",
+        description = "HNSW beam width at build time.")
     int hnswBeam;
 
-    @Override public Integer call() throws Exception {
+    @Override
+    public Integer call() throws Exception {
       String location = solrLocation(indexOptions);
       if (collectionOptions.shards < 1 || collectionOptions.replicas < 1) {
-        throw new ParameterException(spec.commandLine(), "--shards and --replicas must be at least 1");
+        throw new ParameterException(
+            spec.commandLine(), "--shards and --replicas must be at least 1");
       }
       try (Embedder embedder = modelOptions.open();
-           var created = SolrIndex.createCollection(location, embedder.info(),
-               new IndexConfig(IndexConfig.Quantization.NONE, hnswM, hnswBeam, modelOptions.preprocessing()),
-               collectionOptions.shards, collectionOptions.replicas)) {
+          var created =
+              SolrIndex.createCollection(
+                  location,
+                  embedder.info(),
+                  new IndexConfig(
+                      IndexConfig.Quantization.NONE, hnswM, hnswBeam, modelOptions.preprocessing()),
+                  collectionOptions.shards,
+                  collectionOptions.replicas)) {
         print(spec, SolrIndex.status(created.location()));
       }
       return 0;
     }
   }
 
-  @Command(name = "status", description = "Print the collection's shards and replicas (node, state, leader), the "
-      + "cluster's live nodes, documents and model: {\"index\", \"solr\", \"live_nodes\", \"exists\", \"shards\", ...}.")
+  @Command(
+      name = "status",
+      description =
+          "Print the collection's shards and replicas (node, state, leader), the "
+              + "cluster's live nodes, documents and model: {\"index\", \"solr\", \"live_nodes\", \"exists\", \"shards\", ...}.")
   static final class Status implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin IndexOptions indexOptions;
 
-    @Override public Integer call() throws Exception {
+    @Override
+    public Integer call() throws Exception {
       String location = solrLocation(indexOptions);
       SolrIndex.Status status = statusOf(location);
       print(spec, status);
@@ -164,13 +225,16 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "delete", description = "Delete the collection and its configset: {\"index\", \"deleted\"}.")
+  @Command(
+      name = "delete",
+      description = "Delete the collection and its configset: {\"index\", \"deleted\"}.")
   static final class Delete implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Mixin IndexOptions indexOptions;
 
-    @Override public Integer call() throws Exception {
+    @Override
+    public Integer call() throws Exception {
       String location = solrLocation(indexOptions);
       boolean deleted;
       deleted = SolrIndex.deleteCollection(location);
@@ -190,7 +254,8 @@ final class ClusterCommand implements Runnable {
   private static String solrLocation(IndexOptions options) {
     String location = options.location();
     if (!SolrLocation.isSolr(location)) {
-      throw new UsageError("--index must be a solr://HOST:PORT/COLLECTION location here, not " + location);
+      throw new UsageError(
+          "--index must be a solr://HOST:PORT/COLLECTION location here, not " + location);
     }
     SolrLocation.parse(location); // a malformed one is a usage error naming the form
     return location;

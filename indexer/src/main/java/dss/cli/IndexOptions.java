@@ -12,17 +12,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code --index}: which index a command works on. The backend is the {@link IndexProvider} that takes the location
- * (a folder for the embedded index, {@code solr://HOST:PORT/COLLECTION} for a SolrCloud collection, or whatever
- * another provider on the class path takes); nothing here knows one backend from another. A new index takes the
- * command's {@code --shards} and {@code --replicas} ({@link CollectionOptions}) when it has them.
+ * {@code --index}: which index a command works on. The backend is the {@link IndexProvider} that
+ * takes the location (a folder for the embedded index, {@code solr://HOST:PORT/COLLECTION} for a
+ * SolrCloud collection, or whatever another provider on the class path takes); nothing here knows
+ * one backend from another. A new index takes the command's {@code --shards} and {@code --replicas}
+ * ({@link CollectionOptions}) when it has them.
  */
 public final class IndexOptions {
-  @Option(names = "--index", paramLabel = "DIR|solr://HOST:PORT/COLLECTION",
-      description = "Index directory (default: index-data/), or a SolrCloud collection (see docs/cluster.md).")
+  @Option(
+      names = "--index",
+      paramLabel = "DIR|solr://HOST:PORT/COLLECTION",
+      description =
+          "Index directory (default: index-data/), or a SolrCloud collection (see docs/cluster.md).")
   String index;
 
-  @Spec(Spec.Target.MIXEE) CommandSpec command;
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
   /** The location given, or the default index folder. */
   String location() {
@@ -39,7 +44,10 @@ public final class IndexOptions {
     return provider().canonical(location());
   }
 
-  /** The local folder of the index: the index itself, or where the server keeps files beside a remote one. */
+  /**
+   * The local folder of the index: the index itself, or where the server keeps files beside a
+   * remote one.
+   */
   Path dir() throws IOException {
     return provider().localFolder(location(), Workspace.root());
   }
@@ -50,12 +58,15 @@ public final class IndexOptions {
   }
 
   /** The index bound to its model ({@link Library}). */
-  Library open(Library.Access access, ModelOptions model, Library.Options options) throws IOException,
-      ModelException {
+  Library open(Library.Access access, ModelOptions model, Library.Options options)
+      throws IOException, ModelException {
     return Library.open(location(), access, model, options.withLayout(layout()));
   }
 
-  /** The command's {@code --shards} / {@code --replicas} when it has them (index, cluster create), else 1. */
+  /**
+   * The command's {@code --shards} / {@code --replicas} when it has them (index, cluster create),
+   * else 1.
+   */
   IndexProvider.Layout layout() {
     return new IndexProvider.Layout(option("--shards"), option("--replicas"));
   }

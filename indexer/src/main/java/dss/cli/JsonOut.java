@@ -7,13 +7,14 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.UncheckedIOException;
 
 /**
- * One JSON document per line on stdout: the CLI's machine-readable output. Null fields are left out; record fields
- * are snake_case ({@code runtimeCosine} prints as {@code runtime_cosine}), as in the HTTP API. Map keys are written
- * as given: name them in snake_case.
+ * One JSON document per line on stdout: the CLI's machine-readable output. Null fields are left
+ * out; record fields are snake_case ({@code runtimeCosine} prints as {@code runtime_cosine}), as in
+ * the HTTP API. Map keys are written as given: name them in snake_case.
  */
 public final class JsonOut {
   private static final ObjectMapper JSON =
-      new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      new ObjectMapper()
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
   private JsonOut() {}
@@ -22,7 +23,7 @@ public final class JsonOut {
     try {
       return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);  // our own records always serialise
+      throw new UncheckedIOException(e); // our own records always serialise
     }
   }
 }

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import java.util.Locale;
 import dss.model.Embedder;
 import dss.model.Golden;
 import dss.model.GoldenComparison;
@@ -11,25 +10,31 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code dreamsim model quantize IN OUT}: the int8 copy of any model that follows the model contract, kept only when
- * its DreamSim distances stay within a bound of the original's. The rewrite is Python's ({@code models/quantize.py});
- * the measurement is ours, with the same ONNX Runtime that will run the file, on PyTorch's exact golden tensors.
+ * {@code dreamsim model quantize IN OUT}: the int8 copy of any model that follows the model
+ * contract, kept only when its DreamSim distances stay within a bound of the original's. The
+ * rewrite is Python's ({@code models/quantize.py}); the measurement is ours, with the same ONNX
+ * Runtime that will run the file, on PyTorch's exact golden tensors.
  */
-@Command(name = "quantize", header = "Write an int8 copy of a model and measure its distance error.", sortOptions = false,
-    description = "Rewrite IN's matrix multiplies with constant weights into int8 (models/quantize.py), then "
-        + "measure |d_int8 - d_float| over every pair of IN's golden images (or the test model's sample images when "
-        + "IN has no golden file) and print {max_distance_error, mean_distance_error, pairs, bound, quantizer, "
-        + "attempts}. ONNX Runtime's quantize_dynamic goes first when its Python package is there; the own rewrite "
-        + "(python3-onnx and numpy only) when it is not, or when its error exceeds the bound. Exit status 1, and "
-        + "no OUT, when the largest error exceeds the bound.")
+@Command(
+    name = "quantize",
+    header = "Write an int8 copy of a model and measure its distance error.",
+    sortOptions = false,
+    description =
+        "Rewrite IN's matrix multiplies with constant weights into int8 (models/quantize.py), then "
+            + "measure |d_int8 - d_float| over every pair of IN's golden images (or the test model's sample images when "
+            + "IN has no golden file) and print {max_distance_error, mean_distance_error, pairs, bound, quantizer, "
+            + "attempts}. ONNX Runtime's quantize_dynamic goes first when its Python package is there; the own rewrite "
+            + "(python3-onnx and numpy only) when it is not, or when its error exceeds the bound. Exit status 1, and "
+            + "no OUT, when the largest error exceeds the bound.")
 final class ModelQuantizeCommand implements Callable<Integer> {
   /** The largest DreamSim distance error an int8 model may add (documented in docs/model.md). */
   static final double BOUND = 0.01;
@@ -40,42 +45,65 @@ final class ModelQuantizeCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "OUT", description = "The int8 .onnx file to write.")
   Path out;
 
-  @Option(names = "--bound", paramLabel = "D", defaultValue = "" + BOUND,
+  @Option(
+      names = "--bound",
+      paramLabel = "D",
+      defaultValue = "" + BOUND,
       description = "Largest distance error accepted. Default: ${DEFAULT-VALUE}.")
   double bound;
 
-  @Option(names = "--python", paramLabel = "PY",
-      description = "Python with onnx and numpy (default: models/.venv's, else /usr/bin/python3, else python3).")
+  @Option(
+      names = "--python",
+      paramLabel = "PY",
+      description =
+          "Python with onnx and numpy (default: models/.venv's, else /usr/bin/python3, else python3).")
   String python;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-      description = "ONNX Runtime intra-op threads for the measurement; 0 = one per core. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description =
+          "ONNX Runtime intra-op threads for the measurement; 0 = one per core. Default: ${DEFAULT-VALUE}.")
   int threads;
 
   @Spec CommandSpec spec;
 
   /** The two rewrites of models/quantize.py, in the order they are tried. */
   static final List<String> QUANTIZERS = List.of("onnxruntime", "own");
+
   /** models/quantize.py's exit status when --method onnxruntime cannot run here. */
   private static final int NO_ONNXRUNTIME = 3;
 
   record Attempt(String quantizer, double maxDistanceError, double meanDistanceError) {}
 
   /** The figures of the last attempt: the kept one when {@code ok}. */
-  record Result(String input, String output, String references, int images, int pairs,
-                double maxDistanceError, double meanDistanceError, double bound, String quantizer,
-                List<Attempt> attempts, boolean ok) {}
+  record Result(
+      String input,
+      String output,
+      String references,
+      int images,
+      int pairs,
+      double maxDistanceError,
+      double meanDistanceError,
+      double bound,
+      String quantizer,
+      List<Attempt> attempts,
+      boolean ok) {}
 
-  @Override public Integer call() throws Exception {
+  @Override
+  public Integer call() throws Exception {
     if (!Files.isRegularFile(in)) throw new ModelException(in + ": no such model file");
     if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
       throw new UsageError("OUT must differ from IN (" + in + ")");
     }
     Path golden = ModelOptions.referenceImages(in);
-    // a hidden name with its own manifest: the rewritten graph may not state its output width, IN's manifest may
+    // a hidden name with its own manifest: the rewritten graph may not state its output width, IN's
+    // manifest may
     Path tmp = out.resolveSibling("." + out.getFileName() + ".quantize-tmp.onnx");
     Path tmpManifest = ModelManifest.pathFor(tmp);
-    Path checksumCache = tmp.resolveSibling(tmp.getFileName() + ".sha256"); // the runtime's, per file
+    Path checksumCache =
+        tmp.resolveSibling(tmp.getFileName() + ".sha256"); // the runtime's, per file
     try {
       List<float[]> tensors = Golden.read(golden).tensors();
       float[][] a;
@@ -94,18 +122,46 @@ final class ModelQuantizeCommand implements Callable<Integer> {
         attempts.add(new Attempt(quantizer, errors.max(), errors.mean()));
         if (errors.max() <= bound) break;
         if (attempts.size() < QUANTIZERS.size()) {
-          spec.commandLine().getErr().printf(Locale.ROOT, "dreamsim model quantize: %s's largest distance error %.5f exceeds the "
-              + "bound %s; trying the next rewrite%n", quantizer, errors.max(), bound);
+          spec.commandLine()
+              .getErr()
+              .printf(
+                  Locale.ROOT,
+                  "dreamsim model quantize: %s's largest distance error %.5f exceeds the "
+                      + "bound %s; trying the next rewrite%n",
+                  quantizer,
+                  errors.max(),
+                  bound);
         }
       }
       boolean ok = errors.max() <= bound;
-      if (ok) Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      spec.commandLine().getOut().println(JsonOut.line(new Result(in.toString(), ok ? out.toString() : null,
-          golden.toString(), tensors.size(), errors.pairs(), errors.max(), errors.mean(), bound,
-          attempts.getLast().quantizer(), attempts, ok)));
+      if (ok)
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      spec.commandLine()
+          .getOut()
+          .println(
+              JsonOut.line(
+                  new Result(
+                      in.toString(),
+                      ok ? out.toString() : null,
+                      golden.toString(),
+                      tensors.size(),
+                      errors.pairs(),
+                      errors.max(),
+                      errors.mean(),
+                      bound,
+                      attempts.getLast().quantizer(),
+                      attempts,
+                      ok)));
       if (!ok) {
-        spec.commandLine().getErr().printf(Locale.ROOT, "dreamsim model quantize: refused: the largest distance error %.5f "
-            + "exceeds the bound %s; %s not written%n", errors.max(), bound, out);
+        spec.commandLine()
+            .getErr()
+            .printf(
+                Locale.ROOT,
+                "dreamsim model quantize: refused: the largest distance error %.5f "
+                    + "exceeds the bound %s; %s not written%n",
+                errors.max(),
+                bound,
+                out);
       }
       return ok ? 0 : 1;
     } finally {
@@ -124,10 +180,20 @@ final class ModelQuantizeCommand implements Callable<Integer> {
 
   /** False when {@code quantizer} cannot run here (onnxruntime without its Python package). */
   private boolean runQuantizer(Path tmp, String quantizer) throws ModelException {
-    List<String> command = List.of(python(), Workspace.models().resolve("quantize.py").toString(), in.toString(),
-        tmp.toString(), "--method", quantizer);
-    String failure = "models/quantize.py failed for " + in + " (it needs python3 with onnx and numpy: "
-        + "apt-get install python3-onnx)";
-    return ModelExport.runStreaming(command, spec.commandLine().getErr(), failure, NO_ONNXRUNTIME) == 0;
+    List<String> command =
+        List.of(
+            python(),
+            Workspace.models().resolve("quantize.py").toString(),
+            in.toString(),
+            tmp.toString(),
+            "--method",
+            quantizer);
+    String failure =
+        "models/quantize.py failed for "
+            + in
+            + " (it needs python3 with onnx and numpy: "
+            + "apt-get install python3-onnx)";
+    return ModelExport.runStreaming(command, spec.commandLine().getErr(), failure, NO_ONNXRUNTIME)
+        == 0;
   }
 }

@@ -1,15 +1,15 @@
 package dss.cli;
 
 import dss.image.ImagePipeline;
-import dss.index.IndexCheck;
-import dss.index.IndexException;
 import dss.index.ImageRecord;
+import dss.index.IndexCheck;
 import dss.index.IndexConfig;
+import dss.index.IndexException;
 import dss.ingest.LibraryIndexer;
 import dss.search.Library;
 import dss.web.BackgroundIndexer;
-import dss.web.ServerContext;
 import dss.web.SearchServer;
+import dss.web.ServerContext;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,13 +28,25 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dreamsim serve}: the search server and web page over an index (thin over {@link SearchServer}). Runs the
- * index's fast check first and refuses a damaged index. Prints {@code {"url", "images", "read_only"}} on stdout once
- * listening, then serves until interrupted.
+ * {@code dreamsim serve}: the search server and web page over an index (thin over {@link
+ * SearchServer}). Runs the index's fast check first and refuses a damaged index. Prints {@code
+ * {"url", "images", "read_only"}} on stdout once listening, then serves until interrupted.
  */
-@Command(name = "serve", footer = {"", "Examples:", "  dreamsim serve                                   then open http://127.0.0.1:8080/", "  dreamsim serve --library ~/Pictures              index in the background too", "  DREAMSIM_TOKEN=secret dreamsim serve --host 0.0.0.0   LAN access, writes with the token"}, header = "Serve the search page and the HTTP API over an index.", sortOptions = false,
-    description = {"Serve the search page and the HTTP API over an index (http://127.0.0.1:8080/ by default).",
-        "With --library, also indexes those folders in the background, at start and every --rescan-minutes."})
+@Command(
+    name = "serve",
+    footer = {
+      "",
+      "Examples:",
+      "  dreamsim serve                                   then open http://127.0.0.1:8080/",
+      "  dreamsim serve --library ~/Pictures              index in the background too",
+      "  DREAMSIM_TOKEN=secret dreamsim serve --host 0.0.0.0   LAN access, writes with the token"
+    },
+    header = "Serve the search page and the HTTP API over an index.",
+    sortOptions = false,
+    description = {
+      "Serve the search page and the HTTP API over an index (http://127.0.0.1:8080/ by default).",
+      "With --library, also indexes those folders in the background, at start and every --rescan-minutes."
+    })
 final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -45,115 +57,201 @@ final class ServeCommand implements Callable<Integer> {
   /** Background indexing commits this often, so new photos show up in searches within seconds. */
   static final Duration BACKGROUND_COMMIT_INTERVAL = Duration.ofSeconds(5);
 
-  /** What background indexing of {@code --library} runs with: the library's defaults, committing every 5 s. */
+  /**
+   * What background indexing of {@code --library} runs with: the library's defaults, committing
+   * every 5 s.
+   */
   static LibraryIndexer.Options backgroundOptions(List<Path> library, int maxFileMb) {
-    return LibraryIndexer.Options.defaults(library).withCommitInterval(BACKGROUND_COMMIT_INTERVAL)
+    return LibraryIndexer.Options.defaults(library)
+        .withCommitInterval(BACKGROUND_COMMIT_INTERVAL)
         .withMaxFileBytes((long) maxFileMb << 20);
   }
 
-  @Option(names = "--host", defaultValue = "127.0.0.1",
-      description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes the server to the network).")
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 exposes the server to the network).")
   String host;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 = any free).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port (default: ${DEFAULT-VALUE}; 0 = any free).")
   int port;
 
-  @Option(names = "--read-only", description = "Never write the index, even when no other process is writing it "
-      + "(e.g. serving a backup, or an index another machine builds).")
+  @Option(
+      names = "--read-only",
+      description =
+          "Never write the index, even when no other process is writing it "
+              + "(e.g. serving a backup, or an index another machine builds).")
   boolean readOnly;
 
-  @Option(names = "--library", paramLabel = "DIR", arity = "1..*",
+  @Option(
+      names = "--library",
+      paramLabel = "DIR",
+      arity = "1..*",
       description = "Photo folders to index in the background while serving.")
   List<Path> library = new ArrayList<>();
 
-  @Option(names = "--rescan-minutes", defaultValue = "10",
-      description = "With --library: minutes between the end of one indexing run and the next (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rescan-minutes",
+      defaultValue = "10",
+      description =
+          "With --library: minutes between the end of one indexing run and the next (default: ${DEFAULT-VALUE}).")
   int rescanMinutes;
 
-  @Option(names = "--token", paramLabel = "TOKEN",
-      description = "Bearer token that allows POST and DELETE /api/images (default: $DREAMSIM_TOKEN; unset = off).")
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "Bearer token that allows POST and DELETE /api/images (default: $DREAMSIM_TOKEN; unset = off).")
   String token;
 
-  @Option(names = "--max-upload-mb", defaultValue = "32", description = "Largest upload in MB (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-upload-mb",
+      defaultValue = "32",
+      description = "Largest upload in MB (default: ${DEFAULT-VALUE}).")
   int maxUploadMb;
 
-  @Option(names = "--max-file-mb", defaultValue = "512",
-      description = "With --library: files larger than this (MiB) are refused before they are read (default: "
-          + "${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-file-mb",
+      defaultValue = "512",
+      description =
+          "With --library: files larger than this (MiB) are refused before they are read (default: "
+              + "${DEFAULT-VALUE}).")
   int maxFileMb;
 
-  @Option(names = "--max-pixels", defaultValue = "100000000",
-      description = "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-pixels",
+      defaultValue = "100000000",
+      description =
+          "Largest image in pixels, checked from the header before decoding (default: ${DEFAULT-VALUE}).")
   long maxPixels;
 
-  @Option(names = "--max-upload-pixels", defaultValue = "64000000", description = "Largest uploaded image in "
-      + "pixels (search, duplicates, add), below --max-pixels: a decode costs time and memory per pixel "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-upload-pixels",
+      defaultValue = "64000000",
+      description =
+          "Largest uploaded image in "
+              + "pixels (search, duplicates, add), below --max-pixels: a decode costs time and memory per pixel "
+              + "(default: ${DEFAULT-VALUE}).")
   long maxUploadPixels;
 
-  @Option(names = "--thumbnails", paramLabel = "DIR",
+  @Option(
+      names = "--thumbnails",
+      paramLabel = "DIR",
       description = "Thumbnail cache (default: ~/.cache/dreamsim/thumbnails/<index id>).")
   Path thumbnails;
 
-  @Option(names = "--uploads", paramLabel = "DIR",
-      description = "Where images added with POST /api/images are stored (default: <index>-uploads next to the index).")
+  @Option(
+      names = "--uploads",
+      paramLabel = "DIR",
+      description =
+          "Where images added with POST /api/images are stored (default: <index>-uploads next to the index).")
   Path uploads;
 
-  @Option(names = "--quarantine", paramLabel = "DIR",
-      description = "Turns on the duplicate review's moves (token required): unwanted copies are moved into DIR, "
-          + "keeping their path below the library folder, never deleted, with undo and a log. Not inside a --library "
-          + "folder.")
+  @Option(
+      names = "--quarantine",
+      paramLabel = "DIR",
+      description =
+          "Turns on the duplicate review's moves (token required): unwanted copies are moved into DIR, "
+              + "keeping their path below the library folder, never deleted, with undo and a log. Not inside a --library "
+              + "folder.")
   Path quarantine;
 
-  @Override public Integer call() throws Exception {
-    if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
-    if (maxUploadMb < 1) throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
-    if (rescanMinutes < 1) throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
-    if (maxFileMb < 1) throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
-    if (maxPixels < 1) throw new ParameterException(spec.commandLine(), "--max-pixels must be at least 1");
-    if (maxUploadPixels < 1) throw new ParameterException(spec.commandLine(), "--max-upload-pixels must be at least 1");
+  @Override
+  public Integer call() throws Exception {
+    if (port < 0 || port > 65535)
+      throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
+    if (maxUploadMb < 1)
+      throw new ParameterException(spec.commandLine(), "--max-upload-mb must be at least 1");
+    if (rescanMinutes < 1)
+      throw new ParameterException(spec.commandLine(), "--rescan-minutes must be at least 1");
+    if (maxFileMb < 1)
+      throw new ParameterException(spec.commandLine(), "--max-file-mb must be at least 1");
+    if (maxPixels < 1)
+      throw new ParameterException(spec.commandLine(), "--max-pixels must be at least 1");
+    if (maxUploadPixels < 1)
+      throw new ParameterException(spec.commandLine(), "--max-upload-pixels must be at least 1");
     if (quarantine != null) {
       Path q = quarantine.toAbsolutePath().normalize();
       for (Path folder : library) {
         if (q.startsWith(folder.toAbsolutePath().normalize())) {
-          throw new ParameterException(spec.commandLine(), "--quarantine " + quarantine + " is inside the --library"
-              + " folder " + folder + ": its files would be indexed again; choose a folder outside the library");
+          throw new ParameterException(
+              spec.commandLine(),
+              "--quarantine "
+                  + quarantine
+                  + " is inside the --library"
+                  + " folder "
+                  + folder
+                  + ": its files would be indexed again; choose a folder outside the library");
         }
       }
     }
     requireHealthy();
     Path dir = indexOptions.dir();
-    Path thumbnailDir = thumbnails != null ? thumbnails : Path.of(System.getProperty("user.home"), ".cache",
-        "dreamsim", "thumbnails", ImageRecord.idFor(dir.toString()));
+    Path thumbnailDir =
+        thumbnails != null
+            ? thumbnails
+            : Path.of(
+                System.getProperty("user.home"),
+                ".cache",
+                "dreamsim",
+                "thumbnails",
+                ImageRecord.idFor(dir.toString()));
     Path uploadDir = uploads != null ? uploads : dir.resolveSibling(dir.getFileName() + "-uploads");
-    var options = new SearchServer.Options(host, port, token == null || token.isBlank() ? null : token,
-        (long) maxUploadMb << 20, thumbnailDir, uploadDir, quarantine);
+    var options =
+        new SearchServer.Options(
+            host,
+            port,
+            token == null || token.isBlank() ? null : token,
+            (long) maxUploadMb << 20,
+            thumbnailDir,
+            uploadDir,
+            quarantine);
 
-    // Ctrl-C / SIGTERM: the hook releases the wait below, then holds the JVM until everything is closed.
+    // Ctrl-C / SIGTERM: the hook releases the wait below, then holds the JVM until everything is
+    // closed.
     CountDownLatch stop = new CountDownLatch(1);
     CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
-      try {
-        closed.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        // exiting anyway
-      }
-    }));
-    // uploads and background indexing are preprocessed as the index's images were (a new index: as --exact says)
-    Library.Options libraryOptions = Library.Options.defaults()
-        .withNewIndex(IndexConfig.DEFAULT.with(modelOptions.preprocessing()))
-        .withImages(new ImagePipeline(maxPixels).withMaxFileBytes((long) maxFileMb << 20)
-            .withMaxUploadPixels(maxUploadPixels));
-    try (Library opened = indexOptions.open(readOnly ? Library.Access.READ_ONLY : Library.Access.SHARED,
-             modelOptions, libraryOptions);
-         ServerContext served = new ServerContext(opened.index(), opened.ingest());
-         BackgroundIndexer indexer = library.isEmpty() ? null
-             : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb));
-         SearchServer server = SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  stop.countDown();
+                  try {
+                    closed.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException ignored) {
+                    // exiting anyway
+                  }
+                }));
+    // uploads and background indexing are preprocessed as the index's images were (a new index: as
+    // --exact says)
+    Library.Options libraryOptions =
+        Library.Options.defaults()
+            .withNewIndex(IndexConfig.DEFAULT.with(modelOptions.preprocessing()))
+            .withImages(
+                new ImagePipeline(maxPixels)
+                    .withMaxFileBytes((long) maxFileMb << 20)
+                    .withMaxUploadPixels(maxUploadPixels));
+    try (Library opened =
+            indexOptions.open(
+                readOnly ? Library.Access.READ_ONLY : Library.Access.SHARED,
+                modelOptions,
+                libraryOptions);
+        ServerContext served = new ServerContext(opened.index(), opened.ingest());
+        BackgroundIndexer indexer =
+            library.isEmpty()
+                ? null
+                : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb));
+        SearchServer server =
+            SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));
       Map<String, Object> started = new LinkedHashMap<>();
-      started.put("url", "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/");
+      started.put(
+          "url",
+          "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.port() + "/");
       started.put("images", opened.index().count());
       started.put("read_only", opened.index().readOnly());
       spec.commandLine().getOut().println(JsonOut.line(started));
@@ -166,8 +264,9 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   /**
-   * The cheap check at start (the commit, the metadata, the small files): a damaged index is refused before anything
-   * opens it, with the damaged files and the way to recover. A missing index is fine: serving creates it.
+   * The cheap check at start (the commit, the metadata, the small files): a damaged index is
+   * refused before anything opens it, with the damaged files and the way to recover. A missing
+   * index is fine: serving creates it.
    */
   private void requireHealthy() throws IOException {
     IndexCheck check;
@@ -177,8 +276,11 @@ final class ServeCommand implements Callable<Integer> {
       return; // serving creates a missing index; a backend without a check keeps its own data safe
     }
     if (!check.healthy()) {
-      throw new IndexException(check.summary() + " (./dreamsim check --index " + check.index()
-          + " runs the full check)");
+      throw new IndexException(
+          check.summary()
+              + " (./dreamsim check --index "
+              + check.index()
+              + " runs the full check)");
     }
   }
 }

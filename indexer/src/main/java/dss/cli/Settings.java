@@ -11,21 +11,35 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Option defaults from the environment and a config file, so that nobody repeats {@code --index} and {@code --model}
- * on every command. Precedence, strongest first: the command line, an environment variable ({@link #ENVIRONMENT}),
- * the config file, the built-in default.
+ * Option defaults from the environment and a config file, so that nobody repeats {@code --index}
+ * and {@code --model} on every command. Precedence, strongest first: the command line, an
+ * environment variable ({@link #ENVIRONMENT}), the config file, the built-in default.
  *
- * <p>The config file is {@code $DREAMSIM_CONFIG}, else {@code $XDG_CONFIG_HOME/dreamsim/config.properties}, else
- * {@code ~/.config/dreamsim/config.properties}; optional. Its keys are option names without dashes, optionally
- * prefixed by the command: {@code model=ensemble}, {@code index=/data/photos-index}, {@code serve.port=9000}
- * (the command's own key wins over the plain one). Switches take 1/0, true/false, yes/no or on/off:
- * {@code DREAMSIM_OFFLINE=1}, {@code exact=true}.
+ * <p>The config file is {@code $DREAMSIM_CONFIG}, else {@code
+ * $XDG_CONFIG_HOME/dreamsim/config.properties}, else {@code ~/.config/dreamsim/config.properties};
+ * optional. Its keys are option names without dashes, optionally prefixed by the command: {@code
+ * model=ensemble}, {@code index=/data/photos-index}, {@code serve.port=9000} (the command's own key
+ * wins over the plain one). Switches take 1/0, true/false, yes/no or on/off: {@code
+ * DREAMSIM_OFFLINE=1}, {@code exact=true}.
  */
 final class Settings implements CommandLine.IDefaultValueProvider {
   /** Options that an environment variable can set. */
-  static final Map<String, String> ENVIRONMENT = Map.of("--index", "DREAMSIM_INDEX", "--model", "DREAMSIM_MODEL",
-      "--device", "DREAMSIM_DEVICE", "--token", "DREAMSIM_TOKEN", "--exact", "DREAMSIM_EXACT",
-      "--offline", "DREAMSIM_OFFLINE", "--python", "DREAMSIM_PYTHON");
+  static final Map<String, String> ENVIRONMENT =
+      Map.of(
+          "--index",
+          "DREAMSIM_INDEX",
+          "--model",
+          "DREAMSIM_MODEL",
+          "--device",
+          "DREAMSIM_DEVICE",
+          "--token",
+          "DREAMSIM_TOKEN",
+          "--exact",
+          "DREAMSIM_EXACT",
+          "--offline",
+          "DREAMSIM_OFFLINE",
+          "--python",
+          "DREAMSIM_PYTHON");
 
   private final Map<String, String> environment;
   private final Properties file = new Properties();
@@ -36,7 +50,8 @@ final class Settings implements CommandLine.IDefaultValueProvider {
       try (Reader in = Files.newBufferedReader(configFile)) {
         file.load(in);
       } catch (IllegalArgumentException e) { // a malformed \\u escape
-        throw new IOException(configFile + ": not a valid properties file (" + e.getMessage() + ")", e);
+        throw new IOException(
+            configFile + ": not a valid properties file (" + e.getMessage() + ")", e);
       }
     }
   }
@@ -49,12 +64,15 @@ final class Settings implements CommandLine.IDefaultValueProvider {
 
   static Path configFile(Map<String, String> env) {
     if (present(env.get("DREAMSIM_CONFIG"))) return Path.of(env.get("DREAMSIM_CONFIG"));
-    Path base = present(env.get("XDG_CONFIG_HOME")) ? Path.of(env.get("XDG_CONFIG_HOME"))
-        : Path.of(System.getProperty("user.home"), ".config");
+    Path base =
+        present(env.get("XDG_CONFIG_HOME"))
+            ? Path.of(env.get("XDG_CONFIG_HOME"))
+            : Path.of(System.getProperty("user.home"), ".config");
     return base.resolve("dreamsim/config.properties");
   }
 
-  @Override public String defaultValue(ArgSpec arg) {
+  @Override
+  public String defaultValue(ArgSpec arg) {
     if (!(arg instanceof OptionSpec option)) return null;
     String name = option.longestName();
     String variable = ENVIRONMENT.get(name);
@@ -67,15 +85,21 @@ final class Settings implements CommandLine.IDefaultValueProvider {
       value = command == null ? null : file.getProperty(command + "." + key);
       if (value == null) value = file.getProperty(key);
     }
-    return value != null && option.typeInfo().isBoolean() ? flag(value, variable != null ? variable : name) : value;
+    return value != null && option.typeInfo().isBoolean()
+        ? flag(value, variable != null ? variable : name)
+        : value;
   }
 
-  /** A switch from the environment or the file: 1/true/yes/on or 0/false/no/off, as people write them. */
+  /**
+   * A switch from the environment or the file: 1/true/yes/on or 0/false/no/off, as people write
+   * them.
+   */
   private static String flag(String value, String source) {
     return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
       case "1", "true", "yes", "on" -> "true";
       case "0", "false", "no", "off", "" -> "false";
-      default -> throw new UsageError(source + " must be 1 or 0 (true or false), not '" + value + "'");
+      default ->
+          throw new UsageError(source + " must be 1 or 0 (true or false), not '" + value + "'");
     };
   }
 

@@ -3,8 +3,9 @@ package dss.cli;
 import java.util.Locale;
 
 /**
- * Text for a terminal: file names can hold newlines or escape sequences (a name that clears the screen or fakes a
- * log line), so control characters are shown as {@code \\uXXXX}, never sent raw. JSON output is escaped by Jackson.
+ * Text for a terminal: file names can hold newlines or escape sequences (a name that clears the
+ * screen or fakes a log line), so control characters are shown as {@code \\uXXXX}, never sent raw.
+ * JSON output is escaped by Jackson.
  */
 final class Terminal {
   private Terminal() {}

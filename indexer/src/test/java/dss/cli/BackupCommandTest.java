@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dreamsim backup} of a live index (another writer keeps committing and merging), and restoring a backup
- * over a damaged index.
+ * {@code dreamsim backup} of a live index (another writer keeps committing and merging), and
+ * restoring a backup over a damaged index.
  */
 class BackupCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +35,15 @@ class BackupCommandTest {
 
   static ImageRecord record(int i) {
     String path = "/photos/live/" + i + ".jpg";
-    return new ImageRecord(ImageRecord.idFor(path), path, "hash" + i, 1000 + i, 1_700_000_000_000L, 64, 48, "jpeg",
+    return new ImageRecord(
+        ImageRecord.idFor(path),
+        path,
+        "hash" + i,
+        1000 + i,
+        1_700_000_000_000L,
+        64,
+        48,
+        "jpeg",
         1_800_000_000_000L);
   }
 
@@ -56,35 +64,43 @@ class BackupCommandTest {
     }
   }
 
-  @Test void backupsOfALiveIndexHoldExactlyOneCommit() throws Exception {
+  @Test
+  void backupsOfALiveIndexHoldExactlyOneCommit() throws Exception {
     Path index = tmp.resolve("index");
     ModelInfo model;
     try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 1, 1)) {
       model = embedder.info();
     }
     AtomicBoolean stop = new AtomicBoolean();
-    java.util.concurrent.CountDownLatch twentyCommitted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch twentyCommitted =
+        new java.util.concurrent.CountDownLatch(1);
     AtomicReference<Throwable> failed = new AtomicReference<>();
     try (ImageIndex writer = LuceneIndex.openWritable(index, model, IndexConfig.DEFAULT)) {
-      // another writer, as the server's background indexing would be: batches of 5 per commit, merged now and then
-      Thread writing = Thread.ofPlatform().start(() -> {
-        Random random = new Random(1);
-        try {
-          for (int i = 0; !stop.get(); i++) {
-            writer.upsert(record(i), unit(random, model.dimensions()));
-            if (i % BATCH == BATCH - 1) {
-              writer.commit();
-              if (i + 1 >= 20) twentyCommitted.countDown();
-            }
-            if (i % 200 == 199) writer.optimize();
-          }
-        } catch (Throwable t) {
-          failed.set(t);
-          twentyCommitted.countDown(); // no need to wait any longer
-        }
-      });
+      // another writer, as the server's background indexing would be: batches of 5 per commit,
+      // merged now and then
+      Thread writing =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    Random random = new Random(1);
+                    try {
+                      for (int i = 0; !stop.get(); i++) {
+                        writer.upsert(record(i), unit(random, model.dimensions()));
+                        if (i % BATCH == BATCH - 1) {
+                          writer.commit();
+                          if (i + 1 >= 20) twentyCommitted.countDown();
+                        }
+                        if (i % 200 == 199) writer.optimize();
+                      }
+                    } catch (Throwable t) {
+                      failed.set(t);
+                      twentyCommitted.countDown(); // no need to wait any longer
+                    }
+                  });
       try {
-        assertTrue(twentyCommitted.await(120, java.util.concurrent.TimeUnit.SECONDS) || failed.get() != null,
+        assertTrue(
+            twentyCommitted.await(120, java.util.concurrent.TimeUnit.SECONDS)
+                || failed.get() != null,
             "the writer committed 20 documents");
         for (int round = 0; round < 3; round++) {
           Path dest = tmp.resolve("backups/b" + round);
@@ -94,18 +110,25 @@ class BackupCommandTest {
           assertEquals(0, run.status(), run.err());
           JsonNode report = JSON.readTree(run.out());
           long documents = report.get("documents").asLong();
-          assertTrue(before <= documents && documents <= after,
+          assertTrue(
+              before <= documents && documents <= after,
               before + " <= " + documents + " <= " + after + ": a commit made during the backup");
           assertTrue(report.get("check").get("healthy").asBoolean(), report.toString());
-          assertEquals(0, CliRun.of("check", "--index", dest.toString()).status(), "the backup passes check");
+          assertEquals(
+              0,
+              CliRun.of("check", "--index", dest.toString()).status(),
+              "the backup passes check");
 
           Set<String> ids = new HashSet<>();
-          try (ImageIndex backup = LuceneIndex.openReadOnly(dest); ImageIndex.Snapshot s = backup.snapshot()) {
-            for (int item = 0; item < s.items(); item++) if (s.live(item)) ids.add(s.record(item).id());
+          try (ImageIndex backup = LuceneIndex.openReadOnly(dest);
+              ImageIndex.Snapshot s = backup.snapshot()) {
+            for (int item = 0; item < s.items(); item++)
+              if (s.live(item)) ids.add(s.record(item).id());
           }
           assertEquals(documents, ids.size());
           assertEquals(0, documents % BATCH, "whole commits only: " + documents);
-          for (int i = 0; i < documents; i++) assertTrue(ids.contains(record(i).id()), "document " + i);
+          for (int i = 0; i < documents; i++)
+            assertTrue(ids.contains(record(i).id()), "document " + i);
         }
       } finally {
         stop.set(true);
@@ -115,17 +138,22 @@ class BackupCommandTest {
     if (failed.get() != null) throw new AssertionError("the writer failed", failed.get());
   }
 
-  @Test void aBackupRestoresADamagedIndex() throws Exception {
+  @Test
+  void aBackupRestoresADamagedIndex() throws Exception {
     Path lib = tmp.resolve("lib");
     for (int i = 0; i < 6; i++) IndexCommandTest.image(lib.resolve("p" + i + ".png"), i);
     Path index = tmp.resolve("index");
-    assertEquals(0, CliRun.of("index", "--index", index.toString(), "--model", "test", lib.toString()).status());
+    assertEquals(
+        0,
+        CliRun.of("index", "--index", index.toString(), "--model", "test", lib.toString())
+            .status());
     Path backup = tmp.resolve("backup");
     CliRun made = CliRun.of("backup", "--index", index.toString(), "--copy", backup.toString());
     assertEquals(0, made.status(), made.err());
     JsonNode report = JSON.readTree(made.out());
     assertEquals(6, report.get("documents").asInt());
-    assertEquals(report.get("files").asInt(), report.get("copied").asInt(), "--copy: no file shared");
+    assertEquals(
+        report.get("files").asInt(), report.get("copied").asInt(), "--copy: no file shared");
 
     Path fdt;
     try (var files = Files.list(index)) {
@@ -137,31 +165,45 @@ class BackupCommandTest {
       f.seek(f.length() / 2);
       f.write(b ^ 1);
     }
-    assertEquals(1, CliRun.of("check", "--index", index.toString()).status(), "the index is damaged");
+    assertEquals(
+        1, CliRun.of("check", "--index", index.toString()).status(), "the index is damaged");
 
     // restore, as docs/index.md says: move the damaged index aside, move the backup into its place
     Files.move(index, tmp.resolve("index-damaged"));
     Files.move(backup, index);
     assertEquals(0, CliRun.of("check", "--index", index.toString()).status());
-    JsonNode again = JSON.readTree(CliRun.of("index", "--index", index.toString(), "--model", "test",
-        lib.toString()).out());
-    assertEquals(6, again.get("unchanged").asInt(), "the restored index is up to date: nothing to redo");
-    CliRun search = CliRun.of("search", "--index", index.toString(), "-k", "1", lib.resolve("p3.png").toString());
-    assertEquals(lib.resolve("p3.png").toString(), JSON.readTree(search.out()).get("results").get(0).get("path")
-        .asText());
+    JsonNode again =
+        JSON.readTree(
+            CliRun.of("index", "--index", index.toString(), "--model", "test", lib.toString())
+                .out());
+    assertEquals(
+        6, again.get("unchanged").asInt(), "the restored index is up to date: nothing to redo");
+    CliRun search =
+        CliRun.of(
+            "search", "--index", index.toString(), "-k", "1", lib.resolve("p3.png").toString());
+    assertEquals(
+        lib.resolve("p3.png").toString(),
+        JSON.readTree(search.out()).get("results").get(0).get("path").asText());
   }
 
-  @Test void refusalsAreClear() throws Exception {
+  @Test
+  void refusalsAreClear() throws Exception {
     Path index = tmp.resolve("index");
     Path lib = tmp.resolve("lib");
     IndexCommandTest.image(lib.resolve("p.png"), 1);
-    assertEquals(0, CliRun.of("index", "--index", index.toString(), "--model", "test", lib.toString()).status());
+    assertEquals(
+        0,
+        CliRun.of("index", "--index", index.toString(), "--model", "test", lib.toString())
+            .status());
     Path taken = Files.createDirectories(tmp.resolve("taken"));
     CliRun exists = CliRun.of("backup", "--index", index.toString(), taken.toString());
     assertEquals(1, exists.status());
-    assertTrue(exists.err().startsWith("dreamsim backup: backup " + taken + " already exists"), exists.err());
+    assertTrue(
+        exists.err().startsWith("dreamsim backup: backup " + taken + " already exists"),
+        exists.err());
     assertEquals(2, CliRun.of("backup", "--index", index.toString()).status(), "DEST is required");
-    CliRun missing = CliRun.of("backup", "--index", tmp.resolve("none").toString(), tmp.resolve("b").toString());
+    CliRun missing =
+        CliRun.of("backup", "--index", tmp.resolve("none").toString(), tmp.resolve("b").toString());
     assertEquals(1, missing.status());
     assertTrue(missing.err().contains("no index at"), missing.err());
   }

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import java.util.Locale;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,8 +25,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,13 +40,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Indexing and serving together, under trouble, bounded to about a minute: a real indexer process is killed with
- * SIGKILL at random moments and restarted while a real server (another process, reading the same index) answers a
- * storm of decompression-heavy uploads and a health probe; then a damaged copy of the index goes to `check`.
+ * Indexing and serving together, under trouble, bounded to about a minute: a real indexer process
+ * is killed with SIGKILL at random moments and restarted while a real server (another process,
+ * reading the same index) answers a storm of decompression-heavy uploads and a health probe; then a
+ * damaged copy of the index goes to `check`.
  *
- * <p>Checked: nothing committed is lost or duplicated across the kills; the health probe is answered throughout
- * (a liveness bound of a few seconds per request: not a speed target); every upload gets 200 or a well-formed 503;
- * the damage is detected. The health latency distribution is printed (docs/benchmarks.md quotes a run).
+ * <p>Checked: nothing committed is lost or duplicated across the kills; the health probe is
+ * answered throughout (a liveness bound of a few seconds per request: not a speed target); every
+ * upload gets 200 or a well-formed 503; the damage is detected. The health latency distribution is
+ * printed (docs/benchmarks.md quotes a run).
  */
 class ChaosTest {
   private static final int PHOTOS = 80;
@@ -57,18 +58,33 @@ class ChaosTest {
   @TempDir Path tmp;
 
   private Process startIndexer(Path lib, Path index) throws IOException {
-    return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Ddss.root=" + TestModels.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "index", "--model", "test", "--index", index.toString(), "--commit-every", "5", "--decode-threads", "1",
-        lib.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("indexer.log").toFile()))
+    return new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED",
+            "-Ddss.root=" + TestModels.root(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "index",
+            "--model",
+            "test",
+            "--index",
+            index.toString(),
+            "--commit-every",
+            "5",
+            "--decode-threads",
+            "1",
+            lib.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("indexer.log").toFile()))
         .start();
   }
 
   /**
-   * The paths of the latest commit (empty before the first), each read back with its vector and found by a k-NN
-   * query with it (not only the stored records survive a kill).
+   * The paths of the latest commit (empty before the first), each read back with its vector and
+   * found by a k-NN query with it (not only the stored records survive a kill).
    */
   private static Set<String> committed(Path index) throws IOException {
     if (!hasCommit(index)) return Set.of();
@@ -99,63 +115,97 @@ class ChaosTest {
     return out.toByteArray();
   }
 
-  @Test void killsAnUploadStormAndDamageLoseNothingCommittedAndTheServerStaysUp() throws Exception {
+  @Test
+  void killsAnUploadStormAndDamageLoseNothingCommittedAndTheServerStaysUp() throws Exception {
     Path lib = tmp.resolve("lib");
     Path index = tmp.resolve("index");
-    for (int i = 0; i < PHOTOS; i++) TestLibrary.image(lib.resolve("d" + i % 4 + "/p" + i + ".jpg"), i, 640, 480, "jpg");
+    for (int i = 0; i < PHOTOS; i++)
+      TestLibrary.image(lib.resolve("d" + i % 4 + "/p" + i + ".jpg"), i, 640, 480, "jpg");
     byte[][] heavy = {heavyPng(1), heavyPng(2)};
 
-    Process indexer = startIndexer(lib, index); // the writer: the server (--read-only) reads the index beside it
-    try (FolderWatch watch = new FolderWatch(index).stopOn(indexer.onExit())) { // woken by the commit's files
-      assertTrue(watch.await(() -> committed(index).isEmpty() ? null : true, Duration.ofSeconds(120)).isPresent(),
+    Process indexer =
+        startIndexer(lib, index); // the writer: the server (--read-only) reads the index beside it
+    try (FolderWatch watch =
+        new FolderWatch(index).stopOn(indexer.onExit())) { // woken by the commit's files
+      assertTrue(
+          watch
+              .await(() -> committed(index).isEmpty() ? null : true, Duration.ofSeconds(120))
+              .isPresent(),
           "no first commit: see indexer.log");
     }
     List<Long> healthMs = Collections.synchronizedList(new ArrayList<>());
     Set<Integer> stormStatuses = ConcurrentHashMap.newKeySet();
     List<String> problems = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean running = new AtomicBoolean(true);
-    try (ServeProcess server = ServeProcess.start(tmp.resolve("serve.log"), "--index", index.toString(),
-        "--model", "test", "--port", "0", "--read-only");
-         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+    try (ServeProcess server =
+            ServeProcess.start(
+                tmp.resolve("serve.log"),
+                "--index",
+                index.toString(),
+                "--model",
+                "test",
+                "--port",
+                "0",
+                "--read-only");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
       String url = new ObjectMapper().readTree(server.firstLine).get("url").asText();
-      assertTrue(new ObjectMapper().readTree(server.firstLine).get("read_only").asBoolean(), server.firstLine);
+      assertTrue(
+          new ObjectMapper().readTree(server.firstLine).get("read_only").asBoolean(),
+          server.firstLine);
       List<Thread> load = new ArrayList<>();
       // the health probe, 20 a second: a rate, so a schedule (not a wait for anything)
       ScheduledExecutorService probe =
           Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().factory());
-      probe.scheduleWithFixedDelay(() -> {
-        long t0 = System.nanoTime();
-        try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "api/health"))
-              .timeout(Duration.ofMillis(LIVENESS_MS)).build(), HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() != 200) problems.add("health answered " + r.statusCode());
-        } catch (Exception e) {
-          problems.add("health: " + e);
-        }
-        healthMs.add((System.nanoTime() - t0) / 1_000_000);
-      }, 0, 50, TimeUnit.MILLISECONDS);
+      probe.scheduleWithFixedDelay(
+          () -> {
+            long t0 = System.nanoTime();
+            try {
+              HttpResponse<String> r =
+                  http.send(
+                      HttpRequest.newBuilder(URI.create(url + "api/health"))
+                          .timeout(Duration.ofMillis(LIVENESS_MS))
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString());
+              if (r.statusCode() != 200) problems.add("health answered " + r.statusCode());
+            } catch (Exception e) {
+              problems.add("health: " + e);
+            }
+            healthMs.add((System.nanoTime() - t0) / 1_000_000);
+          },
+          0,
+          50,
+          TimeUnit.MILLISECONDS);
       for (int t = 0; t < 3; t++) {
         byte[] body = heavy[t % 2];
-        load.add(Thread.ofPlatform().start(() -> { // the upload storm
-          while (running.get()) {
-            try {
-              HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "api/search?k=3"))
-                  .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                  HttpResponse.BodyHandlers.ofString());
-              stormStatuses.add(r.statusCode());
-              if (r.statusCode() == 503 && r.headers().firstValue("Retry-After").isEmpty()) {
-                problems.add("503 without Retry-After");
-              }
-            } catch (Exception e) {
-              problems.add("upload: " + e);
-            }
-          }
-        }));
+        load.add(
+            Thread.ofPlatform()
+                .start(
+                    () -> { // the upload storm
+                      while (running.get()) {
+                        try {
+                          HttpResponse<String> r =
+                              http.send(
+                                  HttpRequest.newBuilder(URI.create(url + "api/search?k=3"))
+                                      .header("Content-Type", "image/png")
+                                      .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                      .build(),
+                                  HttpResponse.BodyHandlers.ofString());
+                          stormStatuses.add(r.statusCode());
+                          if (r.statusCode() == 503
+                              && r.headers().firstValue("Retry-After").isEmpty()) {
+                            problems.add("503 without Retry-After");
+                          }
+                        } catch (Exception e) {
+                          problems.add("upload: " + e);
+                        }
+                      }
+                    }));
       }
 
       Random random = new Random(7);
       for (int kill = 0; kill < KILLS; kill++) {
-        // A random moment, not an event: the kill must land anywhere in the indexer's work (mid-decode, mid-write,
+        // A random moment, not an event: the kill must land anywhere in the indexer's work
+        // (mid-decode, mid-write,
         // mid-commit), which no event of the child's can pick for us.
         Thread.sleep(300 + random.nextInt(1200));
         Set<String> before = committed(index);
@@ -175,12 +225,19 @@ class ChaosTest {
 
     assertEquals(PHOTOS, committed(index).size(), "every photo exactly once after the resumed run");
     assertEquals(List.of(), problems);
-    assertTrue(stormStatuses.stream().allMatch(s -> s == 200 || s == 503), "upload statuses: " + stormStatuses);
+    assertTrue(
+        stormStatuses.stream().allMatch(s -> s == 200 || s == 503),
+        "upload statuses: " + stormStatuses);
     List<Long> sorted = new ArrayList<>(healthMs);
     Collections.sort(sorted);
     assertTrue(sorted.size() > 10 && sorted.getLast() < LIVENESS_MS, "health latencies: " + sorted);
-    System.out.printf(Locale.ROOT, "chaos: %d health probes under the storm: p50 %d ms, p99 %d ms, max %d ms; uploads answered %s%n",
-        sorted.size(), sorted.get(sorted.size() / 2), sorted.get((int) (sorted.size() * 0.99)), sorted.getLast(),
+    System.out.printf(
+        Locale.ROOT,
+        "chaos: %d health probes under the storm: p50 %d ms, p99 %d ms, max %d ms; uploads answered %s%n",
+        sorted.size(),
+        sorted.get(sorted.size() / 2),
+        sorted.get((int) (sorted.size() * 0.99)),
+        sorted.getLast(),
         stormStatuses);
 
     // A damaged copy: check finds it, the original stays healthy

@@ -18,21 +18,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code index} over the files vendored from public corpora (the engine's {@code resources/corpora}, see its
- * CorpusTest): the summary counts indexed, failed and skipped files as MANIFEST.tsv expects, the --errors file
- * names each failure with its reason and, with --list-skipped, each skipped file with what it is; no reason carries
- * Java's own text.
+ * {@code index} over the files vendored from public corpora (the engine's {@code
+ * resources/corpora}, see its CorpusTest): the summary counts indexed, failed and skipped files as
+ * MANIFEST.tsv expects, the --errors file names each failure with its reason and, with
+ * --list-skipped, each skipped file with what it is; no reason carries Java's own text.
  */
 class CorpusIndexCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern JAVA_TEXT = Pattern.compile("(java|javax|sun)\\.|Exception|\\bclass \\[");
+  private static final Pattern JAVA_TEXT =
+      Pattern.compile("(java|javax|sun)\\.|Exception|\\bclass \\[");
 
   @TempDir Path tmp;
 
-  @Test void theSummaryAndTheErrorsFileCountAndNameEveryFile() throws Exception {
+  @Test
+  void theSummaryAndTheErrorsFileCountAndNameEveryFile() throws Exception {
     Path corpora = Path.of(getClass().getResource("/corpora/MANIFEST.tsv").toURI()).getParent();
-    boolean heif = NativeCodecs.inUse().stream().anyMatch(l -> l.name().toLowerCase(Locale.ROOT).contains("libheif")
-        && l.loaded());
+    boolean heif =
+        NativeCodecs.inUse().stream()
+            .anyMatch(l -> l.name().toLowerCase(Locale.ROOT).contains("libheif") && l.loaded());
     Path lib = tmp.resolve("lib");
     Map<String, String> expected = new HashMap<>(); // path in lib -> expected outcome
     int indexed = 0, failed = 0, skipped = 0;
@@ -41,7 +44,8 @@ class CorpusIndexCommandTest {
       String[] f = row.split("\t", -1);
       String outcome = f[6];
       boolean heifFamily = f[0].matches("(?i).*\\.(heic|heif|avif)");
-      if (heifFamily && !heif) continue; // without libheif these fail as "HEIC needs ...", checked elsewhere
+      if (heifFamily && !heif)
+        continue; // without libheif these fail as "HEIC needs ...", checked elsewhere
       Path copy = lib.resolve(f[0]);
       Files.createDirectories(copy.getParent());
       Files.copy(corpora.resolve(f[0]), copy);
@@ -51,8 +55,17 @@ class CorpusIndexCommandTest {
       else skipped++;
     }
     Path errors = tmp.resolve("errors.jsonl");
-    CliRun run = CliRun.of("index", "--index", tmp.resolve("index").toString(), "--model", "test", "--errors",
-        errors.toString(), "--list-skipped", lib.toString());
+    CliRun run =
+        CliRun.of(
+            "index",
+            "--index",
+            tmp.resolve("index").toString(),
+            "--model",
+            "test",
+            "--errors",
+            errors.toString(),
+            "--list-skipped",
+            lib.toString());
     assertEquals(1, run.status(), run.err());
     JsonNode summary = JSON.readTree(run.out());
     assertEquals(indexed, summary.get("added").asInt(), run.out());
@@ -74,15 +87,26 @@ class CorpusIndexCommandTest {
     assertFalse(JAVA_TEXT.matcher(run.err()).find(), run.err());
   }
 
-  @Test void withoutListSkippedTheSkippedAreCountedButNotListed() throws Exception {
+  @Test
+  void withoutListSkippedTheSkippedAreCountedButNotListed() throws Exception {
     Path lib = tmp.resolve("lib");
     Files.createDirectories(lib);
     IndexCommandTest.image(lib.resolve("a.png"), 1);
     Files.writeString(lib.resolve("notes.txt"), "not a picture");
-    Files.write(lib.resolve("layers.psd"), "8BPS\0\1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    Files.write(
+        lib.resolve("layers.psd"),
+        "8BPS\0\1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     Path errors = tmp.resolve("errors.jsonl");
-    CliRun run = CliRun.of("index", "--index", tmp.resolve("index").toString(), "--model", "test", "--errors",
-        errors.toString(), lib.toString());
+    CliRun run =
+        CliRun.of(
+            "index",
+            "--index",
+            tmp.resolve("index").toString(),
+            "--model",
+            "test",
+            "--errors",
+            errors.toString(),
+            lib.toString());
     assertEquals(0, run.status(), run.err());
     JsonNode summary = JSON.readTree(run.out());
     assertEquals(1, summary.get("added").asInt(), run.out());

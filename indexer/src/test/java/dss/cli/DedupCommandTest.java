@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.ImageIndex;
 import dss.index.lucene.LuceneIndex;
 import dss.model.ModelInfo;
 import java.nio.file.Files;
@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code dreamsim dedup} on a real index with constructed vectors: JSON and CSV shapes, --out, bad input. */
+/**
+ * {@code dreamsim dedup} on a real index with constructed vectors: JSON and CSV shapes, --out, bad
+ * input.
+ */
 class DedupCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,18 +35,25 @@ class DedupCommandTest {
     return v;
   }
 
-  @BeforeEach void buildIndex() throws Exception {
+  @BeforeEach
+  void buildIndex() throws Exception {
     index = dir.resolve("index");
     double step = Math.acos(0.95);
-    try (ImageIndex writer = LuceneIndex.openWritable(index, new ModelInfo("t", "t", 8, "x"), IndexConfig.DEFAULT)) {
-      writer.upsert(new ImageRecord("big", "/p/big.jpg", "h1", 5000, 1, 400, 300, "jpeg", 0), at(0));
-      writer.upsert(new ImageRecord("small", "/p/small, copy.jpg", "h2", 900, 2, 200, 150, "jpeg", 0), at(step));
-      writer.upsert(new ImageRecord("far", "/p/far.jpg", "h3", 900, 2, 200, 150, "jpeg", 0), at(Math.PI / 2));
+    try (ImageIndex writer =
+        LuceneIndex.openWritable(index, new ModelInfo("t", "t", 8, "x"), IndexConfig.DEFAULT)) {
+      writer.upsert(
+          new ImageRecord("big", "/p/big.jpg", "h1", 5000, 1, 400, 300, "jpeg", 0), at(0));
+      writer.upsert(
+          new ImageRecord("small", "/p/small, copy.jpg", "h2", 900, 2, 200, 150, "jpeg", 0),
+          at(step));
+      writer.upsert(
+          new ImageRecord("far", "/p/far.jpg", "h3", 900, 2, 200, 150, "jpeg", 0), at(Math.PI / 2));
       writer.commit();
     }
   }
 
-  @Test void jsonListsGroupsWithKeeperAndDistances() throws Exception {
+  @Test
+  void jsonListsGroupsWithKeeperAndDistances() throws Exception {
     long start = System.nanoTime();
     CliRun run = CliRun.of("dedup", "--index", index.toString(), "--threshold", "0.1");
     double wall = (System.nanoTime() - start) / 1e9;
@@ -53,7 +63,8 @@ class DedupCommandTest {
     assertEquals(3, out.get("images").asInt());
     JsonNode seconds = out.get("seconds");
     assertTrue(seconds != null && seconds.isNumber(), "seconds is a number: " + run.out());
-    assertTrue(seconds.asDouble() > 0 && seconds.asDouble() <= wall,
+    assertTrue(
+        seconds.asDouble() > 0 && seconds.asDouble() <= wall,
         "seconds " + seconds + " within the " + wall + " s the command took");
     assertEquals(1, out.get("groups").size());
     JsonNode group = out.get("groups").get(0);
@@ -70,9 +81,13 @@ class DedupCommandTest {
     assertEquals(900, small.get("bytes").asLong());
   }
 
-  @Test void mergeMakesOneSegmentAndFindsTheSameGroups() throws Exception {
-    try (ImageIndex writer = LuceneIndex.openWritable(index, new ModelInfo("t", "t", 8, "x"), IndexConfig.DEFAULT)) {
-      writer.upsert(new ImageRecord("copy", "/p/copy.jpg", "h4", 800, 3, 200, 150, "jpeg", 0), at(Math.PI / 2 + 0.01));
+  @Test
+  void mergeMakesOneSegmentAndFindsTheSameGroups() throws Exception {
+    try (ImageIndex writer =
+        LuceneIndex.openWritable(index, new ModelInfo("t", "t", 8, "x"), IndexConfig.DEFAULT)) {
+      writer.upsert(
+          new ImageRecord("copy", "/p/copy.jpg", "h4", 800, 3, 200, 150, "jpeg", 0),
+          at(Math.PI / 2 + 0.01));
       writer.commit(); // a second segment, whose copy is near "far" in the first
       assertEquals(2, writer.stats().segments());
     }
@@ -84,13 +99,17 @@ class DedupCommandTest {
     }
     JsonNode groups = JSON.readTree(run.out()).get("groups");
     assertEquals(2, groups.size());
-    List<String> keepers = List.of(groups.get(0).get("keeper").asText(), groups.get(1).get("keeper").asText());
+    List<String> keepers =
+        List.of(groups.get(0).get("keeper").asText(), groups.get(1).get("keeper").asText());
     assertTrue(keepers.containsAll(List.of("big", "far")), keepers.toString());
   }
 
-  @Test void csvHasOneRowPerMemberWithItsGroupNumber() throws Exception {
+  @Test
+  void csvHasOneRowPerMemberWithItsGroupNumber() throws Exception {
     Path file = dir.resolve("groups.csv");
-    CliRun run = CliRun.of("dedup", "--index", index.toString(), "--format", "csv", "--out", file.toString());
+    CliRun run =
+        CliRun.of(
+            "dedup", "--index", index.toString(), "--format", "csv", "--out", file.toString());
     assertEquals(0, run.status(), run.err());
     assertEquals("", run.out());
     List<String> lines = Files.readAllLines(file);
@@ -100,16 +119,19 @@ class DedupCommandTest {
     assertTrue(lines.get(2).startsWith("1,false,small,\"/p/small, copy.jpg\",0.05"), lines.get(2));
   }
 
-  @Test void thresholdBelowThePairDistanceFindsNothing() throws Exception {
+  @Test
+  void thresholdBelowThePairDistanceFindsNothing() throws Exception {
     CliRun run = CliRun.of("dedup", "--index", index.toString(), "--threshold", "0.04");
     assertEquals(0, run.status(), run.err());
     assertEquals(0, JSON.readTree(run.out()).get("groups").size());
   }
 
-  @Test void badInputIsAClearError() {
+  @Test
+  void badInputIsAClearError() {
     CliRun bad = CliRun.of("dedup", "--index", index.toString(), "--threshold", "-1");
     assertEquals(2, bad.status());
-    assertTrue(bad.err().contains("--threshold must be a DreamSim distance in [0, 2], got -1"), bad.err());
+    assertTrue(
+        bad.err().contains("--threshold must be a DreamSim distance in [0, 2], got -1"), bad.err());
 
     CliRun format = CliRun.of("dedup", "--index", index.toString(), "--format", "xml");
     assertEquals(2, format.status());

@@ -1,12 +1,12 @@
 package dss.cli;
 
-import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.model.Golden;
+import dss.model.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code dreamsim embed} and {@code dreamsim distance} on real files with the checked-in test model. */
+/**
+ * {@code dreamsim embed} and {@code dreamsim distance} on real files with the checked-in test
+ * model.
+ */
 class EmbedCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,12 +39,14 @@ class EmbedCommandTest {
       dot += embedding.get(i).asDouble() * expected[i];
       norm += (double) expected[i] * expected[i];
     }
-    return dot / Math.sqrt(norm);  // the printed embedding is a unit vector (checked separately)
+    return dot / Math.sqrt(norm); // the printed embedding is a unit vector (checked separately)
   }
 
-  @Test void embedsEveryFileInInputOrderAcrossBatches() throws Exception {
+  @Test
+  void embedsEveryFileInInputOrderAcrossBatches() throws Exception {
     Golden golden = golden();
-    List<String> args = new ArrayList<>(List.of("embed", "--model", "test", "--device", "cpu", "--batch", "3"));
+    List<String> args =
+        new ArrayList<>(List.of("embed", "--model", "test", "--device", "cpu", "--batch", "3"));
     golden.images().forEach(image -> args.add(image.file().toString()));
     CliRun run = CliRun.of(args.toArray(String[]::new));
     assertEquals(0, run.status(), run.err());
@@ -60,31 +65,56 @@ class EmbedCommandTest {
     }
   }
 
-  @Test void badFilesGetAnErrorLineAndTheRestAreEmbedded(@TempDir Path dir) throws Exception {
+  @Test
+  void badFilesGetAnErrorLineAndTheRestAreEmbedded(@TempDir Path dir) throws Exception {
     Path good = golden().images().get(0).file();
     Path text = Files.writeString(dir.resolve("notes.jpg"), "not an image");
     Path empty = Files.createFile(dir.resolve("empty.png"));
     byte[] jpeg = Files.readAllBytes(golden().images().get(1).file());
-    Path truncated = Files.write(dir.resolve("truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 3));
+    Path truncated =
+        Files.write(dir.resolve("truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 3));
     Path missing = dir.resolve("missing.png");
-    CliRun run = CliRun.of("embed", "--model", "test", "--device", "cpu", "--batch", "2", text.toString(),
-        good.toString(), missing.toString(), empty.toString(), dir.toString(), truncated.toString(), good.toString());
+    CliRun run =
+        CliRun.of(
+            "embed",
+            "--model",
+            "test",
+            "--device",
+            "cpu",
+            "--batch",
+            "2",
+            text.toString(),
+            good.toString(),
+            missing.toString(),
+            empty.toString(),
+            dir.toString(),
+            truncated.toString(),
+            good.toString());
     assertEquals(1, run.status(), run.err());
     List<JsonNode> lines = lines(run.out());
     assertEquals(7, lines.size(), run.out());
-    String[] paths = {text.toString(), good.toString(), missing.toString(), empty.toString(), dir.toString(),
-        truncated.toString(), good.toString()};
+    String[] paths = {
+      text.toString(),
+      good.toString(),
+      missing.toString(),
+      empty.toString(),
+      dir.toString(),
+      truncated.toString(),
+      good.toString()
+    };
     for (int i = 0; i < paths.length; i++) {
       JsonNode line = lines.get(i);
       assertEquals(paths[i], line.get("path").asText());
       boolean ok = paths[i].equals(good.toString());
       assertEquals(ok, line.has("embedding"), line.toString());
-      assertEquals(!ok, line.has("error") && !line.get("error").asText().isBlank(), line.toString());
+      assertEquals(
+          !ok, line.has("error") && !line.get("error").asText().isBlank(), line.toString());
     }
     assertEquals(lines.get(1).get("embedding"), lines.get(6).get("embedding"));
   }
 
-  @Test void missingDefaultModelNamesTheCommandThatGetsIt(@TempDir Path root) throws Exception {
+  @Test
+  void missingDefaultModelNamesTheCommandThatGetsIt(@TempDir Path root) throws Exception {
     String file = golden().images().get(0).file().toString();
     CliRun run = CliRun.in(root, "embed", file); // an installation without any exported model
     assertEquals(1, run.status());
@@ -92,11 +122,13 @@ class EmbedCommandTest {
     assertEquals("", run.out());
   }
 
-  @Test void badOptionsAreUsageErrors() throws Exception {
+  @Test
+  void badOptionsAreUsageErrors() throws Exception {
     String file = golden().images().get(0).file().toString();
     CliRun run = CliRun.of("embed", "--model", "test", "--device", "tpu", file);
     assertEquals(2, run.status());
-    assertTrue(run.err().contains("the device must be auto, cpu, cuda or cuda:N, not 'tpu'"), run.err());
+    assertTrue(
+        run.err().contains("the device must be auto, cpu, cuda or cuda:N, not 'tpu'"), run.err());
     run = CliRun.of("embed", "--model", "test", "--batch", "0", file);
     assertEquals(2, run.status());
     assertTrue(run.err().contains("--batch must be at least 1"), run.err());
@@ -105,7 +137,8 @@ class EmbedCommandTest {
     assertTrue(run.err().contains("FILE"), run.err());
   }
 
-  @Test void distanceSeparatesNearDuplicatesFromUnrelatedImages() throws Exception {
+  @Test
+  void distanceSeparatesNearDuplicatesFromUnrelatedImages() throws Exception {
     Path dir = TestModels.testModel().resolveSibling("golden");
     double same = distance(dir.resolve("scene.png"), dir.resolve("scene.png"));
     double nearDuplicate = distance(dir.resolve("scene.png"), dir.resolve("scene-small.jpg"));
@@ -115,14 +148,22 @@ class EmbedCommandTest {
   }
 
   private static double distance(Path a, Path b) throws Exception {
-    CliRun run = CliRun.of("distance", "--model", "test", "--device", "cpu", a.toString(), b.toString());
+    CliRun run =
+        CliRun.of("distance", "--model", "test", "--device", "cpu", a.toString(), b.toString());
     assertEquals(0, run.status(), run.err());
     return JSON.readTree(run.out()).get("distance").asDouble();
   }
 
-  @Test void distanceNamesTheFileItCannotRead(@TempDir Path dir) throws Exception {
+  @Test
+  void distanceNamesTheFileItCannotRead(@TempDir Path dir) throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.png"), "text");
-    CliRun run = CliRun.of("distance", "--model", "test", golden().images().get(0).file().toString(), bad.toString());
+    CliRun run =
+        CliRun.of(
+            "distance",
+            "--model",
+            "test",
+            golden().images().get(0).file().toString(),
+            bad.toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains(bad.toString()), run.err());
     assertEquals("", run.out());

@@ -13,11 +13,15 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code dreamsim index} over a library with HEIC and AVIF photos (made with heif-enc) and one truncated HEIC. */
+/**
+ * {@code dreamsim index} over a library with HEIC and AVIF photos (made with heif-enc) and one
+ * truncated HEIC.
+ */
 class HeifIndexTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Test void aBadHeicIsReportedAndTheRestIsIndexed(@TempDir Path tmp) throws Exception {
+  @Test
+  void aBadHeicIsReportedAndTheRestIsIndexed(@TempDir Path tmp) throws Exception {
     HeifFiles.assumeTools();
     Path lib = tmp.resolve("lib");
     for (int i = 0; i < 3; i++) IndexCommandTest.image(lib.resolve("p" + i + ".png"), i);
@@ -30,11 +34,22 @@ class HeifIndexTest {
     Files.write(lib.resolve("phone/empty.heic"), new byte[0]);
     Path errors = tmp.resolve("errors.jsonl");
 
-    CliRun run = CliRun.of("index", "--index", tmp.resolve("index").toString(), "--model", "test", "--errors",
-        errors.toString(), lib.toString());
+    CliRun run =
+        CliRun.of(
+            "index",
+            "--index",
+            tmp.resolve("index").toString(),
+            "--model",
+            "test",
+            "--errors",
+            errors.toString(),
+            lib.toString());
     assertEquals(1, run.status(), "some inputs failed: " + run.err());
     JsonNode summary = JSON.readTree(run.out());
-    assertEquals(5, summary.get("added").asInt(), "three PNGs, the HEIC and the AVIF: " + summary + run.err());
+    assertEquals(
+        5,
+        summary.get("added").asInt(),
+        "three PNGs, the HEIC and the AVIF: " + summary + run.err());
     assertEquals(2, summary.get("failed").asInt(), summary.toString());
     List<String> lines = Files.readAllLines(errors);
     assertEquals(2, lines.size(), lines.toString());
@@ -50,11 +65,12 @@ class HeifIndexTest {
     assertTrue(run.err().contains("IMG_0002.HEIC"), run.err());
 
     // the HEIC and the AVIF are the nearest images to the picture they were made from
-    CliRun search = CliRun.of("search", "--index", tmp.resolve("index").toString(), "-k", "2", png.toString());
+    CliRun search =
+        CliRun.of("search", "--index", tmp.resolve("index").toString(), "-k", "2", png.toString());
     assertEquals(0, search.status(), search.err());
     List<String> nearest = new java.util.ArrayList<>();
-    for (JsonNode r : JSON.readTree(search.out()).get("results")) nearest.add(Path.of(r.get("path").asText())
-        .getFileName().toString());
+    for (JsonNode r : JSON.readTree(search.out()).get("results"))
+      nearest.add(Path.of(r.get("path").asText()).getFileName().toString());
     assertEquals(java.util.Set.of("IMG_0001.HEIC", "photo.avif"), java.util.Set.copyOf(nearest));
   }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.index.ImageRecord;
-import dss.model.ModelSource;
 import dss.model.LazyEmbedder;
+import dss.model.ModelSource;
 import dss.model.TestModels;
 import dss.search.Library;
 import dss.web.SearchServer;
@@ -27,17 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One order of hits through the command line and the HTTP API, with three byte-identical copies of one photo in the
- * library: a search by a copy's id gives that copy first, then the other copies by id; a search with the photo's
- * bytes gives the three copies by id. The copies' ids are fixed by their paths, so the expected order is written
- * here from the ids, not from any answer.
+ * One order of hits through the command line and the HTTP API, with three byte-identical copies of
+ * one photo in the library: a search by a copy's id gives that copy first, then the other copies by
+ * id; a search with the photo's bytes gives the three copies by id. The copies' ids are fixed by
+ * their paths, so the expected order is written here from the ids, not from any answer.
  */
 class HitOrderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
 
-  @Test void theQueryImageComesFirstAndCopiesFollowByIdInTheCliAndTheApi() throws Exception {
+  @Test
+  void theQueryImageComesFirstAndCopiesFollowByIdInTheCliAndTheApi() throws Exception {
     Path lib = Files.createDirectories(tmp.resolve("lib"));
     Path original = lib.resolve("photo.png");
     ImageIO.write(picture(Color.ORANGE, 0), "png", original.toFile());
@@ -45,10 +46,14 @@ class HitOrderTest {
       Files.createDirectories(lib.resolve(copy).getParent());
       Files.copy(original, lib.resolve(copy));
     }
-    for (int i = 1; i <= 4; i++) ImageIO.write(picture(new Color(40 * i, 90, 200 - 30 * i), i), "png",
-        lib.resolve("other-" + i + ".png").toFile());
+    for (int i = 1; i <= 4; i++)
+      ImageIO.write(
+          picture(new Color(40 * i, 90, 200 - 30 * i), i),
+          "png",
+          lib.resolve("other-" + i + ".png").toFile());
     String index = tmp.resolve("index").toString();
-    CliRun indexed = CliRun.of("index", "--index", index, "--model", "test", "--device", "cpu", lib.toString());
+    CliRun indexed =
+        CliRun.of("index", "--index", index, "--model", "test", "--device", "cpu", lib.toString());
     assertEquals(0, indexed.status(), indexed.err());
 
     List<String> copies = new ArrayList<>();
@@ -61,32 +66,58 @@ class HitOrderTest {
     for (String own : copies) {
       CliRun run = CliRun.of("search", "--index", index, "--id", own, "-k", "3");
       assertEquals(0, run.status(), run.err());
-      assertEquals(expectedFor(own, byId), ids(JSON.readTree(run.out()).get("results")), "search --id " + own);
+      assertEquals(
+          expectedFor(own, byId),
+          ids(JSON.readTree(run.out()).get("results")),
+          "search --id " + own);
     }
     CliRun byFile = CliRun.of("search", "--index", index, "-k", "3", original.toString());
     assertEquals(0, byFile.status(), byFile.err());
-    assertEquals(byId, ids(JSON.readTree(byFile.out()).get("results")), "search FILE: the copies by id");
+    assertEquals(
+        byId, ids(JSON.readTree(byFile.out()).get("results")), "search FILE: the copies by id");
 
     // the HTTP API, over the index opened as `serve` opens it
-    ModelSource testModel = recorded -> new LazyEmbedder(TestModels.models().testModel(), "cpu", 1, 4);
-    try (Library library = Library.open(index, Library.Access.SHARED, testModel, Library.Options.defaults());
-         ServerContext context = new ServerContext(library.index(), library.ingest());
-         SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, null,
-             SearchServer.Options.DEFAULT_MAX_UPLOAD, tmp.resolve("thumbnails"), tmp.resolve("uploads")),
-             () -> null)) {
+    ModelSource testModel =
+        recorded -> new LazyEmbedder(TestModels.models().testModel(), "cpu", 1, 4);
+    try (Library library =
+            Library.open(index, Library.Access.SHARED, testModel, Library.Options.defaults());
+        ServerContext context = new ServerContext(library.index(), library.ingest());
+        SearchServer server =
+            SearchServer.start(
+                context,
+                new SearchServer.Options(
+                    "127.0.0.1",
+                    0,
+                    null,
+                    SearchServer.Options.DEFAULT_MAX_UPLOAD,
+                    tmp.resolve("thumbnails"),
+                    tmp.resolve("uploads")),
+                () -> null)) {
       HttpClient http = HttpClient.newHttpClient();
       String url = "http://127.0.0.1:" + server.port();
       for (String own : copies) {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/api/search?k=3&id=" + own))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url + "/api/search?k=3&id=" + own)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
-        assertEquals(expectedFor(own, byId), ids(JSON.readTree(r.body()).get("results")), "GET /api/search " + own);
+        assertEquals(
+            expectedFor(own, byId),
+            ids(JSON.readTree(r.body()).get("results")),
+            "GET /api/search " + own);
       }
-      HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(url + "/api/search?k=3"))
-          .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofFile(original)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> upload =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/api/search?k=3"))
+                  .header("Content-Type", "image/png")
+                  .POST(HttpRequest.BodyPublishers.ofFile(original))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(200, upload.statusCode(), upload.body());
-      assertEquals(byId, ids(JSON.readTree(upload.body()).get("results")), "POST /api/search: the copies by id");
+      assertEquals(
+          byId,
+          ids(JSON.readTree(upload.body()).get("results")),
+          "POST /api/search: the copies by id");
     }
   }
 

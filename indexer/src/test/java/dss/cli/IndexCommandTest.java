@@ -1,15 +1,15 @@
 package dss.cli;
 
-import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dss.index.IndexConfig;
 import dss.index.ImageIndex;
+import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
 import dss.model.Embedder;
+import dss.model.TestModels;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -22,7 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** index, search and stats commands end to end: real files, the test model, a real index on disk. */
+/**
+ * index, search and stats commands end to end: real files, the test model, a real index on disk.
+ */
 class IndexCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -30,7 +32,8 @@ class IndexCommandTest {
   Path lib;
   String index;
 
-  @BeforeEach void library() throws Exception {
+  @BeforeEach
+  void library() throws Exception {
     lib = tmp.resolve("lib");
     index = tmp.resolve("index").toString();
     for (int i = 0; i < 5; i++) image(lib.resolve("cats/c" + i + ".png"), i);
@@ -43,7 +46,8 @@ class IndexCommandTest {
     Graphics2D g = im.createGraphics();
     for (int i = 0; i < 8; i++) {
       g.setColor(new Color(random.nextInt(0x1000000)));
-      g.fillRect(random.nextInt(64), random.nextInt(48), 1 + random.nextInt(64), 1 + random.nextInt(48));
+      g.fillRect(
+          random.nextInt(64), random.nextInt(48), 1 + random.nextInt(64), 1 + random.nextInt(48));
     }
     g.dispose();
     Files.createDirectories(file.getParent());
@@ -51,24 +55,31 @@ class IndexCommandTest {
   }
 
   CliRun index(String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("index", "--index", index, "--model", "test"));
+    List<String> args =
+        new java.util.ArrayList<>(List.of("index", "--index", index, "--model", "test"));
     args.addAll(List.of(extra));
     args.add(lib.toString());
     return CliRun.of(args.toArray(String[]::new));
   }
 
-  @Test void indexThenReRunThenStatsAndSearch() throws Exception {
+  @Test
+  void indexThenReRunThenStatsAndSearch() throws Exception {
     long start = System.nanoTime();
     CliRun first = index();
     double wall = (System.nanoTime() - start) / 1e9;
     assertEquals(0, first.status(), first.err());
     JsonNode s = JSON.readTree(first.out());
-    assertEquals(List.of("added", "updated", "unchanged", "removed", "failed", "skipped", "seconds"),
+    assertEquals(
+        List.of("added", "updated", "unchanged", "removed", "failed", "skipped", "seconds"),
         iterable(s.fieldNames()));
     assertEquals(8, s.get("added").asInt());
-    // rounded to the millisecond: embedding eight images takes more than that, and less than the whole command
-    assertTrue(s.get("seconds").isNumber() && s.get("seconds").asDouble() > 0
-        && s.get("seconds").asDouble() <= wall + 0.0005, "seconds " + s.get("seconds") + ", wall " + wall);
+    // rounded to the millisecond: embedding eight images takes more than that, and less than the
+    // whole command
+    assertTrue(
+        s.get("seconds").isNumber()
+            && s.get("seconds").asDouble() > 0
+            && s.get("seconds").asDouble() <= wall + 0.0005,
+        "seconds " + s.get("seconds") + ", wall " + wall);
 
     JsonNode again = JSON.readTree(index().out());
     assertEquals(8, again.get("unchanged").asInt());
@@ -98,11 +109,23 @@ class IndexCommandTest {
     assertEquals(48, top.get("height").asInt());
     JsonNode tookMs = JSON.readTree(byImage.out()).get("took_ms");
     assertTrue(tookMs != null && tookMs.isNumber(), "took_ms is a number: " + byImage.out());
-    // decode, model and search of one image (not the model's loading): some time, within the command's wall time
-    assertTrue(tookMs.asDouble() > 0 && tookMs.asDouble() <= wallMs + 0.005, tookMs + " ms, wall " + wallMs + " ms");
+    // decode, model and search of one image (not the model's loading): some time, within the
+    // command's wall time
+    assertTrue(
+        tookMs.asDouble() > 0 && tookMs.asDouble() <= wallMs + 0.005,
+        tookMs + " ms, wall " + wallMs + " ms");
 
-    CliRun byId = CliRun.of("search", "--index", index, "--id", top.get("id").asText(), "-k", "8",
-        "--path-prefix", lib.resolve("cats").toString() + "/");
+    CliRun byId =
+        CliRun.of(
+            "search",
+            "--index",
+            index,
+            "--id",
+            top.get("id").asText(),
+            "-k",
+            "8",
+            "--path-prefix",
+            lib.resolve("cats").toString() + "/");
     assertEquals(0, byId.status(), byId.err());
     JsonNode cats = JSON.readTree(byId.out()).get("results");
     assertEquals(5, cats.size(), "only the five cats match the prefix");
@@ -113,11 +136,14 @@ class IndexCommandTest {
       previous = r.get("distance").asDouble();
     }
 
-    CliRun near = CliRun.of("search", "--index", index, "--id", top.get("id").asText(), "--max-distance", "0");
+    CliRun near =
+        CliRun.of(
+            "search", "--index", index, "--id", top.get("id").asText(), "--max-distance", "0");
     assertEquals(1, JSON.readTree(near.out()).get("results").size(), "only itself at distance 0");
   }
 
-  @Test void badFilesGoToTheErrorsFileAndExitOne() throws Exception {
+  @Test
+  void badFilesGoToTheErrorsFileAndExitOne() throws Exception {
     Files.writeString(lib.resolve("cats/broken.png"), "not a png");
     Path errors = tmp.resolve("errors.jsonl");
     CliRun run = index("--errors", errors.toString());
@@ -128,14 +154,17 @@ class IndexCommandTest {
     List<String> lines = Files.readAllLines(errors);
     assertEquals(1, lines.size());
     JsonNode line = JSON.readTree(lines.get(0));
-    assertEquals(lib.resolve("cats/broken.png").toAbsolutePath().toString(), line.get("path").asText());
+    assertEquals(
+        lib.resolve("cats/broken.png").toAbsolutePath().toString(), line.get("path").asText());
     assertTrue(line.get("error").asText().contains("not an image"), line.toString());
     assertTrue(run.err().contains("broken.png"), run.err());
   }
 
-  @Test void secondWriterGetsAClearMessage() throws Exception {
+  @Test
+  void secondWriterGetsAClearMessage() throws Exception {
     try (Embedder model = Embedder.open(TestModels.testModel(), "cpu", 1, 1);
-         ImageIndex held = LuceneIndex.openWritable(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
+        ImageIndex held =
+            LuceneIndex.openWritable(Path.of(index), model.info(), IndexConfig.DEFAULT)) {
       CliRun run = index();
       assertEquals(3, run.status(), "its own exit status: not 'some inputs failed'");
       assertTrue(run.err().contains("index " + index + " is in use by another process"), run.err());
@@ -143,7 +172,8 @@ class IndexCommandTest {
     }
   }
 
-  @Test void controlCharactersInFileNamesAreEscapedOnTheTerminal() throws Exception {
+  @Test
+  void controlCharactersInFileNamesAreEscapedOnTheTerminal() throws Exception {
     Path evil = lib.resolve("cats/evil\n\u001b[2Jname.png");
     Files.writeString(evil, "not a png");
     CliRun run = index();
@@ -152,8 +182,10 @@ class IndexCommandTest {
     assertTrue(run.err().chars().noneMatch(c -> c == 0x1b), "no raw escape character on stderr");
   }
 
-  @Test void aHugeFileIsRefusedBeforeReadingAndTheRestIsIndexed() throws Exception {
-    // 3 GiB, sparse: starts like a JPEG. Reading it whole would end the run with an OutOfMemoryError.
+  @Test
+  void aHugeFileIsRefusedBeforeReadingAndTheRestIsIndexed() throws Exception {
+    // 3 GiB, sparse: starts like a JPEG. Reading it whole would end the run with an
+    // OutOfMemoryError.
     Path huge = lib.resolve("dogs/huge.jpg");
     try (var f = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
       f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
@@ -161,11 +193,15 @@ class IndexCommandTest {
     }
     CliRun run = index();
     assertEquals(1, run.status(), run.err());
-    assertTrue(run.err().contains("huge.jpg: file too large: 3221225472 bytes, above the limit"), run.err());
-    assertEquals(8, JSON.readTree(run.out()).get("added").asInt(), "the good photos beside it are indexed");
+    assertTrue(
+        run.err().contains("huge.jpg: file too large: 3221225472 bytes, above the limit"),
+        run.err());
+    assertEquals(
+        8, JSON.readTree(run.out()).get("added").asInt(), "the good photos beside it are indexed");
   }
 
-  @Test void maxFileMbRefusesLargerFilesNamingTheLimit() throws Exception {
+  @Test
+  void maxFileMbRefusesLargerFilesNamingTheLimit() throws Exception {
     Path big = lib.resolve("dogs/big.jpg"); // 2 MiB, starts like a JPEG
     try (var f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
       f.write(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0});
@@ -173,8 +209,12 @@ class IndexCommandTest {
     }
     CliRun run = index("--max-file-mb", "1");
     assertEquals(1, run.status(), run.err());
-    assertTrue(run.err().contains("big.jpg: file too large: 2097152 bytes, above the limit of 1048576 bytes"
-        + " (1 MiB)"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "big.jpg: file too large: 2097152 bytes, above the limit of 1048576 bytes"
+                    + " (1 MiB)"),
+        run.err());
     JsonNode summary = JSON.readTree(run.out());
     assertEquals(8, summary.get("added").asInt());
     assertEquals(1, summary.get("failed").asInt());
@@ -185,19 +225,33 @@ class IndexCommandTest {
     assertTrue(zero.err().contains("--max-file-mb must be at least 1"), zero.err());
   }
 
-  @Test void anotherModelIsAClearError() throws Exception {
+  @Test
+  void anotherModelIsAClearError() throws Exception {
     assertEquals(0, index().status());
-    CliRun run = CliRun.of("search", "--index", index, "--model",
-        TestModels.root().resolve("models/test/test-model-fp16.onnx").toString(), lib.resolve("cats/c1.png").toString());
+    CliRun run =
+        CliRun.of(
+            "search",
+            "--index",
+            index,
+            "--model",
+            TestModels.root().resolve("models/test/test-model-fp16.onnx").toString(),
+            lib.resolve("cats/c1.png").toString());
     assertEquals(1, run.status());
     assertTrue(run.err().contains("was built with model test-model"), run.err());
   }
 
-  @Test void quantizedIndexKeepsItsStorage() throws Exception {
+  @Test
+  void quantizedIndexKeepsItsStorage() throws Exception {
     assertEquals(0, index("--quantization", "int4").status());
-    assertEquals("int4", JSON.readTree(CliRun.of("stats", "--index", index).out()).get("quantization").asText());
-    CliRun search = CliRun.of("search", "--index", index, "-k", "1", lib.resolve("dogs/d5.png").toString());
-    assertEquals(0.0, JSON.readTree(search.out()).get("results").get(0).get("distance").asDouble(), 1e-4,
+    assertEquals(
+        "int4",
+        JSON.readTree(CliRun.of("stats", "--index", index).out()).get("quantization").asText());
+    CliRun search =
+        CliRun.of("search", "--index", index, "-k", "1", lib.resolve("dogs/d5.png").toString());
+    assertEquals(
+        0.0,
+        JSON.readTree(search.out()).get("results").get(0).get("distance").asDouble(),
+        1e-4,
         "full-precision rescoring: the image itself at distance 0");
     assertEquals(0, index().status(), "no --quantization: the index's own");
     CliRun other = index("--quantization", "int8");
@@ -205,7 +259,8 @@ class IndexCommandTest {
     assertTrue(other.err().contains("stores vectors as int4"), other.err());
   }
 
-  @Test void mergeLeavesOneSegment() throws Exception {
+  @Test
+  void mergeLeavesOneSegment() throws Exception {
     assertEquals(0, index("--commit-every", "2").status());
     int before = JSON.readTree(CliRun.of("stats", "--index", index).out()).get("segments").asInt();
     assertTrue(before > 1, "a commit every 2 images leaves several segments, got " + before);
@@ -215,7 +270,8 @@ class IndexCommandTest {
     assertEquals(8, after.get("documents").asInt());
   }
 
-  @Test void usageErrors() {
+  @Test
+  void usageErrors() {
     assertEquals(2, index("--quantization", "int3").status());
     assertEquals(2, CliRun.of("search", "--index", index).status(), "IMAGE or --id is required");
     CliRun missing = CliRun.of("stats", "--index", tmp.resolve("nothing").toString());

@@ -16,16 +16,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A backend that the command line has never heard of works through every command: the test jar's in-memory provider
- * ({@code memory:NAME}, found by {@link java.util.ServiceLoader}) indexes, searches, counts and checks; backup,
- * which it does not offer, is refused by name; a location no provider takes is a usage error listing the forms.
+ * A backend that the command line has never heard of works through every command: the test jar's
+ * in-memory provider ({@code memory:NAME}, found by {@link java.util.ServiceLoader}) indexes,
+ * searches, counts and checks; backup, which it does not offer, is refused by name; a location no
+ * provider takes is a usage error listing the forms.
  */
 class NewBackendTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
 
-  @Test void aBackendFoundByItsSchemeServesEveryCommand() throws Exception {
+  @Test
+  void aBackendFoundByItsSchemeServesEveryCommand() throws Exception {
     Path lib = Files.createDirectories(tmp.resolve("lib"));
     for (int i = 0; i < 4; i++) {
       BufferedImage image = new BufferedImage(160, 120, BufferedImage.TYPE_INT_RGB);
@@ -38,7 +40,8 @@ class NewBackendTest {
       ImageIO.write(image, "png", lib.resolve("p" + i + ".png").toFile());
     }
     String index = "memory:new-backend";
-    CliRun indexed = CliRun.of("index", "--index", index, "--model", "test", "--device", "cpu", lib.toString());
+    CliRun indexed =
+        CliRun.of("index", "--index", index, "--model", "test", "--device", "cpu", lib.toString());
     assertEquals(0, indexed.status(), indexed.err());
     assertEquals(4, JSON.readTree(indexed.out()).get("added").asInt());
 
@@ -49,7 +52,8 @@ class NewBackendTest {
     assertEquals(id, first.get("id").asText());
     assertEquals(0, first.get("distance").asDouble(), 1e-6);
 
-    CliRun byFile = CliRun.of("search", "--index", index, "-k", "1", lib.resolve("p2.png").toString());
+    CliRun byFile =
+        CliRun.of("search", "--index", index, "-k", "1", lib.resolve("p2.png").toString());
     assertEquals(0, byFile.status(), byFile.err());
     assertEquals(id, JSON.readTree(byFile.out()).get("results").get(0).get("id").asText());
 
@@ -63,8 +67,10 @@ class NewBackendTest {
 
     CliRun unknown = CliRun.of("stats", "--index", "nosuch://host/x");
     assertEquals(2, unknown.status(), unknown.err());
-    assertTrue(unknown.err().contains("no index backend takes the location 'nosuch://host/x'")
-        && unknown.err().contains("solr://HOST:PORT/COLLECTION") && unknown.err().contains("memory:NAME"),
+    assertTrue(
+        unknown.err().contains("no index backend takes the location 'nosuch://host/x'")
+            && unknown.err().contains("solr://HOST:PORT/COLLECTION")
+            && unknown.err().contains("memory:NAME"),
         unknown.err());
   }
 }

@@ -14,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `index` over a folder of camera RAWs (built around real JPEGs) and ordinary pictures, one RAW damaged. */
+/**
+ * `index` over a folder of camera RAWs (built around real JPEGs) and ordinary pictures, one RAW
+ * damaged.
+ */
 class RawIndexCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,7 +29,8 @@ class RawIndexCommandTest {
     }
   }
 
-  @Test void aBadRawIsInTheSummaryAndTheErrorsFileAndTheRestIsIndexed() throws Exception {
+  @Test
+  void aBadRawIsInTheSummaryAndTheErrorsFileAndTheRestIsIndexed() throws Exception {
     Path lib = tmp.resolve("lib");
     for (int i = 0; i < 3; i++) IndexCommandTest.image(lib.resolve("p" + i + ".png"), i);
     byte[] jpeg = resource("parity/small-300x200.jpg");
@@ -37,8 +41,16 @@ class RawIndexCommandTest {
     Path errors = tmp.resolve("errors.jsonl");
     String index = tmp.resolve("index").toString();
 
-    CliRun run = CliRun.of("index", "--index", index, "--model", "test", "--errors", errors.toString(),
-        lib.toString());
+    CliRun run =
+        CliRun.of(
+            "index",
+            "--index",
+            index,
+            "--model",
+            "test",
+            "--errors",
+            errors.toString(),
+            lib.toString());
     assertEquals(1, run.status(), run.err());
     JsonNode summary = JSON.readTree(run.out());
     assertEquals(5, summary.get("added").asInt(), run.out());
@@ -47,14 +59,20 @@ class RawIndexCommandTest {
     assertEquals(1, lines.size(), lines.toString());
     JsonNode line = JSON.readTree(lines.get(0));
     assertEquals(lib.resolve("cut.nef").toAbsolutePath().toString(), line.get("path").asText());
-    assertTrue(line.get("error").asText().contains("lies outside the file (" + nef.length / 3 + " bytes)"),
+    assertTrue(
+        line.get("error").asText().contains("lies outside the file (" + nef.length / 3 + " bytes)"),
         line.toString());
     assertTrue(run.err().contains("cut.nef"), run.err());
 
-    CliRun search = CliRun.of("search", "--index", index, "-k", "1", lib.resolve("good.dng").toString());
+    CliRun search =
+        CliRun.of("search", "--index", index, "-k", "1", lib.resolve("good.dng").toString());
     JsonNode top = JSON.readTree(search.out()).get("results").get(0);
-    assertEquals(lib.resolve("good.dng").toAbsolutePath().toString(), top.get("path").asText(), search.out());
-    assertEquals(200, top.get("width").asInt(), "the DNG's orientation 6 turns the 300x200 preview upright");
+    assertEquals(
+        lib.resolve("good.dng").toAbsolutePath().toString(),
+        top.get("path").asText(),
+        search.out());
+    assertEquals(
+        200, top.get("width").asInt(), "the DNG's orientation 6 turns the 300x200 preview upright");
     assertEquals(300, top.get("height").asInt());
   }
 }

@@ -1,6 +1,5 @@
 package dss.cli;
 
-import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +12,7 @@ import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
 import dss.ingest.IngestPipeline;
 import dss.model.Embedder;
+import dss.model.TestModels;
 import dss.web.SearchServer;
 import dss.web.ServerContext;
 import java.awt.BasicStroke;
@@ -37,10 +37,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One image, one vector: the checked-in test model gives a real image file the same embedding (component-wise within
- * 1e-6) through {@code dreamsim embed}, {@code dreamsim index} (the stored vector), {@code POST /api/search} (the
- * indexed file is the first hit at distance 0) and {@code POST /api/images} (the new document's stored vector); and
- * two images the same distance through {@code dreamsim distance} and {@code POST /api/distance}.
+ * One image, one vector: the checked-in test model gives a real image file the same embedding
+ * (component-wise within 1e-6) through {@code dreamsim embed}, {@code dreamsim index} (the stored
+ * vector), {@code POST /api/search} (the indexed file is the first hit at distance 0) and {@code
+ * POST /api/images} (the new document's stored vector); and two images the same distance through
+ * {@code dreamsim distance} and {@code POST /api/distance}.
  */
 class SameVectorEverywhereTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,7 +50,8 @@ class SameVectorEverywhereTest {
 
   @TempDir Path tmp;
 
-  @Test void oneImageHasOneVectorThroughTheCliAndTheServer() throws Exception {
+  @Test
+  void oneImageHasOneVectorThroughTheCliAndTheServer() throws Exception {
     Path lib = Files.createDirectories(tmp.resolve("lib"));
     Path png = write(lib.resolve("scene.png"), scene(Color.ORANGE, Color.BLUE, 0), "png");
     Path jpeg = write(lib.resolve("other.jpg"), scene(Color.GREEN, Color.MAGENTA, 1), "jpeg");
@@ -61,53 +63,88 @@ class SameVectorEverywhereTest {
     assertEquals(1792, embedded.get(png).length);
 
     // (b) dreamsim index, then the stored vectors
-    CliRun index = CliRun.of("index", "--index", indexDir.toString(), "--model", "test", "--device", "cpu",
-        lib.toString());
+    CliRun index =
+        CliRun.of(
+            "index",
+            "--index",
+            indexDir.toString(),
+            "--model",
+            "test",
+            "--device",
+            "cpu",
+            lib.toString());
     assertEquals(0, index.status(), index.err());
     assertEquals(2, JSON.readTree(index.out()).get("added").asInt(), index.out());
-    try (ImageIndex read = LuceneIndex.openReadOnly(indexDir); ImageIndex.Snapshot snapshot = read.snapshot()) {
+    try (ImageIndex read = LuceneIndex.openReadOnly(indexDir);
+        ImageIndex.Snapshot snapshot = read.snapshot()) {
       for (Path file : embedded.keySet()) {
         assertEquals(absolute(file), snapshot.get(id(file)).orElseThrow().path());
-        assertClose(embedded.get(file), snapshot.vector(id(file)).orElseThrow(), file + " stored by dreamsim index");
+        assertClose(
+            embedded.get(file),
+            snapshot.vector(id(file)).orElseThrow(),
+            file + " stored by dreamsim index");
       }
     }
 
     // distance of the two images on the command line
-    CliRun distanceRun = CliRun.of("distance", "--model", "test", "--device", "cpu", png.toString(), jpeg.toString());
+    CliRun distanceRun =
+        CliRun.of(
+            "distance", "--model", "test", "--device", "cpu", png.toString(), jpeg.toString());
     assertEquals(0, distanceRun.status(), distanceRun.err());
     double cliDistance = JSON.readTree(distanceRun.out()).get("distance").asDouble();
     assertTrue(cliDistance > 0.01, "two different images: " + cliDistance);
 
-    // the server over that index, as `dreamsim serve --model test --device cpu --token ...` builds it
+    // the server over that index, as `dreamsim serve --model test --device cpu --token ...` builds
+    // it
     try (Embedder embedder = Embedder.open(TestModels.testModel(), "cpu", 0, 8);
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS), embedder);
-         ImageIndex served = LuceneIndex.openShared(indexDir, embedder.info(), IndexConfig.DEFAULT);
-         ServerContext context = new ServerContext(served, ingest);
-         SearchServer server = SearchServer.start(context, new SearchServer.Options("127.0.0.1", 0, TOKEN,
-             SearchServer.Options.DEFAULT_MAX_UPLOAD, tmp.resolve("thumbnails"), tmp.resolve("uploads")),
-             () -> null)) {
+        IngestPipeline ingest =
+            new IngestPipeline(new ImagePipeline(ImagePipeline.DEFAULT_MAX_PIXELS), embedder);
+        ImageIndex served = LuceneIndex.openShared(indexDir, embedder.info(), IndexConfig.DEFAULT);
+        ServerContext context = new ServerContext(served, ingest);
+        SearchServer server =
+            SearchServer.start(
+                context,
+                new SearchServer.Options(
+                    "127.0.0.1",
+                    0,
+                    TOKEN,
+                    SearchServer.Options.DEFAULT_MAX_UPLOAD,
+                    tmp.resolve("thumbnails"),
+                    tmp.resolve("uploads")),
+                () -> null)) {
       assertTrue(!served.readOnly(), "the server holds the writer (POST /api/images needs it)");
       HttpClient http = HttpClient.newHttpClient();
       String url = "http://127.0.0.1:" + server.port();
       for (Path file : embedded.keySet()) {
         // (c) POST /api/search with the same bytes: the indexed file first, at distance 0
-        HttpResponse<String> search = http.send(multipart(url + "/api/search?k=2", Map.of("image", file), null),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> search =
+            http.send(
+                multipart(url + "/api/search?k=2", Map.of("image", file), null),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, search.statusCode(), search.body());
         JsonNode first = JSON.readTree(search.body()).get("results").get(0);
         assertEquals(id(file), first.get("id").asText(), search.body());
         assertEquals(absolute(file), first.get("path").asText());
-        assertTrue(Math.abs(first.get("distance").asDouble()) <= TOLERANCE, "distance to itself: " + first);
+        assertTrue(
+            Math.abs(first.get("distance").asDouble()) <= TOLERANCE,
+            "distance to itself: " + first);
 
         // (d) POST /api/images with the same bytes: the new document's stored vector
-        HttpResponse<String> added = http.send(multipart(url + "/api/images", Map.of("image", file), TOKEN),
-            HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> added =
+            http.send(
+                multipart(url + "/api/images", Map.of("image", file), TOKEN),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(201, added.statusCode(), added.body());
         String addedId = JSON.readTree(added.body()).get("id").asText();
-        assertTrue(!addedId.equals(id(file)), "a new document, stored under the upload folder: " + added.body());
+        assertTrue(
+            !addedId.equals(id(file)),
+            "a new document, stored under the upload folder: " + added.body());
         try (ImageIndex.Snapshot snapshot = served.snapshot()) {
           assertEquals(Files.size(file), snapshot.get(addedId).orElseThrow().size());
-          assertClose(embedded.get(file), snapshot.vector(addedId).orElseThrow(), file + " stored by POST /api/images");
+          assertClose(
+              embedded.get(file),
+              snapshot.vector(addedId).orElseThrow(),
+              file + " stored by POST /api/images");
         }
       }
 
@@ -115,8 +152,9 @@ class SameVectorEverywhereTest {
       Map<String, Path> pair = new LinkedHashMap<>();
       pair.put("a", png);
       pair.put("b", jpeg);
-      HttpResponse<String> distance = http.send(multipart(url + "/api/distance", pair, null),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> distance =
+          http.send(
+              multipart(url + "/api/distance", pair, null), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, distance.statusCode(), distance.body());
       double apiDistance = JSON.readTree(distance.body()).get("distance").asDouble();
       assertEquals(cliDistance, apiDistance, TOLERANCE, "dreamsim distance vs POST /api/distance");
@@ -168,21 +206,32 @@ class SameVectorEverywhereTest {
   }
 
   /** A multipart/form-data POST of files (field name to file), with a bearer token when given. */
-  private static HttpRequest multipart(String url, Map<String, Path> files, String token) throws Exception {
+  private static HttpRequest multipart(String url, Map<String, Path> files, String token)
+      throws Exception {
     String boundary = "----dss" + UUID.randomUUID();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (Map.Entry<String, Path> part : files.entrySet()) {
       String name = part.getValue().getFileName().toString();
       String type = name.endsWith(".png") ? "image/png" : "image/jpeg";
-      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.getKey() + "\"; filename=\""
-          + name + "\"\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      body.write(
+          ("--"
+                  + boundary
+                  + "\r\nContent-Disposition: form-data; name=\""
+                  + part.getKey()
+                  + "\"; filename=\""
+                  + name
+                  + "\"\r\nContent-Type: "
+                  + type
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.UTF_8));
       body.write(Files.readAllBytes(part.getValue()));
       body.write("\r\n".getBytes(StandardCharsets.UTF_8));
     }
     body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     if (token != null) request.header("Authorization", "Bearer " + token);
     return request.build();
   }

@@ -17,8 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code dreamsim serve} in a child JVM, as the launcher starts it (it serves until stopped, so it cannot run
- * in-process): the repository as installation root, stderr to a log file, stopped with SIGTERM at close.
+ * {@code dreamsim serve} in a child JVM, as the launcher starts it (it serves until stopped, so it
+ * cannot run in-process): the repository as installation root, stderr to a log file, stopped with
+ * SIGTERM at close.
  */
 final class ServeProcess implements AutoCloseable {
   private final Process process;
@@ -33,20 +34,31 @@ final class ServeProcess implements AutoCloseable {
 
   /** Starts serve with {@code args} and waits for its first stdout line (or its exit). */
   static ServeProcess start(Path log, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-        "-Ddss.root=" + TestModels.root(), "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "serve"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "-Ddss.root=" + TestModels.root(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "serve"));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        return out.readLine();
-      } catch (IOException e) {
-        return null;
-      }
-    });
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<String> line =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return out.readLine();
+              } catch (IOException e) {
+                return null;
+              }
+            });
     try {
       return new ServeProcess(p, log, line.get(120, TimeUnit.SECONDS));
     } catch (Exception e) {
@@ -57,7 +69,8 @@ final class ServeProcess implements AutoCloseable {
 
   /** The exit status once it has ended on its own. */
   int awaitExit() throws InterruptedException {
-    if (!process.waitFor(120, TimeUnit.SECONDS)) throw new IllegalStateException("serve is still running");
+    if (!process.waitFor(120, TimeUnit.SECONDS))
+      throw new IllegalStateException("serve is still running");
     return process.exitValue();
   }
 
@@ -67,11 +80,14 @@ final class ServeProcess implements AutoCloseable {
 
   static String get(String url) throws IOException, InterruptedException {
     try (HttpClient http = HttpClient.newHttpClient()) {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return http.send(
+              HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+          .body();
     }
   }
 
-  @Override public void close() throws InterruptedException {
+  @Override
+  public void close() throws InterruptedException {
     process.destroy(); // SIGTERM: the shutdown hook closes the server and the index
     if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
   }

@@ -1,17 +1,22 @@
 package dss.bench;
 
-import dss.bench.AnnBench;
-import dss.bench.DedupBench;
-import dss.bench.IndexingBench;
-import dss.bench.ListingBench;
-import dss.bench.LoadBench;
-import dss.bench.ModelBench;
-import dss.bench.PreprocessBench;
 import picocli.CommandLine.Command;
 
 /** Benchmarks: each prints figures; the scripts under bench/ run the peers in the same run. */
-@Command(name = "bench", header = "Run a benchmark (bench/*.sh runs each next to its peer).", description = "Benchmarks (see bench/*.sh for the side-by-side runs with peers).",
-    subcommands = {PreprocessBench.class, ModelBench.class, IndexingBench.class, AnnBench.class,
-        LoadBench.class, DedupBench.class, DedupRecallBench.class, SolrAnnBench.class, ListingBench.class,
-        CorporaBench.class})
+@Command(
+    name = "bench",
+    header = "Run a benchmark (bench/*.sh runs each next to its peer).",
+    description = "Benchmarks (see bench/*.sh for the side-by-side runs with peers).",
+    subcommands = {
+      PreprocessBench.class,
+      ModelBench.class,
+      IndexingBench.class,
+      AnnBench.class,
+      LoadBench.class,
+      DedupBench.class,
+      DedupRecallBench.class,
+      SolrAnnBench.class,
+      ListingBench.class,
+      CorporaBench.class
+    })
 public final class BenchCommand {}

@@ -1,16 +1,15 @@
 package dss.bench;
 
-import java.util.Locale;
 import dss.cli.JsonOut;
+import dss.index.Hit;
+import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
-import dss.index.ImageIndex;
 import dss.index.lucene.LuceneIndex;
 import dss.model.ModelInfo;
 import dss.search.DuplicateFinder;
 import dss.search.DuplicateGroup;
 import dss.search.DuplicateGrouper;
-import dss.index.Hit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -23,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -35,36 +35,73 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Whole-library dedup at scale on synthetic embedding-like vectors: photos scattered around topic centres
- * (distance about 0.5 within a topic), a fifth of them with 1-3 near-copies (about 0.03 from the photo, 0.06 from
- * each other) and some byte-identical copies. Builds a real index, runs {@link DuplicateFinder}, and reports time,
- * peak memory and how many planted copy pairs were found; {@code --brute} also runs the same grouping rule on
- * exact all-pairs distances (vectors in memory, n^2/2 dot products) as the baseline.
+ * Whole-library dedup at scale on synthetic embedding-like vectors: photos scattered around topic
+ * centres (distance about 0.5 within a topic), a fifth of them with 1-3 near-copies (about 0.03
+ * from the photo, 0.06 from each other) and some byte-identical copies. Builds a real index, runs
+ * {@link DuplicateFinder}, and reports time, peak memory and how many planted copy pairs were
+ * found; {@code --brute} also runs the same grouping rule on exact all-pairs distances (vectors in
+ * memory, n^2/2 dot products) as the baseline.
  */
-@Command(name = "dedup", header = "Measure whole-library dedup time and memory on synthetic vectors.", sortOptions = false,
-    description = "Dedup at scale: time and peak memory of 'dedup' on N synthetic vectors, and a brute-force peer.")
+@Command(
+    name = "dedup",
+    header = "Measure whole-library dedup time and memory on synthetic vectors.",
+    sortOptions = false,
+    description =
+        "Dedup at scale: time and peak memory of 'dedup' on N synthetic vectors, and a brute-force peer.")
 public final class DedupBench implements Callable<Integer> {
-  @Option(names = "--size", defaultValue = "100000", description = "Vectors (default: ${DEFAULT-VALUE}).") int size;
-  @Option(names = "--dims", defaultValue = "768", description = "Dimensions (default: ${DEFAULT-VALUE}).") int dims;
-  @Option(names = "--threshold", defaultValue = "0.1", description = "Dedup threshold (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--size",
+      defaultValue = "100000",
+      description = "Vectors (default: ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(
+      names = "--dims",
+      defaultValue = "768",
+      description = "Dimensions (default: ${DEFAULT-VALUE}).")
+  int dims;
+
+  @Option(
+      names = "--threshold",
+      defaultValue = "0.1",
+      description = "Dedup threshold (default: ${DEFAULT-VALUE}).")
   float threshold;
-  @Option(names = "--index", paramLabel = "DIR", description = "Index directory: built when absent, reused when it "
-      + "holds the same size and dims (default: a temporary directory, deleted after).")
+
+  @Option(
+      names = "--index",
+      paramLabel = "DIR",
+      description =
+          "Index directory: built when absent, reused when it "
+              + "holds the same size and dims (default: a temporary directory, deleted after).")
   Path index;
-  @Option(names = "--brute", description = "Also run the exact all-pairs baseline (needs n x dims floats of heap) "
-      + "and compare the pairs both report.")
+
+  @Option(
+      names = "--brute",
+      description =
+          "Also run the exact all-pairs baseline (needs n x dims floats of heap) "
+              + "and compare the pairs both report.")
   boolean brute;
-  @Option(names = "--candidates", defaultValue = "0", description = "Candidates per neighbour search (default: 0, no "
-      + "search: the neighbours read from the graph of a one-segment index, as 'dreamsim dedup' without --candidates).")
+
+  @Option(
+      names = "--candidates",
+      defaultValue = "0",
+      description =
+          "Candidates per neighbour search (default: 0, no "
+              + "search: the neighbours read from the graph of a one-segment index, as 'dreamsim dedup' without --candidates).")
   int candidates;
-  @Option(names = "--merge", description = "Merge the index into one segment before the dedup (timed apart): the "
-      + "graph walk needs one segment, several are searched.")
+
+  @Option(
+      names = "--merge",
+      description =
+          "Merge the index into one segment before the dedup (timed apart): the "
+              + "graph walk needs one segment, several are searched.")
   boolean merge;
 
   /** The groups the HNSW path reported, by id, for the comparison with the exact baseline. */
   private List<List<String>> hnswGroups;
 
-  @Override public Integer call() throws Exception {
+  @Override
+  public Integer call() throws Exception {
     Synthetic data = new Synthetic(size, dims, 42);
     boolean temporary = index == null;
     Path dir = temporary ? Files.createTempDirectory("dedup-bench") : index;
@@ -77,7 +114,8 @@ public final class DedupBench implements Callable<Integer> {
     try {
       out.put("build_seconds", build(data, dir));
       if (merge) out.put("merge_seconds", merge(data, dir));
-      try (ImageIndex library = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot snapshot = library.snapshot()) {
+      try (ImageIndex library = LuceneIndex.openReadOnly(dir);
+          ImageIndex.Snapshot snapshot = library.snapshot()) {
         out.put("segments", library.stats().segments());
         Memory.reset();
         long t0 = System.nanoTime();
@@ -88,9 +126,21 @@ public final class DedupBench implements Callable<Integer> {
         double cpuSeconds = Memory.cpuSeconds() - cpu0;
         hnswGroups = idGroups(groups);
         out.put("candidates", candidates == 0 ? "graph" : candidates);
-        out.put("hnsw", Map.of("seconds", seconds, "cpu_seconds", cpuSeconds, "groups", groups.size(),
-            "planted_pairs_found", data.plantedPairsIn(idGroups(groups)),
-            "heap_peak_mb", Memory.heapPeakMb(), "rss_peak_mb", Memory.rssPeakMb()));
+        out.put(
+            "hnsw",
+            Map.of(
+                "seconds",
+                seconds,
+                "cpu_seconds",
+                cpuSeconds,
+                "groups",
+                groups.size(),
+                "planted_pairs_found",
+                data.plantedPairsIn(idGroups(groups)),
+                "heap_peak_mb",
+                Memory.heapPeakMb(),
+                "rss_peak_mb",
+                Memory.rssPeakMb()));
         System.err.println("bench dedup: " + JsonOut.line(out)); // in case the baseline never ends
       }
       if (brute) out.put("brute", bruteForce(data));
@@ -101,7 +151,10 @@ public final class DedupBench implements Callable<Integer> {
     return 0;
   }
 
-  /** Builds the index (or reuses one made by an earlier run with the same data); returns seconds, 0 when reused. */
+  /**
+   * Builds the index (or reuses one made by an earlier run with the same data); returns seconds, 0
+   * when reused.
+   */
   static double build(Synthetic data, Path dir) throws IOException {
     Path marker = dir.resolve("bench-" + data.n + "x" + data.dims);
     if (Files.exists(marker)) {
@@ -113,29 +166,49 @@ public final class DedupBench implements Callable<Integer> {
     try (ImageIndex writer = LuceneIndex.openWritable(dir, model, IndexConfig.DEFAULT)) {
       // IndexWriter is thread-safe: one writer thread per core builds segment graphs in parallel
       AtomicInteger done = new AtomicInteger();
-      IntStream.range(0, data.n).parallel().forEach(i -> {
-        Synthetic.Item item = data.item(i);
-        try {
-          writer.upsert(new ImageRecord(item.id(), "/synthetic/" + item.id() + ".jpg", item.hash(), 1000 + i % 977,
-              1_700_000_000_000L + i, 4000, 3000, "jpeg", 0), item.vector());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        if (done.incrementAndGet() % 100_000 == 0) System.err.printf(Locale.ROOT, "bench dedup: indexed %d/%d%n", done.get(), data.n);
-      });
+      IntStream.range(0, data.n)
+          .parallel()
+          .forEach(
+              i -> {
+                Synthetic.Item item = data.item(i);
+                try {
+                  writer.upsert(
+                      new ImageRecord(
+                          item.id(),
+                          "/synthetic/" + item.id() + ".jpg",
+                          item.hash(),
+                          1000 + i % 977,
+                          1_700_000_000_000L + i,
+                          4000,
+                          3000,
+                          "jpeg",
+                          0),
+                      item.vector());
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+                if (done.incrementAndGet() % 100_000 == 0)
+                  System.err.printf(
+                      Locale.ROOT, "bench dedup: indexed %d/%d%n", done.get(), data.n);
+              });
       writer.commit();
     }
     Files.createFile(marker);
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Merges the index into one segment (the dedup's graph walk needs one); returns seconds, 0 when it was one. */
+  /**
+   * Merges the index into one segment (the dedup's graph walk needs one); returns seconds, 0 when
+   * it was one.
+   */
   static double merge(Synthetic data, Path dir) throws IOException {
     ModelInfo model = new ModelInfo("synthetic", "synthetic", data.dims, "synthetic-" + data.n);
     long t0 = System.nanoTime();
     try (ImageIndex writer = LuceneIndex.openWritable(dir, model, IndexConfig.DEFAULT)) {
       if (writer.stats().segments() <= 1) return 0;
-      System.err.printf(java.util.Locale.ROOT, "bench dedup: merging %d segments into one%n",
+      System.err.printf(
+          java.util.Locale.ROOT,
+          "bench dedup: merging %d segments into one%n",
           writer.stats().segments());
       writer.optimize();
     }
@@ -145,11 +218,14 @@ public final class DedupBench implements Callable<Integer> {
   /** Group membership by synthetic id (the path's file name without extension). */
   private static List<List<String>> idGroups(List<DuplicateGroup> groups) {
     List<List<String>> out = new ArrayList<>();
-    for (DuplicateGroup g : groups) out.add(g.members().stream().map(Hit::image).map(ImageRecord::id).toList());
+    for (DuplicateGroup g : groups)
+      out.add(g.members().stream().map(Hit::image).map(ImageRecord::id).toList());
     return out;
   }
 
-  /** The same grouping rule fed with exact neighbours from all n^2/2 pairs (vectors held in memory). */
+  /**
+   * The same grouping rule fed with exact neighbours from all n^2/2 pairs (vectors held in memory).
+   */
   private Map<String, Object> bruteForce(Synthetic data) throws IOException {
     Memory.reset();
     float[][] vectors = new float[data.n][];
@@ -161,21 +237,46 @@ public final class DedupBench implements Callable<Integer> {
       ids[i] = item.id();
       byHash.computeIfAbsent(item.hash(), h -> new ArrayList<>()).add(i);
     }
-    long t0 = System.nanoTime(); // timed from here: generating the vectors is not part of either method
+    long t0 =
+        System.nanoTime(); // timed from here: generating the vectors is not part of either method
     int[][] neighbours = allPairsWithin(vectors, threshold);
-    List<int[]> copies = byHash.values().stream().filter(c -> c.size() > 1)
-        .map(c -> c.stream().mapToInt(Integer::intValue).toArray()).toList();
-    DuplicateGrouper.Items library = new DuplicateGrouper.Items() {
-      @Override public int size() { return data.n; }
-      @Override public float[] vector(int item) { return vectors[item]; }
-      @Override public int[] neighbours(int item, float maxDistance) { return neighbours[item]; }
-      @Override public List<int[]> exactCopies() { return copies; }
-      @Override public Comparator<Integer> keeperOrder() { return Comparator.naturalOrder(); }
-    };
+    List<int[]> copies =
+        byHash.values().stream()
+            .filter(c -> c.size() > 1)
+            .map(c -> c.stream().mapToInt(Integer::intValue).toArray())
+            .toList();
+    DuplicateGrouper.Items library =
+        new DuplicateGrouper.Items() {
+          @Override
+          public int size() {
+            return data.n;
+          }
+
+          @Override
+          public float[] vector(int item) {
+            return vectors[item];
+          }
+
+          @Override
+          public int[] neighbours(int item, float maxDistance) {
+            return neighbours[item];
+          }
+
+          @Override
+          public List<int[]> exactCopies() {
+            return copies;
+          }
+
+          @Override
+          public Comparator<Integer> keeperOrder() {
+            return Comparator.naturalOrder();
+          }
+        };
     List<DuplicateGrouper.ItemGroup> groups = DuplicateGrouper.group(library, threshold);
     double seconds = (System.nanoTime() - t0) / 1e9;
     List<List<String>> byId = new ArrayList<>();
-    for (DuplicateGrouper.ItemGroup g : groups) byId.add(IntStream.of(g.members()).mapToObj(m -> ids[m]).toList());
+    for (DuplicateGrouper.ItemGroup g : groups)
+      byId.add(IntStream.of(g.members()).mapToObj(m -> ids[m]).toList());
     long withinThreshold = 0;
     for (int[] row : neighbours) withinThreshold += row.length;
     Map<String, Object> out = new LinkedHashMap<>();
@@ -191,11 +292,13 @@ public final class DedupBench implements Callable<Integer> {
   }
 
   /**
-   * The pairs of images each method puts in one group (what a user sees as "these two are duplicates"): how many
-   * of the exact baseline's pairs the HNSW path reports too (recall), and how many of its own are also exact ones
-   * (precision). Both run the same grouping rule at the same threshold; only the neighbour search differs.
+   * The pairs of images each method puts in one group (what a user sees as "these two are
+   * duplicates"): how many of the exact baseline's pairs the HNSW path reports too (recall), and
+   * how many of its own are also exact ones (precision). Both run the same grouping rule at the
+   * same threshold; only the neighbour search differs.
    */
-  static Map<String, Object> comparePairs(List<List<String>> hnsw, List<List<String>> exact, int n) {
+  static Map<String, Object> comparePairs(
+      List<List<String>> hnsw, List<List<String>> exact, int n) {
     java.util.Set<Long> exactPairs = pairs(exact, n);
     java.util.Set<Long> hnswPairs = pairs(hnsw, n);
     long common = hnswPairs.stream().filter(exactPairs::contains).count();
@@ -223,37 +326,44 @@ public final class DedupBench implements Callable<Integer> {
   }
 
   /**
-   * Every pair once (j > i: the grouping makes pairs symmetric), in tiles of {@link #TILE} x {@link #TILE} vectors so
-   * both tiles stay in cache (row by row, each row would stream all n vectors from memory); row tiles in parallel.
+   * Every pair once (j > i: the grouping makes pairs symmetric), in tiles of {@link #TILE} x {@link
+   * #TILE} vectors so both tiles stay in cache (row by row, each row would stream all n vectors
+   * from memory); row tiles in parallel.
    */
   static int[][] allPairsWithin(float[][] vectors, float threshold) {
     int n = vectors.length;
     int[][] neighbours = new int[n][];
-    IntStream.range(0, (n + TILE - 1) / TILE).parallel().forEach(bi -> {
-      int rowEnd = Math.min(n, (bi + 1) * TILE);
-      List<List<Integer>> rows = new ArrayList<>();
-      for (int i = bi * TILE; i < rowEnd; i++) rows.add(new ArrayList<>());
-      for (int colStart = bi * TILE; colStart < n; colStart += TILE) {
-        int colEnd = Math.min(n, colStart + TILE);
-        for (int i = bi * TILE; i < rowEnd; i++) {
-          for (int j = Math.max(colStart, i + 1); j < colEnd; j++) {
-            if (1f - VectorUtil.dotProduct(vectors[i], vectors[j]) <= threshold) rows.get(i - bi * TILE).add(j);
-          }
-        }
-      }
-      for (int i = bi * TILE; i < rowEnd; i++) {
-        neighbours[i] = rows.get(i - bi * TILE).stream().mapToInt(Integer::intValue).toArray();
-      }
-    });
+    IntStream.range(0, (n + TILE - 1) / TILE)
+        .parallel()
+        .forEach(
+            bi -> {
+              int rowEnd = Math.min(n, (bi + 1) * TILE);
+              List<List<Integer>> rows = new ArrayList<>();
+              for (int i = bi * TILE; i < rowEnd; i++) rows.add(new ArrayList<>());
+              for (int colStart = bi * TILE; colStart < n; colStart += TILE) {
+                int colEnd = Math.min(n, colStart + TILE);
+                for (int i = bi * TILE; i < rowEnd; i++) {
+                  for (int j = Math.max(colStart, i + 1); j < colEnd; j++) {
+                    if (1f - VectorUtil.dotProduct(vectors[i], vectors[j]) <= threshold)
+                      rows.get(i - bi * TILE).add(j);
+                  }
+                }
+              }
+              for (int i = bi * TILE; i < rowEnd; i++) {
+                neighbours[i] =
+                    rows.get(i - bi * TILE).stream().mapToInt(Integer::intValue).toArray();
+              }
+            });
     return neighbours;
   }
 
   private static final int TILE = 128;
 
   /**
-   * Deterministic embedding-like vectors, generated item by item (never all in memory). Photo p lies around topic
-   * centre p % topics at distance about 0.5 from its topic mates; one photo in five has 1-3 near-copies, and one
-   * copy in ten of those is byte-identical (same hash and vector).
+   * Deterministic embedding-like vectors, generated item by item (never all in memory). Photo p
+   * lies around topic centre p % topics at distance about 0.5 from its topic mates; one photo in
+   * five has 1-3 near-copies, and one copy in ten of those is byte-identical (same hash and
+   * vector).
    */
   static final class Synthetic {
     record Item(String id, String hash, float[] vector, int photo) {}
@@ -263,7 +373,7 @@ public final class DedupBench implements Callable<Integer> {
     private final long seed;
     private final int topics;
     private final int[] photoOf; // item -> photo
-    private final int[] copyOf;  // item -> copy number within its photo (0 = the photo itself)
+    private final int[] copyOf; // item -> copy number within its photo (0 = the photo itself)
 
     Synthetic(int n, int dims, long seed) {
       this.n = n;
@@ -274,7 +384,10 @@ public final class DedupBench implements Callable<Integer> {
       copyOf = new int[n];
       int item = 0;
       for (int p = 0; item < n; p++) {
-        int copies = new SplittableRandom(seed * 31 + p).nextInt(5) == 0 ? 1 + new SplittableRandom(seed * 17 + p).nextInt(3) : 0;
+        int copies =
+            new SplittableRandom(seed * 31 + p).nextInt(5) == 0
+                ? 1 + new SplittableRandom(seed * 17 + p).nextInt(3)
+                : 0;
         for (int c = 0; c <= copies && item < n; c++, item++) {
           photoOf[item] = p;
           copyOf[item] = c;
@@ -296,13 +409,15 @@ public final class DedupBench implements Callable<Integer> {
         normalize(v);
       }
       // a byte-identical copy has the photo's hash (the photo is item i - c)
-      return new Item(String.format(Locale.ROOT, "%08d", i), "item-" + (identical ? i - c : i), v, p);
+      return new Item(
+          String.format(Locale.ROOT, "%08d", i), "item-" + (identical ? i - c : i), v, p);
     }
 
     /** Pairs of items of the same photo (what a perfect dedup groups at this threshold). */
     long plantedPairs() {
       long pairs = 0;
-      for (int i = 0; i < n; i++) pairs += copyOf[i]; // item with copy number c pairs with the c items before it
+      for (int i = 0; i < n; i++)
+        pairs += copyOf[i]; // item with copy number c pairs with the c items before it
       return pairs;
     }
 
@@ -332,21 +447,25 @@ public final class DedupBench implements Callable<Integer> {
     }
   }
 
-  /** Peak memory of a phase: heap pools' peak usage (reset at the start) and the process's peak resident set. */
+  /**
+   * Peak memory of a phase: heap pools' peak usage (reset at the start) and the process's peak
+   * resident set.
+   */
   static final class Memory {
     static void reset() {
       System.gc();
       for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
       try {
-        Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // Linux: resets VmHWM to the current RSS
+        Files.writeString(
+            Path.of("/proc/self/clear_refs"), "5"); // Linux: resets VmHWM to the current RSS
       } catch (IOException | UnsupportedOperationException e) {
         // not Linux: rss_peak_mb is then the peak of the whole run
       }
     }
 
     /**
-     * CPU time of the whole process so far (all threads, the JIT and GC included): on a shared machine, wall time
-     * depends on the load, CPU time much less.
+     * CPU time of the whole process so far (all threads, the JIT and GC included): on a shared
+     * machine, wall time depends on the load, CPU time much less.
      */
     static double cpuSeconds() {
       return ProcessCpu.nanos() / 1e9;

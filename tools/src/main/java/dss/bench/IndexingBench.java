@@ -2,12 +2,11 @@ package dss.bench;
 
 import dss.cli.ModelOptions;
 import dss.image.ImagePipeline;
-import dss.index.IndexConfig;
 import dss.index.ImageIndex;
+import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
 import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
-import org.apache.lucene.util.IOUtils;
 import dss.model.Embedder;
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -24,73 +23,127 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
+import org.apache.lucene.util.IOUtils;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * End-to-end indexing throughput (walk, read, hash, decode+preprocess, model, index) into a fresh index, with the
- * busy time of each stage, then an unchanged re-run. bench/indexing.sh runs it on the shared photos and a
- * generated library, and the decode and model peers in the same run.
+ * End-to-end indexing throughput (walk, read, hash, decode+preprocess, model, index) into a fresh
+ * index, with the busy time of each stage, then an unchanged re-run. bench/indexing.sh runs it on
+ * the shared photos and a generated library, and the decode and model peers in the same run.
  */
-@Command(name = "indexing", header = "Measure end-to-end indexing speed and where the time goes.", sortOptions = false,
-    description = {"Index DIR into a fresh temporary index and print images/s and where the time goes (decode,",
-        "model, index busy seconds), then the time of an unchanged re-run. --generate N first fills DIR with N",
-        "synthetic photo-like JPEGs (1024x768) when it holds fewer."})
+@Command(
+    name = "indexing",
+    header = "Measure end-to-end indexing speed and where the time goes.",
+    sortOptions = false,
+    description = {
+      "Index DIR into a fresh temporary index and print images/s and where the time goes (decode,",
+      "model, index busy seconds), then the time of an unchanged re-run. --generate N first fills DIR with N",
+      "synthetic photo-like JPEGs (1024x768) when it holds fewer."
+    })
 public final class IndexingBench implements Callable<Integer> {
-  @Parameters(paramLabel = "DIR") Path library;
+  @Parameters(paramLabel = "DIR")
+  Path library;
 
   @Mixin ModelOptions modelOptions;
 
   @Option(names = "--decode-threads", description = "Decode workers (default: cores).")
   int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
-  @Option(names = "--quantization", defaultValue = "none") String quantization;
+  @Option(names = "--quantization", defaultValue = "none")
+  String quantization;
 
-  @Option(names = "--generate", paramLabel = "N", description = "Make N synthetic images in DIR first.")
+  @Option(
+      names = "--generate",
+      paramLabel = "N",
+      description = "Make N synthetic images in DIR first.")
   Integer generate;
 
-  @Option(names = "--model-seconds", paramLabel = "S", defaultValue = "10",
-      description = "After the first run, time the same model session alone on random tensors for S seconds, the "
-          + "bound the pipeline is compared with (0: skip). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--model-seconds",
+      paramLabel = "S",
+      defaultValue = "10",
+      description =
+          "After the first run, time the same model session alone on random tensors for S seconds, the "
+              + "bound the pipeline is compared with (0: skip). Default: ${DEFAULT-VALUE}.")
   double modelSeconds;
 
-  @Override public Integer call() throws Exception {
+  @Override
+  public Integer call() throws Exception {
     if (generate != null) generate(library, generate);
     Path dir = Files.createTempDirectory("indexing-bench");
     try (Embedder embedder = modelOptions.open()) {
-      IndexConfig config = new IndexConfig(IndexConfig.Quantization.valueOf(quantization.toUpperCase(Locale.ROOT)),
-          16, 100);
-      var options = new LibraryIndexer.Options(List.of(library), List.of(), List.of(), false, false,
-          1000, java.time.Duration.ofSeconds(30), LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
+      IndexConfig config =
+          new IndexConfig(
+              IndexConfig.Quantization.valueOf(quantization.toUpperCase(Locale.ROOT)), 16, 100);
+      var options =
+          new LibraryIndexer.Options(
+              List.of(library),
+              List.of(),
+              List.of(),
+              false,
+              false,
+              1000,
+              java.time.Duration.ofSeconds(30),
+              LibraryIndexer.Options.DEFAULT_MAX_FILE_BYTES);
       LibraryIndexer.Summary first = run(dir, embedder, config, options, decodeThreads);
       long images = first.added();
-      System.out.printf(Locale.ROOT, "indexing %s: %d images in %.1f s = %.2f img/s (model %s on %s, batch %d, "
-              + "%d decode threads, %s); %d failed%n", library, images, first.seconds(), images / first.seconds(),
-          embedder.info().name(), embedder.device(), embedder.batchSize(), decodeThreads, quantization,
+      System.out.printf(
+          Locale.ROOT,
+          "indexing %s: %d images in %.1f s = %.2f img/s (model %s on %s, batch %d, "
+              + "%d decode threads, %s); %d failed%n",
+          library,
+          images,
+          first.seconds(),
+          images / first.seconds(),
+          embedder.info().name(),
+          embedder.device(),
+          embedder.batchSize(),
+          decodeThreads,
+          quantization,
           first.failed());
-      System.out.printf(Locale.ROOT, "  busy seconds: decode %.1f (%.1f ms/img over %d threads), model %.1f "
-              + "(%.1f ms/img), index %.1f (%.2f ms/img); wall %.1f%n", first.decodeSeconds(),
-          1000 * first.decodeSeconds() / images, decodeThreads, first.modelSeconds(),
-          1000 * first.modelSeconds() / images, first.indexSeconds(), 1000 * first.indexSeconds() / images,
+      System.out.printf(
+          Locale.ROOT,
+          "  busy seconds: decode %.1f (%.1f ms/img over %d threads), model %.1f "
+              + "(%.1f ms/img), index %.1f (%.2f ms/img); wall %.1f%n",
+          first.decodeSeconds(),
+          1000 * first.decodeSeconds() / images,
+          decodeThreads,
+          first.modelSeconds(),
+          1000 * first.modelSeconds() / images,
+          first.indexSeconds(),
+          1000 * first.indexSeconds() / images,
           first.seconds());
       if (modelSeconds > 0 && images > 0) {
         double alone = modelAlone(embedder, modelSeconds);
-        System.out.printf(Locale.ROOT, "  model alone: %.2f img/s (the same session, batches of %d random "
-            + "tensors, %.0f s); end to end = %.0f%% of it%n", alone, embedder.batchSize(), modelSeconds,
+        System.out.printf(
+            Locale.ROOT,
+            "  model alone: %.2f img/s (the same session, batches of %d random "
+                + "tensors, %.0f s); end to end = %.0f%% of it%n",
+            alone,
+            embedder.batchSize(),
+            modelSeconds,
             100 * images / first.seconds() / alone);
       }
       LibraryIndexer.Summary again = run(dir, embedder, config, options, decodeThreads);
-      System.out.printf(Locale.ROOT, "  unchanged re-run: %d unchanged in %.2f s (%.1f%% of the first run)%n",
-          again.unchanged(), again.seconds(), 100 * again.seconds() / first.seconds());
+      System.out.printf(
+          Locale.ROOT,
+          "  unchanged re-run: %d unchanged in %.2f s (%.1f%% of the first run)%n",
+          again.unchanged(),
+          again.seconds(),
+          100 * again.seconds() / first.seconds());
     } finally {
       IOUtils.rm(dir);
     }
     return 0;
   }
 
-  /** Images per second of the model session alone, on full batches of random tensors (one warm-up batch). */
+  /**
+   * Images per second of the model session alone, on full batches of random tensors (one warm-up
+   * batch).
+   */
   static double modelAlone(Embedder embedder, double seconds) throws Exception {
     List<float[]> batch = ModelBench.randomTensors(embedder.batchSize());
     embedder.embed(batch);
@@ -104,33 +157,46 @@ public final class IndexingBench implements Callable<Integer> {
     return batches * batch.size() / ((System.nanoTime() - start) / 1e9);
   }
 
-  private static LibraryIndexer.Summary run(Path dir, Embedder embedder, IndexConfig config,
-                                            LibraryIndexer.Options options, int decodeThreads) throws Exception {
+  private static LibraryIndexer.Summary run(
+      Path dir,
+      Embedder embedder,
+      IndexConfig config,
+      LibraryIndexer.Options options,
+      int decodeThreads)
+      throws Exception {
     try (ImageIndex index = LuceneIndex.openWritable(dir, embedder.info(), config);
-         IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, decodeThreads)) {
-      return new LibraryIndexer(index, ingest, options).run(f ->
-          System.err.println("indexing: " + f.path() + ": " + f.error()));
+        IngestPipeline ingest = new IngestPipeline(new ImagePipeline(), embedder, decodeThreads)) {
+      return new LibraryIndexer(index, ingest, options)
+          .run(f -> System.err.println("indexing: " + f.path() + ": " + f.error()));
     }
   }
 
   /**
-   * Photo-like JPEGs (smooth gradients, shapes, sensor-like noise; ImageIO's default quality) so decoding costs
-   * what a photo of that size costs. Deterministic per index; existing files are kept.
+   * Photo-like JPEGs (smooth gradients, shapes, sensor-like noise; ImageIO's default quality) so
+   * decoding costs what a photo of that size costs. Deterministic per index; existing files are
+   * kept.
    */
   static void generate(Path dir, int n) throws IOException {
     Files.createDirectories(dir);
     long start = System.nanoTime();
-    IntStream.range(0, n).parallel().forEach(i -> {
-      Path file = dir.resolve(String.format(Locale.ROOT, "%03d/gen-%06d.jpg", i / 1000, i));
-      if (Files.exists(file)) return;
-      try {
-        Files.createDirectories(file.getParent());
-        ImageIO.write(picture(i), "jpg", file.toFile());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
-    System.err.printf(Locale.ROOT, "indexing: %d images ready in %s (%.0f s)%n", n, dir,
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              Path file = dir.resolve(String.format(Locale.ROOT, "%03d/gen-%06d.jpg", i / 1000, i));
+              if (Files.exists(file)) return;
+              try {
+                Files.createDirectories(file.getParent());
+                ImageIO.write(picture(i), "jpg", file.toFile());
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    System.err.printf(
+        Locale.ROOT,
+        "indexing: %d images ready in %s (%.0f s)%n",
+        n,
+        dir,
         (System.nanoTime() - start) / 1e9);
   }
 
@@ -141,14 +207,17 @@ public final class IndexingBench implements Callable<Integer> {
     BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = im.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setPaint(new GradientPaint(0, 0, new Color(r.nextInt(0x1000000)), w, h, new Color(r.nextInt(0x1000000))));
+    g.setPaint(
+        new GradientPaint(
+            0, 0, new Color(r.nextInt(0x1000000)), w, h, new Color(r.nextInt(0x1000000))));
     g.fillRect(0, 0, w, h);
     for (int i = 0; i < 20; i++) {
       g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256), 60 + r.nextInt(196)));
       int x = r.nextInt(w);
       int y = r.nextInt(h);
       int s = 20 + r.nextInt(300);
-      if (r.nextBoolean()) g.fillOval(x, y, s, s * (1 + r.nextInt(2))); else g.fillRect(x, y, s, s / 2 + 10);
+      if (r.nextBoolean()) g.fillOval(x, y, s, s * (1 + r.nextInt(2)));
+      else g.fillRect(x, y, s, s / 2 + 10);
     }
     g.dispose();
     for (int y = 0; y < h; y++) {

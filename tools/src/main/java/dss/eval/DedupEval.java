@@ -16,41 +16,67 @@ import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * Pairwise precision, recall and F1 of duplicate groups against labels, swept over thresholds. A pair counts as
- * predicted when both items land in the same group; as true when both carry the same label. With no predicted pair,
- * precision is 1 (nothing claimed, nothing wrong). The best threshold is the middle of the run of swept thresholds
- * that share the highest F1 (an edge of the run sits on the nearest negative or positive pair).
+ * Pairwise precision, recall and F1 of duplicate groups against labels, swept over thresholds. A
+ * pair counts as predicted when both items land in the same group; as true when both carry the same
+ * label. With no predicted pair, precision is 1 (nothing claimed, nothing wrong). The best
+ * threshold is the middle of the run of swept thresholds that share the highest F1 (an edge of the
+ * run sits on the nearest negative or positive pair).
  */
 public final class DedupEval {
   private DedupEval() {}
 
-  public record Point(float threshold, double precision, double recall, double f1, long predictedPairs) {}
+  public record Point(
+      float threshold, double precision, double recall, double f1, long predictedPairs) {}
 
   public record Result(int images, long truePairs, List<Point> sweep, Point best) {}
 
-  /** Groups a labelled set at one threshold: returns a group number per item (items alone get their own number). */
+  /**
+   * Groups a labelled set at one threshold: returns a group number per item (items alone get their
+   * own number).
+   */
   @FunctionalInterface
   public interface Grouping {
     int[] groupOf(float threshold);
   }
 
   /**
-   * The engine's grouping rule ({@link DuplicateGrouper}) on vectors held in memory, with exact neighbours in place
-   * of the HNSW query: the calibration measures the rule, not the approximation.
+   * The engine's grouping rule ({@link DuplicateGrouper}) on vectors held in memory, with exact
+   * neighbours in place of the HNSW query: the calibration measures the rule, not the
+   * approximation.
    */
   public static Grouping exact(float[][] vectors) {
     int n = vectors.length;
-    float[][] distance = new float[n][n]; // a labelled set is small (hundreds of images): n x n is fine here
-    for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) distance[i][j] = Vectors.distance(vectors[i], vectors[j]);
-    DuplicateGrouper.Items library = new DuplicateGrouper.Items() {
-      @Override public int size() { return n; }
-      @Override public float[] vector(int item) { return vectors[item]; }
-      @Override public List<int[]> exactCopies() { return List.of(); }
-      @Override public Comparator<Integer> keeperOrder() { return Comparator.naturalOrder(); }
-      @Override public int[] neighbours(int item, float maxDistance) {
-        return IntStream.range(0, n).filter(j -> distance[item][j] <= maxDistance).toArray();
-      }
-    };
+    float[][] distance =
+        new float[n][n]; // a labelled set is small (hundreds of images): n x n is fine here
+    for (int i = 0; i < n; i++)
+      for (int j = 0; j < n; j++) distance[i][j] = Vectors.distance(vectors[i], vectors[j]);
+    DuplicateGrouper.Items library =
+        new DuplicateGrouper.Items() {
+          @Override
+          public int size() {
+            return n;
+          }
+
+          @Override
+          public float[] vector(int item) {
+            return vectors[item];
+          }
+
+          @Override
+          public List<int[]> exactCopies() {
+            return List.of();
+          }
+
+          @Override
+          public Comparator<Integer> keeperOrder() {
+            return Comparator.naturalOrder();
+          }
+
+          @Override
+          public int[] neighbours(int item, float maxDistance) {
+            return IntStream.range(0, n).filter(j -> distance[item][j] <= maxDistance).toArray();
+          }
+        };
     return threshold -> {
       int[] group = new int[n];
       Arrays.fill(group, -1);
@@ -70,7 +96,8 @@ public final class DedupEval {
     if (thresholds.isEmpty()) throw new UsageError("no thresholds to sweep");
     int n = labels.length;
     long truePairs = 0;
-    for (int i = 0; i < n; i++) for (int j = i + 1; j < n; j++) if (labels[i].equals(labels[j])) truePairs++;
+    for (int i = 0; i < n; i++)
+      for (int j = i + 1; j < n; j++) if (labels[i].equals(labels[j])) truePairs++;
     List<Point> points = new ArrayList<>();
     for (float t : thresholds) {
       int[] group = grouping.groupOf(t);
@@ -120,27 +147,35 @@ public final class DedupEval {
   public record EditDistance(String edit, int copies, double median, double max) {}
 
   /**
-   * For a set made by {@link CopySetBuilder} ({@code GROUP__original.*}, {@code GROUP__EDIT.*}): per edit, the
-   * median and largest distance from a copy to its original. Groups without an original are left out.
+   * For a set made by {@link CopySetBuilder} ({@code GROUP__original.*}, {@code GROUP__EDIT.*}):
+   * per edit, the median and largest distance from a copy to its original. Groups without an
+   * original are left out.
    */
   public static List<EditDistance> editDistances(List<String> fileNames, float[][] vectors) {
     Map<String, Integer> originals = new HashMap<>();
     for (int i = 0; i < fileNames.size(); i++) {
-      if (edit(fileNames.get(i)).equals("original")) originals.put(LabelledSet.label(fileNames.get(i)), i);
+      if (edit(fileNames.get(i)).equals("original"))
+        originals.put(LabelledSet.label(fileNames.get(i)), i);
     }
     Map<String, List<Float>> byEdit = new TreeMap<>();
     for (int i = 0; i < fileNames.size(); i++) {
       String edit = edit(fileNames.get(i));
       Integer original = originals.get(LabelledSet.label(fileNames.get(i)));
       if (original == null || original == i || edit.isEmpty()) continue;
-      byEdit.computeIfAbsent(edit, e -> new ArrayList<>()).add(Vectors.distance(vectors[original], vectors[i]));
+      byEdit
+          .computeIfAbsent(edit, e -> new ArrayList<>())
+          .add(Vectors.distance(vectors[original], vectors[i]));
     }
     List<EditDistance> out = new ArrayList<>();
-    byEdit.forEach((edit, d) -> {
-      Collections.sort(d);
-      double median = d.size() % 2 == 1 ? d.get(d.size() / 2) : (d.get(d.size() / 2 - 1) + d.get(d.size() / 2)) / 2.0;
-      out.add(new EditDistance(edit, d.size(), median, d.get(d.size() - 1)));
-    });
+    byEdit.forEach(
+        (edit, d) -> {
+          Collections.sort(d);
+          double median =
+              d.size() % 2 == 1
+                  ? d.get(d.size() / 2)
+                  : (d.get(d.size() / 2 - 1) + d.get(d.size() / 2)) / 2.0;
+          out.add(new EditDistance(edit, d.size(), median, d.get(d.size() - 1)));
+        });
     return out;
   }
 
@@ -153,9 +188,13 @@ public final class DedupEval {
     return dot > 0 ? rest.substring(0, dot) : rest;
   }
 
-  /** {@code from}, {@code from + step}, ... up to {@code to} inclusive (rounded to avoid float drift). */
+  /**
+   * {@code from}, {@code from + step}, ... up to {@code to} inclusive (rounded to avoid float
+   * drift).
+   */
   public static List<Float> range(float from, float to, float step) {
-    if (!(step > 0) || to < from) throw new UsageError("bad sweep: from " + from + " to " + to + " step " + step);
+    if (!(step > 0) || to < from)
+      throw new UsageError("bad sweep: from " + from + " to " + to + " step " + step);
     List<Float> out = new ArrayList<>();
     long count = Math.round(Math.floor((to - from) / step + 1e-6)) + 1;
     for (long i = 0; i < count; i++) out.add((float) (Math.round((from + i * step) * 1e6) / 1e6));

@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A folder of images labelled by file name: {@code GROUP__anything.ext} belongs to group {@code GROUP} (the text
- * before the first double underscore). A file without {@code __} is a distractor: a group of its own. Subfolders
- * are read too; hidden files are skipped. This is the layout {@code eval make-copies} writes.
+ * A folder of images labelled by file name: {@code GROUP__anything.ext} belongs to group {@code
+ * GROUP} (the text before the first double underscore). A file without {@code __} is a distractor:
+ * a group of its own. Subfolders are read too; hidden files are skipped. This is the layout {@code
+ * eval make-copies} writes.
  */
 public final class LabelledSet {
   public static final String SEPARATOR = "__";
@@ -22,7 +23,8 @@ public final class LabelledSet {
   public static List<Entry> read(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) throw new IOException(dir + ": not a directory");
     try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile)
+      return files
+          .filter(Files::isRegularFile)
           .filter(p -> !p.getFileName().toString().startsWith("."))
           .sorted()
           .map(p -> new Entry(p, label(p.getFileName().toString())))

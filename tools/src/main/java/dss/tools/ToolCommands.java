@@ -5,9 +5,12 @@ import dss.cli.MoreCommands;
 import dss.eval.EvalCommand;
 import java.util.List;
 
-/** Adds {@code dreamsim eval} and {@code dreamsim bench} when the tools module is on the classpath. */
+/**
+ * Adds {@code dreamsim eval} and {@code dreamsim bench} when the tools module is on the classpath.
+ */
 public final class ToolCommands implements MoreCommands {
-  @Override public List<Object> commands() {
+  @Override
+  public List<Object> commands() {
     return List.of(EvalCommand.class, BenchCommand.class);
   }
 }

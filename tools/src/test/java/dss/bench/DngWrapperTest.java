@@ -8,11 +8,15 @@ import dss.image.PreparedImage;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
-/** The benchmark's DNG wrapper is read by the pipeline as a DNG whose preview is the wrapped JPEG. */
+/**
+ * The benchmark's DNG wrapper is read by the pipeline as a DNG whose preview is the wrapped JPEG.
+ */
 class DngWrapperTest {
-  @Test void theWrappedJpegIsTheDngsPreview() throws Exception {
+  @Test
+  void theWrappedJpegIsTheDngsPreview() throws Exception {
     byte[] jpeg;
-    try (InputStream in = DngWrapperTest.class.getResourceAsStream("/images/parity/wide-1600x900.jpg")) {
+    try (InputStream in =
+        DngWrapperTest.class.getResourceAsStream("/images/parity/wide-1600x900.jpg")) {
       jpeg = in.readAllBytes();
     }
     ImagePipeline pipeline = new ImagePipeline();

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package graph of the main code (every module's src/main/java), read from the sources: no cycles, every package
- * documented, and nothing outside the Lucene backend uses Lucene's index or search types (its utilities are fine).
+ * The package graph of the main code (every module's src/main/java), read from the sources: no
+ * cycles, every package documented, and nothing outside the Lucene backend uses Lucene's index or
+ * search types (its utilities are fine).
  */
 class PackageGraphTest {
   private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
@@ -37,7 +38,8 @@ class PackageGraphTest {
       if (!p.find()) continue;
       String pkg = p.group(1);
       Set<String> out = deps.computeIfAbsent(pkg, k -> new TreeSet<>());
-      Matcher m = REFERENCE.matcher(COMMENT.matcher(source).replaceAll(" ")); // code, not javadoc links
+      Matcher m =
+          REFERENCE.matcher(COMMENT.matcher(source).replaceAll(" ")); // code, not javadoc links
       while (m.find()) if (!m.group(1).equals(pkg)) out.add(m.group(1));
     }
     return deps;
@@ -57,39 +59,63 @@ class PackageGraphTest {
     return files;
   }
 
-  @Test void noPackageCycles() throws IOException {
+  @Test
+  void noPackageCycles() throws IOException {
     Map<String, Set<String>> deps = graph();
-    assertTrue(deps.keySet().containsAll(Set.of("dss.image", "dss.model", "dss.ingest", "dss.index",
-        "dss.index.lucene", "dss.search", "dss.web", "dss.cli")), "the sources were found: " + deps.keySet());
+    assertTrue(
+        deps.keySet()
+            .containsAll(
+                Set.of(
+                    "dss.image",
+                    "dss.model",
+                    "dss.ingest",
+                    "dss.index",
+                    "dss.index.lucene",
+                    "dss.search",
+                    "dss.web",
+                    "dss.cli")),
+        "the sources were found: " + deps.keySet());
     for (String start : deps.keySet()) {
       Deque<String> todo = new ArrayDeque<>(deps.get(start));
       Set<String> seen = new TreeSet<>();
       while (!todo.isEmpty()) {
         String next = todo.pop();
-        if (next.equals(start)) throw new AssertionError(start + " depends on itself through " + seen);
+        if (next.equals(start))
+          throw new AssertionError(start + " depends on itself through " + seen);
         if (seen.add(next)) todo.addAll(deps.getOrDefault(next, Set.of()));
       }
     }
   }
 
-  @Test void onlyTheLuceneBackendSeesLucene() throws IOException {
+  @Test
+  void onlyTheLuceneBackendSeesLucene() throws IOException {
     List<String> offenders = new ArrayList<>();
     for (Path file : mainSources()) {
       String source = Files.readString(file);
       boolean backend = source.contains("package dss.index.lucene;");
-      // Lucene's utilities (SIMD dot products, IOUtils) are fine anywhere; its index and search types are not
-      boolean usesIndexTypes = source.lines().anyMatch(l -> l.startsWith("import org.apache.lucene.")
-          && !l.startsWith("import org.apache.lucene.util."));
+      // Lucene's utilities (SIMD dot products, IOUtils) are fine anywhere; its index and search
+      // types are not
+      boolean usesIndexTypes =
+          source
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("import org.apache.lucene.")
+                          && !l.startsWith("import org.apache.lucene.util."));
       // the ANN benchmark times Lucene's raw search next to the product's call, on purpose
       boolean benchmark = source.contains("package dss.bench;");
       if (!backend && !benchmark && usesIndexTypes) {
         offenders.add(TestModels.root().relativize(file).toString());
       }
     }
-    assertEquals(List.of(), offenders, "Lucene index or search types outside dss.index.lucene (benchmarks aside)");
+    assertEquals(
+        List.of(),
+        offenders,
+        "Lucene index or search types outside dss.index.lucene (benchmarks aside)");
   }
 
-  @Test void everyPackageSaysWhatItDoes() throws IOException {
+  @Test
+  void everyPackageSaysWhatItDoes() throws IOException {
     Set<String> packages = new TreeSet<>(graph().keySet());
     for (Path file : mainSources()) {
       if (file.getFileName().toString().equals("package-info.java")) {

@@ -7,9 +7,10 @@ import io.javalin.http.Handler;
 import java.util.Map;
 
 /**
- * {@code POST /api/images} (token required): stores an uploaded image under the server's upload folder, as
- * {@code path} (a relative file name, optional; default: its content hash) and indexes it, through the engine's
- * {@link ImageEdits} (which leaves no file behind when the image is bad or indexing fails).
+ * {@code POST /api/images} (token required): stores an uploaded image under the server's upload
+ * folder, as {@code path} (a relative file name, optional; default: its content hash) and indexes
+ * it, through the engine's {@link ImageEdits} (which leaves no file behind when the image is bad or
+ * indexing fails).
  */
 final class AddImageHandler implements Handler {
   private final ServerContext server;
@@ -22,18 +23,34 @@ final class AddImageHandler implements Handler {
     this.edits = edits;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     server.writableIndex("add images");
     Uploads.Upload upload = uploads.field(ctx, "image");
     String requested = ctx.formParam("path"); // the multipart body parsed fine above
     ImageEdits.Added added;
     try {
-      added = edits.add(upload.bytes(), upload.name(), requested == null || requested.isEmpty() ? null : requested);
+      added =
+          edits.add(
+              upload.bytes(),
+              upload.name(),
+              requested == null || requested.isEmpty() ? null : requested);
     } catch (ImageEdits.Refused e) {
       throw new BadRequestResponse(e.getMessage());
     }
     var record = added.record();
-    ctx.status(201).json(Map.of("id", record.id(), "path", record.path(), "width", record.width(),
-        "height", record.height(), "thumbnail", ApiJson.thumbnailUrl(record)));
+    ctx.status(201)
+        .json(
+            Map.of(
+                "id",
+                record.id(),
+                "path",
+                record.path(),
+                "width",
+                record.width(),
+                "height",
+                record.height(),
+                "thumbnail",
+                ApiJson.thumbnailUrl(record)));
   }
 }

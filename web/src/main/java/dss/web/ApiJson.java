@@ -10,28 +10,50 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The JSON shapes of the API (field names become snake_case through the server's Jackson mapper). */
+/**
+ * The JSON shapes of the API (field names become snake_case through the server's Jackson mapper).
+ */
 final class ApiJson {
   private ApiJson() {}
 
   /**
-   * An image of a search result or of the library listing: the same fields, {@code distance} only in search results
-   * (null, so left out, in the listing). {@code size} in bytes, {@code mtime} epoch milliseconds.
+   * An image of a search result or of the library listing: the same fields, {@code distance} only
+   * in search results (null, so left out, in the listing). {@code size} in bytes, {@code mtime}
+   * epoch milliseconds.
    */
-  record Result(String id, String path, @JsonInclude(JsonInclude.Include.NON_NULL) Float distance, int width,
-                int height, String format, long size, long mtime, String thumbnail) {}
+  record Result(
+      String id,
+      String path,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Float distance,
+      int width,
+      int height,
+      String format,
+      long size,
+      long mtime,
+      String thumbnail) {}
 
-  record Member(String id, String path, float distance, int width, int height, long bytes, String thumbnail) {}
+  record Member(
+      String id,
+      String path,
+      float distance,
+      int width,
+      int height,
+      long bytes,
+      String thumbnail) {}
 
   record Group(String keeper, List<Member> members) {}
 
-  /** Where the time of one search went, in milliseconds (decode and model are 0 for a search by id). */
+  /**
+   * Where the time of one search went, in milliseconds (decode and model are 0 for a search by id).
+   */
   record Timings(double decodeMs, double modelMs, double searchMs) {}
 
   record SearchResponse(List<Result> results, double tookMs, Timings timings) {}
 
   static SearchResponse response(SimilaritySearch.Result r, long startNanos) {
-    return new SearchResponse(results(r.hits()), millisSince(startNanos),
+    return new SearchResponse(
+        results(r.hits()),
+        millisSince(startNanos),
         new Timings(round2(r.decodeMs()), round2(r.modelMs()), round2(r.searchMs())));
   }
 
@@ -45,11 +67,22 @@ final class ApiJson {
   }
 
   private static Result result(ImageRecord r, Float distance) {
-    return new Result(r.id(), r.path(), distance, r.width(), r.height(), r.format(), r.size(), r.mtime(),
+    return new Result(
+        r.id(),
+        r.path(),
+        distance,
+        r.width(),
+        r.height(),
+        r.format(),
+        r.size(),
+        r.mtime(),
         thumbnailUrl(r));
   }
 
-  /** {@code {"distance", "branches": [{name, about, from, to, distance}]}}, branches left out when there are none. */
+  /**
+   * {@code {"distance", "branches": [{name, about, from, to, distance}]}}, branches left out when
+   * there are none.
+   */
   static java.util.Map<String, Object> distance(Explained explained) {
     java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
     body.put("distance", explained.distance());
@@ -58,10 +91,22 @@ final class ApiJson {
   }
 
   static Group group(DuplicateGroup group) {
-    return new Group(group.keeper().id(), group.members().stream().map(h -> {
-      ImageRecord r = h.image();
-      return new Member(r.id(), r.path(), h.distance(), r.width(), r.height(), r.size(), thumbnailUrl(r));
-    }).toList());
+    return new Group(
+        group.keeper().id(),
+        group.members().stream()
+            .map(
+                h -> {
+                  ImageRecord r = h.image();
+                  return new Member(
+                      r.id(),
+                      r.path(),
+                      h.distance(),
+                      r.width(),
+                      r.height(),
+                      r.size(),
+                      thumbnailUrl(r));
+                })
+            .toList());
   }
 
   static String thumbnailUrl(ImageRecord image) {

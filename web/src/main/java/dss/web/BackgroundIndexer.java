@@ -5,21 +5,23 @@ import dss.ingest.LibraryIndexer;
 import java.time.Duration;
 
 /**
- * {@code serve --library DIR...}: the server's side of {@link BackgroundIndexing} (the rescan policy lives in the
- * engine): refuses a read-only index with the reason, and lets the server serve files from the library folders.
- * Searches see new images as they are committed (the server's searchers refresh every second).
+ * {@code serve --library DIR...}: the server's side of {@link BackgroundIndexing} (the rescan
+ * policy lives in the engine): refuses a read-only index with the reason, and lets the server serve
+ * files from the library folders. Searches see new images as they are committed (the server's
+ * searchers refresh every second).
  */
 public final class BackgroundIndexer implements AutoCloseable {
   private final BackgroundIndexing indexing;
 
   /**
-   * @throws IllegalStateException when the library is served read-only (another process owns the writer, or the
-   *     index's folder cannot be written)
+   * @throws IllegalStateException when the library is served read-only (another process owns the
+   *     writer, or the index's folder cannot be written)
    */
   public BackgroundIndexer(ServerContext server, LibraryIndexer.Options options) {
     if (server.index().readOnly()) {
-      throw new IllegalStateException("--library needs to write the index, but it is open read-only: another process"
-          + " is writing it, or its folder cannot be written");
+      throw new IllegalStateException(
+          "--library needs to write the index, but it is open read-only: another process"
+              + " is writing it, or its folder cannot be written");
     }
     this.indexing = new BackgroundIndexing(server.index(), server.ingest(), options);
     server.addRoots(options.roots());
@@ -39,7 +41,8 @@ public final class BackgroundIndexer implements AutoCloseable {
     return indexing.status();
   }
 
-  @Override public void close() throws InterruptedException {
+  @Override
+  public void close() throws InterruptedException {
     indexing.close();
   }
 }

@@ -7,7 +7,10 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.Map;
 
-/** {@code DELETE /api/images/{id}} (token required): removes an image from the index; its file is left alone. */
+/**
+ * {@code DELETE /api/images/{id}} (token required): removes an image from the index; its file is
+ * left alone.
+ */
 final class DeleteImageHandler implements Handler {
   private final ServerContext server;
   private final ImageEdits edits;
@@ -17,7 +20,8 @@ final class DeleteImageHandler implements Handler {
     this.edits = edits;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     server.writableIndex("remove images");
     String id = ctx.pathParam("id");
     ImageRecord image = edits.remove(id).orElseThrow(() -> new UnknownImageException(id));

@@ -4,10 +4,10 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 /**
- * {@code POST /api/distance}: the DreamSim distance (1 - cosine of the unit embeddings) of two images, and per branch
- * for a model whose manifest records its layout. Each side is an upload (multipart {@code a}, {@code b}) or, when
- * the query names it ({@code ?a=ID}, {@code ?b=ID}), an indexed image's stored vector: an upload can be explained
- * against a search result.
+ * {@code POST /api/distance}: the DreamSim distance (1 - cosine of the unit embeddings) of two
+ * images, and per branch for a model whose manifest records its layout. Each side is an upload
+ * (multipart {@code a}, {@code b}) or, when the query names it ({@code ?a=ID}, {@code ?b=ID}), an
+ * indexed image's stored vector: an upload can be explained against a search result.
  */
 final class DistanceHandler implements Handler {
   private final ServerContext server;
@@ -18,7 +18,8 @@ final class DistanceHandler implements Handler {
     this.uploads = uploads;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     // both sides read (and refused) before the model runs for either
     Side a = side(ctx, "a");
     Side b = side(ctx, "b");

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/duplicates?threshold=..&page=..&page_size=..}: the library's near-duplicate groups (largest first,
- * keeper first in each), a page at a time. Pages count from 1.
+ * {@code GET /api/duplicates?threshold=..&page=..&page_size=..}: the library's near-duplicate
+ * groups (largest first, keeper first in each), a page at a time. Pages count from 1.
  */
 final class DuplicateGroupsHandler implements Handler {
   private final ServerContext server;
@@ -18,7 +18,8 @@ final class DuplicateGroupsHandler implements Handler {
     this.server = server;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     Float given = Params.distance(ctx, "threshold");
     float threshold = given == null ? DuplicateFinder.DEFAULT_THRESHOLD : given;
     int page = Params.intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
@@ -26,8 +27,19 @@ final class DuplicateGroupsHandler implements Handler {
     List<DuplicateGroup> groups = server.search().duplicateGroups(threshold);
     int from = (int) Math.min(groups.size(), (long) (page - 1) * pageSize);
     int to = Math.min(groups.size(), from + pageSize);
-    ctx.json(Map.of("threshold", threshold, "page", page, "page_size", pageSize,
-        "total_groups", groups.size(), "pages", (groups.size() + pageSize - 1) / pageSize,
-        "groups", groups.subList(from, to).stream().map(ApiJson::group).toList()));
+    ctx.json(
+        Map.of(
+            "threshold",
+            threshold,
+            "page",
+            page,
+            "page_size",
+            pageSize,
+            "total_groups",
+            groups.size(),
+            "pages",
+            (groups.size() + pageSize - 1) / pageSize,
+            "groups",
+            groups.subList(from, to).stream().map(ApiJson::group).toList()));
   }
 }

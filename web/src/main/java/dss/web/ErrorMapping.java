@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every failure leaves as {@code {"error": {"status", "message"}}}. Messages of our own exceptions are written for
- * users and name the field and the reason; anything unexpected becomes a bare 500 (logged here, never sent: no
- * stack traces or local paths in responses).
+ * Every failure leaves as {@code {"error": {"status", "message"}}}. Messages of our own exceptions
+ * are written for users and name the field and the reason; anything unexpected becomes a bare 500
+ * (logged here, never sent: no stack traces or local paths in responses).
  */
 final class ErrorMapping {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
@@ -29,15 +29,20 @@ final class ErrorMapping {
     routes.exception(Quarantine.UnknownMove.class, (e, ctx) -> send(ctx, 404, e.getMessage()));
     routes.exception(Quarantine.Refused.class, (e, ctx) -> send(ctx, 409, e.getMessage()));
     // Every decode slot is taken: tell the client to come back instead of letting requests pile up.
-    routes.exception(BusyException.class, (e, ctx) -> {
-      ctx.header("Retry-After", "1");
-      send(ctx, 503, e.getMessage());
-    });
-    routes.exception(HttpResponseException.class, (e, ctx) -> send(ctx, e.getStatus(), clientMessage(e, ctx)));
-    routes.exception(Exception.class, (e, ctx) -> {
-      LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-      send(ctx, 500, "internal error (see the server log)");
-    });
+    routes.exception(
+        BusyException.class,
+        (e, ctx) -> {
+          ctx.header("Retry-After", "1");
+          send(ctx, 503, e.getMessage());
+        });
+    routes.exception(
+        HttpResponseException.class, (e, ctx) -> send(ctx, e.getStatus(), clientMessage(e, ctx)));
+    routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+          send(ctx, 500, "internal error (see the server log)");
+        });
   }
 
   static void send(Context ctx, int status, String message) {
@@ -45,13 +50,16 @@ final class ErrorMapping {
   }
 
   /**
-   * Our handlers throw Javalin's responses with messages written for users; Javalin and Jetty throw the same types
-   * with a bare reason phrase (an unknown route, a body over the size limit), which become a sentence here.
+   * Our handlers throw Javalin's responses with messages written for users; Javalin and Jetty throw
+   * the same types with a bare reason phrase (an unknown route, a body over the size limit), which
+   * become a sentence here.
    */
   private static String clientMessage(HttpResponseException e, Context ctx) {
     String reason = HttpStatus.forStatus(e.getStatus()).getMessage();
-    boolean ours = e.getMessage() != null && !e.getMessage().isBlank() && !e.getMessage().equals(reason);
-    if (e.getStatus() == 404 && !matchedARoute(ctx)) return "no such route: " + ctx.method() + " " + clip(ctx.path());
+    boolean ours =
+        e.getMessage() != null && !e.getMessage().isBlank() && !e.getMessage().equals(reason);
+    if (e.getStatus() == 404 && !matchedARoute(ctx))
+      return "no such route: " + ctx.method() + " " + clip(ctx.path());
     if (ours) return e.getMessage();
     return switch (e.getStatus()) {
       case 413 -> "request body too large";
@@ -68,12 +76,11 @@ final class ErrorMapping {
   }
 
   /**
-   * What a message may echo of a client's value (an id, a path, a content type): its first 80 characters, so a
-   * huge value does not come back whole.
+   * What a message may echo of a client's value (an id, a path, a content type): its first 80
+   * characters, so a huge value does not come back whole.
    */
   static String clip(String value) {
     if (value == null) return "";
     return value.length() <= 80 ? value : value.substring(0, 80) + "...";
   }
-
 }

@@ -12,7 +12,8 @@ final class HealthHandler implements Handler {
     this.server = server;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     long images = server.index().count();
     ctx.json(Map.of("status", "ok", "images", images));
   }

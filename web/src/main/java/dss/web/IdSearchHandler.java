@@ -6,9 +6,9 @@ import io.javalin.http.Handler;
 import java.util.List;
 
 /**
- * {@code GET /api/search?id=ID}: the images nearest to an indexed one, by its stored vector (no model run). Repeated
- * {@code id} (more like these) and {@code not_id} (less like this) refine the query ({@code
- * SimilaritySearch.byExamples}); the examples are then left out of the results.
+ * {@code GET /api/search?id=ID}: the images nearest to an indexed one, by its stored vector (no
+ * model run). Repeated {@code id} (more like these) and {@code not_id} (less like this) refine the
+ * query ({@code SimilaritySearch.byExamples}); the examples are then left out of the results.
  */
 final class IdSearchHandler implements Handler {
   /** More examples than anyone picks by hand; bounds the vectors read per request. */
@@ -20,12 +20,14 @@ final class IdSearchHandler implements Handler {
     this.server = server;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     long start = System.nanoTime();
     List<String> positives = ids(ctx, "id");
     List<String> negatives = ids(ctx, "not_id");
     if (positives.isEmpty()) {
-      throw new BadRequestResponse("query parameter 'id' is required (or POST an image to /api/search)");
+      throw new BadRequestResponse(
+          "query parameter 'id' is required (or POST an image to /api/search)");
     }
     var options = Params.knnOptions(ctx);
     try {
@@ -36,9 +38,11 @@ final class IdSearchHandler implements Handler {
   }
 
   private static List<String> ids(Context ctx, String name) {
-    List<String> ids = ctx.queryParams(name).stream().filter(id -> !id.isBlank()).distinct().toList();
+    List<String> ids =
+        ctx.queryParams(name).stream().filter(id -> !id.isBlank()).distinct().toList();
     if (ids.size() > MAX_EXAMPLES) {
-      throw new BadRequestResponse("at most " + MAX_EXAMPLES + " '" + name + "' parameters, got " + ids.size());
+      throw new BadRequestResponse(
+          "at most " + MAX_EXAMPLES + " '" + name + "' parameters, got " + ids.size());
     }
     return ids;
   }

@@ -12,21 +12,33 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Errors Jetty answers itself, before a request reaches Javalin (a malformed or ambiguous URI such as
- * {@code ..;/}, a NUL byte): the same JSON shape as every other error, never Jetty's HTML page.
+ * Errors Jetty answers itself, before a request reaches Javalin (a malformed or ambiguous URI such
+ * as {@code ..;/}, a NUL byte): the same JSON shape as every other error, never Jetty's HTML page.
  */
 final class JettyErrors extends ErrorHandler {
   private final ObjectMapper json;
 
-  /** @param json the server's own mapper, so these errors are written exactly like every other response */
+  /**
+   * @param json the server's own mapper, so these errors are written exactly like every other
+   *     response
+   */
   JettyErrors(ObjectMapper json) {
     this.json = json;
   }
 
-  @Override protected void generateResponse(Request request, Response response, int code, String message,
-                                            Throwable cause, Callback callback) {
+  @Override
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback) {
     // Jetty's messages may quote the refused request: a prefix at most
-    String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : ErrorMapping.clip(message);
+    String text =
+        message == null || message.isBlank()
+            ? HttpStatus.getMessage(code)
+            : ErrorMapping.clip(message);
     byte[] body;
     try {
       body = json.writeValueAsBytes(Map.of("error", Map.of("status", code, "message", text)));

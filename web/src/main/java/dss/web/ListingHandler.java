@@ -9,16 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code GET /api/images?page=..&page_size=..&path_prefix=..&sort=newest|oldest|path[&after=CURSOR]}: the library a
- * page at a time (pages count from 1), with the number of images matching the prefix and {@code next}, the cursor of
- * the following page. With {@code after} (a {@code next} from an earlier answer) the page is the one following that
- * cursor, the same cost at any depth, and {@code page} is only echoed (the client's count). The answer carries an ETag of the index
- * version and the query, and {@code Cache-Control: private, no-cache}: a browser keeps the page and revalidates it,
- * getting a bodiless 304 while the index has not changed.
+ * {@code GET
+ * /api/images?page=..&page_size=..&path_prefix=..&sort=newest|oldest|path[&after=CURSOR]}: the
+ * library a page at a time (pages count from 1), with the number of images matching the prefix and
+ * {@code next}, the cursor of the following page. With {@code after} (a {@code next} from an
+ * earlier answer) the page is the one following that cursor, the same cost at any depth, and {@code
+ * page} is only echoed (the client's count). The answer carries an ETag of the index version and
+ * the query, and {@code Cache-Control: private, no-cache}: a browser keeps the page and revalidates
+ * it, getting a bodiless 304 while the index has not changed.
  */
 final class ListingHandler implements Handler {
   static final int DEFAULT_PAGE_SIZE = 60;
   static final int MAX_PAGE_SIZE = 500;
+
   /** page x page_size must stay an int offset. */
   static final int MAX_PAGE = 1_000_000;
 
@@ -28,18 +31,34 @@ final class ListingHandler implements Handler {
     this.server = server;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     int page = Params.intParam(ctx, "page", 1, 1, MAX_PAGE);
     int pageSize = Params.intParam(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     ListingQuery.Order order = order(Params.string(ctx, "sort"));
     String prefix = Params.string(ctx, "path_prefix");
     String afterToken = Params.string(ctx, "after");
     ListingQuery.Cursor after = afterToken == null ? null : cursor(afterToken);
-    SimilaritySearch.Page result = server.search().list(after != null ? ListingQuery.after(order, prefix, after, pageSize)
-        : new ListingQuery(order, prefix, (page - 1) * pageSize, pageSize));
-    String etag = "\"" + Long.toHexString(result.version()) + "-" + order.label() + "-" + page + "-" + pageSize + "-"
-        + Integer.toHexString(prefix == null ? 0 : prefix.hashCode())
-        + (after == null ? "" : "-" + Integer.toHexString(afterToken.hashCode())) + "\"";
+    SimilaritySearch.Page result =
+        server
+            .search()
+            .list(
+                after != null
+                    ? ListingQuery.after(order, prefix, after, pageSize)
+                    : new ListingQuery(order, prefix, (page - 1) * pageSize, pageSize));
+    String etag =
+        "\""
+            + Long.toHexString(result.version())
+            + "-"
+            + order.label()
+            + "-"
+            + page
+            + "-"
+            + pageSize
+            + "-"
+            + Integer.toHexString(prefix == null ? 0 : prefix.hashCode())
+            + (after == null ? "" : "-" + Integer.toHexString(afterToken.hashCode()))
+            + "\"";
     ctx.header("ETag", etag).header("Cache-Control", "private, no-cache");
     if (ThumbnailHandler.matches(ctx.header("If-None-Match"), etag)) {
       ctx.status(304);
@@ -67,7 +86,8 @@ final class ListingHandler implements Handler {
     if (sort == null) return ListingQuery.Order.NEWEST;
     ListingQuery.Order order = ListingQuery.Order.parse(sort);
     if (order == null) {
-      throw new BadRequestResponse("sort must be newest, oldest or path, got '" + ErrorMapping.clip(sort) + "'");
+      throw new BadRequestResponse(
+          "sort must be newest, oldest or path, got '" + ErrorMapping.clip(sort) + "'");
     }
     return order;
   }

@@ -18,19 +18,27 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
 
 /**
- * The server's meters in a Micrometer Prometheus registry: requests by method, route template and status with a
- * latency histogram per route, decode and model time of uploads, the index size, and what Micrometer's binders
- * give for free (JVM memory, GC, threads, class loading, CPU, uptime, Jetty's connections).
+ * The server's meters in a Micrometer Prometheus registry: requests by method, route template and
+ * status with a latency histogram per route, decode and model time of uploads, the index size, and
+ * what Micrometer's binders give for free (JVM memory, GC, threads, class loading, CPU, uptime,
+ * Jetty's connections).
  */
 final class Metrics {
   /** Histogram buckets: from a sub-millisecond id search to a multi-second CPU ensemble run. */
-  private static final Duration[] BUCKETS = {ms(1), ms(2.5), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250),
-      ms(500), ms(1000), ms(2500), ms(5000), ms(10000)};
+  private static final Duration[] BUCKETS = {
+    ms(1), ms(2.5), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000), ms(2500),
+    ms(5000), ms(10000)
+  };
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Timer decode = timer("dss.decode", "Time to decode and preprocess an uploaded image.").register(registry);
-  private final Timer model = timer("dss.model",
-      "Time to embed an uploaded image (model run, including the wait for a batch).").register(registry);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer decode =
+      timer("dss.decode", "Time to decode and preprocess an uploaded image.").register(registry);
+  private final Timer model =
+      timer(
+              "dss.model",
+              "Time to embed an uploaded image (model run, including the wait for a batch).")
+          .register(registry);
 
   Metrics(ServerContext server) {
     new JvmMemoryMetrics().bindTo(registry);
@@ -39,26 +47,42 @@ final class Metrics {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
-    Gauge.builder("dss.index.documents", server, s -> {
-      try {
-        return s.index().count();
-      } catch (IOException e) {
-        return Double.NaN;
-      }
-    }).description("Images in the index.").register(registry);
+    Gauge.builder(
+            "dss.index.documents",
+            server,
+            s -> {
+              try {
+                return s.index().count();
+              } catch (IOException e) {
+                return Double.NaN;
+              }
+            })
+        .description("Images in the index.")
+        .register(registry);
   }
 
-  /** Jetty's connection meters (requests run on virtual threads: the JVM's thread meters cover them). */
+  /**
+   * Jetty's connection meters (requests run on virtual threads: the JVM's thread meters cover
+   * them).
+   */
   void bind(Server jetty) {
     JettyConnectionMetrics.addToAllConnectors(jetty, registry);
   }
 
-  /** One finished request; {@code route} is the matched route template, so ids do not multiply the series. */
+  /**
+   * One finished request; {@code route} is the matched route template, so ids do not multiply the
+   * series.
+   */
   void request(String method, String route, int status, double millis) {
-    Counter.builder("dss.http.requests").description("HTTP requests by method, route and status.")
-        .tags("method", method, "route", route, "status", Integer.toString(status)).register(registry).increment();
-    timer("dss.http.request", "HTTP request latency by method and route.").tags("method", method, "route", route)
-        .register(registry).record((long) (millis * 1e6), TimeUnit.NANOSECONDS);
+    Counter.builder("dss.http.requests")
+        .description("HTTP requests by method, route and status.")
+        .tags("method", method, "route", route, "status", Integer.toString(status))
+        .register(registry)
+        .increment();
+    timer("dss.http.request", "HTTP request latency by method and route.")
+        .tags("method", method, "route", route)
+        .register(registry)
+        .record((long) (millis * 1e6), TimeUnit.NANOSECONDS);
   }
 
   void embedding(double decodeMillis, double modelMillis) {

@@ -13,7 +13,8 @@ final class MetricsHandler implements Handler {
     this.metrics = metrics;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
   }
 }

@@ -6,8 +6,9 @@ import io.javalin.http.Handler;
 import java.util.Map;
 
 /**
- * {@code POST /api/duplicates}: "is this photo already in my library?" The indexed images within {@code threshold}
- * (DreamSim distance, default the calibrated {@link DuplicateFinder#DEFAULT_THRESHOLD}) of an upload, nearest first.
+ * {@code POST /api/duplicates}: "is this photo already in my library?" The indexed images within
+ * {@code threshold} (DreamSim distance, default the calibrated {@link
+ * DuplicateFinder#DEFAULT_THRESHOLD}) of an upload, nearest first.
  */
 final class NearDuplicatesHandler implements Handler {
   private final ServerContext server;
@@ -18,7 +19,8 @@ final class NearDuplicatesHandler implements Handler {
     this.uploads = uploads;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     Float given = Params.distance(ctx, "threshold");
     float threshold = given == null ? DuplicateFinder.DEFAULT_THRESHOLD : given;
     int k = Params.intParam(ctx, "k", 100, 1, Params.MAX_K);

@@ -1,6 +1,5 @@
 package dss.web;
 
-import io.javalin.http.BadRequestResponse;
 import dss.index.KnnOptions;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
@@ -8,9 +7,9 @@ import io.javalin.validation.ValidationError;
 import io.javalin.validation.ValidationException;
 
 /**
- * Query parameters through Javalin's validators (never multipart fields: those are parsed only behind
- * {@link Uploads}, which turns a malformed body into a 400): a bad value is a 400 naming the parameter, what is
- * allowed and the value given.
+ * Query parameters through Javalin's validators (never multipart fields: those are parsed only
+ * behind {@link Uploads}, which turns a malformed body into a 400): a bad value is a 400 naming the
+ * parameter, what is allowed and the value given.
  */
 final class Params {
   static final int DEFAULT_K = 20;
@@ -39,7 +38,8 @@ final class Params {
     if (blank(ctx.queryParam(name))) return null;
     try {
       return ctx.queryParamAsClass(name, Float.class)
-          .check(v -> v >= 0f && v <= 2f, name + " is a DreamSim distance and must be between 0 and 2")
+          .check(
+              v -> v >= 0f && v <= 2f, name + " is a DreamSim distance and must be between 0 and 2")
           .get();
     } catch (ValidationException e) {
       throw new BadRequestResponse(message(e, "a number"));
@@ -47,8 +47,8 @@ final class Params {
   }
 
   /**
-   * The message of a refused parameter (Javalin's validators): the parameter, the rule it broke, a prefix of the
-   * value given.
+   * The message of a refused parameter (Javalin's validators): the parameter, the rule it broke, a
+   * prefix of the value given.
    */
   private static String message(ValidationException e, String kind) {
     var first = e.getErrors().entrySet().iterator().next();
@@ -70,8 +70,10 @@ final class Params {
    */
   static KnnOptions knnOptions(Context ctx) {
     int k = k(ctx);
-    int candidates = intParam(ctx, "candidates", KnnOptions.defaultCandidates(k), 1, KnnOptions.MAX_CANDIDATES);
-    if (candidates < k) throw new BadRequestResponse("candidates must be at least k (" + k + "), got " + candidates);
+    int candidates =
+        intParam(ctx, "candidates", KnnOptions.defaultCandidates(k), 1, KnnOptions.MAX_CANDIDATES);
+    if (candidates < k)
+      throw new BadRequestResponse("candidates must be at least k (" + k + "), got " + candidates);
     return new KnnOptions(k, distance(ctx, "max_distance"), string(ctx, "path_prefix"), candidates);
   }
 

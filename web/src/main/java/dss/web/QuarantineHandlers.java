@@ -4,10 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.review.Quarantine;
 import dss.review.QuarantineLog;
-import dss.search.UnknownImageException;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ConflictResponse;
-import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -16,9 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The duplicate review's actions over {@link Quarantine}: {@code POST /api/quarantine} (move the non-keepers),
- * {@code POST /api/quarantine/{move_id}/undo} and {@code GET /api/quarantine/log?format=json|csv}. Without
- * {@code --quarantine DIR} every route answers 409 saying how to turn it on.
+ * The duplicate review's actions over {@link Quarantine}: {@code POST /api/quarantine} (move the
+ * non-keepers), {@code POST /api/quarantine/{move_id}/undo} and {@code GET
+ * /api/quarantine/log?format=json|csv}. Without {@code --quarantine DIR} every route answers 409
+ * saying how to turn it on.
  */
 final class QuarantineHandlers {
   /** More than any duplicate group; bounds one request's work. */
@@ -36,12 +35,16 @@ final class QuarantineHandlers {
 
   private Quarantine required() {
     if (quarantine == null) {
-      throw new ConflictResponse("moving duplicates into quarantine is off: start the server with --quarantine DIR");
+      throw new ConflictResponse(
+          "moving duplicates into quarantine is off: start the server with --quarantine DIR");
     }
     return quarantine;
   }
 
-  /** {@code {"keep": ID, "move": [ID, ...]}} -> {@code {"moves": [...], "errors": [{"id", "error"}]}}. */
+  /**
+   * {@code {"keep": ID, "move": [ID, ...]}} -> {@code {"moves": [...], "errors": [{"id",
+   * "error"}]}}.
+   */
   Handler move() {
     return ctx -> {
       Quarantine q = required();
@@ -61,11 +64,13 @@ final class QuarantineHandlers {
         throw new BadRequestResponse("field 'move' must be a non-empty list of image ids");
       }
       if (move.size() > MAX_MOVES) {
-        throw new BadRequestResponse("field 'move' lists " + move.size() + " ids; at most " + MAX_MOVES);
+        throw new BadRequestResponse(
+            "field 'move' lists " + move.size() + " ids; at most " + MAX_MOVES);
       }
       List<String> ids = new ArrayList<>();
       for (JsonNode id : move) {
-        if (!id.isTextual()) throw new BadRequestResponse("field 'move' must list ids (strings), got " + id);
+        if (!id.isTextual())
+          throw new BadRequestResponse("field 'move' must list ids (strings), got " + id);
         if (!ids.contains(id.asText())) ids.add(id.asText());
       }
       String keeper = keep.asText();
@@ -99,7 +104,8 @@ final class QuarantineHandlers {
         ctx.header("Content-Disposition", "attachment; filename=\"quarantine-log.csv\"");
         ctx.contentType("text/csv; charset=utf-8").result(csv.toString());
       } else {
-        throw new BadRequestResponse("format must be json or csv, got '" + ErrorMapping.clip(format) + "'");
+        throw new BadRequestResponse(
+            "format must be json or csv, got '" + ErrorMapping.clip(format) + "'");
       }
     };
   }

@@ -9,17 +9,18 @@ import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 
 /**
- * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and the search page,
- * all over one {@link ServerContext}. Handlers run on virtual threads; uploads are decoded on a bounded pool that
- * refuses when full, thumbnails on their own queue that waits (with a deadline), and uploads are embedded through
- * the shared model stage, which batches concurrent requests.
+ * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and
+ * the search page, all over one {@link ServerContext}. Handlers run on virtual threads; uploads are
+ * decoded on a bounded pool that refuses when full, thumbnails on their own queue that waits (with
+ * a deadline), and uploads are embedded through the shared model stage, which batches concurrent
+ * requests.
  */
 public final class SearchServer implements AutoCloseable {
   /**
@@ -29,21 +30,49 @@ public final class SearchServer implements AutoCloseable {
    * @param maxUploadBytes largest accepted upload
    * @param thumbnailDir where thumbnails are cached
    * @param uploadDir where images added through the API are stored
-   * @param quarantineDir where the duplicate review moves unwanted copies ({@code --quarantine}); null: off
+   * @param quarantineDir where the duplicate review moves unwanted copies ({@code --quarantine});
+   *     null: off
    * @param thumbnails how thumbnails made on demand queue ({@link Thumbnails#DEFAULT})
    */
-  public record Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir,
-                        Path quarantineDir, Thumbnails thumbnails) {
+  public record Options(
+      String host,
+      int port,
+      String token,
+      long maxUploadBytes,
+      Path thumbnailDir,
+      Path uploadDir,
+      Path quarantineDir,
+      Thumbnails thumbnails) {
     public static final long DEFAULT_MAX_UPLOAD = 32L << 20;
 
     /** With the default thumbnail queue. */
-    public Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir,
-                   Path quarantineDir) {
-      this(host, port, token, maxUploadBytes, thumbnailDir, uploadDir, quarantineDir, Thumbnails.DEFAULT);
+    public Options(
+        String host,
+        int port,
+        String token,
+        long maxUploadBytes,
+        Path thumbnailDir,
+        Path uploadDir,
+        Path quarantineDir) {
+      this(
+          host,
+          port,
+          token,
+          maxUploadBytes,
+          thumbnailDir,
+          uploadDir,
+          quarantineDir,
+          Thumbnails.DEFAULT);
     }
 
     /** Without a quarantine folder. */
-    public Options(String host, int port, String token, long maxUploadBytes, Path thumbnailDir, Path uploadDir) {
+    public Options(
+        String host,
+        int port,
+        String token,
+        long maxUploadBytes,
+        Path thumbnailDir,
+        Path uploadDir) {
       this(host, port, token, maxUploadBytes, thumbnailDir, uploadDir, null);
     }
   }
@@ -52,17 +81,28 @@ public final class SearchServer implements AutoCloseable {
    * The queue of thumbnails made on demand, apart from the uploads' decode pool.
    *
    * @param workers thumbnails made at once (0: one per core)
-   * @param waiting requests that may wait for a worker beyond those being made; more are refused at once (503)
-   * @param deadline how long a request waits for a worker before it is refused (503 with Retry-After)
+   * @param waiting requests that may wait for a worker beyond those being made; more are refused at
+   *     once (503)
+   * @param deadline how long a request waits for a worker before it is refused (503 with
+   *     Retry-After)
    */
   public record Thumbnails(int workers, int waiting, java.time.Duration deadline) {
-    /** As {@code dreamsim serve}: one worker per core, a few pages' worth of waiting places, five seconds. */
-    public static final Thumbnails DEFAULT = new Thumbnails(0, 256, java.time.Duration.ofSeconds(5));
+    /**
+     * As {@code dreamsim serve}: one worker per core, a few pages' worth of waiting places, five
+     * seconds.
+     */
+    public static final Thumbnails DEFAULT =
+        new Thumbnails(0, 256, java.time.Duration.ofSeconds(5));
 
     public Thumbnails {
       if (workers < 0 || waiting < 0 || deadline == null || deadline.isNegative()) {
-        throw new IllegalArgumentException("thumbnail queue: workers " + workers + ", waiting " + waiting
-            + ", deadline " + deadline);
+        throw new IllegalArgumentException(
+            "thumbnail queue: workers "
+                + workers
+                + ", waiting "
+                + waiting
+                + ", deadline "
+                + deadline);
       }
     }
   }
@@ -76,70 +116,96 @@ public final class SearchServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving {@code server}'s index. {@code indexing} reports background indexing progress for the status line
-   * (any JSON-serialisable value, null when the server does not index).
+   * Starts serving {@code server}'s index. {@code indexing} reports background indexing progress
+   * for the status line (any JSON-serialisable value, null when the server does not index).
    */
-  public static SearchServer start(ServerContext server, Options options, Supplier<Object> indexing) throws IOException {
+  public static SearchServer start(ServerContext server, Options options, Supplier<Object> indexing)
+      throws IOException {
     server.addRoots(java.util.List.of(options.uploadDir()));
     Metrics metrics = new Metrics(server);
     Uploads uploads = new Uploads(options.maxUploadBytes());
     ImageEdits edits = new ImageEdits(server.index(), server.ingest(), options.uploadDir());
     IndexedFiles files = new IndexedFiles(server);
     ThumbnailQueue thumbnailQueue = new ThumbnailQueue(options.thumbnails());
-    ThumbnailCache thumbnails = new ThumbnailCache(options.thumbnailDir(), server.ingest(), files, thumbnailQueue);
-    ObjectMapper mapper = JavalinJackson.defaultMapper()
-        .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-    QuarantineHandlers quarantine = new QuarantineHandlers(server, options.quarantineDir() == null ? null
-        : new Quarantine(options.quarantineDir(), server.index(), server::roots), mapper);
+    ThumbnailCache thumbnails =
+        new ThumbnailCache(options.thumbnailDir(), server.ingest(), files, thumbnailQueue);
+    ObjectMapper mapper =
+        JavalinJackson.defaultMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    QuarantineHandlers quarantine =
+        new QuarantineHandlers(
+            server,
+            options.quarantineDir() == null
+                ? null
+                : new Quarantine(options.quarantineDir(), server.index(), server::roots),
+            mapper);
 
-    Javalin app = Javalin.create(config -> {
-      config.startup.showJavalinBanner = false;
-      config.concurrency.useVirtualThreads = true;
-      config.jsonMapper(new JavalinJackson(mapper, true));
-      config.http.maxRequestSize = options.maxUploadBytes() + 65_536;
-      config.jetty.multipartConfig.maxFileSize(options.maxUploadBytes(), SizeUnit.BYTES);
-      config.jetty.multipartConfig.maxTotalRequestSize(options.maxUploadBytes() + 65_536, SizeUnit.BYTES);
-      config.jetty.multipartConfig.maxInMemoryFileSize(4, SizeUnit.MB);
-      // Our own connector for its accept queue: the JDK's default backlog of 50 resets connections when hundreds
-      // of clients connect at once.
-      config.jetty.addConnector((jetty, http) -> {
-        ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.setHost(options.host());
-        connector.setPort(options.port());
-        connector.setAcceptQueueSize(1024);
-        return connector;
-      });
-      config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors(mapper)));
-      config.jetty.modifyServletContextHandler(context -> {
-        context.setErrorHandler(new JettyErrors(mapper));
-        context.insertHandler(new SecurityHeaders());
-      });
-      config.staticFiles.add("/public", Location.CLASSPATH);
-      config.requestLogger.http((ctx, ms) -> metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.concurrency.useVirtualThreads = true;
+              config.jsonMapper(new JavalinJackson(mapper, true));
+              config.http.maxRequestSize = options.maxUploadBytes() + 65_536;
+              config.jetty.multipartConfig.maxFileSize(options.maxUploadBytes(), SizeUnit.BYTES);
+              config.jetty.multipartConfig.maxTotalRequestSize(
+                  options.maxUploadBytes() + 65_536, SizeUnit.BYTES);
+              config.jetty.multipartConfig.maxInMemoryFileSize(4, SizeUnit.MB);
+              // Our own connector for its accept queue: the JDK's default backlog of 50 resets
+              // connections when hundreds
+              // of clients connect at once.
+              config.jetty.addConnector(
+                  (jetty, http) -> {
+                    ServerConnector connector =
+                        new ServerConnector(jetty, new HttpConnectionFactory(http));
+                    connector.setHost(options.host());
+                    connector.setPort(options.port());
+                    connector.setAcceptQueueSize(1024);
+                    return connector;
+                  });
+              config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors(mapper)));
+              config.jetty.modifyServletContextHandler(
+                  context -> {
+                    context.setErrorHandler(new JettyErrors(mapper));
+                    context.insertHandler(new SecurityHeaders());
+                  });
+              config.staticFiles.add("/public", Location.CLASSPATH);
+              config.requestLogger.http(
+                  (ctx, ms) ->
+                      metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 
-      var routes = config.routes;
-      routes.get("/api/health", new HealthHandler(server));
-      routes.get("/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
-      routes.get("/api/search", new IdSearchHandler(server));
-      routes.post("/api/search", new UploadSearchHandler(server, uploads, metrics));
-      routes.get("/api/distance", new IdDistanceHandler(server));
-      routes.post("/api/distance", new DistanceHandler(server, uploads));
-      routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
-      routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
-      routes.get("/api/images", new ListingHandler(server));
-      routes.get("/api/images/{id}", new ImageFileHandler(server, files));
-      routes.get("/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
-      routes.post("/api/images", new TokenGuard(options.token(), new AddImageHandler(server, uploads, edits)));
-      routes.delete("/api/images/{id}", new TokenGuard(options.token(), new DeleteImageHandler(server, edits)));
-      routes.post("/api/check", new TokenGuard(options.token(), new CheckHandler(server)));
-      routes.post("/api/quarantine", new TokenGuard(options.token(), quarantine.move()));
-      routes.post("/api/quarantine/{move_id}/undo", new TokenGuard(options.token(), quarantine.undo()));
-      routes.get("/api/quarantine/log", quarantine.log());
-      routes.get("/metrics", new MetricsHandler(server, metrics));
-      ErrorMapping.register(routes);
-    });
+              var routes = config.routes;
+              routes.get("/api/health", new HealthHandler(server));
+              routes.get(
+                  "/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
+              routes.get("/api/search", new IdSearchHandler(server));
+              routes.post("/api/search", new UploadSearchHandler(server, uploads, metrics));
+              routes.get("/api/distance", new IdDistanceHandler(server));
+              routes.post("/api/distance", new DistanceHandler(server, uploads));
+              routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
+              routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
+              routes.get("/api/images", new ListingHandler(server));
+              routes.get("/api/images/{id}", new ImageFileHandler(server, files));
+              routes.get(
+                  "/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
+              routes.post(
+                  "/api/images",
+                  new TokenGuard(options.token(), new AddImageHandler(server, uploads, edits)));
+              routes.delete(
+                  "/api/images/{id}",
+                  new TokenGuard(options.token(), new DeleteImageHandler(server, edits)));
+              routes.post("/api/check", new TokenGuard(options.token(), new CheckHandler(server)));
+              routes.post("/api/quarantine", new TokenGuard(options.token(), quarantine.move()));
+              routes.post(
+                  "/api/quarantine/{move_id}/undo",
+                  new TokenGuard(options.token(), quarantine.undo()));
+              routes.get("/api/quarantine/log", quarantine.log());
+              routes.get("/metrics", new MetricsHandler(server, metrics));
+              ErrorMapping.register(routes);
+            });
     app.start();
-    metrics.bind(app.jettyServer().server()); // its connectors and thread pool exist once it has started
+    metrics.bind(
+        app.jettyServer().server()); // its connectors and thread pool exist once it has started
     return new SearchServer(app, thumbnailQueue);
   }
 
@@ -147,13 +213,19 @@ public final class SearchServer implements AutoCloseable {
     return app.port();
   }
 
-  /** The routes this server answers, as "METHOD /path" ("GET /api/images/{id}"): what the API description covers. */
+  /**
+   * The routes this server answers, as "METHOD /path" ("GET /api/images/{id}"): what the API
+   * description covers.
+   */
   public java.util.List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
-        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path).toList();
+        .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
+        .toList();
   }
 
-  /** The matched route template ("/api/images/{id}"), so per-id requests share one metrics series. */
+  /**
+   * The matched route template ("/api/images/{id}"), so per-id requests share one metrics series.
+   */
   private static String route(Context ctx) {
     try {
       return ctx.endpoint().path;
@@ -162,7 +234,8 @@ public final class SearchServer implements AutoCloseable {
     }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     app.stop();
     thumbnailQueue.close();
   }

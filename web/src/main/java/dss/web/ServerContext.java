@@ -1,9 +1,9 @@
 package dss.web;
 
-import io.javalin.http.ConflictResponse;
 import dss.index.ImageIndex;
 import dss.ingest.IngestPipeline;
 import dss.search.SimilaritySearch;
+import io.javalin.http.ConflictResponse;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,9 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the server serves: an index (whatever its backend), the ingest pipeline that turns uploads into vectors, and
- * the query API over both. The index is refreshed every second, so results follow it as it grows (also when
- * another process is writing it and this server reads it).
+ * What the server serves: an index (whatever its backend), the ingest pipeline that turns uploads
+ * into vectors, and the query API over both. The index is refreshed every second, so results follow
+ * it as it grows (also when another process is writing it and this server reads it).
  */
 public final class ServerContext implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ServerContext.class);
@@ -36,8 +36,9 @@ public final class ServerContext implements Closeable {
     this.index = index;
     this.ingest = ingest;
     this.search = new SimilaritySearch(index, ingest);
-    this.refresher = Executors.newSingleThreadScheduledExecutor(
-        Thread.ofPlatform().daemon().name("dss-refresh").factory());
+    this.refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("dss-refresh").factory());
     refresher.scheduleWithFixedDelay(this::refresh, 1, 1, TimeUnit.SECONDS);
   }
 
@@ -54,8 +55,8 @@ public final class ServerContext implements Closeable {
   }
 
   /**
-   * Folders this server knows its files under (the {@code --library} folders, the upload folder): a file served
-   * from under one must really be inside it, not reached through a link out of it.
+   * Folders this server knows its files under (the {@code --library} folders, the upload folder): a
+   * file served from under one must really be inside it, not reached through a link out of it.
    */
   List<Path> roots() {
     return roots;
@@ -71,15 +72,18 @@ public final class ServerContext implements Closeable {
   /** The index, when this server may write to it; a 409 for the client otherwise. */
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {
-      throw new ConflictResponse("this server serves the index read-only (another process is writing it, or its"
-          + " folder cannot be written): " + what + " there");
+      throw new ConflictResponse(
+          "this server serves the index read-only (another process is writing it, or its"
+              + " folder cannot be written): "
+              + what
+              + " there");
     }
     return index;
   }
 
   /**
-   * Runs {@code listener} on the refresher thread after each periodic refresh (one a second): from then on,
-   * searches see every commit made before that refresh began. Keep it short.
+   * Runs {@code listener} on the refresher thread after each periodic refresh (one a second): from
+   * then on, searches see every commit made before that refresh began. Keep it short.
    */
   public void addRefreshListener(Runnable listener) {
     refreshListeners.add(listener);
@@ -94,7 +98,8 @@ public final class ServerContext implements Closeable {
     refreshListeners.forEach(Runnable::run);
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     refresher.shutdownNow();
   }
 }

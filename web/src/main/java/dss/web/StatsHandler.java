@@ -7,7 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** {@code GET /api/stats}: library size, model, device and indexing progress (the page's status line). */
+/**
+ * {@code GET /api/stats}: library size, model, device and indexing progress (the page's status
+ * line).
+ */
 final class StatsHandler implements Handler {
   private final ServerContext server;
   private final long maxUploadBytes;
@@ -19,12 +22,20 @@ final class StatsHandler implements Handler {
     this.indexing = indexing;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     ModelInfo model = server.ingest().embedder().info();
     Map<String, Object> stats = new LinkedHashMap<>();
     stats.put("images", server.index().count());
-    stats.put("model", Map.of("name", model.name(), "variant", String.valueOf(model.variant()),
-        "dimensions", model.dimensions()));
+    stats.put(
+        "model",
+        Map.of(
+            "name",
+            model.name(),
+            "variant",
+            String.valueOf(model.variant()),
+            "dimensions",
+            model.dimensions()));
     stats.put("device", server.ingest().embedder().device());
     stats.put("read_only", server.index().readOnly());
     stats.put("max_upload_bytes", maxUploadBytes);

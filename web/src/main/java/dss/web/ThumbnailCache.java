@@ -1,7 +1,6 @@
 package dss.web;
 
 import dss.image.ImageException;
-import dss.image.ImagePipeline;
 import dss.index.ImageRecord;
 import dss.ingest.IngestPipeline;
 import dss.util.Sha256;
@@ -29,13 +28,14 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * JPEG thumbnails of indexed images, EXIF-oriented, in a few fixed sizes, made on first request and kept on disk
- * as {@code <content sha256>-<size>.jpg}: byte-identical files share one, a changed original (a new hash once
- * re-indexed) gets a new one, and a client cannot make the server decode one image for each of many sizes.
+ * JPEG thumbnails of indexed images, EXIF-oriented, in a few fixed sizes, made on first request and
+ * kept on disk as {@code <content sha256>-<size>.jpg}: byte-identical files share one, a changed
+ * original (a new hash once re-indexed) gets a new one, and a client cannot make the server decode
+ * one image for each of many sizes.
  *
- * <p>Making one is a decode: it runs on the thumbnails' own {@link ThumbnailQueue}, where a request waits for a
- * worker (up to a deadline, then a 503), and concurrent requests for the same thumbnail wait for one decode instead
- * of each running their own.
+ * <p>Making one is a decode: it runs on the thumbnails' own {@link ThumbnailQueue}, where a request
+ * waits for a worker (up to a deadline, then a 503), and concurrent requests for the same thumbnail
+ * wait for one decode instead of each running their own.
  */
 final class ThumbnailCache {
   /** The sizes made (longer side, pixels); a requested size is rounded up to the next. */
@@ -47,7 +47,8 @@ final class ThumbnailCache {
   private final ThumbnailQueue queue;
   private final ConcurrentMap<String, CompletableFuture<Path>> making = new ConcurrentHashMap<>();
 
-  ThumbnailCache(Path dir, IngestPipeline ingest, IndexedFiles files, ThumbnailQueue queue) throws IOException {
+  ThumbnailCache(Path dir, IngestPipeline ingest, IndexedFiles files, ThumbnailQueue queue)
+      throws IOException {
     this.dir = Files.createDirectories(dir);
     this.ingest = ingest;
     this.files = files;
@@ -60,7 +61,10 @@ final class ThumbnailCache {
     return SIZES[SIZES.length - 1];
   }
 
-  /** The content hash the cache and the ETag use; a record without a proper one is treated as changed. */
+  /**
+   * The content hash the cache and the ETag use; a record without a proper one is treated as
+   * changed.
+   */
   static String hash(ImageRecord image) {
     String hash = image.hash();
     if (hash == null || !hash.matches("[0-9a-f]{64}")) throw IndexedFiles.changed(image);
@@ -68,9 +72,11 @@ final class ThumbnailCache {
   }
 
   /**
-   * The cached thumbnail file of {@code image} at {@code size} (one of {@link #SIZES}), made now if needed.
+   * The cached thumbnail file of {@code image} at {@code size} (one of {@link #SIZES}), made now if
+   * needed.
    *
-   * @throws dss.ingest.BusyException when the queue is full or no worker became free within its deadline
+   * @throws dss.ingest.BusyException when the queue is full or no worker became free within its
+   *     deadline
    */
   Path get(ImageRecord image, int size) throws Exception {
     String key = hash(image) + "-" + size;
@@ -98,14 +104,16 @@ final class ThumbnailCache {
   }
 
   /**
-   * Copies the original (opened without following links) aside while hashing it, so what is decoded is exactly
-   * the content the index knows, even if the path changes meanwhile; decodes, scales and stores the thumbnail.
+   * Copies the original (opened without following links) aside while hashing it, so what is decoded
+   * is exactly the content the index knows, even if the path changes meanwhile; decodes, scales and
+   * stores the thumbnail.
    */
   private Path make(ImageRecord image, int size, Path file) throws IOException, ImageException {
     Path copy = Files.createTempFile(dir, "original", ".tmp");
     try {
       MessageDigest digest = Sha256.digest();
-      try (FileChannel in = files.open(image); FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+      try (FileChannel in = files.open(image);
+          FileChannel out = FileChannel.open(copy, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
         while (in.read(buffer) > 0) {
           buffer.flip();
@@ -114,12 +122,14 @@ final class ThumbnailCache {
           buffer.clear();
         }
       }
-      if (!HexFormat.of().formatHex(digest.digest()).equals(image.hash())) throw IndexedFiles.changed(image);
+      if (!HexFormat.of().formatHex(digest.digest()).equals(image.hash()))
+        throw IndexedFiles.changed(image);
       BufferedImage thumbnail;
       try {
         thumbnail = fit(ingest.images().decodeOriented(copy, size), size);
       } catch (ImageException e) { // its reason may name the copy: a local path
-        throw new ImageException(image.id(), e.reason().replace(copy.toString(), "the original"), e);
+        throw new ImageException(
+            image.id(), e.reason().replace(copy.toString(), "the original"), e);
       } catch (OutOfMemoryError e) {
         throw new ImageException(image.id(), "not enough memory to decode it");
       }
@@ -147,7 +157,8 @@ final class ThumbnailCache {
     int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
     BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
     g.drawImage(image, 0, 0, w, h, null);
     g.dispose();

@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The thumbnails being made: a few workers of their own (apart from the uploads' decode pool, whose admission
- * refuses at once) and a bounded line of requests that WAIT for a worker, each up to a deadline. A page's first
- * visit asks for dozens of thumbnails at once; they queue and are served in turn. Only a request that finds the
- * line full, or that is still waiting at its deadline, gets a {@link BusyException} (503 with Retry-After).
+ * The thumbnails being made: a few workers of their own (apart from the uploads' decode pool, whose
+ * admission refuses at once) and a bounded line of requests that WAIT for a worker, each up to a
+ * deadline. A page's first visit asks for dozens of thumbnails at once; they queue and are served
+ * in turn. Only a request that finds the line full, or that is still waiting at its deadline, gets
+ * a {@link BusyException} (503 with Retry-After).
  */
 final class ThumbnailQueue implements AutoCloseable {
   private final Semaphore free;
@@ -27,16 +28,22 @@ final class ThumbnailQueue implements AutoCloseable {
   private final ExecutorService pool;
 
   ThumbnailQueue(SearchServer.Thumbnails settings) {
-    int workers = settings.workers() > 0 ? settings.workers() : Math.max(1, Runtime.getRuntime().availableProcessors());
-    this.free = new Semaphore(workers, true); // fair: the longest waiting request gets the next worker
+    int workers =
+        settings.workers() > 0
+            ? settings.workers()
+            : Math.max(1, Runtime.getRuntime().availableProcessors());
+    this.free =
+        new Semaphore(workers, true); // fair: the longest waiting request gets the next worker
     this.limit = workers + settings.waiting();
     this.deadline = settings.deadline();
-    // As many platform threads as workers, at background priority like every decode: a submit never waits.
+    // As many platform threads as workers, at background priority like every decode: a submit never
+    // waits.
     this.pool = Executors.newFixedThreadPool(workers, BackgroundPriority.threads("dss-thumbnail-"));
   }
 
   /**
-   * Runs {@code task} on a worker once one is free and returns its result or rethrows its exception.
+   * Runs {@code task} on a worker once one is free and returns its result or rethrows its
+   * exception.
    *
    * @throws BusyException when the line is full, or no worker became free within the deadline
    */
@@ -47,22 +54,28 @@ final class ThumbnailQueue implements AutoCloseable {
     }
     try {
       if (!free.tryAcquire(deadline.toNanos(), TimeUnit.NANOSECONDS)) {
-        throw new BusyException("no thumbnail worker became free within " + deadline.toSeconds()
-            + " s; retry in a moment");
+        throw new BusyException(
+            "no thumbnail worker became free within "
+                + deadline.toSeconds()
+                + " s; retry in a moment");
       }
-      // Whoever claims the task first frees the worker: the task when it ends, or a request that gave up before the
+      // Whoever claims the task first frees the worker: the task when it ends, or a request that
+      // gave up before the
       // task began (it then never runs).
       AtomicBoolean claimed = new AtomicBoolean();
       Future<V> result;
       try {
-        result = pool.submit(() -> {
-          if (!claimed.compareAndSet(false, true)) return null;
-          try {
-            return task.call();
-          } finally {
-            free.release(); // when the work ends, even if the request stopped waiting for it
-          }
-        });
+        result =
+            pool.submit(
+                () -> {
+                  if (!claimed.compareAndSet(false, true)) return null;
+                  try {
+                    return task.call();
+                  } finally {
+                    free.release(); // when the work ends, even if the request stopped waiting for
+                    // it
+                  }
+                });
       } catch (RuntimeException e) { // closed
         free.release();
         throw e;
@@ -81,7 +94,8 @@ final class ThumbnailQueue implements AutoCloseable {
     }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     pool.shutdownNow();
   }
 }

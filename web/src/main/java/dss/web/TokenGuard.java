@@ -1,15 +1,16 @@
 package dss.web;
 
-import io.javalin.http.ForbiddenResponse;
-import io.javalin.http.UnauthorizedResponse;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
 import io.javalin.http.Handler;
+import io.javalin.http.UnauthorizedResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Lets a request through only with {@code Authorization: Bearer TOKEN}; with no token configured the guarded
- * routes are off altogether (a server on a shared network must not take writes by default).
+ * Lets a request through only with {@code Authorization: Bearer TOKEN}; with no token configured
+ * the guarded routes are off altogether (a server on a shared network must not take writes by
+ * default).
  */
 final class TokenGuard implements Handler {
   private final byte[] token;
@@ -20,17 +21,23 @@ final class TokenGuard implements Handler {
     this.next = next;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     if (token == null) {
-      throw new ForbiddenResponse("writes (adding, removing and quarantining images, checks) are disabled: start the"
-          + " server with --token");
+      throw new ForbiddenResponse(
+          "writes (adding, removing and quarantining images, checks) are disabled: start the"
+              + " server with --token");
     }
     String header = ctx.header("Authorization");
-    String given = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    String given =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : null;
     // Constant-time comparison: the time taken says nothing about how much of the token was right.
     if (given == null || !MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
       ctx.header("WWW-Authenticate", "Bearer");
-      throw new UnauthorizedResponse(given == null ? "missing 'Authorization: Bearer <token>' header" : "wrong token");
+      throw new UnauthorizedResponse(
+          given == null ? "missing 'Authorization: Bearer <token>' header" : "wrong token");
     }
     next.handle(ctx);
   }

@@ -3,7 +3,10 @@ package dss.web;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
-/** {@code POST /api/search}: the library images nearest to an uploaded one (multipart {@code image} or raw body). */
+/**
+ * {@code POST /api/search}: the library images nearest to an uploaded one (multipart {@code image}
+ * or raw body).
+ */
 final class UploadSearchHandler implements Handler {
   private final ServerContext server;
   private final Uploads uploads;
@@ -15,7 +18,8 @@ final class UploadSearchHandler implements Handler {
     this.metrics = metrics;
   }
 
-  @Override public void handle(Context ctx) throws Exception {
+  @Override
+  public void handle(Context ctx) throws Exception {
     long start = System.nanoTime();
     var options = Params.knnOptions(ctx);
     Uploads.Upload upload = uploads.imageOrBody(ctx, "image");

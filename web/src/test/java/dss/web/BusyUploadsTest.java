@@ -1,6 +1,5 @@
 package dss.web;
 
-import java.nio.charset.StandardCharsets;
 import static dss.web.TestClient.assertError;
 import static dss.web.TestClient.json;
 import static dss.web.TestServer.multipart;
@@ -14,6 +13,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +24,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Back-pressure on decoding: uploads are decoded on a bounded pool (N workers, 2N waiting places); a request that
- * finds it full is answered at once with 503, Retry-After and the JSON error, instead of queueing
- * memory, while requests that need no decoding ({@code /api/health}, searches by id) keep answering. (Thumbnails
- * have their own queue, which waits: {@link ThumbnailQueueTest}.)
+ * Back-pressure on decoding: uploads are decoded on a bounded pool (N workers, 2N waiting places);
+ * a request that finds it full is answered at once with 503, Retry-After and the JSON error,
+ * instead of queueing memory, while requests that need no decoding ({@code /api/health}, searches
+ * by id) keep answering. (Thumbnails have their own queue, which waits: {@link
+ * ThumbnailQueueTest}.)
  *
- * <p>Deterministic: the server gets a single decode worker (so 1 decoding + 2 waiting, whatever the machine), and
- * the burst is of 16 MP PNGs, each taking hundreds of milliseconds to decode, sent all at once: the pool is full
- * long before the first decode ends.
+ * <p>Deterministic: the server gets a single decode worker (so 1 decoding + 2 waiting, whatever the
+ * machine), and the burst is of 16 MP PNGs, each taking hundreds of milliseconds to decode, sent
+ * all at once: the pool is full long before the first decode ends.
  */
 class BusyUploadsTest {
   static final int DECODE_THREADS = 1;
@@ -41,30 +42,45 @@ class BusyUploadsTest {
   @TempDir static Path tmp;
   static TestServer s;
 
-  @BeforeAll static void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     s = TestServer.start(tmp, null, SearchServer.Options.DEFAULT_MAX_UPLOAD, DECODE_THREADS);
   }
 
-  @AfterAll static void stop() throws Exception {
+  @AfterAll
+  static void stop() throws Exception {
     s.close();
   }
 
-  @Test void aBurstBeyondTheDecodePoolGets503sWhileHealthAnswers() throws Exception {
+  @Test
+  void aBurstBeyondTheDecodePoolGets503sWhileHealthAnswers() throws Exception {
     int images = json(s.get("/api/health")).get("images").asInt(); // the other test adds some
     TestServer.Multipart form = multipart("image", heavyPng(4000));
-    assertTrue(form.body().length < SearchServer.Options.DEFAULT_MAX_UPLOAD, "the test image is under the limit");
-    HttpRequest upload = HttpRequest.newBuilder(s.uri("/api/search?k=3")).header("Content-Type", form.contentType())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+    assertTrue(
+        form.body().length < SearchServer.Options.DEFAULT_MAX_UPLOAD,
+        "the test image is under the limit");
+    HttpRequest upload =
+        HttpRequest.newBuilder(s.uri("/api/search?k=3"))
+            .header("Content-Type", form.contentType())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()))
+            .build();
     List<CompletableFuture<HttpResponse<byte[]>>> pending = new ArrayList<>();
-    for (int i = 0; i < BURST; i++) pending.add(s.http.sendAsync(upload, HttpResponse.BodyHandlers.ofByteArray()));
+    for (int i = 0; i < BURST; i++)
+      pending.add(s.http.sendAsync(upload, HttpResponse.BodyHandlers.ofByteArray()));
 
-    // The first refusal means the pool is full: the server still answers what needs no decoding, at once, while
+    // The first refusal means the pool is full: the server still answers what needs no decoding, at
+    // once, while
     // the accepted uploads are still being decoded
     CompletableFuture<HttpResponse<byte[]>> firstBusy = new CompletableFuture<>();
-    pending.forEach(p -> p.thenAccept(r -> {
-      if (r.statusCode() == 503) firstBusy.complete(r);
-    }));
-    CompletableFuture.anyOf(firstBusy, CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))).join();
+    pending.forEach(
+        p ->
+            p.thenAccept(
+                r -> {
+                  if (r.statusCode() == 503) firstBusy.complete(r);
+                }));
+    CompletableFuture.anyOf(
+            firstBusy, CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)))
+        .join();
     assertTrue(firstBusy.isDone(), "no upload of the burst was refused: " + statuses(pending));
     for (int i = 0; i < 3; i++) {
       HttpResponse<byte[]> health = s.get("/api/health");
@@ -75,7 +91,8 @@ class BusyUploadsTest {
       assertEquals(200, byId.statusCode(), new String(byId.body(), StandardCharsets.UTF_8));
       assertEquals(s.id("scene-3"), json(byId).get("results").get(0).get("id").asText());
     }
-    assertTrue(pending.stream().anyMatch(p -> !p.isDone()),
+    assertTrue(
+        pending.stream().anyMatch(p -> !p.isDone()),
         "the accepted uploads had all been answered before the checks: " + statuses(pending));
 
     // Every answer is a result or a well-formed refusal; the pool's worth of uploads got through
@@ -86,9 +103,11 @@ class BusyUploadsTest {
         busy++;
         assertError(response, 503, "busy");
         String retryAfter = response.headers().firstValue("Retry-After").orElse("none");
-        assertTrue(retryAfter.matches("[1-9][0-9]*"), "Retry-After of a 503 (seconds): " + retryAfter);
+        assertTrue(
+            retryAfter.matches("[1-9][0-9]*"), "Retry-After of a 503 (seconds): " + retryAfter);
       } else {
-        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals(
+            200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
         JsonNode results = json(response).get("results");
         assertEquals(3, results.size(), results.toString());
         ok++;
@@ -100,14 +119,21 @@ class BusyUploadsTest {
 
     // The refusals are counted, and the server is not wedged: the pool is free again
     String metrics = new String(s.get("/metrics").body(), StandardCharsets.UTF_8);
-    assertTrue(metrics.matches("(?s).*\ndss_http_requests_total\\{method=\"POST\",route=\"/api/search\",status=\"503\"} "
-        + busy + "(\\.0)?\n.*"), metrics);
+    assertTrue(
+        metrics.matches(
+            "(?s).*\ndss_http_requests_total\\{method=\"POST\",route=\"/api/search\",status=\"503\"} "
+                + busy
+                + "(\\.0)?\n.*"),
+        metrics);
     HttpResponse<byte[]> after = s.post("/api/search?k=1", multipart("image", s.bytes("scene-2")));
     assertEquals(200, after.statusCode(), new String(after.body(), StandardCharsets.UTF_8));
     assertEquals(s.id("scene-2"), json(after).get("results").get(0).get("id").asText());
   }
 
-  /** A side x side PNG of smooth gradients: about 1.4 MB for 4000, but 16 MP to inflate, filter and resize. */
+  /**
+   * A side x side PNG of smooth gradients: about 1.4 MB for 4000, but 16 MP to inflate, filter and
+   * resize.
+   */
   private static byte[] heavyPng(int side) {
     return heavyPng(side, Color.ORANGE);
   }

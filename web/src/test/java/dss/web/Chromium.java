@@ -14,7 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -25,13 +24,17 @@ import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium (Debian's chromium and chromium-driver) for the page's tests, with the console captured
- * (where Chromium reports Content-Security-Policy violations) and screenshots at desktop and phone sizes.
+ * A real headless Chromium (Debian's chromium and chromium-driver) for the page's tests, with the
+ * console captured (where Chromium reports Content-Security-Policy violations) and screenshots at
+ * desktop and phone sizes.
  */
 final class Chromium implements AutoCloseable {
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  /** Where the test run leaves its screenshots (relative to the module, as Maven runs the tests). */
+
+  /**
+   * Where the test run leaves its screenshots (relative to the module, as Maven runs the tests).
+   */
   static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   final ChromeDriver driver;
@@ -42,24 +45,40 @@ final class Chromium implements AutoCloseable {
 
   /** Skips the calling test class (not fails) when the browser is not installed. */
   static Chromium start(Path tmp) throws IOException {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "browser test skipped: needs " + CHROMIUM + " and " + CHROMEDRIVER + " (apt-get install chromium chromium-driver)");
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+        "browser test skipped: needs "
+            + CHROMIUM
+            + " and "
+            + CHROMEDRIVER
+            + " (apt-get install chromium chromium-driver)");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")), "--window-size=1280,800");
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + Files.createDirectories(tmp.resolve("chromium-profile")),
+        "--window-size=1280,800");
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     return new Chromium(new ChromeDriver(service, options));
   }
 
   /**
-   * Pages re-render as answers arrive: an element found a moment ago may be gone, and a list may be empty for a
-   * moment between a view's clearing and its answer, so look again.
+   * Pages re-render as answers arrive: an element found a moment ago may be gone, and a list may be
+   * empty for a moment between a view's clearing and its answer, so look again.
    */
   WebDriverWait waiting() {
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
@@ -86,46 +105,70 @@ final class Chromium implements AutoCloseable {
     return all(css).stream().map(e -> e.getAttribute("data-id")).toList();
   }
 
-  /** What the console logged since the last call: nothing the Content-Security-Policy refused, no script error. */
+  /**
+   * What the console logged since the last call: nothing the Content-Security-Policy refused, no
+   * script error.
+   */
   void assertNoPolicyViolations() {
-    List<String> refused = driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
-        .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught")).toList();
-    assertTrue(refused.isEmpty(), "refused by the page's Content-Security-Policy, or a script error: " + refused);
+    List<String> refused =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .map(LogEntry::getMessage)
+            .filter(m -> m.contains("Content Security Policy") || m.contains("Uncaught"))
+            .toList();
+    assertTrue(
+        refused.isEmpty(),
+        "refused by the page's Content-Security-Policy, or a script error: " + refused);
   }
 
   /**
-   * Screenshots of what the page shows now, at a desktop (1280x800) and a phone (390x844) viewport, as
-   * target/screenshots/page-NAME-desktop.png and -phone.png; each waits until the images in view have loaded.
+   * Screenshots of what the page shows now, at a desktop (1280x800) and a phone (390x844) viewport,
+   * as target/screenshots/page-NAME-desktop.png and -phone.png; each waits until the images in view
+   * have loaded.
    */
   void screenshots(String name) throws IOException {
     Files.createDirectories(SCREENSHOTS);
-    for (var size : List.of(new Object[] {"desktop", 1280, 800, false}, new Object[] {"phone", 390, 844, true})) {
-      driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", size[1], "height", size[2],
-          "deviceScaleFactor", 1, "mobile", size[3]));
-      waiting().until(d -> (Boolean) js("return [...document.images].filter((i) => {"
-          + " const r = i.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.width > 0; })"
-          + ".every((i) => i.complete);"));
-      Files.write(SCREENSHOTS.resolve("page-" + name + "-" + size[0] + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+    for (var size :
+        List.of(
+            new Object[] {"desktop", 1280, 800, false}, new Object[] {"phone", 390, 844, true})) {
+      driver.executeCdpCommand(
+          "Emulation.setDeviceMetricsOverride",
+          Map.of("width", size[1], "height", size[2], "deviceScaleFactor", 1, "mobile", size[3]));
+      waiting()
+          .until(
+              d ->
+                  (Boolean)
+                      js(
+                          "return [...document.images].filter((i) => {"
+                              + " const r = i.getBoundingClientRect(); return r.bottom > 0 && r.top < innerHeight && r.width > 0; })"
+                              + ".every((i) => i.complete);"));
+      Files.write(
+          SCREENSHOTS.resolve("page-" + name + "-" + size[0] + ".png"),
+          driver.getScreenshotAs(OutputType.BYTES));
     }
     driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
   }
 
   /** The same at the desktop size with the system's dark colour scheme. */
   void darkScreenshot(String name) throws IOException {
-    driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features",
-        List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
-    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", 1280, "height", 800,
-        "deviceScaleFactor", 1, "mobile", false));
+    driver.executeCdpCommand(
+        "Emulation.setEmulatedMedia",
+        Map.of("features", List.of(Map.of("name", "prefers-color-scheme", "value", "dark"))));
+    driver.executeCdpCommand(
+        "Emulation.setDeviceMetricsOverride",
+        Map.of("width", 1280, "height", 800, "deviceScaleFactor", 1, "mobile", false));
     try {
       Files.createDirectories(SCREENSHOTS);
-      Files.write(SCREENSHOTS.resolve("page-" + name + "-dark.png"), driver.getScreenshotAs(OutputType.BYTES));
+      Files.write(
+          SCREENSHOTS.resolve("page-" + name + "-dark.png"),
+          driver.getScreenshotAs(OutputType.BYTES));
     } finally {
       driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("features", List.of()));
       driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
     }
   }
 
-  @Override public void close() {
+  @Override
+  public void close() {
     driver.quit();
   }
 }

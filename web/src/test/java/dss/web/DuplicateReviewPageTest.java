@@ -1,6 +1,5 @@
 package dss.web;
 
-import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -18,9 +17,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * Duplicate review in a real headless Chromium against a server started with a quarantine folder and a write token:
- * compare, change the keeper, move the others to quarantine (the file really leaves the library folder) and undo
- * (it really comes back), a wrong token refused, the log shown.
+ * Duplicate review in a real headless Chromium against a server started with a quarantine folder
+ * and a write token: compare, change the keeper, move the others to quarantine (the file really
+ * leaves the library folder) and undo (it really comes back), a wrong token refused, the log shown.
  */
 class DuplicateReviewPageTest {
   @TempDir static Path tmp;
@@ -28,20 +27,26 @@ class DuplicateReviewPageTest {
   static Chromium chromium;
   static Path quarantine;
 
-  @BeforeAll static void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     chromium = Chromium.start(tmp);
     quarantine = tmp.resolve("quarantine");
-    s = TestServer.start(tmp, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD, 0, quarantine);
+    s =
+        TestServer.start(
+            tmp, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD, 0, quarantine);
   }
 
-  @AfterAll static void stop() throws Exception {
+  @AfterAll
+  static void stop() throws Exception {
     if (chromium != null) chromium.close();
     if (s != null) s.close();
   }
 
   private WebElement group(String memberId) {
     return chromium.all("#groups section.group").stream()
-        .filter(g -> !g.findElements(By.cssSelector("li[data-id='" + memberId + "']")).isEmpty()).findFirst().orElseThrow();
+        .filter(g -> !g.findElements(By.cssSelector("li[data-id='" + memberId + "']")).isEmpty())
+        .findFirst()
+        .orElseThrow();
   }
 
   private WebElement member(String id) {
@@ -52,17 +57,22 @@ class DuplicateReviewPageTest {
   private static List<Path> quarantined(byte[] bytes) throws Exception {
     if (!Files.isDirectory(quarantine)) return List.of();
     try (Stream<Path> files = Files.walk(quarantine)) {
-      return files.filter(Files::isRegularFile).filter(f -> {
-        try {
-          return java.util.Arrays.equals(bytes, Files.readAllBytes(f));
-        } catch (Exception e) {
-          return false;
-        }
-      }).toList();
+      return files
+          .filter(Files::isRegularFile)
+          .filter(
+              f -> {
+                try {
+                  return java.util.Arrays.equals(bytes, Files.readAllBytes(f));
+                } catch (Exception e) {
+                  return false;
+                }
+              })
+          .toList();
     }
   }
 
-  @Test void reviewChangeKeeperMoveToQuarantineAndUndo() throws Exception {
+  @Test
+  void reviewChangeKeeperMoveToQuarantineAndUndo() throws Exception {
     String big = s.id("scene-0"), small = s.id("scene-0-small");
     Path bigFile = s.files.get("scene-0");
     byte[] bigBytes = Files.readAllBytes(bigFile);
@@ -71,8 +81,10 @@ class DuplicateReviewPageTest {
     wait.until(d -> !chromium.all("#groups section.group").isEmpty());
 
     // the suggested keeper (the larger) comes first in its group and is marked
-    List<String> members = group(big).findElements(By.cssSelector("li.card")).stream()
-        .map(e -> e.getAttribute("data-id")).toList();
+    List<String> members =
+        group(big).findElements(By.cssSelector("li.card")).stream()
+            .map(e -> e.getAttribute("data-id"))
+            .toList();
     assertEquals(List.of(big, small), members);
     assertTrue(member(big).getAttribute("class").contains("keeper"));
     chromium.screenshots("duplicates");
@@ -80,13 +92,21 @@ class DuplicateReviewPageTest {
     // compare side by side at full resolution: dimensions, size, path of each
     member(small).findElement(By.className("compare-open")).click();
     wait.until(d -> d.findElement(By.id("compare")).isDisplayed());
-    wait.until(d -> (Boolean) chromium.js("return [...document.querySelectorAll('#compare img')].every((i) => i.complete && i.naturalWidth > 0);"));
+    wait.until(
+        d ->
+            (Boolean)
+                chromium.js(
+                    "return [...document.querySelectorAll('#compare img')].every((i) => i.complete && i.naturalWidth > 0);"));
     List<WebElement> figures = chromium.all("#compare figure");
-    assertEquals(List.of(big, small), figures.stream().map(f -> f.getAttribute("data-id")).toList());
+    assertEquals(
+        List.of(big, small), figures.stream().map(f -> f.getAttribute("data-id")).toList());
     assertEquals("640 × 480", figures.get(0).findElement(By.className("dimensions")).getText());
     assertEquals("320 × 240", figures.get(1).findElement(By.className("dimensions")).getText());
-    assertEquals(640L, chromium.js("return document.querySelector('#compare figure img').naturalWidth;"));
-    assertEquals(bigFile.toAbsolutePath().normalize().toString(), figures.get(0).findElement(By.className("path")).getText());
+    assertEquals(
+        640L, chromium.js("return document.querySelector('#compare figure img').naturalWidth;"));
+    assertEquals(
+        bigFile.toAbsolutePath().normalize().toString(),
+        figures.get(0).findElement(By.className("path")).getText());
     assertTrue(figures.get(1).findElement(By.className("file-size")).getText().endsWith("KB"));
     chromium.screenshots("compare");
 
@@ -101,12 +121,14 @@ class DuplicateReviewPageTest {
     chromium.driver.findElement(By.id("token")).sendKeys("not-the-token");
     chromium.driver.findElement(By.id("token-ok")).click();
     wait.until(d -> d.findElement(By.id("token-error")).isDisplayed());
-    assertTrue(chromium.driver.findElement(By.id("token-error")).getText().contains("wrong token"),
+    assertTrue(
+        chromium.driver.findElement(By.id("token-error")).getText().contains("wrong token"),
         chromium.driver.findElement(By.id("token-error")).getText());
     assertTrue(Files.exists(bigFile));
     assertEquals(List.of(), quarantined(bigBytes));
 
-    // the right token: the big file leaves the library folder for the quarantine folder; the keeper stays
+    // the right token: the big file leaves the library folder for the quarantine folder; the keeper
+    // stays
     chromium.driver.findElement(By.id("token")).sendKeys(TestServer.TOKEN);
     chromium.driver.findElement(By.id("token-ok")).click();
     wait.until(d -> member(big).getAttribute("class").contains("moved"));
@@ -114,14 +136,17 @@ class DuplicateReviewPageTest {
     assertEquals(1, quarantined(bigBytes).size());
     assertTrue(Files.exists(s.files.get("scene-0-small")));
     // kept for this tab only
-    assertEquals(TestServer.TOKEN, chromium.js("return sessionStorage.getItem('dss-write-token');"));
+    assertEquals(
+        TestServer.TOKEN, chromium.js("return sessionStorage.getItem('dss-write-token');"));
     assertEquals(0L, chromium.js("return localStorage.length;"));
     chromium.screenshots("quarantined");
 
     // undo: the file is back where it was, byte for byte, and no token is asked again
     group(big).findElement(By.className("undo")).click();
     wait.until(d -> !member(big).getAttribute("class").contains("moved"));
-    assertFalse(chromium.driver.findElement(By.id("token-dialog")).isDisplayed(), "the token was asked again");
+    assertFalse(
+        chromium.driver.findElement(By.id("token-dialog")).isDisplayed(),
+        "the token was asked again");
     assertTrue(Files.exists(bigFile), "not moved back: " + bigFile);
     assertArrayEquals(bigBytes, Files.readAllBytes(bigFile));
     assertEquals(List.of(), quarantined(bigBytes));
@@ -129,10 +154,18 @@ class DuplicateReviewPageTest {
     // the log shows the move (and its undo)
     chromium.driver.findElement(By.id("log-load")).click();
     wait.until(d -> !chromium.all("#log tbody tr").isEmpty());
-    assertTrue(chromium.driver.findElement(By.id("log")).getText().contains(bigFile.getFileName().toString()));
+    assertTrue(
+        chromium
+            .driver
+            .findElement(By.id("log"))
+            .getText()
+            .contains(bigFile.getFileName().toString()));
     // the export links: the decisions as CSV, the move and its undo
     String href = chromium.driver.findElement(By.id("export-csv")).getAttribute("href");
-    String csv = new String(s.get(href.substring(href.indexOf("/api/"))).body(), java.nio.charset.StandardCharsets.UTF_8);
+    String csv =
+        new String(
+            s.get(href.substring(href.indexOf("/api/"))).body(),
+            java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(csv.contains("move,") && csv.contains("undo,") && csv.contains(big), csv);
     chromium.assertNoPolicyViolations();
   }

@@ -26,21 +26,24 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 
 /**
- * The page as a photo-library tool, in a real headless Chromium against a real server and the test model: browse and
- * page, click-through similar with the URL and the back button, upload and paste, explain, refine, region search,
- * keyboard. Each test leaves screenshots of its view in target/screenshots.
+ * The page as a photo-library tool, in a real headless Chromium against a real server and the test
+ * model: browse and page, click-through similar with the URL and the back button, upload and paste,
+ * explain, refine, region search, keyboard. Each test leaves screenshots of its view in
+ * target/screenshots.
  */
 class PageTest {
   @TempDir static Path tmp;
   static TestServer s;
   static Chromium chromium;
 
-  @BeforeAll static void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     chromium = Chromium.start(tmp);
     s = TestServer.start(tmp, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD);
   }
 
-  @AfterAll static void stop() throws Exception {
+  @AfterAll
+  static void stop() throws Exception {
     if (chromium != null) chromium.close();
     if (s != null) s.close();
   }
@@ -61,21 +64,33 @@ class PageTest {
     return chromium.driver.findElement(By.cssSelector("#results li.result[data-id='" + id + "']"));
   }
 
-  @Test void browseSortsPagesAndFiltersByFolder() throws Exception {
+  @Test
+  void browseSortsPagesAndFiltersByFolder() throws Exception {
     open("/?sort=path&page_size=4");
     var wait = chromium.waiting();
     wait.until(d -> library().size() == 4);
     // by path: the library's files in path order, four a page (three pages for eleven files)
-    List<String> byPath = s.files.values().stream().map(p -> p.toAbsolutePath().normalize().toString()).sorted()
-        .map(dss.index.ImageRecord::idFor).toList();
+    List<String> byPath =
+        s.files.values().stream()
+            .map(p -> p.toAbsolutePath().normalize().toString())
+            .sorted()
+            .map(dss.index.ImageRecord::idFor)
+            .toList();
     assertEquals(byPath.subList(0, 4), library());
-    assertTrue(chromium.driver.findElement(By.id("browse-summary")).getText().contains("of " + s.files.size()),
+    assertTrue(
+        chromium
+            .driver
+            .findElement(By.id("browse-summary"))
+            .getText()
+            .contains("of " + s.files.size()),
         chromium.driver.findElement(By.id("browse-summary")).getText());
     assertEquals("Page 1 of 3", chromium.driver.findElement(By.id("page-info")).getText());
 
     chromium.driver.findElement(By.id("next")).click();
     wait.until(d -> chromium.location().contains("page=2"));
-    assertTrue(chromium.location().contains("after="), "the next page is asked by cursor: " + chromium.location());
+    assertTrue(
+        chromium.location().contains("after="),
+        "the next page is asked by cursor: " + chromium.location());
     wait.until(d -> byPath.subList(4, 8).equals(library()));
     chromium.driver.navigate().back();
     wait.until(d -> byPath.subList(0, 4).equals(library()));
@@ -86,7 +101,9 @@ class PageTest {
     folder.sendKeys(s.libraryDir.resolve("sub").toAbsolutePath().normalize() + "/", Keys.ENTER);
     wait.until(d -> library().size() == 2);
     assertEquals(List.of(s.id("scene-0-small"), s.id("scene-1-copy")), library());
-    assertTrue(URLDecoder.decode(chromium.location(), StandardCharsets.UTF_8).contains("folder=" + s.libraryDir.resolve("sub")));
+    assertTrue(
+        URLDecoder.decode(chromium.location(), StandardCharsets.UTF_8)
+            .contains("folder=" + s.libraryDir.resolve("sub")));
     chromium.driver.navigate().refresh();
     wait.until(d -> library().size() == 2);
 
@@ -95,9 +112,17 @@ class PageTest {
     wait.until(d -> library().size() == s.files.size());
     List<Long> times = new ArrayList<>();
     for (String id : library()) {
-      Path file = s.files.values().stream().filter(p -> dss.index.ImageRecord.idFor(p.toAbsolutePath().normalize().toString())
-          .equals(id)).findFirst().orElseThrow();
-      times.add(java.nio.file.Files.getLastModifiedTime(file).toMillis() / 1000); // seconds: the index may keep no finer time
+      Path file =
+          s.files.values().stream()
+              .filter(
+                  p ->
+                      dss.index.ImageRecord.idFor(p.toAbsolutePath().normalize().toString())
+                          .equals(id))
+              .findFirst()
+              .orElseThrow();
+      times.add(
+          java.nio.file.Files.getLastModifiedTime(file).toMillis()
+              / 1000); // seconds: the index may keep no finer time
     }
     List<Long> sorted = new ArrayList<>(times);
     sorted.sort(Comparator.reverseOrder());
@@ -107,12 +132,16 @@ class PageTest {
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void clickThroughToSimilarChangesTheUrlAndBackReturns() throws Exception {
+  @Test
+  void clickThroughToSimilarChangesTheUrlAndBackReturns() throws Exception {
     open("/?sort=path");
     var wait = chromium.waiting();
     wait.until(d -> library().size() == s.files.size());
     String first = s.id("scene-3");
-    chromium.driver.findElement(By.cssSelector("#library li[data-id='" + first + "'] .pick")).click();
+    chromium
+        .driver
+        .findElement(By.cssSelector("#library li[data-id='" + first + "'] .pick"))
+        .click();
     wait.until(d -> chromium.location().equals("/?similar=" + first));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(first));
     assertEquals("0.000", result(first).findElement(By.className("distance")).getText());
@@ -141,7 +170,8 @@ class PageTest {
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void keyboardArrowsEnterAndEscape() {
+  @Test
+  void keyboardArrowsEnterAndEscape() {
     open("/?sort=path");
     var wait = chromium.waiting();
     wait.until(d -> library().size() == s.files.size());
@@ -153,15 +183,21 @@ class PageTest {
     wait.until(d -> chromium.location().equals("/?similar=" + second));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(second));
     // the focus lands on the results, so the arrows go on working there
-    wait.until(d -> chromium.js("return document.activeElement.closest('#results') !== null;").equals(Boolean.TRUE));
+    wait.until(
+        d ->
+            chromium
+                .js("return document.activeElement.closest('#results') !== null;")
+                .equals(Boolean.TRUE));
     chromium.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
     wait.until(d -> chromium.location().equals("/?sort=path"));
     // visible focus: the focused thumbnail has an outline
     chromium.all("#library .pick").get(0).sendKeys(Keys.ARROW_RIGHT);
-    assertNotEquals("none", chromium.js("return getComputedStyle(document.activeElement).outlineStyle;"));
+    assertNotEquals(
+        "none", chromium.js("return getComputedStyle(document.activeElement).outlineStyle;"));
   }
 
-  @Test void uploadSaysItIsNotInTheUrlAndOffersTheIndexedCopy() throws Exception {
+  @Test
+  void uploadSaysItIsNotInTheUrlAndOffersTheIndexedCopy() throws Exception {
     open("/");
     var wait = chromium.waiting();
     chromium.driver.findElement(By.id("file")).sendKeys(s.files.get("scene-5").toString());
@@ -169,18 +205,31 @@ class PageTest {
     wait.until(d -> !results().isEmpty());
     assertEquals(s.id("scene-5"), results().get(0));
     assertTrue(chromium.driver.findElement(By.id("upload-note")).isDisplayed());
-    assertTrue(chromium.driver.findElement(By.id("upload-note")).getText().contains("cannot be kept in a link"));
+    assertTrue(
+        chromium
+            .driver
+            .findElement(By.id("upload-note"))
+            .getText()
+            .contains("cannot be kept in a link"));
     WebElement useIndexed = chromium.driver.findElement(By.id("use-indexed"));
     wait.until(d -> useIndexed.isDisplayed());
-    // "already in my library?": as many near-duplicates as the API's duplicate check finds for the same file
-    int near = TestClient.json(s.post("/api/duplicates?threshold=0.1", TestClient.multipart("image", s.bytes("scene-5"))))
-        .get("results").size();
+    // "already in my library?": as many near-duplicates as the API's duplicate check finds for the
+    // same file
+    int near =
+        TestClient.json(
+                s.post(
+                    "/api/duplicates?threshold=0.1",
+                    TestClient.multipart("image", s.bytes("scene-5"))))
+            .get("results")
+            .size();
     assertTrue(near >= 1);
-    assertTrue(chromium.driver.findElement(By.id("near-note")).getText().contains(near + " indexed image"),
+    assertTrue(
+        chromium.driver.findElement(By.id("near-note")).getText().contains(near + " indexed image"),
         chromium.driver.findElement(By.id("near-note")).getText());
     chromium.screenshots("upload");
 
-    // explain works for an upload too (the page sends both files): the same branches as for the indexed copy
+    // explain works for an upload too (the page sends both files): the same branches as for the
+    // indexed copy
     String other = results().get(1);
     result(other).findElement(By.className("explain-toggle")).click();
     wait.until(d -> result(other).findElements(By.cssSelector(".explain .branch")).size() == 3);
@@ -188,21 +237,37 @@ class PageTest {
     for (int i = 0; i < 3; i++) {
       WebElement row = result(other).findElements(By.cssSelector(".explain .branch")).get(i);
       assertEquals(byId.get("branches").get(i).get("name").asText(), row.getAttribute("data-name"));
-      assertEquals(byId.get("branches").get(i).get("distance").asDouble(),
-          Double.parseDouble(row.findElement(By.className("branch-distance")).getText()), 0.01);
+      assertEquals(
+          byId.get("branches").get(i).get("distance").asDouble(),
+          Double.parseDouble(row.findElement(By.className("branch-distance")).getText()),
+          0.01);
     }
 
-    // a region of the upload: cropped in the page and searched as an upload; the URL stays an upload's
+    // a region of the upload: cropped in the page and searched as an upload; the URL stays an
+    // upload's
     chromium.driver.findElement(By.id("region")).click();
     WebElement layer = chromium.driver.findElement(By.id("crop-layer"));
-    chromium.js("arguments[0].scrollIntoView({block: 'center'});", layer); // pointer actions do not scroll
+    chromium.js(
+        "arguments[0].scrollIntoView({block: 'center'});", layer); // pointer actions do not scroll
     int w = layer.getSize().getWidth(), h = layer.getSize().getHeight();
-    new Actions(chromium.driver).moveToElement(layer, -w / 4, -h / 4).clickAndHold().moveByOffset(w / 2, h / 2)
-        .release().perform();
+    new Actions(chromium.driver)
+        .moveToElement(layer, -w / 4, -h / 4)
+        .clickAndHold()
+        .moveByOffset(w / 2, h / 2)
+        .release()
+        .perform();
     chromium.driver.findElement(By.id("region-search")).click();
     wait.until(d -> chromium.location().startsWith("/?upload&region="));
-    wait.until(d -> d.findElement(By.id("query-label")).getText().startsWith("A region of a photo from this device"));
-    wait.until(d -> !results().isEmpty() && Double.parseDouble(result(results().get(0)).getAttribute("data-distance")) > 0.0005);
+    wait.until(
+        d ->
+            d.findElement(By.id("query-label"))
+                .getText()
+                .startsWith("A region of a photo from this device"));
+    wait.until(
+        d ->
+            !results().isEmpty()
+                && Double.parseDouble(result(results().get(0)).getAttribute("data-distance"))
+                    > 0.0005);
     chromium.driver.navigate().back();
     wait.until(d -> chromium.location().equals("/?upload"));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(s.id("scene-5")));
@@ -214,38 +279,50 @@ class PageTest {
     // a reload of an upload's URL cannot bring the photo back, and says so
     open("/?upload");
     wait.until(d -> d.findElement(By.id("error")).isDisplayed());
-    assertTrue(chromium.driver.findElement(By.id("error")).getText().contains("cannot be kept in a link"));
+    assertTrue(
+        chromium.driver.findElement(By.id("error")).getText().contains("cannot be kept in a link"));
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void pasteOrDropAnImageSearchesByIt() throws Exception {
+  @Test
+  void pasteOrDropAnImageSearchesByIt() throws Exception {
     open("/");
     var wait = chromium.waiting();
     wait.until(d -> d.findElement(By.id("browse")).isDisplayed());
-    // a real paste event carrying a PNG made here (not one of the library's files): the nearest is what it was made from
+    // a real paste event carrying a PNG made here (not one of the library's files): the nearest is
+    // what it was made from
     BufferedImage shifted = TestImages.resized(TestImages.scene(6, 640, 480), 500, 375);
     String base64 = Base64.getEncoder().encodeToString(TestImages.encode(shifted, "png"));
-    chromium.js("const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
-        + "const data = new DataTransfer(); data.items.add(new File([bytes], 'clip.png', {type: 'image/png'}));"
-        + "document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));", base64);
+    chromium.js(
+        "const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+            + "const data = new DataTransfer(); data.items.add(new File([bytes], 'clip.png', {type: 'image/png'}));"
+            + "document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));",
+        base64);
     wait.until(d -> chromium.location().equals("/?upload"));
     wait.until(d -> !results().isEmpty());
-    JsonNode expected = TestClient.json(s.post("/api/search?k=20", TestClient.multipart("image", TestImages.encode(shifted, "png"))));
+    JsonNode expected =
+        TestClient.json(
+            s.post(
+                "/api/search?k=20",
+                TestClient.multipart("image", TestImages.encode(shifted, "png"))));
     assertEquals(TestClient.ids(expected.get("results")), results());
     assertTrue(chromium.driver.findElement(By.id("query-label")).getText().contains("clip.png"));
 
-    // a file dropped anywhere on the page: a real drop event with a library file's bytes; it comes first at 0
+    // a file dropped anywhere on the page: a real drop event with a library file's bytes; it comes
+    // first at 0
     String dropped = Base64.getEncoder().encodeToString(s.bytes("scene-7"));
-    chromium.js("const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
-        + "const data = new DataTransfer(); data.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));"
-        + "document.getElementById('results').dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));",
+    chromium.js(
+        "const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+            + "const data = new DataTransfer(); data.items.add(new File([bytes], 'dropped.png', {type: 'image/png'}));"
+            + "document.getElementById('results').dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));",
         dropped);
     wait.until(d -> d.findElement(By.id("query-label")).getText().contains("dropped.png"));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(s.id("scene-7")));
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void explainShowsPerBranchDistances() throws Exception {
+  @Test
+  void explainShowsPerBranchDistances() throws Exception {
     String query = s.id("scene-2");
     open("/?similar=" + query);
     var wait = chromium.waiting();
@@ -253,13 +330,21 @@ class PageTest {
     String other = results().get(2);
     WebElement card = result(other);
     card.findElement(By.className("explain-toggle")).click();
-    wait.until(d -> !result(other).findElements(By.cssSelector(".explain .branch")).isEmpty()
-        || result(other).findElement(By.className("explain")).getText().startsWith("Could not"));
+    wait.until(
+        d ->
+            !result(other).findElements(By.cssSelector(".explain .branch")).isEmpty()
+                || result(other)
+                    .findElement(By.className("explain"))
+                    .getText()
+                    .startsWith("Could not"));
     List<WebElement> branches = result(other).findElements(By.cssSelector(".explain .branch"));
-    // the test model's manifest records three branches; each row names one, with its distance and its sentence
+    // the test model's manifest records three branches; each row names one, with its distance and
+    // its sentence
     List<String> names = new ArrayList<>();
-    TestClient.JSON.readTree(dss.model.TestModels.root().resolve("models/test/test-model.json").toFile())
-        .get("branches").forEach(b -> names.add(b.get("name").asText()));
+    TestClient.JSON
+        .readTree(dss.model.TestModels.root().resolve("models/test/test-model.json").toFile())
+        .get("branches")
+        .forEach(b -> names.add(b.get("name").asText()));
     assertEquals(3, names.size());
     assertEquals(names, branches.stream().map(b -> b.getAttribute("data-name")).toList());
     for (WebElement b : branches) {
@@ -269,23 +354,33 @@ class PageTest {
     }
     // the total is the result's own distance
     String total = result(other).findElement(By.cssSelector(".explain .total")).getText();
-    assertTrue(total.endsWith(result(other).findElement(By.className("distance")).getText()), total);
+    assertTrue(
+        total.endsWith(result(other).findElement(By.className("distance")).getText()), total);
     chromium.screenshots("explain");
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void lessLikeThisChangesTheOrder() throws Exception {
+  @Test
+  void lessLikeThisChangesTheOrder() throws Exception {
     String query = s.id("scene-4");
     open("/?similar=" + query);
     var wait = chromium.waiting();
     wait.until(d -> results().size() == s.files.size());
     List<String> before = results();
-    // a negative example whose subtraction reorders the other results (the API decides; the page must show it)
+    // a negative example whose subtraction reorders the other results (the API decides; the page
+    // must show it)
     String negative = null;
     List<String> refined = null;
     for (String candidate : before.subList(1, before.size())) {
-      List<String> order = TestClient.ids(TestClient.json(s.get("/api/search?k=20&id=" + query + "&not_id="
-          + URLEncoder.encode(candidate, StandardCharsets.UTF_8))).get("results"));
+      List<String> order =
+          TestClient.ids(
+              TestClient.json(
+                      s.get(
+                          "/api/search?k=20&id="
+                              + query
+                              + "&not_id="
+                              + URLEncoder.encode(candidate, StandardCharsets.UTF_8)))
+                  .get("results"));
       if (!order.equals(without(before, query, candidate))) {
         negative = candidate;
         refined = order;
@@ -295,7 +390,11 @@ class PageTest {
     assertTrue(negative != null, "no negative example changes the order of " + before);
     String less = negative;
     result(less).findElement(By.className("less")).click();
-    wait.until(d -> chromium.location().contains("less=" + URLEncoder.encode(less, StandardCharsets.UTF_8)));
+    wait.until(
+        d ->
+            chromium
+                .location()
+                .contains("less=" + URLEncoder.encode(less, StandardCharsets.UTF_8)));
     List<String> expected = refined;
     wait.until(d -> results().equals(expected));
     // the examples are left out of the results, and the others come in a new order
@@ -318,26 +417,41 @@ class PageTest {
     return ids.stream().filter(id -> !List.of(left).contains(id)).toList();
   }
 
-  @Test void regionSearchSendsTheCropDrawnOnTheQuery() throws Exception {
+  @Test
+  void regionSearchSendsTheCropDrawnOnTheQuery() throws Exception {
     String query = s.id("scene-0");
     open("/?similar=" + query);
     var wait = chromium.waiting();
     wait.until(d -> !results().isEmpty());
-    wait.until(d -> (Boolean) chromium.js("const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"));
+    wait.until(
+        d ->
+            (Boolean)
+                chromium.js(
+                    "const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"));
     chromium.driver.findElement(By.id("region")).click();
     WebElement layer = chromium.driver.findElement(By.id("crop-layer"));
-    chromium.js("arguments[0].scrollIntoView({block: 'center'});", layer); // pointer actions do not scroll
+    chromium.js(
+        "arguments[0].scrollIntoView({block: 'center'});", layer); // pointer actions do not scroll
     int w = layer.getSize().getWidth(), h = layer.getSize().getHeight();
     // drag from (10%, 20%) to (60%, 80%) of the image; offsets are from the canvas's centre
-    new Actions(chromium.driver).moveToElement(layer, -w / 2 + w / 10, -h / 2 + h / 5).clickAndHold()
-        .moveByOffset(w / 4, h * 3 / 10).moveByOffset(w / 4, h * 3 / 10).release().perform();
+    new Actions(chromium.driver)
+        .moveToElement(layer, -w / 2 + w / 10, -h / 2 + h / 5)
+        .clickAndHold()
+        .moveByOffset(w / 4, h * 3 / 10)
+        .moveByOffset(w / 4, h * 3 / 10)
+        .release()
+        .perform();
     chromium.driver.findElement(By.id("region-search")).click();
     wait.until(d -> chromium.location().contains("region="));
     wait.until(d -> !results().isEmpty() && !results().get(0).isEmpty());
-    wait.until(d -> chromium.driver.findElement(By.id("query-label")).getText().startsWith("A region of"));
+    wait.until(
+        d -> chromium.driver.findElement(By.id("query-label")).getText().startsWith("A region of"));
 
-    // the same crop made here from the original file gives the same nearest image at about the same distance
-    String region = URLDecoder.decode(chromium.location().replaceAll(".*region=([^&]*).*", "$1"), StandardCharsets.UTF_8);
+    // the same crop made here from the original file gives the same nearest image at about the same
+    // distance
+    String region =
+        URLDecoder.decode(
+            chromium.location().replaceAll(".*region=([^&]*).*", "$1"), StandardCharsets.UTF_8);
     String[] f = region.split(",");
     BufferedImage original = ImageIO.read(s.files.get("scene-0").toFile());
     int x = (int) Math.round(Double.parseDouble(f[0]) * original.getWidth());
@@ -346,7 +460,9 @@ class PageTest {
     int ch = (int) Math.round(Double.parseDouble(f[3]) * original.getHeight());
     assertTrue(cw > original.getWidth() / 3 && ch > original.getHeight() / 3, "region " + region);
     byte[] crop = TestImages.encode(original.getSubimage(x, y, cw, ch), "png");
-    JsonNode expected = TestClient.json(s.post("/api/search?k=20", TestClient.multipart("image", crop))).get("results");
+    JsonNode expected =
+        TestClient.json(s.post("/api/search?k=20", TestClient.multipart("image", crop)))
+            .get("results");
     assertEquals(expected.get(0).get("id").asText(), results().get(0));
     double shown = Double.parseDouble(result(results().get(0)).getAttribute("data-distance"));
     assertEquals(expected.get(0).get("distance").asDouble(), shown, 0.02);
@@ -355,7 +471,8 @@ class PageTest {
     chromium.assertNoPolicyViolations();
   }
 
-  @Test void quarantineOnAServerWithoutAFolderSaysWhy() throws Exception {
+  @Test
+  void quarantineOnAServerWithoutAFolderSaysWhy() throws Exception {
     open("/?duplicates");
     var wait = chromium.waiting();
     wait.until(d -> !chromium.all("#groups .quarantine").isEmpty());
@@ -364,9 +481,11 @@ class PageTest {
     chromium.driver.findElement(By.id("token")).sendKeys(TestServer.TOKEN);
     chromium.driver.findElement(By.id("token-ok")).click();
     wait.until(d -> d.findElement(By.id("error")).isDisplayed());
-    assertTrue(chromium.driver.findElement(By.id("error")).getText().contains("--quarantine"),
+    assertTrue(
+        chromium.driver.findElement(By.id("error")).getText().contains("--quarantine"),
         chromium.driver.findElement(By.id("error")).getText());
-    for (Path file : s.files.values()) assertTrue(java.nio.file.Files.exists(file), "moved: " + file);
+    for (Path file : s.files.values())
+      assertTrue(java.nio.file.Files.exists(file), "moved: " + file);
     chromium.assertNoPolicyViolations();
   }
 }

@@ -1,6 +1,5 @@
 package dss.web;
 
-import java.nio.charset.StandardCharsets;
 import static dss.web.TestServer.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -23,36 +23,46 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The duplicate review's quarantine on a real server with real files: files really moved (keeping their path below
- * the library folder) and moved back, the index updated both ways, the token required, the keeper never moved,
- * undo once only and refused when the original path is taken, name collisions in the quarantine folder, a missing
- * file failing alone, the log as JSON and CSV, and the routes off without --quarantine.
+ * The duplicate review's quarantine on a real server with real files: files really moved (keeping
+ * their path below the library folder) and moved back, the index updated both ways, the token
+ * required, the keeper never moved, undo once only and refused when the original path is taken,
+ * name collisions in the quarantine folder, a missing file failing alone, the log as JSON and CSV,
+ * and the routes off without --quarantine.
  */
 class QuarantineTest {
   @TempDir static Path tmp;
   static TestServer s;
   static Path quarantine;
 
-  @BeforeAll static void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     quarantine = tmp.resolve("quarantine");
-    s = TestServer.start(tmp, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD, 0, quarantine);
+    s =
+        TestServer.start(
+            tmp, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD, 0, quarantine);
   }
 
-  @AfterAll static void stop() throws Exception {
+  @AfterAll
+  static void stop() throws Exception {
     s.close();
   }
 
-  static HttpResponse<byte[]> post(TestClient client, String path, String body, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(client.uri(path))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+  static HttpResponse<byte[]> post(TestClient client, String path, String body, String token)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(client.uri(path))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
     if (token != null) request.header("Authorization", "Bearer " + token);
     return client.send(request);
   }
 
   static JsonNode move(String keep, String... move) throws Exception {
     StringBuilder body = new StringBuilder("{\"keep\": \"" + keep + "\", \"move\": [");
-    for (int i = 0; i < move.length; i++) body.append(i > 0 ? ", " : "").append('"').append(move[i]).append('"');
-    HttpResponse<byte[]> response = post(s, "/api/quarantine", body.append("]}").toString(), TestServer.TOKEN);
+    for (int i = 0; i < move.length; i++)
+      body.append(i > 0 ? ", " : "").append('"').append(move[i]).append('"');
+    HttpResponse<byte[]> response =
+        post(s, "/api/quarantine", body.append("]}").toString(), TestServer.TOKEN);
     assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
     return json(response);
   }
@@ -65,7 +75,8 @@ class QuarantineTest {
     return json(s.get("/api/images")).get("total").asInt();
   }
 
-  @Test void movesTheCopyNotTheKeeperThenUndoPutsItBack() throws Exception {
+  @Test
+  void movesTheCopyNotTheKeeperThenUndoPutsItBack() throws Exception {
     Path copy = s.files.get("scene-1-copy");
     Path keeper = s.files.get("scene-1");
     byte[] bytes = Files.readAllBytes(copy);
@@ -94,7 +105,8 @@ class QuarantineTest {
     String moveId = moved.get(0).get("move_id").asText();
     HttpResponse<byte[]> undone = undo(moveId);
     assertEquals(200, undone.statusCode(), new String(undone.body(), StandardCharsets.UTF_8));
-    assertEquals(copy.toAbsolutePath().normalize().toString(), json(undone).get("undo").get("to").asText());
+    assertEquals(
+        copy.toAbsolutePath().normalize().toString(), json(undone).get("undo").get("to").asText());
     assertArrayEquals(bytes, Files.readAllBytes(copy), "back where it was");
     assertEquals(mtime, Files.getLastModifiedTime(copy), "with its modification time");
     assertFalse(Files.exists(target));
@@ -111,13 +123,20 @@ class QuarantineTest {
     List<String> events = new java.util.ArrayList<>();
     for (JsonNode e : entries) {
       if (e.get("move_id").asText().equals(moveId)) events.add(e.get("event").asText());
-      assertFalse(e.has("vector") || e.has("record"), "the export has the decisions, not the documents");
+      assertFalse(
+          e.has("vector") || e.has("record"), "the export has the decisions, not the documents");
     }
     assertEquals(List.of("move", "undo"), events);
     HttpResponse<byte[]> csv = s.get("/api/quarantine/log?format=csv");
     assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
-    List<CSVRecord> rows = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
-        .parse(new StringReader(new String(csv.body(), StandardCharsets.UTF_8))).getRecords();
+    List<CSVRecord> rows =
+        CSVFormat.RFC4180
+            .builder()
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .get()
+            .parse(new StringReader(new String(csv.body(), StandardCharsets.UTF_8)))
+            .getRecords();
     List<CSVRecord> mine = rows.stream().filter(r -> r.get("move_id").equals(moveId)).toList();
     assertEquals(2, mine.size());
     assertEquals("move", mine.get(0).get("event"));
@@ -125,10 +144,12 @@ class QuarantineTest {
     assertEquals(target.toString(), mine.get(0).get("to"));
     assertEquals("undo", mine.get(1).get("event"));
     assertTrue(Files.readString(quarantine.resolve("quarantine-log.jsonl")).contains(moveId));
-    TestClient.assertError(s.get("/api/quarantine/log?format=xml"), 400, "format must be json or csv");
+    TestClient.assertError(
+        s.get("/api/quarantine/log?format=xml"), 400, "format must be json or csv");
   }
 
-  @Test void aTakenNameGetsAFreeOneAndNothingIsOverwritten() throws Exception {
+  @Test
+  void aTakenNameGetsAFreeOneAndNothingIsOverwritten() throws Exception {
     Path occupant = quarantine.resolve("scene-3.png");
     Files.createDirectories(quarantine);
     Files.writeString(occupant, "already here");
@@ -141,7 +162,8 @@ class QuarantineTest {
     assertEquals("this one too", Files.readString(quarantine.resolve("scene-3 (1).png")));
   }
 
-  @Test void aMissingFileFailsAloneAndTheOthersMove() throws Exception {
+  @Test
+  void aMissingFileFailsAloneAndTheOthersMove() throws Exception {
     Files.delete(s.files.get("scene-5"));
     JsonNode result = move(s.id("scene-4"), s.id("scene-5"), s.id("scene-6"), "not-an-id");
     assertEquals(1, result.get("moves").size());
@@ -150,16 +172,25 @@ class QuarantineTest {
     assertEquals(2, result.get("errors").size());
     assertEquals(s.id("scene-5"), result.get("errors").get(0).get("id").asText());
     assertTrue(result.get("errors").get(0).get("error").asText().contains("no longer there"));
-    assertTrue(result.get("errors").get(1).get("error").asText().contains("no indexed image with id 'not-an-id'"));
-    assertEquals(200, s.get("/api/search?id=" + s.id("scene-5")).statusCode(), "not moved: still indexed");
+    assertTrue(
+        result
+            .get("errors")
+            .get(1)
+            .get("error")
+            .asText()
+            .contains("no indexed image with id 'not-an-id'"));
+    assertEquals(
+        200, s.get("/api/search?id=" + s.id("scene-5")).statusCode(), "not moved: still indexed");
   }
 
-  @Test void undoIsRefusedWhileSomethingOccupiesTheOriginalPath() throws Exception {
+  @Test
+  void undoIsRefusedWhileSomethingOccupiesTheOriginalPath() throws Exception {
     Path original = s.files.get("scene-7");
     byte[] bytes = Files.readAllBytes(original);
     JsonNode moved = move(s.id("scene-4"), s.id("scene-7")).get("moves").get(0);
     Files.writeString(original, "a new file with the old name");
-    TestClient.assertError(undo(moved.get("move_id").asText()), 409, "something now occupies the original path");
+    TestClient.assertError(
+        undo(moved.get("move_id").asText()), 409, "something now occupies the original path");
     assertEquals("a new file with the old name", Files.readString(original), "not overwritten");
     assertTrue(Files.exists(Path.of(moved.get("to").asText())), "still in quarantine");
     Files.delete(original);
@@ -167,26 +198,51 @@ class QuarantineTest {
     assertArrayEquals(bytes, Files.readAllBytes(original));
   }
 
-  @Test void theTokenIsRequiredAndBadBodiesAreRefused() throws Exception {
-    String body = "{\"keep\": \"" + s.id("scene-2") + "\", \"move\": [\"" + s.id("scene-0") + "\"]}";
+  @Test
+  void theTokenIsRequiredAndBadBodiesAreRefused() throws Exception {
+    String body =
+        "{\"keep\": \"" + s.id("scene-2") + "\", \"move\": [\"" + s.id("scene-0") + "\"]}";
     TestClient.assertError(post(s, "/api/quarantine", body, null), 401, "missing");
     TestClient.assertError(post(s, "/api/quarantine", body, "wrong"), 401, "wrong token");
     TestClient.assertError(post(s, "/api/quarantine/x/undo", "", "wrong"), 401, "wrong token");
     assertTrue(Files.exists(s.files.get("scene-0")), "nothing moved");
-    TestClient.assertError(post(s, "/api/quarantine", "not json", TestServer.TOKEN), 400, "must be JSON");
-    TestClient.assertError(post(s, "/api/quarantine", "{\"move\": [\"a\"]}", TestServer.TOKEN), 400, "'keep'");
-    TestClient.assertError(post(s, "/api/quarantine", "{\"keep\": \"" + s.id("scene-2") + "\", \"move\": []}",
-        TestServer.TOKEN), 400, "'move'");
-    TestClient.assertError(post(s, "/api/quarantine", "{\"keep\": \"gone\", \"move\": [\"" + s.id("scene-0")
-        + "\"]}", TestServer.TOKEN), 404, "'gone'");
+    TestClient.assertError(
+        post(s, "/api/quarantine", "not json", TestServer.TOKEN), 400, "must be JSON");
+    TestClient.assertError(
+        post(s, "/api/quarantine", "{\"move\": [\"a\"]}", TestServer.TOKEN), 400, "'keep'");
+    TestClient.assertError(
+        post(
+            s,
+            "/api/quarantine",
+            "{\"keep\": \"" + s.id("scene-2") + "\", \"move\": []}",
+            TestServer.TOKEN),
+        400,
+        "'move'");
+    TestClient.assertError(
+        post(
+            s,
+            "/api/quarantine",
+            "{\"keep\": \"gone\", \"move\": [\"" + s.id("scene-0") + "\"]}",
+            TestServer.TOKEN),
+        404,
+        "'gone'");
     assertTrue(Files.exists(s.files.get("scene-0")), "nothing moved");
   }
 
-  @Test void withoutQuarantineTheRoutesSayHowToTurnThemOn(@TempDir Path other) throws Exception {
-    try (TestServer plain = TestServer.start(other, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD)) {
-      String body = "{\"keep\": \"" + plain.id("scene-2") + "\", \"move\": [\"" + plain.id("scene-0") + "\"]}";
-      TestClient.assertError(post(plain, "/api/quarantine", body, TestServer.TOKEN), 409, "--quarantine DIR");
-      TestClient.assertError(post(plain, "/api/quarantine/x/undo", "", TestServer.TOKEN), 409, "--quarantine DIR");
+  @Test
+  void withoutQuarantineTheRoutesSayHowToTurnThemOn(@TempDir Path other) throws Exception {
+    try (TestServer plain =
+        TestServer.start(other, TestServer.TOKEN, SearchServer.Options.DEFAULT_MAX_UPLOAD)) {
+      String body =
+          "{\"keep\": \""
+              + plain.id("scene-2")
+              + "\", \"move\": [\""
+              + plain.id("scene-0")
+              + "\"]}";
+      TestClient.assertError(
+          post(plain, "/api/quarantine", body, TestServer.TOKEN), 409, "--quarantine DIR");
+      TestClient.assertError(
+          post(plain, "/api/quarantine/x/undo", "", TestServer.TOKEN), 409, "--quarantine DIR");
       TestClient.assertError(plain.get("/api/quarantine/log"), 409, "--quarantine DIR");
       assertTrue(Files.exists(plain.files.get("scene-0")));
     }

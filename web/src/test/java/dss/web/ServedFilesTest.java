@@ -1,46 +1,41 @@
 package dss.web;
 
 import static dss.web.TestClient.assertError;
-import static dss.web.TestClient.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dss.image.ImagePipeline;
-import dss.index.ImageIndex;
 import dss.index.ImageRecord;
-import dss.index.IndexConfig;
-import dss.index.lucene.LuceneIndex;
-import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
-import dss.model.Embedder;
-import dss.model.TestModels;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Originals and thumbnails are served only from a regular file at the indexed path, reached without a symbolic link
- * out of the library, whose size and modification time still match the index: otherwise 404 (nothing servable
- * there) or 409 (changed since it was indexed). Each case is a real file system change under a real server.
+ * Originals and thumbnails are served only from a regular file at the indexed path, reached without
+ * a symbolic link out of the library, whose size and modification time still match the index:
+ * otherwise 404 (nothing servable there) or 409 (changed since it was indexed). Each case is a real
+ * file system change under a real server.
  */
 class ServedFilesTest {
   @RegisterExtension final TestServers servers = new TestServers();
 
-  @Test void aFileReplacedByASymbolicLinkIsNotServed(@TempDir Path tmp) throws Exception {
+  @Test
+  void aFileReplacedByASymbolicLinkIsNotServed(@TempDir Path tmp) throws Exception {
     try (TestServer s = TestServer.start(tmp, null, SearchServer.Options.DEFAULT_MAX_UPLOAD)) {
-      // the link leads to an exact copy with the indexed size and time: only the link itself gives it away
+      // the link leads to an exact copy with the indexed size and time: only the link itself gives
+      // it away
       Path original = s.files.get("scene-3");
-      Path copy = Files.copy(original, Files.createDirectories(tmp.resolve("elsewhere")).resolve("copy.png"));
+      Path copy =
+          Files.copy(
+              original, Files.createDirectories(tmp.resolve("elsewhere")).resolve("copy.png"));
       Files.setLastModifiedTime(copy, Files.getLastModifiedTime(original));
       Files.delete(original);
       Files.createSymbolicLink(original, copy);
@@ -61,7 +56,8 @@ class ServedFilesTest {
       Files.delete(file);
       Files.createDirectory(file);
       assertError(s.get("/api/images/" + s.id("scene-6")), 404, "not a regular file");
-      assertError(s.get("/api/images/" + s.id("scene-6") + "/thumbnail"), 404, "not a regular file");
+      assertError(
+          s.get("/api/images/" + s.id("scene-6") + "/thumbnail"), 404, "not a regular file");
 
       // the others are still served
       HttpResponse<byte[]> untouched = s.get("/api/images/" + s.id("scene-4"));
@@ -70,24 +66,30 @@ class ServedFilesTest {
     }
   }
 
-  @Test void aChangedFileIsRefusedUntilItIsReindexed(@TempDir Path tmp) throws Exception {
+  @Test
+  void aChangedFileIsRefusedUntilItIsReindexed(@TempDir Path tmp) throws Exception {
     try (TestServer s = TestServer.start(tmp, null, SearchServer.Options.DEFAULT_MAX_UPLOAD)) {
       // other content (another size) at the indexed path
       Path replaced = s.files.get("scene-4");
       byte[] other = TestImages.encode(TestImages.scene(77, 500, 400), "jpeg");
       Files.write(replaced, other);
-      assertError(s.get("/api/images/" + s.id("scene-4")), 409, "changed on disk since it was indexed");
+      assertError(
+          s.get("/api/images/" + s.id("scene-4")), 409, "changed on disk since it was indexed");
       assertError(s.get("/api/images/" + s.id("scene-4")), 409, "re-index");
       assertError(s.get("/api/images/" + s.id("scene-4") + "/thumbnail"), 409, "changed on disk");
       // the same size, only a new modification time
       Path touched = s.files.get("scene-2");
-      Files.setLastModifiedTime(touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 5000));
+      Files.setLastModifiedTime(
+          touched, FileTime.fromMillis(Files.getLastModifiedTime(touched).toMillis() + 5000));
       assertError(s.get("/api/images/" + s.id("scene-2")), 409, "changed on disk");
       assertError(s.get("/api/images/" + s.id("scene-2") + "/thumbnail"), 409, "changed on disk");
 
-      // the next indexing run (as `serve --library` does on schedule) takes the new state: served again
-      var run = new LibraryIndexer(s.index, s.ingest, LibraryIndexer.Options.defaults(List.of(s.libraryDir)))
-          .run(f -> { });
+      // the next indexing run (as `serve --library` does on schedule) takes the new state: served
+      // again
+      var run =
+          new LibraryIndexer(
+                  s.index, s.ingest, LibraryIndexer.Options.defaults(List.of(s.libraryDir)))
+              .run(f -> {});
       assertEquals(2, run.updated(), run.toString());
       HttpResponse<byte[]> now = s.get("/api/images/" + s.id("scene-4"));
       assertEquals(200, now.statusCode(), new String(now.body(), StandardCharsets.UTF_8));
@@ -98,16 +100,23 @@ class ServedFilesTest {
   }
 
   /**
-   * {@code serve --library}: the server knows its library roots, so a folder inside one swapped for a link that
-   * leads out of it is refused even when the file there looks exactly like the indexed one; a root that was itself
-   * given through a link is fine.
+   * {@code serve --library}: the server knows its library roots, so a folder inside one swapped for
+   * a link that leads out of it is refused even when the file there looks exactly like the indexed
+   * one; a root that was itself given through a link is fine.
    */
-  @Test void aFolderSwappedForALinkOutOfTheLibraryIsNotServed(@TempDir Path tmp) throws Exception {
+  @Test
+  void aFolderSwappedForALinkOutOfTheLibraryIsNotServed(@TempDir Path tmp) throws Exception {
     Path real = tmp.resolve("photos");
-    Path inSub = TestImages.write(real.resolve("sub/a.jpg"), TestImages.encode(TestImages.scene(11, 320, 240), "jpeg"));
-    TestImages.write(real.resolve("b.png"), TestImages.encode(TestImages.scene(12, 320, 240), "png"));
-    Path root = Files.createSymbolicLink(tmp.resolve("library-link"), real); // the root, given through a link
-    TestServer client = servers.builder(tmp).withoutFixtures().backgroundLibrary(List.of(root)).start();
+    Path inSub =
+        TestImages.write(
+            real.resolve("sub/a.jpg"), TestImages.encode(TestImages.scene(11, 320, 240), "jpeg"));
+    TestImages.write(
+        real.resolve("b.png"), TestImages.encode(TestImages.scene(12, 320, 240), "png"));
+    Path root =
+        Files.createSymbolicLink(
+            tmp.resolve("library-link"), real); // the root, given through a link
+    TestServer client =
+        servers.builder(tmp).withoutFixtures().backgroundLibrary(List.of(root)).start();
     assertEquals(2, client.awaitBackgroundRun().added());
     String a = ImageRecord.idFor(root.resolve("sub/a.jpg").toString());
     String b = ImageRecord.idFor(root.resolve("b.png").toString());

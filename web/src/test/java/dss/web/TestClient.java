@@ -1,13 +1,12 @@
 package dss.web;
 
-import java.util.Locale;
-import dss.model.TestModels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.model.TestModels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -17,9 +16,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
-/** The JDK HttpClient against a server on a local port, with multipart bodies and the error-contract check. */
+/**
+ * The JDK HttpClient against a server on a local port, with multipart bodies and the error-contract
+ * check.
+ */
 abstract class TestClient {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -29,7 +32,8 @@ abstract class TestClient {
 
   static TestClient of(int port) {
     return new TestClient() {
-      @Override int port() {
+      @Override
+      int port() {
         return port;
       }
     };
@@ -55,12 +59,18 @@ abstract class TestClient {
       String name = (String) nameValue[i];
       out.writeBytes(("--" + boundary + "\r\n").getBytes(StandardCharsets.UTF_8));
       if (nameValue[i + 1] instanceof byte[] bytes) {
-        out.writeBytes(("Content-Disposition: form-data; name=\"" + name + "\"; filename=\"" + name
-            + ".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(
+            ("Content-Disposition: form-data; name=\""
+                    + name
+                    + "\"; filename=\""
+                    + name
+                    + ".bin\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.writeBytes(bytes);
       } else {
-        out.writeBytes(("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + nameValue[i + 1])
-            .getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(
+            ("Content-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + nameValue[i + 1])
+                .getBytes(StandardCharsets.UTF_8));
       }
       out.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
     }
@@ -72,16 +82,20 @@ abstract class TestClient {
 
   HttpResponse<byte[]> post(String pathAndQuery, Multipart form, String... headers)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", form.contentType())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(pathAndQuery))
+            .header("Content-Type", form.contentType())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(form.body()));
     if (headers.length > 0) request.headers(headers);
     return send(request);
   }
 
   HttpResponse<byte[]> postRaw(String pathAndQuery, String contentType, byte[] body)
       throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return send(
+        HttpRequest.newBuilder(uri(pathAndQuery))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   static JsonNode json(HttpResponse<byte[]> response) throws IOException {
@@ -95,21 +109,33 @@ abstract class TestClient {
   }
 
   /**
-   * The error contract: the status in the body too, a message containing {@code expected}, JSON, and nothing
-   * internal (stack trace, server-side path).
+   * The error contract: the status in the body too, a message containing {@code expected}, JSON,
+   * and nothing internal (stack trace, server-side path).
    */
-  static void assertError(HttpResponse<byte[]> response, int status, String expected) throws IOException {
+  static void assertError(HttpResponse<byte[]> response, int status, String expected)
+      throws IOException {
     String text = new String(response.body(), StandardCharsets.UTF_8);
-    assertEquals(status, response.statusCode(), response.headers().firstValue("Content-Type").orElse("no type")
-        + ": " + text.substring(0, Math.min(text.length(), 300)));
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"), text);
+    assertEquals(
+        status,
+        response.statusCode(),
+        response.headers().firstValue("Content-Type").orElse("no type")
+            + ": "
+            + text.substring(0, Math.min(text.length(), 300)));
+    assertTrue(
+        response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+        text);
     JsonNode error = json(response).get("error");
     assertEquals(status, error.get("status").asInt(), text);
     String message = error.get("message").asText();
-    assertTrue(message.toLowerCase(Locale.ROOT).contains(expected.toLowerCase(Locale.ROOT)), "'" + expected + "' not in: " + message);
-    for (String local : List.of(System.getProperty("java.io.tmpdir") + "/", TestModels.root().toString())) {
+    assertTrue(
+        message.toLowerCase(Locale.ROOT).contains(expected.toLowerCase(Locale.ROOT)),
+        "'" + expected + "' not in: " + message);
+    for (String local :
+        List.of(System.getProperty("java.io.tmpdir") + "/", TestModels.root().toString())) {
       assertFalse(text.contains(local), "local path leaked: " + text);
     }
-    assertFalse(text.contains("\tat ") || text.contains(".java:") || text.contains("at dss."), "stack trace: " + text);
+    assertFalse(
+        text.contains("\tat ") || text.contains(".java:") || text.contains("at dss."),
+        "stack trace: " + text);
   }
 }

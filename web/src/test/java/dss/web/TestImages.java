@@ -31,14 +31,20 @@ final class TestImages {
     g.fillRect(0, 0, width, height);
     for (int i = 0; i < 12; i++) {
       g.setColor(color(random));
-      int x = random.nextInt(width), y = random.nextInt(height), w = 20 + random.nextInt(width / 2),
+      int x = random.nextInt(width),
+          y = random.nextInt(height),
+          w = 20 + random.nextInt(width / 2),
           h = 20 + random.nextInt(height / 2);
       switch (random.nextInt(3)) {
         case 0 -> g.fillOval(x - w / 2, y - h / 2, w, h);
         case 1 -> g.fillRect(x - w / 2, y - h / 2, w, h);
         default -> {
           g.setStroke(new BasicStroke(4 + random.nextInt(12)));
-          g.drawLine(random.nextInt(width), random.nextInt(height), random.nextInt(width), random.nextInt(height));
+          g.drawLine(
+              random.nextInt(width),
+              random.nextInt(height),
+              random.nextInt(width),
+              random.nextInt(height));
         }
       }
     }
@@ -53,7 +59,8 @@ final class TestImages {
   static BufferedImage resized(BufferedImage image, int width, int height) {
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
     g.drawImage(image, 0, 0, width, height, null);
     g.dispose();
     return out;
@@ -62,7 +69,8 @@ final class TestImages {
   static byte[] encode(BufferedImage image, String format) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      if (!ImageIO.write(image, format, out)) throw new IllegalStateException("no writer for " + format);
+      if (!ImageIO.write(image, format, out))
+        throw new IllegalStateException("no writer for " + format);
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,10 +86,20 @@ final class TestImages {
     }
   }
 
-  /** A PNG whose header claims {@code side} x {@code side} pixels, with one tiny data chunk: a decompression bomb. */
+  /**
+   * A PNG whose header claims {@code side} x {@code side} pixels, with one tiny data chunk: a
+   * decompression bomb.
+   */
   static byte[] pngClaiming(int side) {
-    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(side).putInt(side).put((byte) 8).put((byte) 2)
-        .put((byte) 0).put((byte) 0).put((byte) 0);
+    ByteBuffer ihdr =
+        ByteBuffer.allocate(13)
+            .putInt(side)
+            .putInt(side)
+            .put((byte) 8)
+            .put((byte) 2)
+            .put((byte) 0)
+            .put((byte) 0)
+            .put((byte) 0);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
     chunk(out, "IHDR", ihdr.array());

@@ -23,19 +23,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
 /**
- * A real server for the tests, built by {@link Builder} (get one from the {@link TestServers} extension, which
- * closes what it built): the checked-in test model, a Lucene index on disk, the ingest pipeline, the Javalin server
- * on a free port, and a JDK HttpClient talking to it. By default a folder of real JPEG/PNG files is indexed by the
- * real indexer before the server starts; optionally the server indexes library folders in the background, as
- * {@code serve --library} does.
+ * A real server for the tests, built by {@link Builder} (get one from the {@link TestServers}
+ * extension, which closes what it built): the checked-in test model, a Lucene index on disk, the
+ * ingest pipeline, the Javalin server on a free port, and a JDK HttpClient talking to it. By
+ * default a folder of real JPEG/PNG files is indexed by the real indexer before the server starts;
+ * optionally the server indexes library folders in the background, as {@code serve --library} does.
  *
- * <p>Tests wait on the server's events, never on time: {@link #awaitBackgroundRun()} (a background indexing run
- * ended) and {@link #awaitRefresh()} (a refresh that began after the call ended, so every earlier commit is
- * visible to searches).
+ * <p>Tests wait on the server's events, never on time: {@link #awaitBackgroundRun()} (a background
+ * indexing run ended) and {@link #awaitRefresh()} (a refresh that began after the call ended, so
+ * every earlier commit is visible to searches).
  */
 final class TestServer extends TestClient implements AutoCloseable {
   static final String TOKEN = "s3cret-token";
-  /** How long an awaited event may take before the test fails (a bound for a hung server, not a speed target). */
+
+  /**
+   * How long an awaited event may take before the test fails (a bound for a hung server, not a
+   * speed target).
+   */
   static final Duration EVENT_TIMEOUT = Duration.ofSeconds(120);
 
   /** Opens the index the server serves, in {@code dir} for {@code model}. */
@@ -62,24 +66,46 @@ final class TestServer extends TestClient implements AutoCloseable {
   private long refreshCount;
   private boolean closed;
 
-  /** Photos: scene-0..scene-7 (distinct), scene-0-small (scene-0 resized), scene-1-copy (byte-identical copy). */
+  /**
+   * Photos: scene-0..scene-7 (distinct), scene-0-small (scene-0 resized), scene-1-copy
+   * (byte-identical copy).
+   */
   static TestServer start(Path tmp, String token, long maxUploadBytes) throws Exception {
     return new Builder(tmp).token(token).maxUploadBytes(maxUploadBytes).start();
   }
 
-  /** As above, with {@code decodeThreads} upload decode workers (0: one per core, as {@code dreamsim serve}). */
-  static TestServer start(Path tmp, String token, long maxUploadBytes, int decodeThreads) throws Exception {
-    return new Builder(tmp).token(token).maxUploadBytes(maxUploadBytes).decodeThreads(decodeThreads).start();
-  }
-
-  /** As above, with {@code --quarantine quarantine} (null: off); the library folder is a known root, as with --library. */
-  static TestServer start(Path tmp, String token, long maxUploadBytes, int decodeThreads, Path quarantine)
+  /**
+   * As above, with {@code decodeThreads} upload decode workers (0: one per core, as {@code dreamsim
+   * serve}).
+   */
+  static TestServer start(Path tmp, String token, long maxUploadBytes, int decodeThreads)
       throws Exception {
-    return new Builder(tmp).token(token).maxUploadBytes(maxUploadBytes).decodeThreads(decodeThreads)
-        .quarantine(quarantine).start();
+    return new Builder(tmp)
+        .token(token)
+        .maxUploadBytes(maxUploadBytes)
+        .decodeThreads(decodeThreads)
+        .start();
   }
 
-  /** How a test server is made; every setting has the default of {@code dreamsim serve} unless named. */
+  /**
+   * As above, with {@code --quarantine quarantine} (null: off); the library folder is a known root,
+   * as with --library.
+   */
+  static TestServer start(
+      Path tmp, String token, long maxUploadBytes, int decodeThreads, Path quarantine)
+      throws Exception {
+    return new Builder(tmp)
+        .token(token)
+        .maxUploadBytes(maxUploadBytes)
+        .decodeThreads(decodeThreads)
+        .quarantine(quarantine)
+        .start();
+  }
+
+  /**
+   * How a test server is made; every setting has the default of {@code dreamsim serve} unless
+   * named.
+   */
   static final class Builder {
     private final Path tmp;
     private final List<TestServer> started;
@@ -89,7 +115,8 @@ final class TestServer extends TestClient implements AutoCloseable {
     private int decodeThreads;
     private Path quarantine;
     private List<Path> background = List.of();
-    private IndexOpener opener = (dir, model) -> LuceneIndex.openShared(dir, model, IndexConfig.DEFAULT);
+    private IndexOpener opener =
+        (dir, model) -> LuceneIndex.openShared(dir, model, IndexConfig.DEFAULT);
     private UnaryOperator<ImageIndex> wrap = UnaryOperator.identity();
     private SearchServer.Thumbnails thumbnails = SearchServer.Thumbnails.DEFAULT;
 
@@ -103,13 +130,18 @@ final class TestServer extends TestClient implements AutoCloseable {
       this.started = started;
     }
 
-    /** No fixture photos: the index is what {@link #index} opens (by default an empty or existing one). */
+    /**
+     * No fixture photos: the index is what {@link #index} opens (by default an empty or existing
+     * one).
+     */
     Builder withoutFixtures() {
       fixtures = false;
       return this;
     }
 
-    /** The bearer token for adding and removing images (null, the default: those routes are off). */
+    /**
+     * The bearer token for adding and removing images (null, the default: those routes are off).
+     */
     Builder token(String token) {
       this.token = token;
       return this;
@@ -138,13 +170,19 @@ final class TestServer extends TestClient implements AutoCloseable {
       return this;
     }
 
-    /** {@code --library}: background indexing of these folders, its first run started with the server. */
+    /**
+     * {@code --library}: background indexing of these folders, its first run started with the
+     * server.
+     */
     Builder backgroundLibrary(List<Path> roots) {
       this.background = List.copyOf(roots);
       return this;
     }
 
-    /** How the index is opened (default: shared, as {@code dreamsim serve}: read-only when another writer holds it). */
+    /**
+     * How the index is opened (default: shared, as {@code dreamsim serve}: read-only when another
+     * writer holds it).
+     */
     Builder index(IndexOpener opener) {
       this.opener = opener;
       return this;
@@ -168,41 +206,66 @@ final class TestServer extends TestClient implements AutoCloseable {
     this.thumbnailDir = b.tmp.resolve("thumbnails");
     this.uploadDir = b.tmp.resolve("uploads");
     if (b.fixtures) files.putAll(writeFixtures(libraryDir));
-    // The same wiring as `dreamsim serve`: model, ingest pipeline, index opened shared, context over both.
+    // The same wiring as `dreamsim serve`: model, ingest pipeline, index opened shared, context
+    // over both.
     this.embedder = Embedder.open(TestModels.models().testModel(), "cpu", 1, 4);
-    this.ingest = b.decodeThreads > 0 ? new IngestPipeline(new ImagePipeline(), embedder, b.decodeThreads)
-        : new IngestPipeline(new ImagePipeline(), embedder);
+    this.ingest =
+        b.decodeThreads > 0
+            ? new IngestPipeline(new ImagePipeline(), embedder, b.decodeThreads)
+            : new IngestPipeline(new ImagePipeline(), embedder);
     ImageIndex opened = b.opener.open(b.tmp.resolve("index"), embedder.info());
     if (b.fixtures) {
-      var indexed = new LibraryIndexer(opened, ingest, LibraryIndexer.Options.defaults(List.of(libraryDir))).run(f -> {
-        throw new AssertionError("fixture failed to index: " + f);
-      });
+      var indexed =
+          new LibraryIndexer(opened, ingest, LibraryIndexer.Options.defaults(List.of(libraryDir)))
+              .run(
+                  f -> {
+                    throw new AssertionError("fixture failed to index: " + f);
+                  });
       if (indexed.added() != files.size()) throw new AssertionError("indexed " + indexed);
     }
     this.index = b.wrap.apply(opened);
     this.context = context(index, ingest);
-    context.addRefreshListener(() -> {
-      synchronized (refreshes) {
-        refreshCount++;
-        refreshes.notifyAll();
-      }
-    });
+    context.addRefreshListener(
+        () -> {
+          synchronized (refreshes) {
+            refreshCount++;
+            refreshes.notifyAll();
+          }
+        });
     if (b.quarantine != null) context.addRoots(List.of(libraryDir));
-    this.indexer = b.background.isEmpty() ? null
-        : new BackgroundIndexer(context, LibraryIndexer.Options.defaults(b.background));
-    if (indexer != null) indexer.addListener((summary, failure) -> runs.add(new RunEnded(summary, failure)));
-    this.server = serve(context, new SearchServer.Options("127.0.0.1", 0, b.token, b.maxUploadBytes, thumbnailDir,
-        uploadDir, b.quarantine, b.thumbnails), indexer);
+    this.indexer =
+        b.background.isEmpty()
+            ? null
+            : new BackgroundIndexer(context, LibraryIndexer.Options.defaults(b.background));
+    if (indexer != null)
+      indexer.addListener((summary, failure) -> runs.add(new RunEnded(summary, failure)));
+    this.server =
+        serve(
+            context,
+            new SearchServer.Options(
+                "127.0.0.1",
+                0,
+                b.token,
+                b.maxUploadBytes,
+                thumbnailDir,
+                uploadDir,
+                b.quarantine,
+                b.thumbnails),
+            indexer);
     if (indexer != null) indexer.start(Duration.ofMinutes(10));
   }
 
-  /** The one place a test server's context is made from the index and the ingest pipeline (with {@link #serve}). */
+  /**
+   * The one place a test server's context is made from the index and the ingest pipeline (with
+   * {@link #serve}).
+   */
   private static ServerContext context(ImageIndex index, IngestPipeline ingest) {
     return new ServerContext(index, ingest);
   }
 
   /** The one place a test server is started over its context. */
-  private static SearchServer serve(ServerContext context, SearchServer.Options options, BackgroundIndexer indexer)
+  private static SearchServer serve(
+      ServerContext context, SearchServer.Options options, BackgroundIndexer indexer)
       throws IOException {
     return SearchServer.start(context, options, indexer == null ? () -> null : indexer::status);
   }
@@ -210,20 +273,37 @@ final class TestServer extends TestClient implements AutoCloseable {
   private static Map<String, Path> writeFixtures(Path library) throws IOException {
     Map<String, Path> files = new LinkedHashMap<>();
     for (int i = 0; i < 8; i++) {
-      files.put("scene-" + i, TestImages.write(library.resolve("scene-" + i + (i % 2 == 0 ? ".jpg" : ".png")),
-          TestImages.encode(TestImages.scene(i, 640, 480), i % 2 == 0 ? "jpeg" : "png")));
+      files.put(
+          "scene-" + i,
+          TestImages.write(
+              library.resolve("scene-" + i + (i % 2 == 0 ? ".jpg" : ".png")),
+              TestImages.encode(TestImages.scene(i, 640, 480), i % 2 == 0 ? "jpeg" : "png")));
     }
-    files.put("scene-0-small", TestImages.write(library.resolve("sub/scene-0-small.jpg"),
-        TestImages.encode(TestImages.resized(TestImages.scene(0, 640, 480), 320, 240), "jpeg")));
-    files.put("scene-1-copy", TestImages.write(library.resolve("sub/scene-1-copy.png"),
-        Files.readAllBytes(files.get("scene-1"))));
-    // EXIF orientation 6 (stored sideways, shown upright as 300x200): the thumbnail must come out landscape
-    files.put("rotated", TestImages.write(library.resolve("rotated.jpg"), Files.readAllBytes(
-        TestModels.root().resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
+    files.put(
+        "scene-0-small",
+        TestImages.write(
+            library.resolve("sub/scene-0-small.jpg"),
+            TestImages.encode(
+                TestImages.resized(TestImages.scene(0, 640, 480), 320, 240), "jpeg")));
+    files.put(
+        "scene-1-copy",
+        TestImages.write(
+            library.resolve("sub/scene-1-copy.png"), Files.readAllBytes(files.get("scene-1"))));
+    // EXIF orientation 6 (stored sideways, shown upright as 300x200): the thumbnail must come out
+    // landscape
+    files.put(
+        "rotated",
+        TestImages.write(
+            library.resolve("rotated.jpg"),
+            Files.readAllBytes(
+                TestModels.root()
+                    .resolve("engine/src/test/resources/images/exif/orientation-6.jpg"))));
     return files;
   }
 
-  /** Waits for the next background indexing run to end (the first: the one started with the server). */
+  /**
+   * Waits for the next background indexing run to end (the first: the one started with the server).
+   */
   LibraryIndexer.Summary awaitBackgroundRun() throws InterruptedException {
     if (indexer == null) throw new IllegalStateException("this server does no background indexing");
     RunEnded run = runs.poll(EVENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -233,8 +313,9 @@ final class TestServer extends TestClient implements AutoCloseable {
   }
 
   /**
-   * Waits until a refresh that began after this call has ended: searches then see every commit made before the
-   * call (by this process or another). Two refreshes end after the call, so the second began after it.
+   * Waits until a refresh that began after this call has ended: searches then see every commit made
+   * before the call (by this process or another). Two refreshes end after the call, so the second
+   * began after it.
    */
   void awaitRefresh() throws InterruptedException {
     long deadline = System.nanoTime() + EVENT_TIMEOUT.toNanos();
@@ -248,7 +329,8 @@ final class TestServer extends TestClient implements AutoCloseable {
     }
   }
 
-  @Override int port() {
+  @Override
+  int port() {
     return server.port();
   }
 
@@ -261,12 +343,19 @@ final class TestServer extends TestClient implements AutoCloseable {
   }
 
   /** Closes everything it opened (once; a second call does nothing). */
-  @Override public synchronized void close() throws Exception {
+  @Override
+  public synchronized void close() throws Exception {
     if (closed) return;
     closed = true;
     // The server, the background indexer and the context first, then what the context does not own.
-    try (embedder; ingest; index; context; indexer; server) {
-      // closed by try-with-resources in reverse order: server, indexer, context, index, ingest, embedder
+    try (embedder;
+        ingest;
+        index;
+        context;
+        indexer;
+        server) {
+      // closed by try-with-resources in reverse order: server, indexer, context, index, ingest,
+      // embedder
     }
   }
 }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The JUnit extension that builds test servers and closes them after the test (or, {@link #perClass()} in a static
- * field, after the class): {@code @RegisterExtension final TestServers servers = new TestServers();} then
- * {@code servers.builder(tmp).token(TestServer.TOKEN).start()}.
+ * The JUnit extension that builds test servers and closes them after the test (or, {@link
+ * #perClass()} in a static field, after the class): {@code @RegisterExtension final TestServers
+ * servers = new TestServers();} then {@code servers.builder(tmp).token(TestServer.TOKEN).start()}.
  */
 final class TestServers implements AfterEachCallback, AfterAllCallback {
   private final List<TestServer> started = new ArrayList<>();
@@ -35,11 +35,13 @@ final class TestServers implements AfterEachCallback, AfterAllCallback {
     return new TestServer.Builder(tmp, started);
   }
 
-  @Override public void afterEach(ExtensionContext context) throws Exception {
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
     if (!perClass) closeAll();
   }
 
-  @Override public void afterAll(ExtensionContext context) throws Exception {
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
     closeAll();
   }
 

@@ -1,6 +1,5 @@
 package dss.web;
 
-import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +8,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,23 +20,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Thumbnails come in four sizes (128, 256, 512, 1024; a requested size is rounded up), are cached on disk once per
- * content and size (byte-identical files share one), and are revalidated by ETag: a client that has the current
- * one gets 304 without a body.
+ * Thumbnails come in four sizes (128, 256, 512, 1024; a requested size is rounded up), are cached
+ * on disk once per content and size (byte-identical files share one), and are revalidated by ETag:
+ * a client that has the current one gets 304 without a body.
  */
 class ThumbnailTest {
   @TempDir static Path tmp;
   static TestServer s;
 
-  @BeforeAll static void start() throws Exception {
+  @BeforeAll
+  static void start() throws Exception {
     s = TestServer.start(tmp, null, SearchServer.Options.DEFAULT_MAX_UPLOAD);
   }
 
-  @AfterAll static void stop() throws Exception {
+  @AfterAll
+  static void stop() throws Exception {
     s.close();
   }
 
-  @Test void requestedSizesAreRoundedUpToAFewFixedOnes() throws Exception {
+  @Test
+  void requestedSizesAreRoundedUpToAFewFixedOnes() throws Exception {
     String id = s.id("scene-3"); // 640x480
     HttpResponse<byte[]> first = thumbnail(id, "?size=100");
     String etag = first.headers().firstValue("ETag").orElseThrow();
@@ -52,22 +55,28 @@ class ThumbnailTest {
     assertEquals(List.of("128", "256", "512", "1024"), cachedSizes(hash("scene-3")));
   }
 
-  @Test void theCacheIsKeyedByContentNotByPath() throws Exception {
+  @Test
+  void theCacheIsKeyedByContentNotByPath() throws Exception {
     // scene-1 and sub/scene-1-copy are byte-identical files with different ids
     assertNotEquals(s.id("scene-1"), s.id("scene-1-copy"));
     HttpResponse<byte[]> one = thumbnail(s.id("scene-1"), "?size=512");
     HttpResponse<byte[]> copy = thumbnail(s.id("scene-1-copy"), "?size=512");
-    assertEquals(one.headers().firstValue("ETag").orElseThrow(), copy.headers().firstValue("ETag").orElseThrow());
+    assertEquals(
+        one.headers().firstValue("ETag").orElseThrow(),
+        copy.headers().firstValue("ETag").orElseThrow());
     assertTrue(one.headers().firstValue("ETag").orElseThrow().contains(hash("scene-1")));
     assertEquals(List.of("512"), cachedSizes(hash("scene-1")));
     // nothing else in the cache folder: no file named by id, no leftover from making a thumbnail
     try (Stream<Path> cached = Files.list(s.thumbnailDir)) {
       List<String> names = cached.map(p -> p.getFileName().toString()).toList();
-      assertTrue(names.stream().allMatch(n -> n.matches("[0-9a-f]{64}-(128|256|512|1024)\\.jpg")), names.toString());
+      assertTrue(
+          names.stream().allMatch(n -> n.matches("[0-9a-f]{64}-(128|256|512|1024)\\.jpg")),
+          names.toString());
     }
   }
 
-  @Test void etagsAnswerConditionalRequestsWith304() throws Exception {
+  @Test
+  void etagsAnswerConditionalRequestsWith304() throws Exception {
     String id = s.id("scene-5");
     HttpResponse<byte[]> full = thumbnail(id, "");
     String etag = full.headers().firstValue("ETag").orElseThrow();
@@ -85,8 +94,12 @@ class ThumbnailTest {
     assertEquals(200, stale.statusCode());
     assertTrue(stale.body().length > 0);
     // another size is another thumbnail
-    assertEquals(200, s.send(HttpRequest.newBuilder(s.uri("/api/images/" + id + "/thumbnail?size=128"))
-        .header("If-None-Match", etag)).statusCode());
+    assertEquals(
+        200,
+        s.send(
+                HttpRequest.newBuilder(s.uri("/api/images/" + id + "/thumbnail?size=128"))
+                    .header("If-None-Match", etag))
+            .statusCode());
   }
 
   private static HttpResponse<byte[]> thumbnail(String id, String query) throws Exception {
@@ -97,8 +110,9 @@ class ThumbnailTest {
   }
 
   private static HttpResponse<byte[]> conditional(String id, String ifNoneMatch) throws Exception {
-    return s.send(HttpRequest.newBuilder(s.uri("/api/images/" + id + "/thumbnail"))
-        .header("If-None-Match", ifNoneMatch));
+    return s.send(
+        HttpRequest.newBuilder(s.uri("/api/images/" + id + "/thumbnail"))
+            .header("If-None-Match", ifNoneMatch));
   }
 
   private static void assertSize(HttpResponse<byte[]> response, int width, int height, String what)
@@ -114,9 +128,14 @@ class ThumbnailTest {
   /** The sizes cached on disk for a content hash, ascending. */
   private static List<String> cachedSizes(String hash) throws Exception {
     try (Stream<Path> cached = Files.list(s.thumbnailDir)) {
-      return cached.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(hash + "-"))
-          .map(n -> n.substring(hash.length() + 1, n.indexOf('.'))).map(Integer::parseInt).sorted()
-          .map(String::valueOf).toList();
+      return cached
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(hash + "-"))
+          .map(n -> n.substring(hash.length() + 1, n.indexOf('.')))
+          .map(Integer::parseInt)
+          .sorted()
+          .map(String::valueOf)
+          .toList();
     }
   }
 }

@@ -16,21 +16,27 @@ import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.hnsw.HnswGraph;
 
 /**
- * The items close to an item, read from the HNSW graph that the index already holds instead of searched for: the
- * item's links on the graph's bottom level, and the links of every linked item within reach, and so on (a
- * breadth-first walk that only passes through items within reach). Each step is a few dot products at full precision
- * where a search is thousands; the whole-library dedup asks this of every image.
+ * The items close to an item, read from the HNSW graph that the index already holds instead of
+ * searched for: the item's links on the graph's bottom level, and the links of every linked item
+ * within reach, and so on (a breadth-first walk that only passes through items within reach). Each
+ * step is a few dot products at full precision where a search is thousands; the whole-library dedup
+ * asks this of every image.
  *
- * <p>Why more than one hop: the graph's diversity heuristic drops a link A-C when C is closer to a kept neighbour B
- * than to A, which is exactly the case inside a tight cluster of copies; C is then reached through B, which is within
- * reach of A. A copy linked to A only through an item beyond reach is missed from A's side (it is usually found from
- * its own side); the dedup recall benchmark measures what is left.
+ * <p>Why more than one hop: the graph's diversity heuristic drops a link A-C when C is closer to a
+ * kept neighbour B than to A, which is exactly the case inside a tight cluster of copies; C is then
+ * reached through B, which is within reach of A. A copy linked to A only through an item beyond
+ * reach is missed from A's side (it is usually found from its own side); the dedup recall benchmark
+ * measures what is left.
  *
- * <p>One segment's graph only: the snapshot uses this when the index is one segment (after a merge) and searches
- * otherwise. Not thread-safe: one instance per thread (the graph and the vector values carry a read position).
+ * <p>One segment's graph only: the snapshot uses this when the index is one segment (after a merge)
+ * and searches otherwise. Not thread-safe: one instance per thread (the graph and the vector values
+ * carry a read position).
  */
 final class GraphNeighbourhood {
-  /** Items returned at most (a cluster of identical vectors larger than this is cut: the grouping still works). */
+  /**
+   * Items returned at most (a cluster of identical vectors larger than this is cut: the grouping
+   * still works).
+   */
   static final int MAX_FOUND = 2048;
 
   private final HnswGraph graph;
@@ -38,8 +44,12 @@ final class GraphNeighbourhood {
   private final Bits liveDocs;
   private final BitSet visited;
   private int[] queue = new int[64];
-  /** Every document the current walk visited, to clear just those bits after it (not the whole set). */
+
+  /**
+   * Every document the current walk visited, to clear just those bits after it (not the whole set).
+   */
   private int[] seen = new int[256];
+
   private int seenCount;
 
   private GraphNeighbourhood(HnswGraph graph, FloatVectorValues vectors, Bits liveDocs, int size) {
@@ -50,13 +60,15 @@ final class GraphNeighbourhood {
   }
 
   /**
-   * The walk over a segment's graph of {@code field}, or null when the segment has no graph (no vectors, an exact-only
-   * format) or a document without a vector (then graph ordinals are not document numbers).
+   * The walk over a segment's graph of {@code field}, or null when the segment has no graph (no
+   * vectors, an exact-only format) or a document without a vector (then graph ordinals are not
+   * document numbers).
    */
   static GraphNeighbourhood of(LeafReader leaf, String field) throws IOException {
     if (!(leaf instanceof CodecReader codec)) return null;
     KnnVectorsReader reader = codec.getVectorReader();
-    if (reader instanceof PerFieldKnnVectorsFormat.FieldsReader perField) reader = perField.getFieldReader(field);
+    if (reader instanceof PerFieldKnnVectorsFormat.FieldsReader perField)
+      reader = perField.getFieldReader(field);
     if (!(reader instanceof HnswGraphProvider provider)) return null;
     FloatVectorValues vectors = leaf.getFloatVectorValues(field);
     if (vectors == null || vectors.size() != leaf.maxDoc()) return null;
@@ -66,8 +78,9 @@ final class GraphNeighbourhood {
   }
 
   /**
-   * Live documents within {@code maxDistance} (DreamSim distance, exact) of {@code doc}, nearest first, {@code doc}
-   * itself left out; document numbers are the segment's. At most {@value #MAX_FOUND}.
+   * Live documents within {@code maxDistance} (DreamSim distance, exact) of {@code doc}, nearest
+   * first, {@code doc} itself left out; document numbers are the segment's. At most {@value
+   * #MAX_FOUND}.
    */
   ImageIndex.Neighbours within(int doc, float maxDistance) throws IOException {
     float[] query = vectors.vectorValue(doc).clone();
@@ -82,13 +95,16 @@ final class GraphNeighbourhood {
     try {
       while (head < tail && count < MAX_FOUND) {
         graph.seek(0, queue[head++]);
-        for (int next = graph.nextNeighbor(); next != DocIdSetIterator.NO_MORE_DOCS; next = graph.nextNeighbor()) {
+        for (int next = graph.nextNeighbor();
+            next != DocIdSetIterator.NO_MORE_DOCS;
+            next = graph.nextNeighbor()) {
           if (visited.get(next)) continue;
           visit(next);
           float dot = VectorUtil.dotProduct(query, vectors.vectorValue(next));
           if (dot < minDot) continue;
           if (tail == queue.length) queue = Arrays.copyOf(queue, tail * 2);
-          queue[tail++] = next; // within reach: its links are walked too (deleted documents still link)
+          queue[tail++] =
+              next; // within reach: its links are walked too (deleted documents still link)
           if (liveDocs != null && !liveDocs.get(next)) continue;
           if (count == found.length) {
             found = Arrays.copyOf(found, count * 2);
@@ -114,7 +130,12 @@ final class GraphNeighbourhood {
   private static ImageIndex.Neighbours nearestFirst(int[] docs, float[] dots, int count) {
     Integer[] order = new Integer[count];
     for (int i = 0; i < count; i++) order[i] = i;
-    Arrays.sort(order, (a, b) -> dots[a] != dots[b] ? Float.compare(dots[b], dots[a]) : Integer.compare(docs[a], docs[b]));
+    Arrays.sort(
+        order,
+        (a, b) ->
+            dots[a] != dots[b]
+                ? Float.compare(dots[b], dots[a])
+                : Integer.compare(docs[a], docs[b]));
     int[] items = new int[count];
     float[] distances = new float[count];
     for (int i = 0; i < count; i++) {

@@ -3,25 +3,26 @@ package dss.index.lucene;
 import dss.index.ImageRecord;
 import dss.index.RecordField;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The document layout, part of the on-disk format: one document per file path. {@code id}, {@code path} and
- * {@code hash} are indexed string terms (lookup by id, path-prefix filter, reuse by content) and stored;
- * {@code size}, {@code mtime}, {@code width}, {@code height}, {@code format} and {@code indexed_at} are stored only;
- * {@code vector} is a float32 HNSW field (DOT_PRODUCT of unit vectors), read back from the vector values.
- * {@code sort_path} and {@code sort_mtime} are doc values copies of the path and mtime for the sorted listing
- * (their own names: Lucene refuses doc values on a field that older documents of the index have without them).
- * Indexes written before they existed lack them: {@link LuceneSnapshot#list} then falls back to a full scan.
+ * The document layout, part of the on-disk format: one document per file path. {@code id}, {@code
+ * path} and {@code hash} are indexed string terms (lookup by id, path-prefix filter, reuse by
+ * content) and stored; {@code size}, {@code mtime}, {@code width}, {@code height}, {@code format}
+ * and {@code indexed_at} are stored only; {@code vector} is a float32 HNSW field (DOT_PRODUCT of
+ * unit vectors), read back from the vector values. {@code sort_path} and {@code sort_mtime} are doc
+ * values copies of the path and mtime for the sorted listing (their own names: Lucene refuses doc
+ * values on a field that older documents of the index have without them). Indexes written before
+ * they existed lack them: {@link LuceneSnapshot#list} then falls back to a full scan.
  */
 final class IndexSchema {
   static final String ID = RecordField.ID.key();
@@ -41,14 +42,17 @@ final class IndexSchema {
     Document doc = new Document();
     for (RecordField f : RecordField.values()) {
       Object value = f.of(r);
-      doc.add(switch (f) {
-        case ID, PATH, HASH -> new StringField(f.key(), (String) value, Field.Store.YES); // looked up by term
-        default -> switch (f.kind()) {
-          case STRING -> new StoredField(f.key(), (String) value);
-          case INT -> new StoredField(f.key(), (Integer) value);
-          case LONG -> new StoredField(f.key(), (Long) value);
-        };
-      });
+      doc.add(
+          switch (f) {
+            case ID, PATH, HASH ->
+                new StringField(f.key(), (String) value, Field.Store.YES); // looked up by term
+            default ->
+                switch (f.kind()) {
+                  case STRING -> new StoredField(f.key(), (String) value);
+                  case INT -> new StoredField(f.key(), (Integer) value);
+                  case LONG -> new StoredField(f.key(), (Long) value);
+                };
+          });
     }
     doc.add(new SortedDocValuesField(SORT_PATH, new BytesRef(r.path())));
     doc.add(new NumericDocValuesField(SORT_MTIME, r.mtime()));
@@ -59,7 +63,10 @@ final class IndexSchema {
   /** Reads the record of a document (global doc id) from stored fields. */
   static ImageRecord toRecord(StoredFields fields, int doc) throws java.io.IOException {
     Document d = fields.document(doc);
-    return RecordField.read(f -> f.kind() == RecordField.Kind.STRING ? d.get(f.key())
-        : d.getField(f.key()).numericValue());
+    return RecordField.read(
+        f ->
+            f.kind() == RecordField.Kind.STRING
+                ? d.get(f.key())
+                : d.getField(f.key()).numericValue());
   }
 }

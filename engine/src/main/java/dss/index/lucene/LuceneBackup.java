@@ -19,34 +19,46 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
 
 /**
- * A consistent copy of the latest commit of a Lucene index, while a writer in another process may go on
- * ({@link LuceneIndex#backup}).
+ * A consistent copy of the latest commit of a Lucene index, while a writer in another process may
+ * go on ({@link LuceneIndex#backup}).
  *
- * <p>Lucene never changes a file once written, and a commit is the set of files its {@code segments_N} names. So the
- * backup reads the latest commit, hard-links (or copies) each of its files into a staging folder beside the
- * destination, and renames the staging folder to the destination when all are there: the destination appears whole
- * or not at all. A file that vanished meanwhile was deleted by a newer commit that merged it away: the staging
- * folder is emptied and the newer commit copied instead. Written files and the folder are synced to disk before the
- * rename; the copy is then checked in full ({@link LuceneIndexCheck}). No lock is taken and nothing is written into
- * the index.
+ * <p>Lucene never changes a file once written, and a commit is the set of files its {@code
+ * segments_N} names. So the backup reads the latest commit, hard-links (or copies) each of its
+ * files into a staging folder beside the destination, and renames the staging folder to the
+ * destination when all are there: the destination appears whole or not at all. A file that vanished
+ * meanwhile was deleted by a newer commit that merged it away: the staging folder is emptied and
+ * the newer commit copied instead. Written files and the folder are synced to disk before the
+ * rename; the copy is then checked in full ({@link LuceneIndexCheck}). No lock is taken and nothing
+ * is written into the index.
  */
 final class LuceneBackup {
-  /** Commits replaced during the copy before giving up (a writer committing faster than files can be linked). */
+  /**
+   * Commits replaced during the copy before giving up (a writer committing faster than files can be
+   * linked).
+   */
   private static final int ATTEMPTS = 20;
 
   private LuceneBackup() {}
 
-  /** @param afterListing runs after each listing of the commit's files, before they are placed (tests) */
-  static IndexBackup latest(Path source, Path dest, boolean copy, Runnable afterListing) throws IOException {
+  /**
+   * @param afterListing runs after each listing of the commit's files, before they are placed
+   *     (tests)
+   */
+  static IndexBackup latest(Path source, Path dest, boolean copy, Runnable afterListing)
+      throws IOException {
     Path index = source.toAbsolutePath().normalize();
     Path target = dest.toAbsolutePath().normalize();
     if (!Files.isDirectory(index)) throw IndexException.missing(source.toString());
     if (target.startsWith(index)) {
-      throw new IndexException("backup " + dest + " is inside the index " + source + "; choose a folder outside it");
+      throw new IndexException(
+          "backup " + dest + " is inside the index " + source + "; choose a folder outside it");
     }
     if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new IndexException("backup " + dest + " already exists; give a new folder (a backup never overwrites"
-          + " anything)");
+      throw new IndexException(
+          "backup "
+              + dest
+              + " already exists; give a new folder (a backup never overwrites"
+              + " anything)");
     }
     Path parent = Files.createDirectories(target.getParent());
     Path staging = parent.resolve("." + target.getFileName() + ".partial-" + UUID.randomUUID());
@@ -81,7 +93,8 @@ final class LuceneBackup {
               } catch (NoSuchFileException e) {
                 throw e;
               } catch (IOException | UnsupportedOperationException e) {
-                link = false; // another file system, or no hard links there: copy this file and the rest
+                link = false; // another file system, or no hard links there: copy this file and the
+                // rest
               }
             }
             Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
@@ -96,19 +109,36 @@ final class LuceneBackup {
         try {
           Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
-          throw new IndexException("backup " + dest + " appeared while the backup was being made; nothing was"
-              + " written into it", e);
+          throw new IndexException(
+              "backup "
+                  + dest
+                  + " appeared while the backup was being made; nothing was"
+                  + " written into it",
+              e);
         }
         IOUtils.fsync(parent, true);
         long documents = 0;
         for (SegmentCommitInfo segment : infos) {
           documents += segment.info.maxDoc() - segment.getDelCount() - segment.getSoftDelCount();
         }
-        return new IndexBackup(source.toString(), dest.toString(), segmentsFile, documents, files.size(), linked,
-            copied, bytes, attempt, LuceneIndex.check(target, true));
+        return new IndexBackup(
+            source.toString(),
+            dest.toString(),
+            segmentsFile,
+            documents,
+            files.size(),
+            linked,
+            copied,
+            bytes,
+            attempt,
+            LuceneIndex.check(target, true));
       }
-      throw new IndexException("index " + source + " changed faster than it could be copied (" + ATTEMPTS
-          + " commits were replaced during the backup); try again when the indexer is less busy");
+      throw new IndexException(
+          "index "
+              + source
+              + " changed faster than it could be copied ("
+              + ATTEMPTS
+              + " commits were replaced during the backup); try again when the indexer is less busy");
     } finally {
       deleteTree(staging);
     }

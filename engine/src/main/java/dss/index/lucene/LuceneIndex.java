@@ -35,12 +35,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded index: a Lucene index in one directory, vectors in an HNSW field ({@link VectorCodec}), records in
- * stored fields ({@link IndexSchema}), the {@link IndexMetadata} in the commit user data.
+ * The embedded index: a Lucene index in one directory, vectors in an HNSW field ({@link
+ * VectorCodec}), records in stored fields ({@link IndexSchema}), the {@link IndexMetadata} in the
+ * commit user data.
  *
- * <p>One writer per directory: a second writer gets {@link IndexException.InUse}. A read-only instance takes no lock,
- * sees the latest commit and picks up newer ones at {@link #refresh()}. A writable instance's snapshots are
- * near-real-time: they see its own commits at once. After a crash the index opens at its last commit.
+ * <p>One writer per directory: a second writer gets {@link IndexException.InUse}. A read-only
+ * instance takes no lock, sees the latest commit and picks up newer ones at {@link #refresh()}. A
+ * writable instance's snapshots are near-real-time: they see its own commits at once. After a crash
+ * the index opens at its last commit.
  */
 public final class LuceneIndex implements ImageIndex {
   private static final Logger LOG = LoggerFactory.getLogger(LuceneIndex.class);
@@ -51,41 +53,54 @@ public final class LuceneIndex implements ImageIndex {
   private final SearcherManager searchers;
   private final IndexMetadata metadata;
 
-  private LuceneIndex(String location, Directory directory, IndexWriter writer, IndexMetadata metadata)
+  private LuceneIndex(
+      String location, Directory directory, IndexWriter writer, IndexMetadata metadata)
       throws IOException {
     this.location = location;
     this.directory = directory;
     this.writer = writer;
     this.metadata = metadata;
-    this.searchers = writer != null ? new SearcherManager(writer, null) : new SearcherManager(directory, null);
+    this.searchers =
+        writer != null ? new SearcherManager(writer, null) : new SearcherManager(directory, null);
   }
 
   /**
-   * Opens or creates the index at {@code dir} for writing; refuses an index made by a different model. An existing
-   * index keeps the vector storage it was created with; {@code config} applies only to a new index.
+   * Opens or creates the index at {@code dir} for writing; refuses an index made by a different
+   * model. An existing index keeps the vector storage it was created with; {@code config} applies
+   * only to a new index.
    *
-   * @throws IndexException.InUse when another process (or another open instance) is writing to {@code dir}
+   * @throws IndexException.InUse when another process (or another open instance) is writing to
+   *     {@code dir}
    * @throws IndexException when the index was built with a different model
    */
-  public static LuceneIndex openWritable(Path dir, ModelInfo model, IndexConfig config) throws IOException {
+  public static LuceneIndex openWritable(Path dir, ModelInfo model, IndexConfig config)
+      throws IOException {
     Files.createDirectories(dir);
     return openWritable(FSDirectory.open(dir), dir.toString(), model, config);
   }
 
-  /** As {@link #openWritable(Path, ModelInfo, IndexConfig)} on any directory (tests wrap it to inject faults). */
-  public static LuceneIndex openWritable(Directory directory, String location, ModelInfo model, IndexConfig config)
+  /**
+   * As {@link #openWritable(Path, ModelInfo, IndexConfig)} on any directory (tests wrap it to
+   * inject faults).
+   */
+  public static LuceneIndex openWritable(
+      Directory directory, String location, ModelInfo model, IndexConfig config)
       throws IOException {
     try {
       IndexMetadata existing = readMetadata(directory, location);
       if (existing != null) existing.requireModel(model, location);
       IndexMetadata metadata = existing != null ? existing : new IndexMetadata(model, config);
-      IndexWriterConfig iwc = new IndexWriterConfig()
-          .setCodec(new VectorCodec(metadata.config()))
-          .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-          // the last commit only, as by default; check and backup hold a commit's files while they read them
-          .setIndexDeletionPolicy(new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()))
-          .setRAMBufferSizeMB(256)
-          .setUseCompoundFile(false); // vector files are large and read through mmap on their own anyway
+      IndexWriterConfig iwc =
+          new IndexWriterConfig()
+              .setCodec(new VectorCodec(metadata.config()))
+              .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+              // the last commit only, as by default; check and backup hold a commit's files while
+              // they read them
+              .setIndexDeletionPolicy(
+                  new SnapshotDeletionPolicy(new KeepOnlyLastCommitDeletionPolicy()))
+              .setRAMBufferSizeMB(256)
+              .setUseCompoundFile(
+                  false); // vector files are large and read through mmap on their own anyway
       IndexWriter writer;
       try {
         writer = new IndexWriter(directory, iwc);
@@ -94,7 +109,8 @@ public final class LuceneIndex implements ImageIndex {
       }
       try {
         writer.setLiveCommitData(metadata.toMap().entrySet());
-        if (existing == null) writer.commit(); // record the model at once: readers can open an empty index
+        if (existing == null)
+          writer.commit(); // record the model at once: readers can open an empty index
         return new LuceneIndex(location, directory, writer, metadata);
       } catch (IOException | RuntimeException e) {
         writer.rollback(); // releases the lock, writes nothing
@@ -110,11 +126,13 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /**
-   * Opens an existing index for reading only, e.g. while an indexer process writes to it: no lock, the latest
-   * commit. Opens with Lucene's default codec (segments name the built-in vectors formats), whatever the dimension.
+   * Opens an existing index for reading only, e.g. while an indexer process writes to it: no lock,
+   * the latest commit. Opens with Lucene's default codec (segments name the built-in vectors
+   * formats), whatever the dimension.
    *
-   * @throws IndexException when there is no index at {@code dir}, it was not made by dreamsim, or Lucene finds it
-   *     damaged while opening it (opening reads little: {@link #check} verifies every file)
+   * @throws IndexException when there is no index at {@code dir}, it was not made by dreamsim, or
+   *     Lucene finds it damaged while opening it (opening reads little: {@link #check} verifies
+   *     every file)
    */
   public static LuceneIndex openReadOnly(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) throw IndexException.missing(dir.toString());
@@ -133,11 +151,12 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /**
-   * The writer when the index is free, else read-only when another process is writing it (the server serves an
-   * index that {@code dreamsim index} is building) or when its folder cannot be written (a read-only file system,
-   * another user's files). Either way the model must match.
+   * The writer when the index is free, else read-only when another process is writing it (the
+   * server serves an index that {@code dreamsim index} is building) or when its folder cannot be
+   * written (a read-only file system, another user's files). Either way the model must match.
    */
-  public static LuceneIndex openShared(Path dir, ModelInfo model, IndexConfig config) throws IOException {
+  public static LuceneIndex openShared(Path dir, ModelInfo model, IndexConfig config)
+      throws IOException {
     try {
       return openWritable(dir, model, config);
     } catch (IndexException.InUse e) {
@@ -159,22 +178,23 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /**
-   * Whether opening the writer failed because the folder or its lock file cannot be written: permission denied,
-   * a read-only file system, an immutable file. Such a folder is not writable ({@code access(W_OK)} says so for
-   * each of these), whatever the exception's type.
+   * Whether opening the writer failed because the folder or its lock file cannot be written:
+   * permission denied, a read-only file system, an immutable file. Such a folder is not writable
+   * ({@code access(W_OK)} says so for each of these), whatever the exception's type.
    */
   private static boolean cannotWrite(Path dir, IOException e) {
     if (e instanceof AccessDeniedException) return true;
-    if (e instanceof FileSystemException fs && String.valueOf(fs.getReason()).contains("Read-only file system")) {
+    if (e instanceof FileSystemException fs
+        && String.valueOf(fs.getReason()).contains("Read-only file system")) {
       return true;
     }
     return Files.isDirectory(dir) && !Files.isWritable(dir);
   }
 
   /**
-   * Checks the index at {@code dir} without opening it for searching (so a damaged index can be checked): see
-   * {@link ImageIndex#check(boolean)}. Takes no lock, writes nothing: works on a read-only file system and while
-   * another process writes the index.
+   * Checks the index at {@code dir} without opening it for searching (so a damaged index can be
+   * checked): see {@link ImageIndex#check(boolean)}. Takes no lock, writes nothing: works on a
+   * read-only file system and while another process writes the index.
    *
    * @throws IndexException.Missing when there is no index at {@code dir}
    */
@@ -186,23 +206,29 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /**
-   * Copies the latest commit of the index at {@code dir} into the new folder {@code dest}, while a writer (in
-   * another process) may go on, then checks the copy in full. Files are hard-linked when {@code dest} is on the same
-   * file system (Lucene never changes a written file), copied otherwise or when {@code copy}. The copy is a complete
-   * index: restoring it is pointing {@code --index} at it or moving it into place.
+   * Copies the latest commit of the index at {@code dir} into the new folder {@code dest}, while a
+   * writer (in another process) may go on, then checks the copy in full. Files are hard-linked when
+   * {@code dest} is on the same file system (Lucene never changes a written file), copied otherwise
+   * or when {@code copy}. The copy is a complete index: restoring it is pointing {@code --index} at
+   * it or moving it into place.
    *
    * @throws IndexException.Missing when there is no index at {@code dir}
-   * @throws IndexException when {@code dest} exists or is inside the index, or the index is damaged beyond reading
-   *     its commit
+   * @throws IndexException when {@code dest} exists or is inside the index, or the index is damaged
+   *     beyond reading its commit
    */
   public static IndexBackup backup(Path dir, Path dest, boolean copy) throws IOException {
     return LuceneBackup.latest(dir, dest, copy, () -> {});
   }
 
-  /** Checks the last commit; a writable instance holds it (its files are not deleted) while it is checked. */
-  @Override public IndexCheck check(boolean full) throws IOException {
+  /**
+   * Checks the last commit; a writable instance holds it (its files are not deleted) while it is
+   * checked.
+   */
+  @Override
+  public IndexCheck check(boolean full) throws IOException {
     if (writer == null) return LuceneIndexCheck.latest(directory, location, full);
-    SnapshotDeletionPolicy commits = (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+    SnapshotDeletionPolicy commits =
+        (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
     IndexCommit commit = commits.snapshot();
     try {
       return LuceneIndexCheck.commit(directory, location, commit.getSegmentsFileName(), full);
@@ -212,29 +238,42 @@ public final class LuceneIndex implements ImageIndex {
     }
   }
 
-  /** The metadata of the latest commit in {@code directory}, or null when there is no index there yet. */
-  private static IndexMetadata readMetadata(Directory directory, String location) throws IOException {
+  /**
+   * The metadata of the latest commit in {@code directory}, or null when there is no index there
+   * yet.
+   */
+  private static IndexMetadata readMetadata(Directory directory, String location)
+      throws IOException {
     if (!DirectoryReader.indexExists(directory)) return null;
     Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
     return IndexMetadata.fromMap(data, location);
   }
 
-  @Override public String location() {
+  @Override
+  public String location() {
     return location;
   }
 
-  @Override public IndexMetadata metadata() {
+  @Override
+  public IndexMetadata metadata() {
     return metadata;
   }
 
-  @Override public boolean readOnly() {
+  @Override
+  public boolean readOnly() {
     return writer == null;
   }
 
-  @Override public void upsert(dss.index.ImageRecord record, float[] unitVector) throws IOException {
+  @Override
+  public void upsert(dss.index.ImageRecord record, float[] unitVector) throws IOException {
     if (unitVector.length != metadata.model().dimensions()) {
-      throw new IllegalArgumentException("vector of " + record.path() + " has " + unitVector.length
-          + " dimensions, the index holds " + metadata.model().dimensions());
+      throw new IllegalArgumentException(
+          "vector of "
+              + record.path()
+              + " has "
+              + unitVector.length
+              + " dimensions, the index holds "
+              + metadata.model().dimensions());
     }
     IndexWriter w = requireWriter();
     try {
@@ -244,7 +283,8 @@ public final class LuceneIndex implements ImageIndex {
     }
   }
 
-  @Override public void delete(String id) throws IOException {
+  @Override
+  public void delete(String id) throws IOException {
     IndexWriter w = requireWriter();
     try {
       w.deleteDocuments(IndexSchema.idTerm(id));
@@ -254,7 +294,8 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /** Durable (fsync) and visible to this instance's next snapshot and to other processes. */
-  @Override public void commit() throws IOException {
+  @Override
+  public void commit() throws IOException {
     IndexWriter w = requireWriter();
     try {
       w.commit();
@@ -264,22 +305,29 @@ public final class LuceneIndex implements ImageIndex {
     searchers.maybeRefreshBlocking();
   }
 
-  /** Merges into one segment (one HNSW graph: the fastest queries) and commits; rebuilds the merged graph. */
-  @Override public void optimize() throws IOException {
+  /**
+   * Merges into one segment (one HNSW graph: the fastest queries) and commits; rebuilds the merged
+   * graph.
+   */
+  @Override
+  public void optimize() throws IOException {
     requireWriter().forceMerge(1);
     commit();
   }
 
-  @Override public void refresh() throws IOException {
+  @Override
+  public void refresh() throws IOException {
     searchers.maybeRefresh();
   }
 
-  @Override public Snapshot snapshot() throws IOException {
+  @Override
+  public Snapshot snapshot() throws IOException {
     IndexSearcher searcher = searchers.acquire();
     return new LuceneSnapshot(searcher, () -> searchers.release(searcher));
   }
 
-  @Override public IndexStats stats() throws IOException {
+  @Override
+  public IndexStats stats() throws IOException {
     if (writer != null) searchers.maybeRefreshBlocking();
     IndexSearcher s = searchers.acquire();
     try {
@@ -292,8 +340,12 @@ public final class LuceneIndex implements ImageIndex {
           // deleted by a concurrent merge between listAll and fileLength
         }
       }
-      return new IndexStats(s.getIndexReader().numDocs(), metadata.model().name(), metadata.model().dimensions(),
-          metadata.config().quantization().name().toLowerCase(Locale.ROOT), s.getIndexReader().leaves().size(),
+      return new IndexStats(
+          s.getIndexReader().numDocs(),
+          metadata.model().name(),
+          metadata.model().dimensions(),
+          metadata.config().quantization().name().toLowerCase(Locale.ROOT),
+          s.getIndexReader().leaves().size(),
           bytes);
     } finally {
       searchers.release(s);
@@ -311,8 +363,11 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /** Commits pending changes (a writer) and releases the lock. */
-  @Override public void close() throws IOException {
-    try (directory; writer; searchers) {
+  @Override
+  public void close() throws IOException {
+    try (directory;
+        writer;
+        searchers) {
       // closed in reverse order: searchers, then the writer (which commits), then the directory
     }
   }

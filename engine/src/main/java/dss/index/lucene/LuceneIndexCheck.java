@@ -28,29 +28,36 @@ import org.apache.lucene.store.NoLockFactory;
  * Verifies one commit of a Lucene index ({@link LuceneIndex#check}).
  *
  * <ul>
- *   <li><b>fast</b>: the commit ({@code segments_N} and every segment's {@code .si}, whose checksums Lucene verifies
- *       when it reads them), the {@link IndexMetadata} in its user data, every file's presence, the whole checksum
- *       of every file up to {@link #SMALL_FILE} bytes and the footer (the checksum's place, so truncation) of the
- *       larger ones: the vectors, the graph and the stored fields of a large index are not read.</li>
- *   <li><b>full</b>: the above plus Lucene's {@link CheckIndex} at its integrity level over every segment: the
- *       checksum of every byte of every file and the structure of each part (stored fields, postings, doc values,
- *       vectors). A failed segment is then narrowed down to its damaged files by their checksums.</li>
+ *   <li><b>fast</b>: the commit ({@code segments_N} and every segment's {@code .si}, whose
+ *       checksums Lucene verifies when it reads them), the {@link IndexMetadata} in its user data,
+ *       every file's presence, the whole checksum of every file up to {@link #SMALL_FILE} bytes and
+ *       the footer (the checksum's place, so truncation) of the larger ones: the vectors, the graph
+ *       and the stored fields of a large index are not read.
+ *   <li><b>full</b>: the above plus Lucene's {@link CheckIndex} at its integrity level over every
+ *       segment: the checksum of every byte of every file and the structure of each part (stored
+ *       fields, postings, doc values, vectors). A failed segment is then narrowed down to its
+ *       damaged files by their checksums.
  * </ul>
  *
- * Every file of a Lucene commit ends with a CRC32 footer, so a flipped bit anywhere in a file that is read whole is
- * found. The check takes no lock and writes nothing, so it runs on a read-only file system and beside a writer.
- * When a writer in another process replaces the commit being checked (its merged-away files are deleted), damage
- * found in the superseded commit is not trusted: the latest commit is checked again.
+ * Every file of a Lucene commit ends with a CRC32 footer, so a flipped bit anywhere in a file that
+ * is read whole is found. The check takes no lock and writes nothing, so it runs on a read-only
+ * file system and beside a writer. When a writer in another process replaces the commit being
+ * checked (its merged-away files are deleted), damage found in the superseded commit is not
+ * trusted: the latest commit is checked again.
  */
 final class LuceneIndexCheck {
   /** The fast check reads files up to this size whole (the commit's metadata-sized files). */
   static final long SMALL_FILE = 1 << 20;
+
   /** Commits superseded while being checked before the check reports what it found anyway. */
   private static final int ATTEMPTS = 10;
 
   private LuceneIndexCheck() {}
 
-  /** Checks the latest commit in {@code dir}; a commit replaced during the check is followed by the newer one. */
+  /**
+   * Checks the latest commit in {@code dir}; a commit replaced during the check is followed by the
+   * newer one.
+   */
   static IndexCheck latest(Directory dir, String location, boolean full) throws IOException {
     for (int attempt = 1; ; attempt++) {
       String segmentsFile = SegmentInfos.getLastCommitSegmentsFileName(dir.listAll());
@@ -71,8 +78,12 @@ final class LuceneIndexCheck {
     return !segmentsFile.equals(SegmentInfos.getLastCommitSegmentsFileName(dir.listAll()));
   }
 
-  /** Checks the commit {@code segmentsFile}; its files must not be deleted meanwhile for the result to hold. */
-  static IndexCheck commit(Directory dir, String location, String segmentsFile, boolean full) throws IOException {
+  /**
+   * Checks the commit {@code segmentsFile}; its files must not be deleted meanwhile for the result
+   * to hold.
+   */
+  static IndexCheck commit(Directory dir, String location, String segmentsFile, boolean full)
+      throws IOException {
     String level = full ? "full" : "fast";
     List<IndexCheck.Damage> damage = new ArrayList<>();
     SegmentInfos infos;
@@ -80,7 +91,15 @@ final class LuceneIndexCheck {
       infos = SegmentInfos.readCommit(dir, segmentsFile);
     } catch (IOException e) {
       damage.addAll(unreadableCommit(dir, segmentsFile, e));
-      return new IndexCheck(location, level, false, null, null, 0, damage, IndexCheck.recoveryFor(location),
+      return new IndexCheck(
+          location,
+          level,
+          false,
+          null,
+          null,
+          0,
+          damage,
+          IndexCheck.recoveryFor(location),
           IndexCheck.details("commit", segmentsFile));
     }
     ModelInfo model = null;
@@ -90,7 +109,8 @@ final class LuceneIndexCheck {
       damage.add(new IndexCheck.Damage(segmentsFile, null, e.getMessage()));
     }
     long documents = 0;
-    Map<String, String> files = new LinkedHashMap<>(); // file -> segment (null: the commit's own file)
+    Map<String, String> files =
+        new LinkedHashMap<>(); // file -> segment (null: the commit's own file)
     files.put(segmentsFile, null);
     for (SegmentCommitInfo segment : infos) {
       documents += segment.info.maxDoc() - segment.getDelCount() - segment.getSoftDelCount();
@@ -102,7 +122,8 @@ final class LuceneIndexCheck {
       try (IndexInput in = dir.openInput(file.getKey(), IOContext.READONCE)) {
         total += in.length();
         if (full || in.length() > SMALL_FILE) {
-          CodecUtil.retrieveChecksum(in); // the footer; a full check reads the whole file through CheckIndex
+          CodecUtil.retrieveChecksum(
+              in); // the footer; a full check reads the whole file through CheckIndex
         } else {
           CodecUtil.checksumEntireFile(in);
           verified += in.length();
@@ -115,20 +136,34 @@ final class LuceneIndexCheck {
       damage.addAll(checkIndex(dir, segmentsFile, infos, files));
       verified = total;
     }
-    return new IndexCheck(location, level, damage.isEmpty(), model, documents, damage.isEmpty() ? verified : 0,
-        damage, damage.isEmpty() ? null : IndexCheck.recoveryFor(location),
-        IndexCheck.details("commit", segmentsFile, "segments", infos.size(), "files", files.size()));
+    return new IndexCheck(
+        location,
+        level,
+        damage.isEmpty(),
+        model,
+        documents,
+        damage.isEmpty() ? verified : 0,
+        damage,
+        damage.isEmpty() ? null : IndexCheck.recoveryFor(location),
+        IndexCheck.details(
+            "commit", segmentsFile, "segments", infos.size(), "files", files.size()));
   }
 
-  /** Lucene's CheckIndex over the commit, seen through a directory that lists only the commit's files. */
-  private static List<IndexCheck.Damage> checkIndex(Directory dir, String segmentsFile, SegmentInfos infos,
-                                                    Map<String, String> files) throws IOException {
+  /**
+   * Lucene's CheckIndex over the commit, seen through a directory that lists only the commit's
+   * files.
+   */
+  private static List<IndexCheck.Damage> checkIndex(
+      Directory dir, String segmentsFile, SegmentInfos infos, Map<String, String> files)
+      throws IOException {
     List<IndexCheck.Damage> damage = new ArrayList<>();
     Directory commitOnly = new CommitView(dir, files.keySet());
     CheckIndex.Status status;
     // No lock: the check writes nothing, and a writer may be working on newer commits beside it
-    try (CheckIndex checker = new CheckIndex(commitOnly,
-        NoLockFactory.INSTANCE.obtainLock(commitOnly, IndexWriter.WRITE_LOCK_NAME))) {
+    try (CheckIndex checker =
+        new CheckIndex(
+            commitOnly,
+            NoLockFactory.INSTANCE.obtainLock(commitOnly, IndexWriter.WRITE_LOCK_NAME))) {
       checker.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_INTEGRITY_CHECKS);
       status = checker.checkIndex();
     }
@@ -146,22 +181,33 @@ final class LuceneIndexCheck {
           }
         }
       }
-      damage.addAll(damagedFiles.isEmpty()
-          ? List.of(new IndexCheck.Damage(null, segment.name, problem(segment.error)))
-          : damagedFiles);
+      damage.addAll(
+          damagedFiles.isEmpty()
+              ? List.of(new IndexCheck.Damage(null, segment.name, problem(segment.error)))
+              : damagedFiles);
     }
     if (damage.isEmpty()) {
-      damage.add(new IndexCheck.Damage(segmentsFile, null, status.missingSegments ? "the commit cannot be read"
-          : status.toolOutOfDate ? "written by a newer Lucene than this program's"
-          : !status.validCounter ? "the commit's segment counter is behind its segments' names"
-          : "Lucene's CheckIndex found problems"));
+      damage.add(
+          new IndexCheck.Damage(
+              segmentsFile,
+              null,
+              status.missingSegments
+                  ? "the commit cannot be read"
+                  : status.toolOutOfDate
+                      ? "written by a newer Lucene than this program's"
+                      : !status.validCounter
+                          ? "the commit's segment counter is behind its segments' names"
+                          : "Lucene's CheckIndex found problems"));
     }
     return damage;
   }
 
-  /** Why a commit could not be read: its own file, or a segment's {@code .si} file, whichever fails its checksum. */
-  private static List<IndexCheck.Damage> unreadableCommit(Directory dir, String segmentsFile, IOException e)
-      throws IOException {
+  /**
+   * Why a commit could not be read: its own file, or a segment's {@code .si} file, whichever fails
+   * its checksum.
+   */
+  private static List<IndexCheck.Damage> unreadableCommit(
+      Directory dir, String segmentsFile, IOException e) throws IOException {
     List<IndexCheck.Damage> damage = new ArrayList<>();
     try (IndexInput in = dir.openInput(segmentsFile, IOContext.READONCE)) {
       CodecUtil.checksumEntireFile(in);
@@ -182,12 +228,15 @@ final class LuceneIndexCheck {
         damage.add(new IndexCheck.Damage(file, segmentOf(file), problem(bad)));
       }
     }
-    if (damage.isEmpty()) damage.add(new IndexCheck.Damage(segmentsFile, null, "cannot read the commit: " + problem(e)));
+    if (damage.isEmpty())
+      damage.add(
+          new IndexCheck.Damage(segmentsFile, null, "cannot read the commit: " + problem(e)));
     return damage;
   }
 
   private static String missingFile(IOException e) {
-    String file = e instanceof NoSuchFileException n && n.getFile() != null ? n.getFile() : e.getMessage();
+    String file =
+        e instanceof NoSuchFileException n && n.getFile() != null ? n.getFile() : e.getMessage();
     if (file == null) return null;
     int slash = file.lastIndexOf('/');
     return slash < 0 ? file : file.substring(slash + 1);
@@ -203,14 +252,20 @@ final class LuceneIndexCheck {
 
   /** The storage's own words, without the file's path (the damage entry names the file). */
   private static String problem(Throwable e) {
-    if (e instanceof NoSuchFileException || e instanceof FileNotFoundException) return "missing file";
+    if (e instanceof NoSuchFileException || e instanceof FileNotFoundException)
+      return "missing file";
     if (e instanceof CorruptIndexException c) return "corrupt: " + c.getOriginalMessage();
     if (e instanceof java.io.EOFException) return "truncated: " + e.getMessage();
     String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + message;
+    return message == null
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + message;
   }
 
-  /** The directory as CheckIndex should see it: only the files of one commit, so it checks that commit. */
+  /**
+   * The directory as CheckIndex should see it: only the files of one commit, so it checks that
+   * commit.
+   */
   private static final class CommitView extends FilterDirectory {
     private final String[] files;
 
@@ -219,11 +274,13 @@ final class LuceneIndexCheck {
       this.files = files.stream().sorted().toArray(String[]::new);
     }
 
-    @Override public String[] listAll() {
+    @Override
+    public String[] listAll() {
       return files.clone();
     }
 
-    @Override public void close() {
+    @Override
+    public void close() {
       // the caller owns the directory
     }
   }

@@ -4,7 +4,6 @@ import dss.index.Hit;
 import dss.index.HitOrder;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
-import dss.index.KnnOptions;
 import dss.index.KnnQuery;
 import dss.index.Listing;
 import dss.index.ListingQuery;
@@ -30,38 +29,49 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * One acquired searcher: items are global doc ids. Lucene's DOT_PRODUCT score is {@code (1 + cos) / 2}
- * ({@link Hit#distanceOfScore}).
+ * One acquired searcher: items are global doc ids. Lucene's DOT_PRODUCT score is {@code (1 + cos) /
+ * 2} ({@link Hit#distanceOfScore}).
  */
 final class LuceneSnapshot implements ImageIndex.Snapshot {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LuceneSnapshot.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(LuceneSnapshot.class);
+
   /**
-   * With quantized vectors the graph collects this many times more candidates, all rescored at full precision:
-   * 1-bit scores are coarse (recall@10 0.88 with 100 candidates, 0.97 with 300 on 1792-d clustered vectors), and
-   * rescoring a few hundred vectors costs microseconds.
+   * With quantized vectors the graph collects this many times more candidates, all rescored at full
+   * precision: 1-bit scores are coarse (recall@10 0.88 with 100 candidates, 0.97 with 300 on 1792-d
+   * clustered vectors), and rescoring a few hundred vectors costs microseconds.
    */
   static final int QUANTIZED_OVERSAMPLE = 3;
 
   private final IndexSearcher searcher;
   private final List<LeafReaderContext> leaves;
   private final boolean quantized;
+
   /** Vector values are not thread-safe: one instance per thread and leaf. */
   private final ThreadLocal<FloatVectorValues[]> vectors;
-  /** Stored-fields readers are not thread-safe either, and keep their last decoded block: one per thread. */
+
+  /**
+   * Stored-fields readers are not thread-safe either, and keep their last decoded block: one per
+   * thread.
+   */
   private final ThreadLocal<StoredFields> storedFields = new ThreadLocal<>();
-  /** The graph walk of a one-segment index, one per thread; null inside: that segment has no walkable graph. */
+
+  /**
+   * The graph walk of a one-segment index, one per thread; null inside: that segment has no
+   * walkable graph.
+   */
   private final ThreadLocal<GraphNeighbourhood[]> graphWalks;
 
   /** Gives the searcher back to its manager. */
@@ -86,39 +96,47 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     this.graphWalks = ThreadLocal.withInitial(() -> new GraphNeighbourhood[1]);
   }
 
-  @Override public long count() {
+  @Override
+  public long count() {
     return searcher.getIndexReader().numDocs();
   }
 
-  @Override public long version() {
+  @Override
+  public long version() {
     IndexReader reader = searcher.getIndexReader();
     return reader instanceof DirectoryReader d ? d.getVersion() : reader.hashCode();
   }
 
-  @Override public Optional<ImageRecord> get(String id) throws IOException {
+  @Override
+  public Optional<ImageRecord> get(String id) throws IOException {
     int doc = docOf(new Term(IndexSchema.ID, id));
     return doc < 0 ? Optional.empty() : Optional.of(record(doc));
   }
 
-  @Override public Optional<float[]> vector(String id) throws IOException {
+  @Override
+  public Optional<float[]> vector(String id) throws IOException {
     int doc = docOf(new Term(IndexSchema.ID, id));
     return doc < 0 ? Optional.empty() : Optional.of(vector(doc));
   }
 
-  @Override public Optional<ImageRecord> firstWithHash(String sha256) throws IOException {
+  @Override
+  public Optional<ImageRecord> firstWithHash(String sha256) throws IOException {
     int doc = docOf(new Term(IndexSchema.HASH, sha256));
     return doc < 0 ? Optional.empty() : Optional.of(record(doc));
   }
 
   /**
-   * The path prefix is a pre-filter inside the k-NN query, so k results come back whenever k documents match it.
-   * A segment where few documents match (a small index, a restrictive prefix) is searched exactly
-   * ({@link GraphOrExactQuery}). With quantization the candidates are rescored at full precision. Ties are resolved
-   * by {@link HitOrder}; the records of the hits are read with one stored-fields reader, in document order.
+   * The path prefix is a pre-filter inside the k-NN query, so k results come back whenever k
+   * documents match it. A segment where few documents match (a small index, a restrictive prefix)
+   * is searched exactly ({@link GraphOrExactQuery}). With quantization the candidates are rescored
+   * at full precision. Ties are resolved by {@link HitOrder}; the records of the hits are read with
+   * one stored-fields reader, in document order.
    */
-  @Override public List<Hit> knn(KnnQuery q) throws IOException {
+  @Override
+  public List<Hit> knn(KnnQuery q) throws IOException {
     int asked = HitOrder.fetchFor(q.k());
-    ScoreDoc[] top = searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
+    ScoreDoc[] top =
+        searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
     while (HitOrder.tieAtCut(distances(top), asked, q.k())) {
       asked = (int) Math.min(Integer.MAX_VALUE, 2L * asked);
       top = searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
@@ -134,7 +152,10 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     }
     List<Hit> hits = new ArrayList<>(records(docs, distances));
     if (q.ownId() != null && hits.stream().noneMatch(h -> h.image().id().equals(q.ownId()))) {
-      int own = docOf(new Term(IndexSchema.ID, q.ownId())); // missed by the approximate search (or filtered)
+      int own =
+          docOf(
+              new Term(
+                  IndexSchema.ID, q.ownId())); // missed by the approximate search (or filtered)
       if (own >= 0) {
         ImageRecord record = record(own);
         if (HitOrder.ownImageMatches(q, record)) {
@@ -151,7 +172,10 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return d;
   }
 
-  /** The hits of {@code docs}: one stored-fields reader, visited in document order (each block decoded once). */
+  /**
+   * The hits of {@code docs}: one stored-fields reader, visited in document order (each block
+   * decoded once).
+   */
   private List<Hit> records(int[] docs, float[] distances) throws IOException {
     Integer[] byDoc = new Integer[docs.length];
     for (int i = 0; i < docs.length; i++) byDoc[i] = i;
@@ -163,47 +187,68 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * Sorted by the doc values columns ({@link IndexSchema#SORT_MTIME}, {@link IndexSchema#SORT_PATH}): the top
-   * {@code offset + limit} by a priority queue over the matching documents (or, for a page in the back half, the top
-   * {@code total - offset} of the reversed order), then the stored records of the page only. A page after a cursor
-   * is Lucene's {@code searchAfter} from the cursor's sort values: a queue of one page, the same cost at every depth.
+   * Sorted by the doc values columns ({@link IndexSchema#SORT_MTIME}, {@link
+   * IndexSchema#SORT_PATH}): the top {@code offset + limit} by a priority queue over the matching
+   * documents (or, for a page in the back half, the top {@code total - offset} of the reversed
+   * order), then the stored records of the page only. A page after a cursor is Lucene's {@code
+   * searchAfter} from the cursor's sort values: a queue of one page, the same cost at every depth.
    * An index with documents written before those columns existed is listed by the full scan of
-   * {@link ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the columns).
+   * {@link ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the
+   * columns).
    */
-  @Override public Listing list(ListingQuery q) throws IOException {
+  @Override
+  public Listing list(ListingQuery q) throws IOException {
     if (!sortable()) {
-      if (WARNED_UNSORTABLE.compareAndSet(false, true)) LOG.warn("index has documents without the sort columns of this version: listing by a full scan (an index"
-          + " built anew by this version lists from sorted columns)");
+      if (WARNED_UNSORTABLE.compareAndSet(false, true))
+        LOG.warn(
+            "index has documents without the sort columns of this version: listing by a full scan (an index"
+                + " built anew by this version lists from sorted columns)");
       return ImageIndex.Snapshot.super.list(q);
     }
-    Query query = q.pathPrefix() == null ? new MatchAllDocsQuery() : GraphOrExactQuery.pathPrefix(q.pathPrefix());
-    int total = q.pathPrefix() == null ? searcher.getIndexReader().numDocs() : searcher.count(query);
+    Query query =
+        q.pathPrefix() == null
+            ? new MatchAllDocsQuery()
+            : GraphOrExactQuery.pathPrefix(q.pathPrefix());
+    int total =
+        q.pathPrefix() == null ? searcher.getIndexReader().numDocs() : searcher.count(query);
     if (q.after() != null) {
-      // the cursor's sort values, and the last doc id: a document with the same values (the cursor's own, as paths
+      // the cursor's sort values, and the last doc id: a document with the same values (the
+      // cursor's own, as paths
       // are unique) would have to come after that id, so none is repeated
-      Object[] values = q.order() == ListingQuery.Order.PATH ? new Object[] {new BytesRef(q.after().path())}
-          : new Object[] {q.after().mtime(), new BytesRef(q.after().path())};
-      ScoreDoc[] top = searcher.searchAfter(new FieldDoc(items() - 1, Float.NaN, values), query, q.limit() + 1,
-          sort(q.order(), false), false).scoreDocs;
+      Object[] values =
+          q.order() == ListingQuery.Order.PATH
+              ? new Object[] {new BytesRef(q.after().path())}
+              : new Object[] {q.after().mtime(), new BytesRef(q.after().path())};
+      ScoreDoc[] top =
+          searcher.searchAfter(
+                  new FieldDoc(items() - 1, Float.NaN, values),
+                  query,
+                  q.limit() + 1,
+                  sort(q.order(), false),
+                  false)
+              .scoreDocs;
       int[] docs = new int[top.length];
       for (int i = 0; i < docs.length; i++) docs[i] = top[i].doc;
       return Listing.of(total, records(docs), q.limit());
     }
     int end = (int) Math.min(total, (long) q.offset() + q.limit());
     if (q.offset() >= end) return new Listing(total, List.of());
-    // A page in the back half is read from the other end: the reversed order's top total - offset documents, fewer
+    // A page in the back half is read from the other end: the reversed order's top total - offset
+    // documents, fewer
     // than end (paths are unique, so every order is total and its reverse is exact).
     boolean fromEnd = total - q.offset() < end;
     int[] docs = new int[end - q.offset()];
     if (fromEnd) {
-      ScoreDoc[] top = searcher.search(query, total - q.offset(), sort(q.order(), true), false).scoreDocs;
+      ScoreDoc[] top =
+          searcher.search(query, total - q.offset(), sort(q.order(), true), false).scoreDocs;
       for (int i = 0; i < docs.length; i++) docs[i] = top[top.length - 1 - i].doc;
     } else {
       ScoreDoc[] top = searcher.search(query, end, sort(q.order(), false), false).scoreDocs;
       for (int i = 0; i < docs.length; i++) docs[i] = top[q.offset() + i].doc;
     }
     List<ImageRecord> page = records(docs);
-    return new Listing(total, page, end < total ? ListingQuery.Cursor.after(page.get(page.size() - 1)) : null);
+    return new Listing(
+        total, page, end < total ? ListingQuery.Cursor.after(page.get(page.size() - 1)) : null);
   }
 
   /** The stored records of {@code docs}, in that order ({@link #records(int[], float[])}). */
@@ -216,36 +261,48 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   /** The order, or ({@code reversed}) its exact reverse. */
   private static Sort sort(ListingQuery.Order order, boolean reversed) {
     SortField path = new SortField(IndexSchema.SORT_PATH, SortField.Type.STRING, reversed);
-    SortField mtime = new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG,
-        (order == ListingQuery.Order.NEWEST) != reversed);
+    SortField mtime =
+        new SortField(
+            IndexSchema.SORT_MTIME,
+            SortField.Type.LONG,
+            (order == ListingQuery.Order.NEWEST) != reversed);
     return order == ListingQuery.Order.PATH ? new Sort(path) : new Sort(mtime, path);
   }
 
-  /** Whether every live document has the sort columns (both are written together, so one is checked). */
+  /**
+   * Whether every live document has the sort columns (both are written together, so one is
+   * checked).
+   */
   private boolean sortable() throws IOException {
     Boolean s = sortable;
     if (s == null) {
-      s = searcher.count(new FieldExistsQuery(IndexSchema.SORT_MTIME)) == searcher.getIndexReader().numDocs();
+      s =
+          searcher.count(new FieldExistsQuery(IndexSchema.SORT_MTIME))
+              == searcher.getIndexReader().numDocs();
       sortable = s;
     }
     return s;
   }
 
-  @Override public int items() {
+  @Override
+  public int items() {
     return searcher.getIndexReader().maxDoc();
   }
 
-  @Override public boolean live(int doc) {
+  @Override
+  public boolean live(int doc) {
     LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
     Bits liveDocs = leaf.reader().getLiveDocs();
     return liveDocs == null || liveDocs.get(doc - leaf.docBase);
   }
 
   /**
-   * One stored-fields reader per thread: it keeps the last decompressed block, so reading the records of a whole
-   * library in document order (the dedup's keeper order) decodes each block once instead of once per document.
+   * One stored-fields reader per thread: it keeps the last decompressed block, so reading the
+   * records of a whole library in document order (the dedup's keeper order) decodes each block once
+   * instead of once per document.
    */
-  @Override public ImageRecord record(int doc) throws IOException {
+  @Override
+  public ImageRecord record(int doc) throws IOException {
     StoredFields fields = storedFields.get();
     if (fields == null) {
       fields = searcher.storedFields();
@@ -254,11 +311,13 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return IndexSchema.toRecord(fields, doc);
   }
 
-  @Override public float[] vector(int doc) throws IOException {
+  @Override
+  public float[] vector(int doc) throws IOException {
     int leafIndex = ReaderUtil.subIndex(doc, leaves);
     LeafReaderContext leaf = leaves.get(leafIndex);
     FloatVectorValues[] mine = vectors.get();
-    if (mine[leafIndex] == null) mine[leafIndex] = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
+    if (mine[leafIndex] == null)
+      mine[leafIndex] = leaf.reader().getFloatVectorValues(IndexSchema.VECTOR);
     FloatVectorValues values = mine[leafIndex];
     if (values == null) throw new IOException("document " + doc + " has no vector");
     int local = doc - leaf.docBase;
@@ -272,12 +331,15 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * The index's scores, without rescoring (approximate with quantized vectors: the dedup grouping checks every
-   * candidate at full precision).
+   * The index's scores, without rescoring (approximate with quantized vectors: the dedup grouping
+   * checks every candidate at full precision).
    */
-  @Override public ImageIndex.Neighbours nearest(float[] unitQuery, int k, int candidates) throws IOException {
+  @Override
+  public ImageIndex.Neighbours nearest(float[] unitQuery, int k, int candidates)
+      throws IOException {
     int collect = Math.max(k, candidates);
-    ScoreDoc[] hits = searcher.search(GraphOrExactQuery.of(unitQuery, collect, collect, null), k).scoreDocs;
+    ScoreDoc[] hits =
+        searcher.search(GraphOrExactQuery.of(unitQuery, collect, collect, null), k).scoreDocs;
     int[] items = new int[hits.length];
     float[] distances = new float[hits.length];
     for (int i = 0; i < hits.length; i++) {
@@ -288,16 +350,20 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * One segment: read from its HNSW graph's links ({@link GraphNeighbourhood}), exact distances, no search. Several
-   * segments: a graph per segment, and a pair split across two of them is found only by a search, so this answers
-   * by search as the default does ({@code dreamsim dedup --merge} makes one segment first).
+   * One segment: read from its HNSW graph's links ({@link GraphNeighbourhood}), exact distances, no
+   * search. Several segments: a graph per segment, and a pair split across two of them is found
+   * only by a search, so this answers by search as the default does ({@code dreamsim dedup --merge}
+   * makes one segment first).
    */
-  @Override public ImageIndex.Neighbours neighboursOf(int item, float maxDistance) throws IOException {
+  @Override
+  public ImageIndex.Neighbours neighboursOf(int item, float maxDistance) throws IOException {
     GraphNeighbourhood walk = leaves.size() == 1 ? graphWalk() : null;
     if (walk == null) {
       if (leaves.size() > 1 && WARNED_SEGMENTS.compareAndSet(false, true)) {
-        LOG.info("index has {} segments: each image's neighbours are searched (one segment, after a merge, reads"
-            + " them from the graph, much faster)", leaves.size());
+        LOG.info(
+            "index has {} segments: each image's neighbours are searched (one segment, after a merge, reads"
+                + " them from the graph, much faster)",
+            leaves.size());
       }
       return ImageIndex.Snapshot.super.neighboursOf(item, maxDistance);
     }
@@ -315,10 +381,12 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * The hash field is an indexed term, so a class is a term with two or more live documents: one walk of the term
-   * dictionary, no per-document map. (docFreq counts deleted documents too; live ones are checked.)
+   * The hash field is an indexed term, so a class is a term with two or more live documents: one
+   * walk of the term dictionary, no per-document map. (docFreq counts deleted documents too; live
+   * ones are checked.)
    */
-  @Override public List<int[]> sameContent() throws IOException {
+  @Override
+  public List<int[]> sameContent() throws IOException {
     List<int[]> classes = new ArrayList<>();
     Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), IndexSchema.HASH);
     if (terms == null) return classes;
@@ -331,7 +399,9 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
         PostingsEnum postings = leaf.reader().postings(new Term(IndexSchema.HASH, term));
         if (postings == null) continue;
         Bits live = leaf.reader().getLiveDocs();
-        for (int d = postings.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = postings.nextDoc()) {
+        for (int d = postings.nextDoc();
+            d != DocIdSetIterator.NO_MORE_DOCS;
+            d = postings.nextDoc()) {
           if (live == null || live.get(d)) docs.add(leaf.docBase + d);
         }
       }
@@ -340,7 +410,8 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return classes;
   }
 
-  @Override public void close() throws IOException {
+  @Override
+  public void close() throws IOException {
     onClose.run();
   }
 
@@ -349,7 +420,10 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     return top.scoreDocs.length == 0 ? -1 : top.scoreDocs[0].doc;
   }
 
-  /** Whether the vectors are scalar-quantized (then the graph's scores are approximate and we rescore). */
+  /**
+   * Whether the vectors are scalar-quantized (then the graph's scores are approximate and we
+   * rescore).
+   */
   private static boolean quantized(List<LeafReaderContext> leaves) {
     for (LeafReaderContext leaf : leaves) {
       FieldInfo field = leaf.reader().getFieldInfos().fieldInfo(IndexSchema.VECTOR);

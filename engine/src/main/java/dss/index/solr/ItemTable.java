@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The ids of a snapshot's items in Solr's sort order (unsigned bytes; item i is the i-th id), with the reverse
- * look-up by binary search. Ids of the usual form (32 lower-case hex digits, {@code ImageRecord.idFor}) are packed
- * into two longs: 16 bytes per item. Any other id switches the table to strings.
+ * The ids of a snapshot's items in Solr's sort order (unsigned bytes; item i is the i-th id), with
+ * the reverse look-up by binary search. Ids of the usual form (32 lower-case hex digits, {@code
+ * ImageRecord.idFor}) are packed into two longs: 16 bytes per item. Any other id switches the table
+ * to strings.
  */
 final class ItemTable {
   private final long[] high;

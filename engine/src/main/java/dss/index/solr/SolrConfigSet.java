@@ -12,10 +12,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The configset that the engine ships and uploads when it creates a collection: {@code solrconfig.xml} and
- * {@code managed-schema.xml} from this package's {@code configset/} resources, the schema's vector dimensions and
- * HNSW parameters filled in from the model and the index configuration. Named {@code dreamsim-COLLECTION}: each
- * collection has its own, since the vector dimension is part of the schema.
+ * The configset that the engine ships and uploads when it creates a collection: {@code
+ * solrconfig.xml} and {@code managed-schema.xml} from this package's {@code configset/} resources,
+ * the schema's vector dimensions and HNSW parameters filled in from the model and the index
+ * configuration. Named {@code dreamsim-COLLECTION}: each collection has its own, since the vector
+ * dimension is part of the schema.
  */
 final class SolrConfigSet {
   static final String[] FILES = {"solrconfig.xml", "managed-schema.xml"};
@@ -30,9 +31,12 @@ final class SolrConfigSet {
   static Map<String, String> files(int dimensions, IndexConfig config) {
     Map<String, String> files = new LinkedHashMap<>();
     for (String file : FILES) {
-      files.put(file, resource(file).replace("@DIMENSIONS@", Integer.toString(dimensions))
-          .replace("@HNSW_M@", Integer.toString(config.maxConn()))
-          .replace("@HNSW_BEAM@", Integer.toString(config.beamWidth())));
+      files.put(
+          file,
+          resource(file)
+              .replace("@DIMENSIONS@", Integer.toString(dimensions))
+              .replace("@HNSW_M@", Integer.toString(config.maxConn()))
+              .replace("@HNSW_BEAM@", Integer.toString(config.beamWidth())));
     }
     return files;
   }
@@ -54,7 +58,8 @@ final class SolrConfigSet {
 
   static String resource(String file) {
     try (InputStream in = SolrConfigSet.class.getResourceAsStream("configset/" + file)) {
-      if (in == null) throw new IllegalStateException("configset/" + file + " is missing from the engine's jar");
+      if (in == null)
+        throw new IllegalStateException("configset/" + file + " is missing from the engine's jar");
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -25,24 +25,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Solr's HTTP API as JSON over {@code java.net.http} (no SolrJ: its Jetty client would clash with the server's).
+ * Solr's HTTP API as JSON over {@code java.net.http} (no SolrJ: its Jetty client would clash with
+ * the server's).
  *
- * <p>Requests go to one node of the cluster; the others are known from the cluster's live nodes. A node that does
- * not answer (connection refused or reset, a timeout) or answers 502/503/504 or 500 (a shard without a live replica
- * while the cluster reroutes) is left for the next, with back-off, until {@link #retryBudget} has passed: a node
- * briefly down costs a retry, not an error. Then the error names the URL. Other 4xx answers are errors at once.
- * Every request we send is idempotent (updates are keyed by id), so resending one is safe.
+ * <p>Requests go to one node of the cluster; the others are known from the cluster's live nodes. A
+ * node that does not answer (connection refused or reset, a timeout) or answers 502/503/504 or 500
+ * (a shard without a live replica while the cluster reroutes) is left for the next, with back-off,
+ * until {@link #retryBudget} has passed: a node briefly down costs a retry, not an error. Then the
+ * error names the URL. Other 4xx answers are errors at once. Every request we send is idempotent
+ * (updates are keyed by id), so resending one is safe.
  */
 final class SolrHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SolrHttp.class);
 
   /** Float values (scores) parse exactly (see {@link #floatValue}); vectors come back as bytes. */
-  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-  /** How long a request keeps trying other nodes and retrying; the default for requests after the first contact. */
-  static final Duration DEFAULT_RETRY = Duration.ofSeconds(Long.getLong("dss.solr.retrySeconds", 60));
+  /**
+   * How long a request keeps trying other nodes and retrying; the default for requests after the
+   * first contact.
+   */
+  static final Duration DEFAULT_RETRY =
+      Duration.ofSeconds(Long.getLong("dss.solr.retrySeconds", 60));
 
-  /** The first contact: a cluster that is not there is reported soon (read at each contact; tests shorten it). */
+  /**
+   * The first contact: a cluster that is not there is reported soon (read at each contact; tests
+   * shorten it).
+   */
   static Duration firstContactRetry() {
     return Duration.ofSeconds(Long.getLong("dss.solr.connectSeconds", 5));
   }
@@ -56,12 +66,16 @@ final class SolrHttp implements AutoCloseable {
   SolrHttp(String baseUrl) {
     this.entry = baseUrl;
     this.nodes.add(baseUrl);
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(3)).build();
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3))
+            .build();
   }
 
   /** Releases the client's connections and selector thread. */
-  @Override public void close() {
+  @Override
+  public void close() {
     client.close();
   }
 
@@ -78,11 +92,12 @@ final class SolrHttp implements AutoCloseable {
   }
 
   /**
-   * Learns the live nodes from the cluster (the entry URL stays first), so requests can move to another node
-   * when one stops. Keeps the entry's scheme and host form.
+   * Learns the live nodes from the cluster (the entry URL stays first), so requests can move to
+   * another node when one stops. Keeps the entry's scheme and host form.
    */
   void discoverNodes() throws IOException {
-    JsonNode status = get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), Duration.ofSeconds(30));
+    JsonNode status =
+        get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), Duration.ofSeconds(30));
     List<String> found = new ArrayList<>();
     found.add(entry);
     String scheme = URI.create(entry).getScheme();
@@ -99,7 +114,10 @@ final class SolrHttp implements AutoCloseable {
     int underscore = nodeName.indexOf('_');
     if (underscore < 0) return null;
     String context = URLDecoder.decode(nodeName.substring(underscore + 1), StandardCharsets.UTF_8);
-    return scheme + "://" + nodeName.substring(0, underscore) + (context.isEmpty() ? "" : "/" + context);
+    return scheme
+        + "://"
+        + nodeName.substring(0, underscore)
+        + (context.isEmpty() ? "" : "/" + context);
   }
 
   JsonNode get(String path, Map<String, String> params) throws IOException {
@@ -108,18 +126,23 @@ final class SolrHttp implements AutoCloseable {
 
   JsonNode get(String path, Map<String, String> params, Duration timeout) throws IOException {
     String query = form(withJson(params));
-    return send(base -> HttpRequest.newBuilder(URI.create(base + path + "?" + query)).timeout(timeout).GET(),
+    return send(
+        base ->
+            HttpRequest.newBuilder(URI.create(base + path + "?" + query)).timeout(timeout).GET(),
         path);
   }
 
   /** One request to one node, no retry (per-node figures such as index sizes). */
   JsonNode getAt(String nodeUrl, String path, Map<String, String> params) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(nodeUrl + path + "?" + form(withJson(params))))
-        .timeout(Duration.ofSeconds(10)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(nodeUrl + path + "?" + form(withJson(params))))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build();
     try {
       HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-      if (response.statusCode() / 100 != 2) throw SolrError.of(response.statusCode(), response.body(), nodeUrl + path)
-          .exception();
+      if (response.statusCode() / 100 != 2)
+        throw SolrError.of(response.statusCode(), response.body(), nodeUrl + path).exception();
       return parse(response.body(), nodeUrl + path);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -128,22 +151,37 @@ final class SolrHttp implements AutoCloseable {
   }
 
   /**
-   * A query as a POST of Solr's JSON request form, {"params": {...}}: a 1792-float k-NN query is too long for a URL
-   * (HTTP 414), and as JSON it is not inflated by URL-encoding.
+   * A query as a POST of Solr's JSON request form, {"params": {...}}: a 1792-float k-NN query is
+   * too long for a URL (HTTP 414), and as JSON it is not inflated by URL-encoding.
    */
   JsonNode post(String path, Map<String, String> params) throws IOException {
     byte[] body = JSON.writeValueAsBytes(Map.of("params", withJson(params)));
-    return send(base -> HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(120))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)), path);
+    return send(
+        base ->
+            HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+        path);
   }
 
   /** A body of another type (JSON updates, a configset zip) with URL parameters. */
-  JsonNode send(String method, String path, Map<String, String> params, String contentType, byte[] body,
-                Duration timeout) throws IOException {
+  JsonNode send(
+      String method,
+      String path,
+      Map<String, String> params,
+      String contentType,
+      byte[] body,
+      Duration timeout)
+      throws IOException {
     String query = form(withJson(params));
-    return send(base -> HttpRequest.newBuilder(URI.create(base + path + "?" + query)).timeout(timeout)
-        .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofByteArray(body)), path);
+    return send(
+        base ->
+            HttpRequest.newBuilder(URI.create(base + path + "?" + query))
+                .timeout(timeout)
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)),
+        path);
   }
 
   private interface RequestFor {
@@ -161,7 +199,8 @@ final class SolrHttp implements AutoCloseable {
       String base = known.get(index);
       lastUrl = base;
       try {
-        HttpResponse<byte[]> response = client.send(request.at(base).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> response =
+            client.send(request.at(base).build(), HttpResponse.BodyHandlers.ofByteArray());
         int status = response.statusCode();
         if (status / 100 == 2) return parse(response.body(), base + path);
         SolrError error = SolrError.of(status, response.body(), base + path);
@@ -176,7 +215,8 @@ final class SolrHttp implements AutoCloseable {
       }
       current.compareAndSet(index, index + 1); // the next request goes to the next node
       if (System.nanoTime() > deadline) break;
-      if ((attempt + 1) % known.size() == 0) { // every node tried once: wait a little before the next round
+      if ((attempt + 1) % known.size()
+          == 0) { // every node tried once: wait a little before the next round
         sleep(backoffMs);
         backoffMs = Math.min(2000, backoffMs * 2);
       }
@@ -186,12 +226,24 @@ final class SolrHttp implements AutoCloseable {
   }
 
   private IndexException.Unreachable unreachable(String url, String path, Exception cause) {
-    String reason = cause instanceof ConnectException ? "connection refused"
-        : cause instanceof java.net.http.HttpTimeoutException ? "timed out"
-        : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    String reason =
+        cause instanceof ConnectException
+            ? "connection refused"
+            : cause instanceof java.net.http.HttpTimeoutException
+                ? "timed out"
+                : cause.getMessage() != null ? cause.getMessage() : cause.toString();
     String where = nodes.size() > 1 ? url + " (or any of its " + nodes.size() + " nodes)" : url;
-    return new IndexException.Unreachable("Solr at " + where + " did not answer " + path + ": " + reason + " (tried for "
-        + retryBudget.toSeconds() + " s; is the cluster running?)", cause);
+    return new IndexException.Unreachable(
+        "Solr at "
+            + where
+            + " did not answer "
+            + path
+            + ": "
+            + reason
+            + " (tried for "
+            + retryBudget.toSeconds()
+            + " s; is the cluster running?)",
+        cause);
   }
 
   private static JsonNode parse(byte[] body, String url) throws IOException {
@@ -219,17 +271,23 @@ final class SolrHttp implements AutoCloseable {
 
   static String form(Map<String, String> params) {
     StringJoiner joiner = new StringJoiner("&");
-    params.forEach((k, v) -> joiner.add(URLEncoder.encode(k, StandardCharsets.UTF_8) + "="
-        + URLEncoder.encode(v, StandardCharsets.UTF_8)));
+    params.forEach(
+        (k, v) ->
+            joiner.add(
+                URLEncoder.encode(k, StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(v, StandardCharsets.UTF_8)));
     return joiner.toString();
   }
 
   /**
-   * A float read back exactly: Solr writes stored floats as their shortest decimal, which parses to the same float
-   * only when parsed as a float (through a double it can round twice).
+   * A float read back exactly: Solr writes stored floats as their shortest decimal, which parses to
+   * the same float only when parsed as a float (through a double it can round twice).
    */
   static float floatValue(JsonNode number) {
-    return number.isBigDecimal() ? Float.parseFloat(number.decimalValue().toString()) : number.floatValue();
+    return number.isBigDecimal()
+        ? Float.parseFloat(number.decimalValue().toString())
+        : number.floatValue();
   }
 
   /** An error answer: Solr's JSON {"error": {"msg", "code"}} when there is one. */
@@ -243,8 +301,11 @@ final class SolrHttp implements AutoCloseable {
         // not JSON (a Jetty error page)
       }
       if (message == null) {
-        String text = new String(body, StandardCharsets.UTF_8).replaceAll("<[^>]*>", " ").replaceAll("\\s+", " ")
-            .trim();
+        String text =
+            new String(body, StandardCharsets.UTF_8)
+                .replaceAll("<[^>]*>", " ")
+                .replaceAll("\\s+", " ")
+                .trim();
         message = text.length() > 300 ? text.substring(0, 300) + "..." : text;
       }
       return new SolrError(status, message, url);
@@ -255,8 +316,9 @@ final class SolrHttp implements AutoCloseable {
     }
 
     IOException exception() {
-      return status == 404 ? new NotFound(this) : new IndexException("Solr at " + url + " answered HTTP " + status
-          + ": " + message);
+      return status == 404
+          ? new NotFound(this)
+          : new IndexException("Solr at " + url + " answered HTTP " + status + ": " + message);
     }
   }
 

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /**
- * Where a Solr-backed index lives: {@code solr://HOST:PORT/COLLECTION} (Solr under its usual {@code /solr} path) or
- * {@code solr://HOST:PORT/CONTEXT/COLLECTION}; {@code solrs://} for HTTPS.
+ * Where a Solr-backed index lives: {@code solr://HOST:PORT/COLLECTION} (Solr under its usual {@code
+ * /solr} path) or {@code solr://HOST:PORT/CONTEXT/COLLECTION}; {@code solrs://} for HTTPS.
  *
  * @param baseUrl the node's Solr URL, e.g. {@code http://127.0.0.1:8983/solr}
  * @param collection the collection's name
@@ -15,7 +15,9 @@ public record SolrLocation(String baseUrl, String collection) {
     return location != null && (location.startsWith("solr:") || location.startsWith("solrs:"));
   }
 
-  /** @throws IllegalArgumentException naming the expected form when {@code location} is not one */
+  /**
+   * @throws IllegalArgumentException naming the expected form when {@code location} is not one
+   */
   public static SolrLocation parse(String location) {
     String expected = "expected solr://HOST:PORT/COLLECTION, got '" + location + "'";
     URI uri;
@@ -32,20 +34,29 @@ public record SolrLocation(String baseUrl, String collection) {
     }
     String collection = path.substring(slash + 1);
     if (!collection.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw new dss.util.InvalidSettingException("a Solr collection name is letters, digits, '.', '_' and '-' (" + expected
-          + ")");
+      throw new dss.util.InvalidSettingException(
+          "a Solr collection name is letters, digits, '.', '_' and '-' (" + expected + ")");
     }
     String context = slash == 0 ? "/solr" : path.substring(0, slash);
-    String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]"
-        : uri.getHost();
+    String host =
+        uri.getHost().contains(":") && !uri.getHost().startsWith("[")
+            ? "[" + uri.getHost() + "]"
+            : uri.getHost();
     return new SolrLocation(scheme + "://" + host + ":" + uri.getPort() + context, collection);
   }
 
   /** The form the user gives, for messages. */
-  @Override public String toString() {
+  @Override
+  public String toString() {
     URI base = URI.create(baseUrl);
     String context = "/solr".equals(base.getPath()) ? "" : base.getPath();
-    return ("https".equals(base.getScheme()) ? "solrs" : "solr") + "://" + base.getHost() + ":" + base.getPort()
-        + context + "/" + collection;
+    return ("https".equals(base.getScheme()) ? "solrs" : "solr")
+        + "://"
+        + base.getHost()
+        + ":"
+        + base.getPort()
+        + context
+        + "/"
+        + collection;
   }
 }

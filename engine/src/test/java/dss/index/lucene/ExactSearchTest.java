@@ -1,6 +1,5 @@
 package dss.index.lucene;
 
-import dss.index.KnnOptions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +7,7 @@ import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
+import dss.index.KnnOptions;
 import dss.index.KnnQuery;
 import dss.index.TestVectors;
 import dss.model.ModelInfo;
@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exact-search switch ({@link GraphOrExactQuery}): where at most {@link GraphOrExactQuery#EXACT_PER_CANDIDATE} x
- * candidates documents can match, the k-NN query scores them all and returns exactly the brute-force answer; above
- * that it walks the graph. The vectors are isotropic random ones, on which a graph search with few candidates
- * visibly misses neighbours, so an exact answer cannot come from the graph by luck.
+ * The exact-search switch ({@link GraphOrExactQuery}): where at most {@link
+ * GraphOrExactQuery#EXACT_PER_CANDIDATE} x candidates documents can match, the k-NN query scores
+ * them all and returns exactly the brute-force answer; above that it walks the graph. The vectors
+ * are isotropic random ones, on which a graph search with few candidates visibly misses neighbours,
+ * so an exact answer cannot come from the graph by luck.
  */
 class ExactSearchTest {
   static final int N = 1000;
@@ -56,7 +57,8 @@ class ExactSearchTest {
     return out;
   }
 
-  @BeforeAll static void build() throws Exception {
+  @BeforeAll
+  static void build() throws Exception {
     vectors = random(N, 1);
     queries = random(QUERIES, 2);
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
@@ -84,43 +86,61 @@ class ExactSearchTest {
     return found / (QUERIES * 10.0);
   }
 
-  @Test void aSmallIndexGivesExactlyTheBruteForceAnswer() throws Exception {
-    assertTrue(GraphOrExactQuery.EXACT_PER_CANDIDATE * KnnOptions.defaultCandidates(10) >= N,
+  @Test
+  void aSmallIndexGivesExactlyTheBruteForceAnswer() throws Exception {
+    assertTrue(
+        GraphOrExactQuery.EXACT_PER_CANDIDATE * KnnOptions.defaultCandidates(10) >= N,
         "the default settings search a " + N + "-document index exactly");
     int[] all = IntStream.range(0, N).toArray();
-    try (ImageIndex index = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot s = index.snapshot()) {
+    try (ImageIndex index = LuceneIndex.openReadOnly(dir);
+        ImageIndex.Snapshot s = index.snapshot()) {
       for (float[] q : queries) {
         List<Hit> hits = s.knn(KnnQuery.of(q, 10));
         int[] got = hits.stream().mapToInt(ExactSearchTest::number).toArray();
         assertEquals(Arrays.toString(bruteForce(q, all, 10)), Arrays.toString(got));
-        for (Hit h : hits) assertEquals(1 - TestVectors.dot(q, vectors[number(h)]), h.distance(), 1e-5f);
+        for (Hit h : hits)
+          assertEquals(1 - TestVectors.dot(q, vectors[number(h)]), h.distance(), 1e-5f);
       }
     }
   }
 
-  @Test void aPathPrefixKeepingFewDocumentsGivesTheBruteForceAnswerAmongThem() throws Exception {
+  @Test
+  void aPathPrefixKeepingFewDocumentsGivesTheBruteForceAnswerAmongThem() throws Exception {
     int[] third = IntStream.range(0, N).filter(i -> i % 3 == 0).toArray();
-    try (ImageIndex index = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot s = index.snapshot()) {
-      int enough = (third.length + GraphOrExactQuery.EXACT_PER_CANDIDATE - 1) / GraphOrExactQuery.EXACT_PER_CANDIDATE;
+    try (ImageIndex index = LuceneIndex.openReadOnly(dir);
+        ImageIndex.Snapshot s = index.snapshot()) {
+      int enough =
+          (third.length + GraphOrExactQuery.EXACT_PER_CANDIDATE - 1)
+              / GraphOrExactQuery.EXACT_PER_CANDIDATE;
       for (float[] q : queries) {
-        // with 10 candidates the exact limit is below the 334 matches: Lucene's filtered graph search...
+        // with 10 candidates the exact limit is below the 334 matches: Lucene's filtered graph
+        // search...
         assertTrue(GraphOrExactQuery.EXACT_PER_CANDIDATE * 10 < third.length);
-        int[] graph = s.knn(new KnnQuery(q, null, new KnnOptions(10, null, "/lib/third/", 10))).stream()
-            .mapToInt(ExactSearchTest::number).toArray();
+        int[] graph =
+            s.knn(new KnnQuery(q, null, new KnnOptions(10, null, "/lib/third/", 10))).stream()
+                .mapToInt(ExactSearchTest::number)
+                .toArray();
         assertTrue(IntStream.of(graph).allMatch(i -> i % 3 == 0));
         // ...with enough candidates for the limit to cover them, the switch scores all matches
-        int[] exact = s.knn(new KnnQuery(q, null, new KnnOptions(10, null, "/lib/third/", enough))).stream()
-            .mapToInt(ExactSearchTest::number).toArray();
+        int[] exact =
+            s.knn(new KnnQuery(q, null, new KnnOptions(10, null, "/lib/third/", enough))).stream()
+                .mapToInt(ExactSearchTest::number)
+                .toArray();
         assertEquals(Arrays.toString(bruteForce(q, third, 10)), Arrays.toString(exact));
       }
     }
   }
 
-  @Test void theSwitchIsWhatMakesItExact() throws Exception {
-    try (ImageIndex index = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot s = index.snapshot()) {
-      // candidates 10: exact limit 100 < 1000 documents, so the graph: it misses true neighbours on these vectors
+  @Test
+  void theSwitchIsWhatMakesItExact() throws Exception {
+    try (ImageIndex index = LuceneIndex.openReadOnly(dir);
+        ImageIndex.Snapshot s = index.snapshot()) {
+      // candidates 10: exact limit 100 < 1000 documents, so the graph: it misses true neighbours on
+      // these vectors
       double graph = recall(s, 10);
-      assertTrue(graph < 0.95, "the graph with 10 candidates finds only part of the true neighbours: " + graph);
+      assertTrue(
+          graph < 0.95,
+          "the graph with 10 candidates finds only part of the true neighbours: " + graph);
       // candidates 100: exact limit 1000 >= 1000 documents, so exact search
       assertEquals(1.0, recall(s, N / GraphOrExactQuery.EXACT_PER_CANDIDATE));
     }

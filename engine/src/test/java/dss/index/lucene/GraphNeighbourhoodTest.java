@@ -15,15 +15,16 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link ImageIndex.Snapshot#neighboursOf} on a real one-segment Lucene index, read from the HNSW graph's links:
- * against exact all-pairs distances on a generated library with planted copies (recall of the pairs within the
- * threshold, distances at full precision), with deletions, and on an index of several segments (answered by search).
+ * {@link ImageIndex.Snapshot#neighboursOf} on a real one-segment Lucene index, read from the HNSW
+ * graph's links: against exact all-pairs distances on a generated library with planted copies
+ * (recall of the pairs within the threshold, distances at full precision), with deletions, and on
+ * an index of several segments (answered by search).
  */
 class GraphNeighbourhoodTest {
   static final int DIMS = 128;
@@ -33,8 +34,8 @@ class GraphNeighbourhoodTest {
   @TempDir Path dir;
 
   /**
-   * 3,000 photos around 30 topic centres (about 0.5 apart within a topic), one in three with 1-3 near-copies (about
-   * 0.03 from the photo): the dedup benchmark's library, small.
+   * 3,000 photos around 30 topic centres (about 0.5 apart within a topic), one in three with 1-3
+   * near-copies (about 0.03 from the photo): the dedup benchmark's library, small.
    */
   static Map<String, float[]> library(long seed) {
     Random r = new Random(seed);
@@ -76,17 +77,22 @@ class GraphNeighbourhoodTest {
   }
 
   static ImageRecord record(String id) {
-    return new ImageRecord(id, "/photos/" + id + ".jpg", "hash-" + id, 1000, 1, 400, 300, "jpeg", 0);
+    return new ImageRecord(
+        id, "/photos/" + id + ".jpg", "hash-" + id, 1000, 1, 400, 300, "jpeg", 0);
   }
 
   static String pair(String a, String b) {
     return a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
   }
 
-  @ParameterizedTest @EnumSource(value = IndexConfig.Quantization.class, names = {"NONE", "INT8"})
+  @ParameterizedTest
+  @EnumSource(
+      value = IndexConfig.Quantization.class,
+      names = {"NONE", "INT8"})
   void findsTheExactPairsWithinReach(IndexConfig.Quantization storage) throws IOException {
     Map<String, float[]> vectors = library(7);
-    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, new IndexConfig(storage, 16, 100))) {
+    try (ImageIndex index =
+        LuceneIndex.openWritable(dir, MODEL, new IndexConfig(storage, 16, 100))) {
       for (var e : vectors.entrySet()) index.upsert(record(e.getKey()), e.getValue());
       index.optimize();
       assertEquals(1, index.stats().segments());
@@ -95,13 +101,15 @@ class GraphNeighbourhoodTest {
     Set<String> exact = new HashSet<>(); // every pair within reach, by a plain loop over all pairs
     for (int i = 0; i < ids.length; i++) {
       for (int j = i + 1; j < ids.length; j++) {
-        if (distance(vectors.get(ids[i]), vectors.get(ids[j])) <= REACH) exact.add(pair(ids[i], ids[j]));
+        if (distance(vectors.get(ids[i]), vectors.get(ids[j])) <= REACH)
+          exact.add(pair(ids[i], ids[j]));
       }
     }
     assertTrue(exact.size() > 1500, "the library has planted copies: " + exact.size() + " pairs");
 
     Set<String> found = new HashSet<>();
-    try (ImageIndex index = LuceneIndex.openReadOnly(dir); ImageIndex.Snapshot s = index.snapshot()) {
+    try (ImageIndex index = LuceneIndex.openReadOnly(dir);
+        ImageIndex.Snapshot s = index.snapshot()) {
       for (int item = 0; item < s.items(); item++) {
         String id = s.record(item).id();
         ImageIndex.Neighbours n = s.neighboursOf(item, REACH);
@@ -109,7 +117,11 @@ class GraphNeighbourhoodTest {
           String other = s.record(n.items()[i]).id();
           assertFalse(other.equals(id), "the item itself is left out");
           float exactDistance = distance(vectors.get(id), vectors.get(other));
-          assertEquals(exactDistance, n.distances()[i], 1e-4f, "full-precision distance of " + id + "-" + other);
+          assertEquals(
+              exactDistance,
+              n.distances()[i],
+              1e-4f,
+              "full-precision distance of " + id + "-" + other);
           assertTrue(n.distances()[i] <= REACH);
           if (i > 0) assertTrue(n.distances()[i] >= n.distances()[i - 1], "nearest first");
           found.add(pair(id, other));
@@ -117,12 +129,19 @@ class GraphNeighbourhoodTest {
       }
     }
     long missed = exact.stream().filter(p -> !found.contains(p)).count();
-    assertTrue(missed <= exact.size() / 1000, storage + ": " + missed + " of " + exact.size()
-        + " pairs within reach missed (at most 0.1% allowed)");
+    assertTrue(
+        missed <= exact.size() / 1000,
+        storage
+            + ": "
+            + missed
+            + " of "
+            + exact.size()
+            + " pairs within reach missed (at most 0.1% allowed)");
     assertTrue(exact.containsAll(found), "only pairs within reach");
   }
 
-  @Test void leavesOutDeletedImages() throws IOException {
+  @Test
+  void leavesOutDeletedImages() throws IOException {
     Random r = new Random(3);
     float[] photo = unit(gaussian(r, 1f));
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
@@ -145,7 +164,8 @@ class GraphNeighbourhoodTest {
     }
   }
 
-  @Test void severalSegmentsAnswerBySearch() throws IOException {
+  @Test
+  void severalSegmentsAnswerBySearch() throws IOException {
     Random r = new Random(5);
     float[] photo = unit(gaussian(r, 1f));
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
@@ -167,7 +187,8 @@ class GraphNeighbourhoodTest {
   }
 
   static int itemOf(ImageIndex.Snapshot s, String id) throws IOException {
-    for (int item = 0; item < s.items(); item++) if (s.live(item) && s.record(item).id().equals(id)) return item;
+    for (int item = 0; item < s.items(); item++)
+      if (s.live(item) && s.record(item).id().equals(id)) return item;
     throw new AssertionError(id + " not found");
   }
 }

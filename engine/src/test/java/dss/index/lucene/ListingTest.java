@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The listing on an index whose older documents were written without the sort columns (as by a version before the
- * listing existed), mixed with new ones: still complete and in order (the full-scan fallback). Sorting by the
- * columns alone would put the old documents, which have the newest dates here, last.
+ * The listing on an index whose older documents were written without the sort columns (as by a
+ * version before the listing existed), mixed with new ones: still complete and in order (the
+ * full-scan fallback). Sorting by the columns alone would put the old documents, which have the
+ * newest dates here, last.
  */
 class ListingTest {
   static final int DIMS = 16;
@@ -36,8 +37,9 @@ class ListingTest {
   }
 
   /**
-   * Every page of every order, at every offset: pages in the back half are read from the reversed order, and must
-   * be exactly the slices of the order the test computes from the fixture (times tie in threes, ties go by path).
+   * Every page of every order, at every offset: pages in the back half are read from the reversed
+   * order, and must be exactly the slices of the order the test computes from the fixture (times
+   * tie in threes, ties go by path).
    */
   @Test
   void everyPageIsTheSliceOfTheOrderFromEitherEnd() throws Exception {
@@ -46,25 +48,34 @@ class ListingTest {
     List<ImageRecord> records = new java.util.ArrayList<>();
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
       for (int i = 0; i < n; i++) {
-        ImageRecord r = record("/lib/" + (char) ('a' + i % 5) + "/" + (n - i) + ".jpg", 1_000 + (i / 3) * 7);
+        ImageRecord r =
+            record("/lib/" + (char) ('a' + i % 5) + "/" + (n - i) + ".jpg", 1_000 + (i / 3) * 7);
         records.add(r);
         index.upsert(r, v[i]);
       }
       index.commit();
       java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
-      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders = java.util.Map.of(
-          ListingQuery.Order.NEWEST, java.util.Comparator.comparingLong(ImageRecord::mtime).reversed().thenComparing(byPath),
-          ListingQuery.Order.OLDEST, java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
-          ListingQuery.Order.PATH, byPath);
+      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders =
+          java.util.Map.of(
+              ListingQuery.Order.NEWEST,
+                  java.util.Comparator.comparingLong(ImageRecord::mtime)
+                      .reversed()
+                      .thenComparing(byPath),
+              ListingQuery.Order.OLDEST,
+                  java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
+              ListingQuery.Order.PATH, byPath);
       try (ImageIndex.Snapshot s = index.snapshot()) {
         for (var order : orders.entrySet()) {
-          List<String> expected = records.stream().sorted(order.getValue()).map(ImageRecord::path).toList();
+          List<String> expected =
+              records.stream().sorted(order.getValue()).map(ImageRecord::path).toList();
           for (int limit : new int[] {1, 7, 60}) {
             for (int offset = 0; offset <= n; offset++) {
               Listing page = s.list(new ListingQuery(order.getKey(), null, offset, limit));
               assertEquals(n, page.total());
-              assertEquals(expected.subList(offset, Math.min(n, offset + limit)),
-                  page.images().stream().map(ImageRecord::path).toList(), order.getKey() + " at " + offset);
+              assertEquals(
+                  expected.subList(offset, Math.min(n, offset + limit)),
+                  page.images().stream().map(ImageRecord::path).toList(),
+                  order.getKey() + " at " + offset);
             }
           }
         }
@@ -79,8 +90,12 @@ class ListingTest {
       index.commit(); // an empty index recording the model
     }
     try (Directory d = FSDirectory.open(dir);
-         IndexWriter old = new IndexWriter(d, new IndexWriterConfig().setCodec(new VectorCodec(IndexConfig.DEFAULT))
-             .setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
+        IndexWriter old =
+            new IndexWriter(
+                d,
+                new IndexWriterConfig()
+                    .setCodec(new VectorCodec(IndexConfig.DEFAULT))
+                    .setOpenMode(IndexWriterConfig.OpenMode.APPEND))) {
       old.setLiveCommitData(SegmentInfos.readLatestCommit(d).getUserData().entrySet());
       for (int i = 0; i < 3; i++) {
         Document doc = IndexSchema.toDocument(record("/old/" + i + ".jpg", 9_000 + i), v[i]);
@@ -96,11 +111,14 @@ class ListingTest {
       try (ImageIndex.Snapshot s = index.snapshot()) {
         Listing newest = s.list(new ListingQuery(ListingQuery.Order.NEWEST, null, 0, 4));
         assertEquals(6, newest.total());
-        assertEquals(List.of("/old/2.jpg", "/old/1.jpg", "/old/0.jpg", "/new/2.jpg"),
+        assertEquals(
+            List.of("/old/2.jpg", "/old/1.jpg", "/old/0.jpg", "/new/2.jpg"),
             newest.images().stream().map(ImageRecord::path).toList());
         Listing byPath = s.list(new ListingQuery(ListingQuery.Order.PATH, "/new/", 1, 10));
         assertEquals(3, byPath.total());
-        assertEquals(List.of("/new/1.jpg", "/new/2.jpg"), byPath.images().stream().map(ImageRecord::path).toList());
+        assertEquals(
+            List.of("/new/1.jpg", "/new/2.jpg"),
+            byPath.images().stream().map(ImageRecord::path).toList());
       }
     }
   }

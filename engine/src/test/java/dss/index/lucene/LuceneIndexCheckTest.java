@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.store.FSDirectory;
@@ -32,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code check} on real indexes on disk, healthy and damaged the way disks and careless copies damage them: bytes
- * flipped in the middle of the vectors, single bits flipped in the stored fields, a damaged commit file, a missing
- * or truncated file; and on a live index that another writer keeps committing and merging.
+ * {@code check} on real indexes on disk, healthy and damaged the way disks and careless copies
+ * damage them: bytes flipped in the middle of the vectors, single bits flipped in the stored
+ * fields, a damaged commit file, a missing or truncated file; and on a live index that another
+ * writer keeps committing and merging.
  */
 class LuceneIndexCheckTest {
   static final int DIMS = 1792;
@@ -67,8 +68,10 @@ class LuceneIndexCheckTest {
   /** The largest file of the index whose name ends with {@code suffix}. */
   static Path largest(Path dir, String suffix) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(suffix))
-          .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(suffix))
+          .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length()))
+          .orElseThrow();
     }
   }
 
@@ -95,16 +98,24 @@ class LuceneIndexCheckTest {
   static void assertNames(IndexCheck check, Path damagedFile) {
     assertFalse(check.healthy(), "damage in " + damagedFile.getFileName() + " found: " + check);
     String name = damagedFile.getFileName().toString();
-    assertTrue(check.damage().stream().anyMatch(d -> name.equals(d.part())), "names " + name + ": " + check);
+    assertTrue(
+        check.damage().stream().anyMatch(d -> name.equals(d.part())),
+        "names " + name + ": " + check);
     assertTrue(check.recovery().contains("re-index from the library"), check.recovery());
-    assertTrue(check.summary().contains(name) && check.summary().contains("re-index"), check.summary());
+    assertTrue(
+        check.summary().contains(name) && check.summary().contains("re-index"), check.summary());
   }
 
-  @Test void aHealthyIndexPassesBothChecks() throws Exception {
-    Path dir = build("healthy", 320, 2); // segments of 160: their vectors are larger than the fast check reads
+  @Test
+  void aHealthyIndexPassesBothChecks() throws Exception {
+    Path dir =
+        build(
+            "healthy", 320,
+            2); // segments of 160: their vectors are larger than the fast check reads
     long bytes = 0;
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.toList()) if (!f.getFileName().toString().equals("write.lock")) bytes += Files.size(f);
+      for (Path f : files.toList())
+        if (!f.getFileName().toString().equals("write.lock")) bytes += Files.size(f);
     }
     for (boolean full : new boolean[] {false, true}) {
       IndexCheck check = LuceneIndex.check(dir, full);
@@ -113,25 +124,34 @@ class LuceneIndexCheckTest {
       assertEquals(320L, check.documents());
       assertTrue((Integer) check.details().get("segments") >= 1, check.toString());
       assertEquals(MODEL, check.model());
-      assertTrue(check.details().get("commit").toString().startsWith("segments_"), check.toString());
+      assertTrue(
+          check.details().get("commit").toString().startsWith("segments_"), check.toString());
       assertTrue(check.damage().isEmpty());
       assertNull(check.recovery());
-      if (full) assertTrue(check.bytesVerified() >= bytes * 9 / 10, check.bytesVerified() + " of " + bytes);
-      else assertTrue(check.bytesVerified() > 0 && check.bytesVerified() < bytes, check.bytesVerified() + " of " + bytes);
+      if (full)
+        assertTrue(check.bytesVerified() >= bytes * 9 / 10, check.bytesVerified() + " of " + bytes);
+      else
+        assertTrue(
+            check.bytesVerified() > 0 && check.bytesVerified() < bytes,
+            check.bytesVerified() + " of " + bytes);
     }
     try (ImageIndex reader = LuceneIndex.openReadOnly(dir);
-         ImageIndex writer = LuceneIndex.openWritable(build("writable", 20, 1), MODEL, IndexConfig.DEFAULT)) {
+        ImageIndex writer =
+            LuceneIndex.openWritable(build("writable", 20, 1), MODEL, IndexConfig.DEFAULT)) {
       assertTrue(reader.check(true).healthy());
-      assertEquals(20L, writer.check(true).documents(), "a writable instance checks its own last commit");
+      assertEquals(
+          20L, writer.check(true).documents(), "a writable instance checks its own last commit");
     }
   }
 
-  @Test void everyVectorStoragePassesTheFullCheck() throws Exception {
+  @Test
+  void everyVectorStoragePassesTheFullCheck() throws Exception {
     float[][] vectors = TestVectors.clustered(40, DIMS, 9);
     for (IndexConfig.Quantization q : IndexConfig.Quantization.values()) {
       Path dir = tmp.resolve("storage-" + q);
       try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, new IndexConfig(q, 16, 100))) {
-        for (int i = 0; i < vectors.length; i++) index.upsert(LuceneIndexTest.record(i), vectors[i]);
+        for (int i = 0; i < vectors.length; i++)
+          index.upsert(LuceneIndexTest.record(i), vectors[i]);
         index.commit();
       }
       IndexCheck check = LuceneIndex.check(dir, true);
@@ -140,7 +160,8 @@ class LuceneIndexCheckTest {
     }
   }
 
-  @Test void bytesFlippedInTheMiddleOfTheVectorsAreFound() throws Exception {
+  @Test
+  void bytesFlippedInTheMiddleOfTheVectorsAreFound() throws Exception {
     Path good = build("good", 160, 1);
     Path bad = copy(good, tmp.resolve("bad"));
     Path vec = largest(bad, ".vec");
@@ -150,7 +171,8 @@ class LuceneIndexCheckTest {
     assertTrue(LuceneIndex.check(good, true).healthy(), "the original is untouched");
   }
 
-  @Test void singleBitFlipsInTheStoredFieldsAreFound() throws Exception {
+  @Test
+  void singleBitFlipsInTheStoredFieldsAreFound() throws Exception {
     Path good = build("good", 200, 1);
     long bits = Files.size(largest(good, ".fdt")) * 8;
     for (long seed = 0; seed < 12; seed++) {
@@ -158,23 +180,31 @@ class LuceneIndexCheckTest {
       Path fdt = largest(bad, ".fdt");
       flipBit(fdt, Math.floorMod(new Random(seed).nextLong(), bits));
       assertNames(LuceneIndex.check(bad, true), fdt);
-      assertNames(LuceneIndex.check(bad, false), fdt); // a small file: the fast check reads it whole too
+      assertNames(
+          LuceneIndex.check(bad, false), fdt); // a small file: the fast check reads it whole too
     }
   }
 
-  @Test void aDamagedCommitAMissingFileAndATruncatedFileAreFound() throws Exception {
+  @Test
+  void aDamagedCommitAMissingFileAndATruncatedFileAreFound() throws Exception {
     Path good = build("good", 160, 1);
 
     Path commit = copy(good, tmp.resolve("commit"));
-    Path segments = largest(commit, "").getParent().resolve(LuceneIndex.check(good, false).details().get("commit").toString());
+    Path segments =
+        largest(commit, "")
+            .getParent()
+            .resolve(LuceneIndex.check(good, false).details().get("commit").toString());
     flipBit(segments, Files.size(segments) * 8 / 2);
     IndexCheck check = LuceneIndex.check(commit, false);
     assertNames(check, segments);
     assertNull(check.documents(), "no list of segments to count from");
-    IndexException opening = assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(commit));
-    assertTrue(opening.getMessage().contains("index " + commit + " is damaged")
-        && opening.getMessage().contains("a check of it names the damaged files")
-        && opening.getMessage().contains("re-index from the library"), opening.getMessage());
+    IndexException opening =
+        assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(commit));
+    assertTrue(
+        opening.getMessage().contains("index " + commit + " is damaged")
+            && opening.getMessage().contains("a check of it names the damaged files")
+            && opening.getMessage().contains("re-index from the library"),
+        opening.getMessage());
 
     Path missing = copy(good, tmp.resolve("missing"));
     Path fdm = largest(missing, ".fdm");
@@ -189,13 +219,16 @@ class LuceneIndexCheckTest {
     try (RandomAccessFile f = new RandomAccessFile(vec.toFile(), "rw")) {
       f.setLength(f.length() - 100);
     }
-    assertNames(LuceneIndex.check(truncated, false), vec); // the fast check reads the large files' footers
+    assertNames(
+        LuceneIndex.check(truncated, false), vec); // the fast check reads the large files' footers
     assertNames(LuceneIndex.check(truncated, true), vec);
   }
 
-  @Test void anIndexWithoutOurMetadataIsReported() throws Exception {
+  @Test
+  void anIndexWithoutOurMetadataIsReported() throws Exception {
     Path plain = tmp.resolve("plain");
-    try (var dir = FSDirectory.open(plain); IndexWriter w = new IndexWriter(dir, new IndexWriterConfig())) {
+    try (var dir = FSDirectory.open(plain);
+        IndexWriter w = new IndexWriter(dir, new IndexWriterConfig())) {
       Document doc = new Document();
       doc.add(new StringField("id", "1", Field.Store.YES));
       w.addDocument(doc);
@@ -204,32 +237,42 @@ class LuceneIndexCheckTest {
     IndexCheck check = LuceneIndex.check(plain, true);
     assertFalse(check.healthy());
     assertNull(check.model());
-    assertTrue(check.damage().stream().anyMatch(d -> d.problem().contains("not made by dreamsim")), check.toString());
-    assertThrows(IndexException.Missing.class, () -> LuceneIndex.check(tmp.resolve("nothing"), false));
+    assertTrue(
+        check.damage().stream().anyMatch(d -> d.problem().contains("not made by dreamsim")),
+        check.toString());
+    assertThrows(
+        IndexException.Missing.class, () -> LuceneIndex.check(tmp.resolve("nothing"), false));
   }
 
-  @Test void aLiveIndexChecksCleanWhileAnotherWriterCommitsAndMerges() throws Exception {
+  @Test
+  void aLiveIndexChecksCleanWhileAnotherWriterCommitsAndMerges() throws Exception {
     Path dir = build("live", 50, 1);
     float[][] vectors = TestVectors.clustered(2000, DIMS, 11);
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     List<IndexCheck> checks = new ArrayList<>();
     try (ImageIndex writer = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
-      Thread writing = Thread.ofPlatform().start(() -> {
-        try {
-          for (int i = 50; i < vectors.length && !stop.get(); i++) {
-            writer.upsert(LuceneIndexTest.record(i), vectors[i]);
-            if (i % 5 == 0) writer.commit();       // many small segments...
-            if (i % 60 == 0) writer.optimize();    // ...merged away: their files are deleted
-          }
-        } catch (Throwable t) {
-          failed.set(t);
-        }
-      });
+      Thread writing =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      for (int i = 50; i < vectors.length && !stop.get(); i++) {
+                        writer.upsert(LuceneIndexTest.record(i), vectors[i]);
+                        if (i % 5 == 0) writer.commit(); // many small segments...
+                        if (i % 60 == 0)
+                          writer.optimize(); // ...merged away: their files are deleted
+                      }
+                    } catch (Throwable t) {
+                      failed.set(t);
+                    }
+                  });
       try {
         for (int round = 0; round < 30 && writing.isAlive(); round++) {
-          checks.add(LuceneIndex.check(dir, round % 2 == 0)); // another opener, as another process would be
-          checks.add(writer.check(round % 3 == 0));          // the writer's own instance
+          checks.add(
+              LuceneIndex.check(
+                  dir, round % 2 == 0)); // another opener, as another process would be
+          checks.add(writer.check(round % 3 == 0)); // the writer's own instance
         }
       } finally {
         stop.set(true);

@@ -34,11 +34,20 @@ class LuceneIndexTest {
 
   static ImageRecord record(int i) {
     String path = "/photos/" + (i % 2 == 0 ? "even" : "odd") + "/img" + i + ".jpg";
-    return new ImageRecord(ImageRecord.idFor(path), path, "hash" + i, 1000 + i, 1_700_000_000_000L + i, 640, 480,
-        "jpeg", 1_800_000_000_000L);
+    return new ImageRecord(
+        ImageRecord.idFor(path),
+        path,
+        "hash" + i,
+        1000 + i,
+        1_700_000_000_000L + i,
+        640,
+        480,
+        "jpeg",
+        1_800_000_000_000L);
   }
 
-  @Test void writesRecordsAndReadsThemBackFromAnotherOpener() throws Exception {
+  @Test
+  void writesRecordsAndReadsThemBackFromAnotherOpener() throws Exception {
     Path dir = tmp.resolve("idx");
     float[][] vectors = TestVectors.clustered(50, DIMS, 1);
     try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
@@ -57,16 +66,22 @@ class LuceneIndexTest {
         assertTrue(searcher.vector("nope").isEmpty());
         assertTrue(searcher.firstWithHash("nope").isEmpty());
       }
-      assertThrows(IndexException.class, () -> index.upsert(record(99), vectors[0]), "read-only refuses writes");
+      assertThrows(
+          IndexException.class,
+          () -> index.upsert(record(99), vectors[0]),
+          "read-only refuses writes");
       IndexStats stats = index.stats();
       assertEquals(50, stats.documents());
       assertEquals(DIMS, stats.dimensions());
       assertEquals("none", stats.quantization());
-      assertTrue(stats.bytes() > 50L * DIMS * 4, "float32 vectors alone take " + 50L * DIMS * 4 + " bytes");
+      assertTrue(
+          stats.bytes() > 50L * DIMS * 4,
+          "float32 vectors alone take " + 50L * DIMS * 4 + " bytes");
     }
   }
 
-  @Test void upsertReplacesByPathAndDeleteRemoves() throws Exception {
+  @Test
+  void upsertReplacesByPathAndDeleteRemoves() throws Exception {
     float[][] vectors = TestVectors.clustered(3, DIMS, 2);
     try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       index.upsert(record(1), vectors[0]);
@@ -82,7 +97,8 @@ class LuceneIndexTest {
     }
   }
 
-  @Test void distancesPrefixFilterAndMaxDistance() throws Exception {
+  @Test
+  void distancesPrefixFilterAndMaxDistance() throws Exception {
     float[][] vectors = TestVectors.clustered(200, DIMS, 3);
     try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
@@ -93,7 +109,11 @@ class LuceneIndexTest {
         assertEquals(0f, hits.get(0).distance(), 1e-5f);
         for (Hit h : hits) {
           int i = Integer.parseInt(h.image().path().replaceAll("\\D", ""));
-          assertEquals(1 - TestVectors.dot(vectors[4], vectors[i]), h.distance(), 1e-4f, "distance = 1 - cosine");
+          assertEquals(
+              1 - TestVectors.dot(vectors[4], vectors[i]),
+              h.distance(),
+              1e-4f,
+              "distance = 1 - cosine");
         }
         List<Hit> odd = searcher.knn(KnnQuery.of(vectors[4], 10).withPathPrefix("/photos/odd/"));
         assertEquals(10, odd.size());
@@ -106,28 +126,39 @@ class LuceneIndexTest {
     }
   }
 
-  @Test void defaultCodecReadsHighDimensionIndex() throws Exception {
+  @Test
+  void defaultCodecReadsHighDimensionIndex() throws Exception {
     float[][] vectors = TestVectors.clustered(30, DIMS, 4);
-    try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL,
-        new IndexConfig(IndexConfig.Quantization.INT8, 16, 100))) {
+    try (ImageIndex index =
+        LuceneIndex.openWritable(
+            tmp, MODEL, new IndexConfig(IndexConfig.Quantization.INT8, 16, 100))) {
       for (int i = 0; i < vectors.length; i++) index.upsert(record(i), vectors[i]);
       index.commit();
     }
-    // Plain Lucene, no codec of ours: segments name the built-in formats, and the reader side accepts 1792 dims.
-    try (var dir = FSDirectory.open(tmp); var reader = DirectoryReader.open(dir)) {
-      TopDocs top = new IndexSearcher(reader).search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vectors[3], 1), 1);
-      assertEquals(record(3).id(), reader.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.ID));
+    // Plain Lucene, no codec of ours: segments name the built-in formats, and the reader side
+    // accepts 1792 dims.
+    try (var dir = FSDirectory.open(tmp);
+        var reader = DirectoryReader.open(dir)) {
+      TopDocs top =
+          new IndexSearcher(reader)
+              .search(new KnnFloatVectorQuery(IndexSchema.VECTOR, vectors[3], 1), 1);
+      assertEquals(
+          record(3).id(), reader.storedFields().document(top.scoreDocs[0].doc).get(IndexSchema.ID));
     }
   }
 
-  @Test void refusesAnotherModel() throws Exception {
+  @Test
+  void refusesAnotherModel() throws Exception {
     try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
       index.commit();
     }
     ModelInfo other = new ModelInfo("other-model", "other", DIMS, "beef");
-    IndexException e = assertThrows(IndexException.class,
-        () -> LuceneIndex.openWritable(tmp, other, IndexConfig.DEFAULT));
-    assertTrue(e.getMessage().contains("built with model test-model") && e.getMessage().contains("other-model"),
+    IndexException e =
+        assertThrows(
+            IndexException.class, () -> LuceneIndex.openWritable(tmp, other, IndexConfig.DEFAULT));
+    assertTrue(
+        e.getMessage().contains("built with model test-model")
+            && e.getMessage().contains("other-model"),
         e.getMessage());
     try (ImageIndex index = LuceneIndex.openReadOnly(tmp)) {
       assertThrows(IndexException.class, () -> index.requireModel(other));
@@ -135,7 +166,8 @@ class LuceneIndexTest {
     }
   }
 
-  @Test void keepsTheStorageItWasCreatedWith() throws Exception {
+  @Test
+  void keepsTheStorageItWasCreatedWith() throws Exception {
     IndexConfig int4 = new IndexConfig(IndexConfig.Quantization.INT4, 8, 50);
     try (ImageIndex index = LuceneIndex.openWritable(tmp, MODEL, int4)) {
       assertEquals(int4, index.metadata().config());
@@ -145,12 +177,17 @@ class LuceneIndexTest {
     }
   }
 
-  @Test void secondWriterGetsInUseMessage() throws Exception {
+  @Test
+  void secondWriterGetsInUseMessage() throws Exception {
     float[] v = TestVectors.clustered(1, DIMS, 5)[0];
     try (ImageIndex first = LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT)) {
-      IndexException e = assertThrows(IndexException.InUse.class,
-          () -> LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT));
-      assertTrue(e.getMessage().startsWith("index " + tmp + " is in use by another process"), e.getMessage());
+      IndexException e =
+          assertThrows(
+              IndexException.InUse.class,
+              () -> LuceneIndex.openWritable(tmp, MODEL, IndexConfig.DEFAULT));
+      assertTrue(
+          e.getMessage().startsWith("index " + tmp + " is in use by another process"),
+          e.getMessage());
       try (ImageIndex reader = LuceneIndex.openReadOnly(tmp)) {
         assertEquals(0, reader.stats().documents(), "readers take no lock");
       }
@@ -159,7 +196,8 @@ class LuceneIndexTest {
       }
       first.upsert(record(1), v);
     }
-    // The first writer's close released the lock (and committed): a new writer opens and sees its document.
+    // The first writer's close released the lock (and committed): a new writer opens and sees its
+    // document.
     try (ImageIndex again = LuceneIndex.openShared(tmp, MODEL, IndexConfig.DEFAULT)) {
       assertFalse(again.readOnly());
       again.upsert(record(2), v);
@@ -168,15 +206,20 @@ class LuceneIndexTest {
     }
   }
 
-  @Test void missingIndexIsAClearError() {
-    IndexException e = assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(tmp.resolve("none")));
+  @Test
+  void missingIndexIsAClearError() {
+    IndexException e =
+        assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(tmp.resolve("none")));
     assertTrue(e.getMessage().startsWith("no index at "), e.getMessage());
   }
 
-  @Test void notOurIndexIsAClearError() throws Exception {
+  @Test
+  void notOurIndexIsAClearError() throws Exception {
     Files.createDirectories(tmp);
     try (var dir = FSDirectory.open(tmp);
-         var w = new org.apache.lucene.index.IndexWriter(dir, new org.apache.lucene.index.IndexWriterConfig())) {
+        var w =
+            new org.apache.lucene.index.IndexWriter(
+                dir, new org.apache.lucene.index.IndexWriterConfig())) {
       w.commit();
     }
     IndexException e = assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(tmp));

@@ -13,16 +13,20 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * The shipped managed schema declares every record field ({@link RecordField}, the one list) as a stored field of
- * the right type, and nothing that no code writes.
+ * The shipped managed schema declares every record field ({@link RecordField}, the one list) as a
+ * stored field of the right type, and nothing that no code writes.
  */
 class ConfigSetSchemaTest {
-  @Test void theSchemaStoresEveryRecordFieldAndOnlyFieldsInUse() throws Exception {
+  @Test
+  void theSchemaStoresEveryRecordFieldAndOnlyFieldsInUse() throws Exception {
     Map<String, Element> fields = new HashMap<>();
     try (InputStream in = SolrIndex.class.getResourceAsStream("configset/managed-schema.xml")) {
       assertNotNull(in, "the configset is on the class path");
-      NodeList nodes = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(in)
-          .getElementsByTagName("field");
+      NodeList nodes =
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .parse(in)
+              .getElementsByTagName("field");
       for (int i = 0; i < nodes.getLength(); i++) {
         Element e = (Element) nodes.item(i);
         fields.put(e.getAttribute("name"), e);
@@ -32,14 +36,17 @@ class ConfigSetSchemaTest {
       Element declared = fields.remove(f.key());
       assertNotNull(declared, "the schema declares " + f.key());
       assertEquals("true", declared.getAttribute("stored"), f.key() + " is stored");
-      String type = switch (f.kind()) {
-        case STRING -> "string";
-        case INT -> "pint";
-        case LONG -> "plong";
-      };
+      String type =
+          switch (f.kind()) {
+            case STRING -> "string";
+            case INT -> "pint";
+            case LONG -> "plong";
+          };
       assertEquals(type, declared.getAttribute("type"), f.key());
     }
-    // what the backend adds: the searched vector, its stored copy, the metadata document, Solr's own version
-    assertEquals(java.util.Set.of("vector", "vector_bytes", "metadata", "_version_"), fields.keySet());
+    // what the backend adds: the searched vector, its stored copy, the metadata document, Solr's
+    // own version
+    assertEquals(
+        java.util.Set.of("vector", "vector_bytes", "metadata", "_version_"), fields.keySet());
   }
 }

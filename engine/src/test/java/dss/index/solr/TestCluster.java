@@ -18,11 +18,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real local SolrCloud for tests: the cluster module's LocalCluster (3 Solr 9 nodes, embedded ZooKeeper) in a
- * child JVM, started once per test JVM and shared by the test classes that need it, stopped when the JVM exits
- * (and by the child itself if this JVM dies: it stops at the end of its standard input). Its log is
- * {@code target/solr-cluster.log} of the module under test. Public: the indexer module's tests use it through the
- * engine's test-jar.
+ * A real local SolrCloud for tests: the cluster module's LocalCluster (3 Solr 9 nodes, embedded
+ * ZooKeeper) in a child JVM, started once per test JVM and shared by the test classes that need it,
+ * stopped when the JVM exits (and by the child itself if this JVM dies: it stops at the end of its
+ * standard input). Its log is {@code target/solr-cluster.log} of the module under test. Public: the
+ * indexer module's tests use it through the engine's test-jar.
  */
 public final class TestCluster {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,16 +36,22 @@ public final class TestCluster {
 
   private TestCluster(Process process, String solr, JsonNode description, BufferedReader out) {
     this.process = process;
-    this.control = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    this.control =
+        new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     this.solr = solr;
     description.path("nodes").forEach(n -> nodes.add(n.asText()));
-    Thread.ofPlatform().daemon().name("solr-cluster-out").start(() -> {
-      try {
-        for (String line = out.readLine(); line != null; line = out.readLine()) replies.add(line);
-      } catch (IOException ignored) {
-        // the cluster stopped
-      }
-    });
+    Thread.ofPlatform()
+        .daemon()
+        .name("solr-cluster-out")
+        .start(
+            () -> {
+              try {
+                for (String line = out.readLine(); line != null; line = out.readLine())
+                  replies.add(line);
+              } catch (IOException ignored) {
+                // the cluster stopped
+              }
+            });
   }
 
   /** The JVM-wide cluster of 3 nodes, started at the first call (10-20 s). */
@@ -58,18 +64,31 @@ public final class TestCluster {
     return shared;
   }
 
-  /** The command that runs LocalCluster: this JVM's java, the cluster module's classes and classpath file. */
+  /**
+   * The command that runs LocalCluster: this JVM's java, the cluster module's classes and classpath
+   * file.
+   */
   public static List<String> javaCommand(String heap) throws IOException {
     Path module = TestModels.root().resolve("cluster/target");
     Path classpath = module.resolve("classpath.txt");
     if (!Files.isRegularFile(classpath)) {
-      throw new IOException(classpath + " is missing: build the cluster module first (mvn -pl cluster compile)");
+      throw new IOException(
+          classpath + " is missing: build the cluster module first (mvn -pl cluster compile)");
     }
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED"));
     if (Runtime.version().feature() >= 23) command.add("--sun-misc-unsafe-memory-access=allow");
-    command.addAll(List.of("-cp", module.resolve("classes") + File.pathSeparator + Files.readString(classpath).trim(),
-        "dss.cluster.LocalCluster"));
+    command.addAll(
+        List.of(
+            "-cp",
+            module.resolve("classes") + File.pathSeparator + Files.readString(classpath).trim(),
+            "dss.cluster.LocalCluster"));
     return command;
   }
 
@@ -79,7 +98,8 @@ public final class TestCluster {
     Path log = Path.of("target", "solr-cluster.log").toAbsolutePath();
     Files.createDirectories(log.getParent());
     Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-    BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     String first = out.readLine(); // blocks until every node answers, or the child dies
     if (first == null) {
       process.destroyForcibly();
@@ -106,7 +126,10 @@ public final class TestCluster {
   /** {@code solr://127.0.0.1:PORT/COLLECTION} on node {@code n} (1-based). */
   public String location(String collection, int n) {
     String url = nodes.get(n - 1);
-    return "solr://" + url.substring("http://".length(), url.length() - "/solr".length()) + "/" + collection;
+    return "solr://"
+        + url.substring("http://".length(), url.length() - "/solr".length())
+        + "/"
+        + collection;
   }
 
   /** Stops node {@code n} (1-based): its Jetty and cores; returns once it is stopped. */
