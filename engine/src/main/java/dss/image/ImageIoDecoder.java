@@ -150,12 +150,12 @@ final class ImageIoDecoder {
         || cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_RGB) {
       boolean grey = cm.getNumColorComponents() == 1;
       // Pillow opens 16-bit grey without alpha as mode I (PNG) or I;16 (TIFF), whose convert('RGB')
-      // clips at 255
-      // rather than scaling; 16-bit grey with alpha and 16-bit RGB(A) keep the high byte
+      // clips at 255 rather than scaling; 16-bit grey with alpha and 16-bit RGB(A) keep the high
+      // byte
       boolean clip = grey && (!cm.hasAlpha() || modeI) && cm.getComponentSize(0) > 8;
       // associated (premultiplied) alpha, as TIFF's ExtraSamples 1 stores it: Pillow
-      // unpremultiplies its high
-      // bytes (v * 255 / a, truncated; 0 where a is 0) before dropping the alpha
+      // unpremultiplies its high bytes (v * 255 / a, truncated; 0 where a is 0) before dropping the
+      // alpha
       int alphaBand = !grey && cm.hasAlpha() && cm.isAlphaPremultiplied() ? 3 : -1;
       int alphaShift = alphaBand < 0 ? 0 : Math.max(cm.getComponentSize(3) - 8, 0);
       int[] shift = new int[3];

@@ -48,8 +48,8 @@ record JpegHeader(int width, int height, int components, int frameMarker, int pr
       int marker = b.get(p + 1) & 0xff;
       if ((b.get(p) & 0xff) != 0xFF || marker == 0x00) {
         // stray bytes where a marker should be (a wrong segment length, junk after a segment):
-        // libjpeg skips them
-        // to the next marker with a warning, and so do Pillow and every viewer built on it
+        // libjpeg skips them to the next marker with a warning, and so do Pillow and every viewer
+        // built on it
         p = nextMarker(b, p + 1, name);
         continue;
       }

@@ -67,8 +67,7 @@ public final class ImageEdits {
       return new Added(record, embedded);
     } catch (Exception | Error e) {
       // No file the index does not know: a new one goes again (a replaced one cannot be restored),
-      // and so does its
-      // uncommitted document, which a later commit would otherwise publish.
+      // and so does its uncommitted document, which a later commit would otherwise publish.
       if (!existed) {
         UploadFolder.remove(target, madeFolders);
         if (record != null) deleteQuietly(record.id(), e);

@@ -118,10 +118,9 @@ public final class Library implements Closeable {
       LazyEmbedder model = models.forIndex(recorded);
       try {
         // A model the source bound to the record is checked when its session opens, not now: a
-        // reader may never
-        // need it (a search by id), and one not installed yet is not fetched while there may be
-        // nothing new to
-        // embed. A writer checks an installed model at once: a wrong one would fail every new file.
+        // reader may never need it (a search by id), and one not installed yet is not fetched while
+        // there may be nothing new to embed. A writer checks an installed model at once: a wrong
+        // one would fail every new file.
         boolean later =
             recorded != null
                 && model.boundTo(recorded)

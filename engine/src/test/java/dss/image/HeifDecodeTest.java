@@ -119,8 +119,7 @@ class HeifDecodeTest {
         Files.readAllBytes(
             HeifFiles.encode(Fixtures.path("parity/small-300x200.jpg"), tmp.resolve("good.avif")));
     // the header claims 20000x20000 (400 MP): our guard, from libheif's reported size, before
-    // decoding (bytes in
-    // memory are an upload: the upload limit applies)
+    // decoding (bytes in memory are an upload: the upload limit applies)
     assertEquals(
         "image too large: 20000x20000 = 400000000 pixels, above the limit of 64000000 for uploads "
             + "(decompression-bomb guard)",

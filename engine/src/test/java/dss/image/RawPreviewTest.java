@@ -73,8 +73,7 @@ class RawPreviewTest {
   @Test
   void sniffedFromTheFirstBytes() throws Exception {
     // RAWs with their own signature are "raw" to the sniffer (a CR3, in an ISO-BMFF box, is not
-    // HEIF); TIFF-based
-    // ones "tiff"
+    // HEIF); TIFF-based ones "tiff"
     assertEquals("raw", FormatSniffer.sniff(head(RawFiles.raf(small()))));
     assertEquals("raw", FormatSniffer.sniff(head(RawFiles.cr3(small(), tiny(), tiny(), 1))));
     assertEquals("tiff", FormatSniffer.sniff(head(RawFiles.dng(small(), 1))));

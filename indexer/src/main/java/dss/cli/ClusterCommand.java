@@ -97,8 +97,7 @@ final class ClusterCommand implements Runnable {
               "--nodes", Integer.toString(nodes), "--port", Integer.toString(port), "--control"));
       if (dir != null) command.addAll(List.of("--dir", dir.toAbsolutePath().toString()));
       // stdout and stderr pass through; stdin is ours: when this process dies, even by kill -9, the
-      // cluster sees
-      // the end of its input and stops
+      // cluster sees the end of its input and stops
       Process cluster =
           new ProcessBuilder(command)
               .redirectOutput(ProcessBuilder.Redirect.INHERIT)

@@ -29,8 +29,8 @@ final class Logging {
           case VERBOSE -> "debug";
         };
     // Our own classes down to debug with -v; libraries' info (Lucene's SIMD note) and up: their
-    // debug output
-    // (native library extraction, the JDK's own exit tracing) is noise even for diagnostics.
+    // debug output (native library extraction, the JDK's own exit tracing) is noise even for
+    // diagnostics.
     System.setProperty(
         "org.slf4j.simpleLogger.defaultLogLevel", verbosity == Verbosity.VERBOSE ? "info" : level);
     System.setProperty("org.slf4j.simpleLogger.log.dss", level);

@@ -111,9 +111,8 @@ public final class Main implements Runnable {
               parsed.subcommand() == null ? "" : parsed.subcommand().commandSpec().name();
           boolean server = command.equals("serve");
           // index is a batch job: its whole process (JVM compiler and GC threads too) behind
-          // interactive work and a
-          // server on the same machine. Only when the JVM is its own: an in-process caller keeps
-          // its priority.
+          // interactive work and a server on the same machine. Only when the JVM is its own: an
+          // in-process caller keeps its priority.
           if (ownProcess && command.equals("index")) dss.util.BackgroundPriority.lowerProcess();
           Logging.configure(
               main.quiet

@@ -205,8 +205,7 @@ class ChaosTest {
       Random random = new Random(7);
       for (int kill = 0; kill < KILLS; kill++) {
         // A random moment, not an event: the kill must land anywhere in the indexer's work
-        // (mid-decode, mid-write,
-        // mid-commit), which no event of the child's can pick for us.
+        // (mid-decode, mid-write, mid-commit), which no event of the child's can pick for us.
         Thread.sleep(300 + random.nextInt(1200));
         Set<String> before = committed(index);
         indexer.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no close, no last commit

@@ -79,8 +79,7 @@ class FirstUseTest {
   @Test
   void anExportThatFailsHalfwayLeavesNoModelFile() throws Exception {
     // a stand-in interpreter: a supported version, a virtual environment, pip succeeds, then the
-    // export writes part
-    // of the model and fails as a dropped connection would
+    // export writes part of the model and fails as a dropped connection would
     Path python = root.resolve("fake-python");
     Files.writeString(
         python,

@@ -97,8 +97,7 @@ class ModelCommandTest {
   @Test
   void verifyFailsOnAPerturbedModelNamingTheWorstPair(@TempDir Path dir) throws Exception {
     // the test model with its convolution weights scaled by 1 + 5% noise, under a manifest with its
-    // own checksum:
-    // only the distances can tell
+    // own checksum: only the distances can tell
     Path test = TestModels.testModel().getParent();
     Path model = dir.resolve("test-model.onnx");
     Process p =

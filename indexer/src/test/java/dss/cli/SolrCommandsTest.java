@@ -263,8 +263,7 @@ class SolrCommandsTest {
         // the child has not created the collection yet
       }
       // A poll, not an event: the child commits to a Solr cluster in other JVMs, and Solr's HTTP
-      // API has no way
-      // to wait for a commit.
+      // API has no way to wait for a commit.
       Thread.sleep(20);
     }
     throw new AssertionError("no commit within 120 s");

@@ -152,8 +152,7 @@ public final class SearchServer implements AutoCloseable {
                   options.maxUploadBytes() + 65_536, SizeUnit.BYTES);
               config.jetty.multipartConfig.maxInMemoryFileSize(4, SizeUnit.MB);
               // Our own connector for its accept queue: the JDK's default backlog of 50 resets
-              // connections when hundreds
-              // of clients connect at once.
+              // connections when hundreds of clients connect at once.
               config.jetty.addConnector(
                   (jetty, http) -> {
                     ServerConnector connector =

@@ -60,8 +60,7 @@ final class ThumbnailQueue implements AutoCloseable {
                 + " s; retry in a moment");
       }
       // Whoever claims the task first frees the worker: the task when it ends, or a request that
-      // gave up before the
-      // task began (it then never runs).
+      // gave up before the task began (it then never runs).
       AtomicBoolean claimed = new AtomicBoolean();
       Future<V> result;
       try {

@@ -69,8 +69,7 @@ class BusyUploadsTest {
       pending.add(s.http.sendAsync(upload, HttpResponse.BodyHandlers.ofByteArray()));
 
     // The first refusal means the pool is full: the server still answers what needs no decoding, at
-    // once, while
-    // the accepted uploads are still being decoded
+    // once, while the accepted uploads are still being decoded
     CompletableFuture<HttpResponse<byte[]>> firstBusy = new CompletableFuture<>();
     pending.forEach(
         p ->

@@ -57,9 +57,8 @@ class ConcurrencyTest {
       List<HttpResponse<byte[]>> responses = new ArrayList<>();
       pending.forEach(p -> responses.add(p.join()));
       // Uploads told to come back: well-formed 503s; retried after the burst. No need to wait out
-      // Retry-After:
-      // every request of the burst has been answered, so the decode pool is idle, which is what the
-      // wait is for.
+      // Retry-After: every request of the burst has been answered, so the decode pool is idle,
+      // which is what the wait is for.
       List<Integer> busy = new ArrayList<>();
       for (int i = 0; i < responses.size(); i++) {
         if (responses.get(i).statusCode() == 503 && isUpload(i)) {

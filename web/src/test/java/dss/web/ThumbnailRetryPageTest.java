@@ -66,9 +66,8 @@ class ThumbnailRetryPageTest {
     chromium.waiting().until(d -> chromium.all("#library li.card img").size() == total);
     chromium.js(
         "window.scrollTo(0, document.body.scrollHeight);"); // lazy images: bring every one near the
-    // view
-    // Retries pause for Retry-After (1 s) and longer each time: allow far more than a busy machine
-    // needs
+    // view Retries pause for Retry-After (1 s) and longer each time: allow far more than a busy
+    // machine needs
     new WebDriverWait(chromium.driver, Duration.ofSeconds(120))
         .withMessage("every thumbnail shown, none broken, waiting or given up")
         .until(

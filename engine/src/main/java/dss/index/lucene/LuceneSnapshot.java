@@ -213,8 +213,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
         q.pathPrefix() == null ? searcher.getIndexReader().numDocs() : searcher.count(query);
     if (q.after() != null) {
       // the cursor's sort values, and the last doc id: a document with the same values (the
-      // cursor's own, as paths
-      // are unique) would have to come after that id, so none is repeated
+      // cursor's own, as paths are unique) would have to come after that id, so none is repeated
       Object[] values =
           q.order() == ListingQuery.Order.PATH
               ? new Object[] {new BytesRef(q.after().path())}
@@ -234,8 +233,8 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     int end = (int) Math.min(total, (long) q.offset() + q.limit());
     if (q.offset() >= end) return new Listing(total, List.of());
     // A page in the back half is read from the other end: the reversed order's top total - offset
-    // documents, fewer
-    // than end (paths are unique, so every order is total and its reverse is exact).
+    // documents, fewer than end (paths are unique, so every order is total and its reverse is
+    // exact).
     boolean fromEnd = total - q.offset() < end;
     int[] docs = new int[end - q.offset()];
     if (fromEnd) {

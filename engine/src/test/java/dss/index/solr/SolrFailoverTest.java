@@ -89,9 +89,8 @@ class SolrFailoverTest {
         cluster.stopNode(1); // returns once the node is stopped
         answered.drainPermits();
         // 12 answers after the stop: at most 2 (one per client) were asked before it, so 10 were
-        // asked with the
-        // node down (it is started again only in the finally block, as the live-node count below
-        // confirms)
+        // asked with the node down (it is started again only in the finally block, as the live-node
+        // count below confirms)
         assertTrue(
             answered.tryAcquire(12, 120, TimeUnit.SECONDS),
             "queries answered while node 1 was down");
@@ -126,8 +125,7 @@ class SolrFailoverTest {
       if (System.nanoTime() > deadline)
         throw new AssertionError("replicas did not recover: " + status);
       // A poll, not an event: replica states live in the cluster's ZooKeeper, in another JVM, and
-      // Solr's HTTP API
-      // has no way to wait for a state change.
+      // Solr's HTTP API has no way to wait for a state change.
       Thread.sleep(200);
     }
   }
