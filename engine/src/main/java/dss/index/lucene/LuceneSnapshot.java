@@ -150,7 +150,9 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       docs[i] = top[i].doc;
       distances[i] = Hit.distanceOfScore(top[i].score);
     }
-    List<Hit> hits = new ArrayList<>(records(docs, distances));
+    List<ImageRecord> records = records(docs);
+    List<Hit> hits = new ArrayList<>(docs.length + 1);
+    for (int i = 0; i < docs.length; i++) hits.add(new Hit(records.get(i), distances[i]));
     if (q.ownId() != null && hits.stream().noneMatch(h -> h.image().id().equals(q.ownId()))) {
       int own =
           docOf(
@@ -173,17 +175,17 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * The hits of {@code docs}: one stored-fields reader, visited in document order (each block
-   * decoded once).
+   * The stored records of {@code docs}, in that order: one stored-fields reader, visited in
+   * document order (each compressed block is decoded once).
    */
-  private List<Hit> records(int[] docs, float[] distances) throws IOException {
+  private List<ImageRecord> records(int[] docs) throws IOException {
     Integer[] byDoc = new Integer[docs.length];
     for (int i = 0; i < docs.length; i++) byDoc[i] = i;
     java.util.Arrays.sort(byDoc, java.util.Comparator.comparingInt(i -> docs[i]));
     StoredFields fields = searcher.storedFields();
-    Hit[] hits = new Hit[docs.length];
-    for (int i : byDoc) hits[i] = new Hit(IndexSchema.toRecord(fields, docs[i]), distances[i]);
-    return java.util.Arrays.asList(hits);
+    ImageRecord[] records = new ImageRecord[docs.length];
+    for (int i : byDoc) records[i] = IndexSchema.toRecord(fields, docs[i]);
+    return java.util.Arrays.asList(records);
   }
 
   /**
@@ -248,13 +250,6 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     List<ImageRecord> page = records(docs);
     return new Listing(
         total, page, end < total ? ListingQuery.Cursor.after(page.get(page.size() - 1)) : null);
-  }
-
-  /** The stored records of {@code docs}, in that order ({@link #records(int[], float[])}). */
-  private List<ImageRecord> records(int[] docs) throws IOException {
-    List<ImageRecord> page = new ArrayList<>(docs.length);
-    for (Hit h : records(docs, new float[docs.length])) page.add(h.image());
-    return page;
   }
 
   /** The order, or ({@code reversed}) its exact reverse. */
