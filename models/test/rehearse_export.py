@@ -289,7 +289,7 @@ def main():
         leftovers = glob.glob(os.path.join(models, '.*.tmp')) + glob.glob(os.path.join(models, '*.tmp'))
         expect('no temporary file is left', not leftovers, leftovers)
         if done.returncode == 0:
-            check_outputs(models, model, int8, args.variant, release_zip)
+            check_outputs(models, model, int8, args.variant, release_zip, done.stdout)
             verify(model, 1e-4)
             if os.path.exists(int8):
                 verify(int8, 0.02)
@@ -305,7 +305,7 @@ def main():
     return 1 if failed else 0
 
 
-def check_outputs(models, model, int8, variant, release_zip):
+def check_outputs(models, model, int8, variant, release_zip, log_text):
     manifest = json.load(open(os.path.splitext(model)[0] + '.json'))
     golden = json.load(open(os.path.join(models, manifest['golden'])))
     dims = {'ensemble': 1792, 'dino_vitb16': 768, 'clip_vitb32': 512, 'open_clip_vitb32': 512}[variant]
@@ -332,8 +332,15 @@ def check_outputs(models, model, int8, variant, release_zip):
            'large-10mp.jpg' in names and sum(x.startswith('exif-orientation-') for x in names) == 3, names)
     expect(f'golden: the distances of all {n * (n - 1) // 2} pairs',
            len(golden['pairs']) == n * (n - 1) // 2 and all(0 <= p['distance'] <= 2 for p in golden['pairs']))
-    if expect('int8: installed (its distance error is within the bound)', os.path.exists(int8)):
+    # the int8 copy is kept only when it is also faster here; a slower one is refused with the measured rates
+    if not os.path.exists(int8):
+        expect('int8: refused only because it was not fast enough on this CPU (rates in the log)',
+               'int8 REFUSED (the int8 file ran at' in log_text and 'required' in log_text, log_text[-2000:])
+    else:
         m8 = json.load(open(os.path.splitext(int8)[0] + '.json'))
+        expect(f'int8 manifest: measured {m8.get("int8_img_per_s")} img/s against float32 '
+               f'{m8.get("float32_img_per_s")} img/s here, at least 1.2x',
+               m8['int8_img_per_s'] >= 1.2 * m8['float32_img_per_s'] > 0)
         expect(f'int8 manifest: max distance error {m8.get("max_distance_error")} <= 0.01 over '
                f'{m8.get("distance_error_pairs")} pairs',
                0 < m8['max_distance_error'] <= 0.01 and m8['distance_error_pairs'] == n * (n - 1) // 2

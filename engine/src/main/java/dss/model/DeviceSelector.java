@@ -35,6 +35,27 @@ final class DeviceSelector {
     return Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
+  /** The environment variable that overrides {@link #SPINNING_DEFAULT}: 1 or 0. */
+  static final String SPINNING_ENV = "DREAMSIM_ORT_SPINNING";
+
+  /**
+   * Whether ORT's intra-op threads spin while they wait for work (ORT's own default) instead of
+   * sleeping. Chosen by bench/spinning.sh on an idle and on a busy machine (docs/model.md,
+   * "Threads").
+   */
+  static final boolean SPINNING_DEFAULT = true;
+
+  static boolean spinning(String value) {
+    if (value == null || value.isBlank()) return SPINNING_DEFAULT;
+    return switch (value.strip()) {
+      case "1" -> true;
+      case "0" -> false;
+      default ->
+          throw new dss.util.InvalidSettingException(
+              SPINNING_ENV + " must be 1 or 0, not '" + value + "'");
+    };
+  }
+
   private DeviceSelector() {}
 
   /** The CUDA device index {@code device} asks for, -1 for cpu; {@code auto} asks for 0. */
@@ -106,6 +127,8 @@ final class DeviceSelector {
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
       int intraOp = threads > 0 ? threads : defaultThreads();
       options.setIntraOpNumThreads(intraOp);
+      options.addConfigEntry(
+          "session.intra_op.allow_spinning", spinning(System.getenv(SPINNING_ENV)) ? "1" : "0");
       if (cuda >= 0) options.addCUDA(cuda);
       OrtSession session = env.createSession(model.toString(), options);
       LOG.debug(

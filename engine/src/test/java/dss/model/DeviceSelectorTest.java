@@ -129,4 +129,15 @@ class DeviceSelectorTest {
     assertThrows(dss.util.InvalidSettingException.class, () -> open("gpu", true));
     assertEquals(List.of(), asked);
   }
+
+  @Test
+  void spinningFollowsTheEnvironmentAndRefusesOtherValues() {
+    assertTrue(DeviceSelector.spinning("1"));
+    assertFalse(DeviceSelector.spinning(" 0 "));
+    assertEquals(DeviceSelector.SPINNING_DEFAULT, DeviceSelector.spinning(null));
+    assertEquals(DeviceSelector.SPINNING_DEFAULT, DeviceSelector.spinning(""));
+    var e =
+        assertThrows(dss.util.InvalidSettingException.class, () -> DeviceSelector.spinning("yes"));
+    assertTrue(e.getMessage().contains("DREAMSIM_ORT_SPINNING"), e.getMessage());
+  }
 }

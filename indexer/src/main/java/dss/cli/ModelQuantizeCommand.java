@@ -5,6 +5,7 @@ import dss.model.Golden;
 import dss.model.GoldenComparison;
 import dss.model.ModelException;
 import dss.model.ModelManifest;
+import dss.model.SpeedComparison;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,8 +34,10 @@ import picocli.CommandLine.Spec;
             + "measure |d_int8 - d_float| over every pair of IN's golden images (or the test model's sample images when "
             + "IN has no golden file) and print {max_distance_error, mean_distance_error, pairs, bound, quantizer, "
             + "attempts}. ONNX Runtime's quantize_dynamic goes first when its Python package is there; the own rewrite "
-            + "(python3-onnx and numpy only) when it is not, or when its error exceeds the bound. Exit status 1, and "
-            + "no OUT, when the largest error exceeds the bound.")
+            + "(python3-onnx and numpy only) when it is not, or when its error exceeds the bound. Then both files run "
+            + "on this machine's CPU in alternating rounds: OUT is kept only when the int8 file is at least "
+            + "--min-speedup times as fast (float32_img_per_s, int8_img_per_s, speedup). Exit status 1, and no OUT, "
+            + "when the largest error exceeds the bound or the int8 file is not fast enough (refused names which).")
 final class ModelQuantizeCommand implements Callable<Integer> {
   /** The largest DreamSim distance error an int8 model may add (documented in docs/model.md). */
   static final double BOUND = 0.01;
@@ -67,6 +70,31 @@ final class ModelQuantizeCommand implements Callable<Integer> {
           "ONNX Runtime intra-op threads for the measurement; 0 = one per core. Default: ${DEFAULT-VALUE}.")
   int threads;
 
+  /**
+   * How much faster than float32 an int8 file must run on this machine to be kept: below it, the
+   * CPU gains too little (or loses: some CPUs run dynamic quantisation slower than float32) for the
+   * distance error it costs. Documented in docs/model.md.
+   */
+  static final double MIN_SPEEDUP = 1.2;
+
+  @Option(
+      names = "--min-speedup",
+      paramLabel = "X",
+      defaultValue = "" + MIN_SPEEDUP,
+      description =
+          "Keep OUT only when it runs at least X times as fast as IN here (0: do not measure). "
+              + "Default: ${DEFAULT-VALUE}.")
+  double minSpeedup;
+
+  @Option(
+      names = "--speed-seconds",
+      paramLabel = "S",
+      defaultValue = "20",
+      description =
+          "Time for the speed measurement, split between both files over 3 alternating "
+              + "rounds. Default: ${DEFAULT-VALUE}.")
+  double speedSeconds;
+
   @Spec CommandSpec spec;
 
   /** The two rewrites of models/quantize.py, in the order they are tried. */
@@ -89,7 +117,13 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       double bound,
       String quantizer,
       List<Attempt> attempts,
-      boolean ok) {}
+      Double float32ImgPerS,
+      Double int8ImgPerS,
+      Double speedup,
+      double minSpeedup,
+      int threads,
+      boolean ok,
+      String refused) {}
 
   @Override
   public Integer call() throws Exception {
@@ -109,6 +143,7 @@ final class ModelQuantizeCommand implements Callable<Integer> {
       float[][] a;
       try (Embedder original = Embedder.open(in, "cpu", threads, 8)) {
         a = original.embed(tensors);
+        measuredThreads = original.threads();
         Files.writeString(tmpManifest, "{\"dimensions\": " + original.info().dimensions() + "}\n");
       }
       List<Attempt> attempts = new ArrayList<>();
@@ -133,7 +168,31 @@ final class ModelQuantizeCommand implements Callable<Integer> {
                   bound);
         }
       }
-      boolean ok = errors.max() <= bound;
+      SpeedComparison speed = null;
+      String refused = null;
+      if (errors.max() > bound) {
+        refused =
+            String.format(
+                Locale.ROOT,
+                "the largest distance error %.5f exceeds the bound %s",
+                errors.max(),
+                bound);
+      } else if (minSpeedup > 0) {
+        speed = measureSpeed(tmp, tensors);
+        if (speed.ratio() < minSpeedup) {
+          refused =
+              String.format(
+                  Locale.ROOT,
+                  "the int8 file ran at %.2f img/s, %.2fx the float32 file's %.2f img/s on this "
+                      + "machine (%d threads), below the %.2fx required",
+                  speed.bImgPerSec(),
+                  speed.ratio(),
+                  speed.aImgPerSec(),
+                  measuredThreads,
+                  minSpeedup);
+        }
+      }
+      boolean ok = refused == null;
       if (ok)
         Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       spec.commandLine()
@@ -151,23 +210,44 @@ final class ModelQuantizeCommand implements Callable<Integer> {
                       bound,
                       attempts.getLast().quantizer(),
                       attempts,
-                      ok)));
+                      speed == null ? null : speed.aImgPerSec(),
+                      speed == null ? null : speed.bImgPerSec(),
+                      speed == null ? null : speed.ratio(),
+                      minSpeedup,
+                      measuredThreads,
+                      ok,
+                      refused)));
       if (!ok) {
         spec.commandLine()
             .getErr()
-            .printf(
-                Locale.ROOT,
-                "dreamsim model quantize: refused: the largest distance error %.5f "
-                    + "exceeds the bound %s; %s not written%n",
-                errors.max(),
-                bound,
-                out);
+            .println("dreamsim model quantize: refused: " + refused + "; " + out + " not written");
       }
       return ok ? 0 : 1;
     } finally {
       Files.deleteIfExists(tmp);
       Files.deleteIfExists(tmpManifest);
       Files.deleteIfExists(checksumCache);
+    }
+  }
+
+  /** The intra-op threads the files ran with (the option resolved). */
+  private int measuredThreads;
+
+  /**
+   * Both files on the CPU at the command's threads, batch 8, on the reference images: the rates the
+   * product will see when it prefers the int8 file on a CPU.
+   */
+  private SpeedComparison measureSpeed(Path int8, List<float[]> tensors) throws ModelException {
+    spec.commandLine()
+        .getErr()
+        .printf(
+            Locale.ROOT,
+            "dreamsim model quantize: measuring float32 and int8 speed here (%.0f s)%n",
+            speedSeconds);
+    List<float[]> batch = tensors.subList(0, Math.min(8, tensors.size()));
+    try (Embedder float32 = Embedder.open(in, "cpu", threads, 8);
+        Embedder quantized = Embedder.open(int8, "cpu", threads, 8)) {
+      return SpeedComparison.measure(float32, quantized, batch, speedSeconds, 3);
     }
   }
 

@@ -61,9 +61,12 @@ class ModelQuantizeCommandTest {
             out.toString(),
             "--threads",
             "1",
+            "--min-speedup",
+            "0", // the tiny ViT's speed is not what this test is about (refusedWhenNotFaster is)
             "--python",
             PYTHON);
     assertEquals(0, run.status(), run.err());
+    assertFalse(result(run).has("speedup"), "--min-speedup 0 measures no speed");
     JsonNode result = JSON.readTree(run.out());
     JsonNode attempts = result.get("attempts");
     assertEquals(
@@ -101,6 +104,45 @@ class ModelQuantizeCommandTest {
       float[][] x = a.embed(List.of(tensor)), y = b.embed(List.of(tensor));
       assertEquals(256, y[0].length);
       assertTrue(dss.model.Vectors.cosine(x[0], y[0]) > 0.99);
+    }
+  }
+
+  private static JsonNode result(CliRun run) throws Exception {
+    return JSON.readTree(run.out());
+  }
+
+  /**
+   * The speed gate: an int8 file that is not the required times as fast as float32 on this machine
+   * is not kept, and the answer carries both measured rates. No CPU makes the tiny ViT 1000x as
+   * fast, so the refusal does not depend on the machine; without the gate OUT would be written.
+   */
+  @Test
+  void refusedWhenNotFasterThanFloat32Here(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("vit-int8.onnx");
+    CliRun run =
+        CliRun.of(
+            "model",
+            "quantize",
+            VIT.toString(),
+            out.toString(),
+            "--threads",
+            "1",
+            "--min-speedup",
+            "1000",
+            "--speed-seconds",
+            "1",
+            "--python",
+            PYTHON);
+    assertEquals(1, run.status(), run.err());
+    JsonNode result = result(run);
+    assertFalse(result.get("ok").asBoolean());
+    assertTrue(result.get("float32_img_per_s").asDouble() > 0, result.toString());
+    assertTrue(result.get("int8_img_per_s").asDouble() > 0, result.toString());
+    assertEquals(1, result.get("threads").asInt());
+    assertTrue(result.get("refused").asText().contains("below the 1000.00x required"), run.out());
+    assertTrue(run.err().contains("refused: the int8 file ran at"), run.err());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(), files.toList(), "a refused quantisation leaves nothing behind");
     }
   }
 

@@ -65,6 +65,11 @@ public final class ModelBench implements Callable<Integer> {
               + "NAME-int8.onnx beside a NAME.onnx given as a path).")
   Path int8Option;
 
+  @Option(
+      names = "--no-int8",
+      description = "Measure the float32 file only, even where an int8 copy is installed.")
+  boolean noInt8;
+
   @Spec CommandSpec spec;
 
   /**
@@ -228,6 +233,7 @@ public final class ModelBench implements Callable<Integer> {
    * model path.
    */
   private Path int8File(Path model) {
+    if (noInt8) return null;
     if (int8Option != null) return int8Option;
     String name = modelOptions.model == null ? Models.DEFAULT_VARIANT : modelOptions.model.strip();
     Path int8 =
