@@ -78,7 +78,12 @@ public final class IngestPipeline implements AutoCloseable {
   /**
    * An image turned into a vector, with what the index records about it and where the time went.
    */
-  public record Embedded(float[] vector, PreparedImage image, double decodeMs, double modelMs) {}
+  /**
+   * {@code decodeMs} includes waiting for a decode slot; {@code modelWaitMs} is the wait for the
+   * model (the batch in flight), {@code modelMs} the run of the image's own batch.
+   */
+  public record Embedded(
+      float[] vector, PreparedImage image, double decodeMs, double modelWaitMs, double modelMs) {}
 
   /**
    * One image in memory (an upload); {@code name} names it in errors.
@@ -103,8 +108,8 @@ public final class IngestPipeline implements AutoCloseable {
 
   private Embedded embedPrepared(PreparedImage image, long t0) throws ModelException {
     long t1 = System.nanoTime();
-    float[] vector = model.embed(image.tensor()); // the interactive lane
-    return new Embedded(vector, image, (t1 - t0) / 1e6, (System.nanoTime() - t1) / 1e6);
+    ModelStage.Timed timed = model.embedTimed(image.tensor()); // the interactive lane
+    return new Embedded(timed.vector(), image, (t1 - t0) / 1e6, timed.waitMs(), timed.runMs());
   }
 
   /**

@@ -32,7 +32,18 @@ public final class ModelStage implements AutoCloseable {
     BULK
   }
 
-  private record Request(float[] tensor, CompletableFuture<float[]> result) {}
+  /** {@code started}: when the model began the batch holding it (nanoTime), for the timings. */
+  private record Request(float[] tensor, CompletableFuture<float[]> result, AtomicLong started) {
+    Request(float[] tensor, CompletableFuture<float[]> result) {
+      this(tensor, result, new AtomicLong());
+    }
+  }
+
+  /**
+   * One interactive vector and how its time split: waiting for the model (the batch in flight,
+   * other interactive requests) and the run of its own batch.
+   */
+  public record Timed(float[] vector, double waitMs, double runMs) {}
 
   private final BatchEmbedder model;
   private final ReentrantLock lock = new ReentrantLock();
@@ -60,31 +71,55 @@ public final class ModelStage implements AutoCloseable {
 
   /** The unit vector of one preprocessed image (CHW tensor); completes on the model thread. */
   public CompletableFuture<float[]> submit(float[] tensor, Lane lane) {
-    CompletableFuture<float[]> result = new CompletableFuture<>();
+    Request request = new Request(tensor, new CompletableFuture<>());
+    enqueue(request, lane);
+    return request.result();
+  }
+
+  private void enqueue(Request request, Lane lane) {
     lock.lock();
     try {
       if (closed) {
-        result.completeExceptionally(new ModelException("the model stage was closed"));
-        return result;
+        request.result().completeExceptionally(new ModelException("the model stage was closed"));
+        return;
       }
-      (lane == Lane.INTERACTIVE ? interactive : bulk).add(new Request(tensor, result));
+      (lane == Lane.INTERACTIVE ? interactive : bulk).add(request);
       arrived.signalAll();
     } finally {
       lock.unlock();
     }
-    return result;
   }
 
   /** Waits for the vector of one tensor, in the interactive lane. */
   public float[] embed(float[] tensor) throws ModelException {
+    return embedTimed(tensor).vector();
+  }
+
+  /** {@link #embed} with the split of its time. */
+  public Timed embedTimed(float[] tensor) throws ModelException {
+    long submitted = System.nanoTime();
+    Request request = new Request(tensor, new CompletableFuture<>());
+    enqueue(request, Lane.INTERACTIVE);
     try {
-      return submit(tensor, Lane.INTERACTIVE).get();
+      float[] vector = request.result().get();
+      long started = request.started().get();
+      return new Timed(vector, (started - submitted) / 1e6, (System.nanoTime() - started) / 1e6);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ModelException("interrupted while waiting for the model", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof ModelException m) throw m;
       throw new ModelException("the model failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Interactive requests waiting for the model (for tests). */
+  int interactiveWaiting() {
+    lock.lock();
+    try {
+      return interactive.size();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -102,6 +137,7 @@ public final class ModelStage implements AutoCloseable {
         return; // close() fails what is still queued
       }
       long start = System.nanoTime();
+      for (Request r : batch) r.started().set(start);
       try {
         float[][] vectors = model.embed(batch.stream().map(Request::tensor).toList());
         busyNanos.addAndGet(System.nanoTime() - start);

@@ -54,8 +54,12 @@ public final class SimilaritySearch {
     this.ingest = ingest;
   }
 
-  /** Hits and where the time went, in milliseconds (decode and model are 0 for a search by id). */
-  public record Result(List<Hit> hits, double decodeMs, double modelMs, double searchMs) {}
+  /**
+   * Hits and where the time went, in milliseconds: decoding (with its wait for a slot), waiting for
+   * the model, the model's run, the search. All but the search are 0 for a search by id.
+   */
+  public record Result(
+      List<Hit> hits, double decodeMs, double modelWaitMs, double modelMs, double searchMs) {}
 
   /**
    * The nearest indexed images to an image in memory (an upload); {@code name} names it in errors.
@@ -81,7 +85,7 @@ public final class SimilaritySearch {
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       float[] vector = snapshot.vector(id).orElseThrow(() -> new UnknownImageException(id));
       List<Hit> hits = snapshot.knn(new KnnQuery(vector, id, options));
-      return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
+      return new Result(hits, 0, 0, 0, (System.nanoTime() - start) / 1e6);
     }
   }
 
@@ -187,7 +191,7 @@ public final class SimilaritySearch {
               .filter(h -> !examples.contains(h.image().id()))
               .limit(options.k())
               .toList();
-      return new Result(hits, 0, 0, (System.nanoTime() - start) / 1e6);
+      return new Result(hits, 0, 0, 0, (System.nanoTime() - start) / 1e6);
     }
   }
 
@@ -259,7 +263,12 @@ public final class SimilaritySearch {
   private Result search(IngestPipeline.Embedded query, KnnOptions options) throws IOException {
     long start = System.nanoTime();
     List<Hit> hits = requireIndex().knn(new KnnQuery(query.vector(), null, options));
-    return new Result(hits, query.decodeMs(), query.modelMs(), (System.nanoTime() - start) / 1e6);
+    return new Result(
+        hits,
+        query.decodeMs(),
+        query.modelWaitMs(),
+        query.modelMs(),
+        (System.nanoTime() - start) / 1e6);
   }
 
   private ImageIndex requireIndex() {

@@ -52,6 +52,38 @@ class ModelStageTest {
   }
 
   /**
+   * An upload's timings split its wait for the batch in flight from its own run: the wait covers at
+   * least the time the test held the bulk batch after the upload was queued.
+   */
+  @Test
+  void anInteractiveRequestReportsItsWaitForTheBatchInFlight() throws Exception {
+    CountingModel model = new CountingModel(2, true);
+    try (ModelStage stage = new ModelStage(model)) {
+      stage.submit(tensor(0), ModelStage.Lane.BULK);
+      assertTrue(model.firstBatchEntered.await(30, TimeUnit.SECONDS));
+      CompletableFuture<ModelStage.Timed> upload =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return stage.embedTimed(tensor(100));
+                } catch (ModelException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      while (stage.interactiveWaiting() == 0) Thread.onSpinWait();
+      long queued = System.nanoTime(); // the upload was submitted before this
+      TimeUnit.MILLISECONDS.sleep(50); // keep the bulk batch in the model a while
+      long held = System.nanoTime() - queued;
+      model.release();
+      ModelStage.Timed timed = upload.get(30, TimeUnit.SECONDS);
+      assertArrayEquals(new float[] {100}, timed.vector());
+      assertTrue(timed.waitMs() >= held / 1e6, timed + " waited less than the bulk batch was held");
+      assertTrue(
+          timed.runMs() < timed.waitMs(), "the upload's own run is the short part: " + timed);
+    }
+  }
+
+  /**
    * Queued interactive requests go together, never mixed with bulk work, in the order they came.
    */
   @Test

@@ -89,7 +89,9 @@ final class SearchCommand implements Callable<Integer> {
               ? search.byId(query.id, options)
               : search.byFile(query.image, options);
       // took_ms: preprocessing, model and search, not loading the model
-      print(result.hits(), result.decodeMs() + result.modelMs() + result.searchMs());
+      print(
+          result.hits(),
+          result.decodeMs() + result.modelWaitMs() + result.modelMs() + result.searchMs());
       return 0;
     }
   }

@@ -46,7 +46,7 @@ final class ApiJson {
   /**
    * Where the time of one search went, in milliseconds (decode and model are 0 for a search by id).
    */
-  record Timings(double decodeMs, double modelMs, double searchMs) {}
+  record Timings(double decodeMs, double modelWaitMs, double modelMs, double searchMs) {}
 
   record SearchResponse(List<Result> results, double tookMs, Timings timings) {}
 
@@ -54,7 +54,11 @@ final class ApiJson {
     return new SearchResponse(
         results(r.hits()),
         millisSince(startNanos),
-        new Timings(round2(r.decodeMs()), round2(r.modelMs()), round2(r.searchMs())));
+        new Timings(
+            round2(r.decodeMs()),
+            round2(r.modelWaitMs()),
+            round2(r.modelMs()),
+            round2(r.searchMs())));
   }
 
   static List<Result> results(List<Hit> hits) {

@@ -24,7 +24,7 @@ final class UploadSearchHandler implements Handler {
     var options = Params.knnOptions(ctx);
     Uploads.Upload upload = uploads.imageOrBody(ctx, "image");
     var result = server.search().byImage(upload.bytes(), upload.name(), options);
-    metrics.embedding(result.decodeMs(), result.modelMs());
+    metrics.embedding(result.decodeMs(), result.modelWaitMs() + result.modelMs());
     ctx.json(ApiJson.response(result, start));
   }
 }
