@@ -2,6 +2,7 @@ package dss.ingest;
 
 import dss.model.LazyEmbedder;
 import dss.model.ModelException;
+import dss.model.Preemption;
 import java.util.List;
 
 /**
@@ -16,6 +17,14 @@ public interface BatchEmbedder {
   /** Called on the model thread only, one batch at a time. */
   float[][] embed(List<float[]> tensors) throws ModelException;
 
+  /**
+   * {@link #embed(List)} that {@code preemption} may stop ({@link ModelException.Preempted}); a
+   * model that cannot be stopped runs to the end.
+   */
+  default float[][] embed(List<float[]> tensors, Preemption preemption) throws ModelException {
+    return embed(tensors);
+  }
+
   /** The model session, opened by the first batch. */
   static BatchEmbedder of(LazyEmbedder model) {
     return new BatchEmbedder() {
@@ -27,6 +36,11 @@ public interface BatchEmbedder {
       @Override
       public float[][] embed(List<float[]> tensors) throws ModelException {
         return model.get().embed(tensors);
+      }
+
+      @Override
+      public float[][] embed(List<float[]> tensors, Preemption preemption) throws ModelException {
+        return model.get().embed(tensors, preemption);
       }
     };
   }

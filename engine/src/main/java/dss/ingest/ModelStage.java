@@ -1,6 +1,7 @@
 package dss.ingest;
 
 import dss.model.ModelException;
+import dss.model.Preemption;
 import dss.util.BackgroundPriority;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,10 +34,18 @@ public final class ModelStage implements AutoCloseable {
     BULK
   }
 
-  /** {@code started}: when the model began the batch holding it (nanoTime), for the timings. */
-  private record Request(float[] tensor, CompletableFuture<float[]> result, AtomicLong started) {
-    Request(float[] tensor, CompletableFuture<float[]> result) {
-      this(tensor, result, new AtomicLong());
+  /**
+   * {@code started}: when the model began the batch holding it (nanoTime), for the timings; {@code
+   * preempted}: its batch was stopped once for a person's request (it then runs to the end).
+   */
+  private record Request(
+      float[] tensor,
+      CompletableFuture<float[]> result,
+      Lane lane,
+      AtomicLong started,
+      AtomicBoolean preempted) {
+    Request(float[] tensor, Lane lane) {
+      this(tensor, new CompletableFuture<>(), lane, new AtomicLong(), new AtomicBoolean());
     }
   }
 
@@ -51,6 +61,8 @@ public final class ModelStage implements AutoCloseable {
   private final ArrayDeque<Request> interactive = new ArrayDeque<>();
   private final ArrayDeque<Request> bulk = new ArrayDeque<>();
   private final AtomicLong busyNanos = new AtomicLong();
+  private final AtomicLong preemptions = new AtomicLong();
+  private Preemption running; // the bulk batch in the model that a person's request may stop
   private final Thread worker;
   private boolean closed;
 
@@ -71,12 +83,13 @@ public final class ModelStage implements AutoCloseable {
 
   /** The unit vector of one preprocessed image (CHW tensor); completes on the model thread. */
   public CompletableFuture<float[]> submit(float[] tensor, Lane lane) {
-    Request request = new Request(tensor, new CompletableFuture<>());
-    enqueue(request, lane);
+    Request request = new Request(tensor, lane);
+    enqueue(request);
     return request.result();
   }
 
-  private void enqueue(Request request, Lane lane) {
+  private void enqueue(Request request) {
+    Lane lane = request.lane();
     lock.lock();
     try {
       if (closed) {
@@ -84,6 +97,7 @@ public final class ModelStage implements AutoCloseable {
         return;
       }
       (lane == Lane.INTERACTIVE ? interactive : bulk).add(request);
+      if (lane == Lane.INTERACTIVE && running != null) running.request();
       arrived.signalAll();
     } finally {
       lock.unlock();
@@ -98,8 +112,8 @@ public final class ModelStage implements AutoCloseable {
   /** {@link #embed} with the split of its time. */
   public Timed embedTimed(float[] tensor) throws ModelException {
     long submitted = System.nanoTime();
-    Request request = new Request(tensor, new CompletableFuture<>());
-    enqueue(request, Lane.INTERACTIVE);
+    Request request = new Request(tensor, Lane.INTERACTIVE);
+    enqueue(request);
     try {
       float[] vector = request.result().get();
       long started = request.started().get();
@@ -138,15 +152,67 @@ public final class ModelStage implements AutoCloseable {
       }
       long start = System.nanoTime();
       for (Request r : batch) r.started().set(start);
+      Preemption preemption = preemptible(batch);
       try {
-        float[][] vectors = model.embed(batch.stream().map(Request::tensor).toList());
-        busyNanos.addAndGet(System.nanoTime() - start);
+        float[][] vectors = model.embed(batch.stream().map(Request::tensor).toList(), preemption);
         for (int i = 0; i < batch.size(); i++) batch.get(i).result().complete(vectors[i]);
+      } catch (ModelException.Preempted p) {
+        requeue(batch);
       } catch (Throwable t) { // the batch's failure, never the stage's
-        busyNanos.addAndGet(System.nanoTime() - start);
         batch.forEach(r -> r.result().completeExceptionally(t));
+      } finally {
+        busyNanos.addAndGet(System.nanoTime() - start);
+        if (preemption != null) clearRunning();
       }
     }
+  }
+
+  /**
+   * A preemption for a batch of bulk work seen for the first time, registered as the one a person's
+   * request stops; null for interactive batches and for bulk work stopped once already (so that a
+   * stream of uploads can delay indexing by one batch each, never starve it).
+   */
+  private Preemption preemptible(List<Request> batch) {
+    boolean bulkWork = !batch.isEmpty() && batch.getFirst().lane() == Lane.BULK;
+    if (!bulkWork || batch.stream().anyMatch(r -> r.preempted().get())) return null;
+    Preemption preemption = new Preemption();
+    lock.lock();
+    try {
+      running = preemption;
+      if (!interactive.isEmpty()) preemption.request(); // arrived while the batch was taken
+    } finally {
+      lock.unlock();
+    }
+    return preemption;
+  }
+
+  private void clearRunning() {
+    lock.lock();
+    try {
+      running = null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** A stopped bulk batch goes back to the head of its lane, in order, to run to the end next. */
+  private void requeue(List<Request> batch) {
+    preemptions.incrementAndGet();
+    lock.lock();
+    try {
+      for (Request r : batch.reversed()) {
+        r.preempted().set(true);
+        bulk.addFirst(r);
+      }
+      arrived.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bulk batches stopped so far for a person's request (each one ran again afterwards). */
+  public long preemptions() {
+    return preemptions.get();
   }
 
   /**

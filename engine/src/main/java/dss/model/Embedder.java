@@ -185,6 +185,15 @@ public final class Embedder implements AutoCloseable {
    * unit vectors out.
    */
   public float[][] embed(List<float[]> tensors) throws ModelException {
+    return embed(tensors, null);
+  }
+
+  /**
+   * {@link #embed(List)} that {@code preemption} (null: none) may stop between two operators.
+   *
+   * @throws ModelException.Preempted when it was stopped; nothing is returned for any tensor
+   */
+  public float[][] embed(List<float[]> tensors, Preemption preemption) throws ModelException {
     for (int i = 0; i < tensors.size(); i++) {
       if (tensors.get(i) == null || tensors.get(i).length != TENSOR_SIZE) {
         throw new IllegalArgumentException(
@@ -203,7 +212,7 @@ public final class Embedder implements AutoCloseable {
     ByteBuffer bytes = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
     for (int start = 0; start < tensors.size(); start += batchSize) {
       List<float[]> batch = tensors.subList(start, Math.min(start + batchSize, tensors.size()));
-      float[][] vectors = run(batch, bytes);
+      float[][] vectors = run(batch, bytes, preemption);
       System.arraycopy(vectors, 0, out, start, vectors.length);
     }
     return out;
@@ -214,14 +223,15 @@ public final class Embedder implements AutoCloseable {
     return embed(List.of(tensor))[0];
   }
 
-  private float[][] run(List<float[]> batch, ByteBuffer bytes) throws ModelException {
+  private float[][] run(List<float[]> batch, ByteBuffer bytes, Preemption preemption)
+      throws ModelException {
     long[] shape = {batch.size(), IMAGE_SHAPE[0], IMAGE_SHAPE[1], IMAGE_SHAPE[2]};
     bytes.clear();
     try (OnnxTensor input =
             halfInput
                 ? halfTensor(batch, bytes.asShortBuffer(), shape)
                 : floatTensor(batch, bytes.asFloatBuffer(), shape);
-        OrtSession.Result result = session.run(Map.of(inputName, input), Set.of(outputName))) {
+        OrtSession.Result result = run(input, preemption)) {
       OnnxTensor output = (OnnxTensor) result.get(0);
       long[] outShape = output.getInfo().getShape();
       if (outShape.length != 2 || outShape[0] != batch.size() || outShape[1] != info.dimensions()) {
@@ -248,6 +258,22 @@ public final class Embedder implements AutoCloseable {
       return vectors;
     } catch (OrtException e) {
       throw new ModelException("inference failed on " + device + ": " + e.getMessage(), e);
+    }
+  }
+
+  private OrtSession.Result run(OnnxTensor input, Preemption preemption)
+      throws OrtException, ModelException {
+    if (preemption == null) return session.run(Map.of(inputName, input), Set.of(outputName));
+    try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+      preemption.attach(options);
+      try {
+        return session.run(Map.of(inputName, input), Set.of(outputName), options);
+      } catch (OrtException e) {
+        if (preemption.requested()) throw new ModelException.Preempted();
+        throw e;
+      } finally {
+        preemption.detach();
+      }
     }
   }
 

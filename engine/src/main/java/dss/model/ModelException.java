@@ -23,4 +23,11 @@ public class ModelException extends Exception {
       return variant;
     }
   }
+
+  /** A run stopped by its {@link Preemption}: not a failure; the caller runs the batch again. */
+  public static final class Preempted extends ModelException {
+    public Preempted() {
+      super("the model run was stopped for a request that came first");
+    }
+  }
 }

@@ -84,6 +84,87 @@ class ModelStageTest {
   }
 
   /**
+   * A person's request stops the bulk batch in the model (between two operators in ONNX Runtime);
+   * the request runs next and the stopped batch runs again, to the end this time even if another
+   * request arrives: each bulk result is delivered once, and uploads cannot starve indexing.
+   */
+  @Test
+  void anInteractiveRequestPreemptsTheBulkBatchInFlightOnce() throws Exception {
+    PreemptibleModel model = new PreemptibleModel();
+    try (ModelStage stage = new ModelStage(model)) {
+      List<CompletableFuture<float[]>> bulk =
+          List.of(
+              stage.submit(tensor(0), ModelStage.Lane.BULK),
+              stage.submit(tensor(1), ModelStage.Lane.BULK));
+      model.entered.take(); // [0, 1] is in the model
+      CompletableFuture<float[]> first = stage.submit(tensor(100), ModelStage.Lane.INTERACTIVE);
+      assertArrayEquals(new float[] {100}, first.get(30, TimeUnit.SECONDS));
+      model.entered.take(); // [100]
+      model.entered.take(); // [0, 1] again, now not preemptible
+      CompletableFuture<float[]> second = stage.submit(tensor(101), ModelStage.Lane.INTERACTIVE);
+      model.releaseAll();
+      for (int i = 0; i < 2; i++)
+        assertArrayEquals(new float[] {i}, bulk.get(i).get(30, TimeUnit.SECONDS));
+      assertArrayEquals(new float[] {101}, second.get(30, TimeUnit.SECONDS));
+      assertEquals(
+          List.of(List.of(0f, 1f), List.of(100f), List.of(0f, 1f), List.of(101f)),
+          model.batches(),
+          "stopped once, then run to the end before the next request");
+      assertEquals(1, stage.preemptions());
+    }
+  }
+
+  /**
+   * Holds every bulk batch until released or stopped by its preemption; interactive batches run at
+   * once. Reports each batch as it enters.
+   */
+  private static final class PreemptibleModel implements BatchEmbedder {
+    final java.util.concurrent.BlockingQueue<List<Float>> entered =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final List<List<Float>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch released =
+        new java.util.concurrent.CountDownLatch(1);
+
+    void releaseAll() {
+      released.countDown();
+    }
+
+    List<List<Float>> batches() {
+      return List.copyOf(batches);
+    }
+
+    @Override
+    public int batchSize() {
+      return 2;
+    }
+
+    @Override
+    public float[][] embed(List<float[]> tensors) throws ModelException {
+      return embed(tensors, null);
+    }
+
+    @Override
+    public float[][] embed(List<float[]> tensors, dss.model.Preemption preemption)
+        throws ModelException {
+      List<Float> labels = tensors.stream().map(t -> t[0]).toList();
+      batches.add(labels);
+      entered.add(labels);
+      boolean bulkWork = labels.getFirst() < 100;
+      try {
+        while (bulkWork && !released.await(1, TimeUnit.MILLISECONDS)) {
+          if (preemption != null && preemption.requested()) throw new ModelException.Preempted();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ModelException("interrupted", e);
+      }
+      float[][] vectors = new float[labels.size()][];
+      for (int i = 0; i < vectors.length; i++) vectors[i] = new float[] {labels.get(i)};
+      return vectors;
+    }
+  }
+
+  /**
    * Queued interactive requests go together, never mixed with bulk work, in the order they came.
    */
   @Test

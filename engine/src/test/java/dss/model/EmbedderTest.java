@@ -240,4 +240,25 @@ class EmbedderTest {
         assertThrows(ModelException.class, () -> Embedder.open(model, "cpu", 1, 1)).getMessage();
     assertTrue(message.startsWith(dir.resolve("m.json") + ": not a valid model manifest"), message);
   }
+
+  /**
+   * A preemption stops a real ONNX Runtime run (its terminate flag): requested before the run, the
+   * run stops at its first operator; the session then runs the next batch normally.
+   */
+  @Test
+  void aRequestedPreemptionStopsTheRunAndTheSessionGoesOn() throws Exception {
+    List<float[]> tensors = List.of(tensor(0.25f), tensor(0.75f));
+    Preemption stop = new Preemption();
+    stop.request();
+    assertThrows(ModelException.Preempted.class, () -> shared.embed(tensors, stop));
+    float[][] after = shared.embed(tensors, new Preemption());
+    float[][] plain = shared.embed(tensors);
+    for (int i = 0; i < plain.length; i++) assertArrayEquals(plain[i], after[i]);
+  }
+
+  private static float[] tensor(float value) {
+    float[] t = new float[Embedder.TENSOR_SIZE];
+    java.util.Arrays.fill(t, value);
+    return t;
+  }
 }

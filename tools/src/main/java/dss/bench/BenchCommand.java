@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       IndexingBench.class,
       AnnBench.class,
       LoadBench.class,
+      InteractiveBench.class,
       DedupBench.class,
       DedupRecallBench.class,
       SolrAnnBench.class,
