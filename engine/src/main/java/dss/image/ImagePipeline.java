@@ -231,6 +231,34 @@ public final class ImagePipeline {
     return prepare(decode(data, name, JPEG_MIN_SIDE, false, maxPixels, orient));
   }
 
+  /** A prepared image and, when it could be made without upscaling, its thumbnail. */
+  public record WithThumbnail(PreparedImage image, BufferedImage thumbnail) {}
+
+  /**
+   * {@link #prepare(ByteBuffer, String)} that also scales the decoded pixels to a thumbnail whose
+   * longer side is {@code side} (or the original's, when smaller): the same decode serves both. The
+   * thumbnail is null when the decode was reduced below that size (it is not upscaled) or the
+   * pipeline does not apply EXIF orientation (a thumbnail is always shown upright).
+   */
+  public WithThumbnail prepareWithThumbnail(ByteBuffer data, String name, int side)
+      throws ImageException {
+    Decoded d = decode(data, name, JPEG_MIN_SIDE, false, maxPixels, orient);
+    return new WithThumbnail(prepare(d), orient ? scaled(d, side) : null);
+  }
+
+  /** {@code d} with its longer side at most {@code side}; null when that would upscale it. */
+  private static BufferedImage scaled(Decoded d, int side) {
+    double scale = Math.min(1.0, side / (double) Math.max(d.width, d.height));
+    int w = Math.max(1, (int) Math.round(d.width * scale)),
+        h = Math.max(1, (int) Math.round(d.height * scale));
+    if (w > d.image.width() || h > d.image.height()) return null;
+    RgbImage out =
+        w == d.image.width() && h == d.image.height()
+            ? d.image
+            : PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], w, h);
+    return out.toBufferedImage();
+  }
+
   private static PreparedImage prepare(Decoded d) {
     RgbImage square =
         PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], SIZE, SIZE);

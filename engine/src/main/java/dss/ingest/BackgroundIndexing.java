@@ -63,6 +63,13 @@ public final class BackgroundIndexing implements AutoCloseable {
     this.options = options;
   }
 
+  private volatile GridThumbnails thumbnails;
+
+  /** Each run also keeps the grid thumbnail of every image it decodes. */
+  public void makeGridThumbnails(GridThumbnails thumbnails) {
+    this.thumbnails = thumbnails;
+  }
+
   public LibraryIndexer.Options options() {
     return options;
   }
@@ -82,6 +89,7 @@ public final class BackgroundIndexing implements AutoCloseable {
 
   private void runOnce() {
     LibraryIndexer indexer = new LibraryIndexer(index, ingest, options);
+    if (thumbnails != null) indexer.withGridThumbnails(thumbnails);
     current = indexer;
     LibraryIndexer.Summary summary = null;
     Exception failure = null;

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings an index up to date with the image files under some folders, incrementally and
@@ -43,6 +45,8 @@ import java.util.function.Consumer;
  * that cannot be followed ({@link FileWalker}), are failures.
  */
 public final class LibraryIndexer {
+  private static final Logger LOG = LoggerFactory.getLogger(LibraryIndexer.class);
+
   /**
    * How a run walks and commits; how many decode workers it uses is the {@link IngestPipeline}'s
    * setting.
@@ -139,6 +143,14 @@ public final class LibraryIndexer {
     this.index = index;
     this.pipeline = pipeline;
     this.options = options;
+  }
+
+  private GridThumbnails thumbnails; // null: no thumbnails made while indexing
+
+  /** Also keeps the grid thumbnail of each image decoded for the model (see GridThumbnails). */
+  public LibraryIndexer withGridThumbnails(GridThumbnails thumbnails) {
+    this.thumbnails = thumbnails;
+    return this;
   }
 
   /**
@@ -291,9 +303,24 @@ public final class LibraryIndexer {
       String hash = Sha256.hex(bytes);
       Optional<BulkJob.Step<ImageRecord>> copy = reuse(task, hash);
       if (copy.isPresent()) return copy.get();
-      PreparedImage image = pipeline.images().prepare(bytes, path.toString());
+      PreparedImage image = prepare(bytes, path, hash);
       return BulkJob.Step.embed(
           record(task, hash, image.format(), image.width(), image.height()), image.tensor());
+    }
+
+    /** Decodes for the model, and makes the grid thumbnail from the same pixels when asked. */
+    private PreparedImage prepare(ByteBuffer bytes, Path path, String hash) throws ImageException {
+      if (thumbnails == null) return pipeline.images().prepare(bytes, path.toString());
+      ImagePipeline.WithThumbnail both =
+          pipeline.images().prepareWithThumbnail(bytes, path.toString(), thumbnails.side());
+      if (both.thumbnail() != null) {
+        try {
+          thumbnails.store(hash, both.thumbnail());
+        } catch (IOException | RuntimeException e) { // the page makes it on demand instead
+          LOG.debug("no grid thumbnail for {}: {}", path, e.toString());
+        }
+      }
+      return both.image();
     }
 
     /** The vector of an indexed image with the same content, if any. */

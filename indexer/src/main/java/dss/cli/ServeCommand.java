@@ -244,7 +244,8 @@ final class ServeCommand implements Callable<Integer> {
         BackgroundIndexer indexer =
             library.isEmpty()
                 ? null
-                : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb));
+                : new BackgroundIndexer(served, backgroundOptions(library, maxFileMb))
+                    .makingGridThumbnails(options.thumbnailDir());
         SearchServer server =
             SearchServer.start(served, options, indexer == null ? () -> null : indexer::status)) {
       if (indexer != null) indexer.start(Duration.ofMinutes(rescanMinutes));

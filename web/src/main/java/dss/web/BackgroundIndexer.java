@@ -2,6 +2,8 @@ package dss.web;
 
 import dss.ingest.BackgroundIndexing;
 import dss.ingest.LibraryIndexer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -25,6 +27,15 @@ public final class BackgroundIndexer implements AutoCloseable {
     }
     this.indexing = new BackgroundIndexing(server.index(), server.ingest(), options);
     server.addRoots(options.roots());
+  }
+
+  /**
+   * Each run also writes the grid thumbnail of every image it decodes into the thumbnail cache at
+   * {@code thumbnailDir} (see {@link ThumbnailCache#gridThumbnails}).
+   */
+  public BackgroundIndexer makingGridThumbnails(Path thumbnailDir) throws IOException {
+    indexing.makeGridThumbnails(ThumbnailCache.gridThumbnails(thumbnailDir));
+    return this;
   }
 
   /** Starts the first run now and schedules the next ones. */

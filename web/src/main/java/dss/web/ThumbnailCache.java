@@ -2,6 +2,7 @@ package dss.web;
 
 import dss.image.ImageException;
 import dss.index.ImageRecord;
+import dss.ingest.GridThumbnails;
 import dss.ingest.IngestPipeline;
 import dss.util.Sha256;
 import java.awt.Graphics2D;
@@ -40,6 +41,9 @@ import javax.imageio.stream.ImageOutputStream;
 final class ThumbnailCache {
   /** The sizes made (longer side, pixels); a requested size is rounded up to the next. */
   static final int[] SIZES = {128, 256, 512, 1024};
+
+  /** The size the page's grid asks for: made during background indexing. */
+  static final int GRID_SIZE = 256;
 
   private final Path dir;
   private final IngestPipeline ingest;
@@ -133,20 +137,44 @@ final class ThumbnailCache {
       } catch (OutOfMemoryError e) {
         throw new ImageException(image.id(), "not enough memory to decode it");
       }
-      // Write aside and move into place: concurrent requests never see a half-written file.
-      Path tmp = Files.createTempFile(dir, "thumb", ".tmp");
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-          writeJpeg(thumbnail, out);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      write(thumbnail, file);
       return file;
     } finally {
       Files.deleteIfExists(copy);
     }
+  }
+
+  /** Writes aside and moves into place: concurrent requests never see a half-written file. */
+  private static void write(BufferedImage thumbnail, Path file) throws IOException {
+    Path tmp = Files.createTempFile(file.getParent(), "thumb", ".tmp");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp)) {
+        writeJpeg(thumbnail, out);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The cache's side of background indexing: the grid's size (256), made by the indexer from the
+   * pixels it decoded for the model, stored under the name a request looks for.
+   */
+  static GridThumbnails gridThumbnails(Path dir) throws IOException {
+    Path folder = Files.createDirectories(dir);
+    return new GridThumbnails() {
+      @Override
+      public int side() {
+        return GRID_SIZE;
+      }
+
+      @Override
+      public void store(String hash, BufferedImage thumbnail) throws IOException {
+        Path file = folder.resolve(hash + "-" + GRID_SIZE + ".jpg");
+        if (!Files.isRegularFile(file)) write(fit(thumbnail, GRID_SIZE), file);
+      }
+    };
   }
 
   private static BufferedImage fit(BufferedImage image, int size) {

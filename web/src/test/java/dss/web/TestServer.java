@@ -236,7 +236,8 @@ final class TestServer extends TestClient implements AutoCloseable {
     this.indexer =
         b.background.isEmpty()
             ? null
-            : new BackgroundIndexer(context, LibraryIndexer.Options.defaults(b.background));
+            : new BackgroundIndexer(context, LibraryIndexer.Options.defaults(b.background))
+                .makingGridThumbnails(thumbnailDir);
     if (indexer != null)
       indexer.addListener((summary, failure) -> runs.add(new RunEnded(summary, failure)));
     this.server =
