@@ -3,8 +3,8 @@
 # photo-like JPEGs with a ViT-B/16-cost model (models/make_bench_model.py; one DreamSim backbone):
 #   1. upload-search latency during the background indexing run, then idle on the same server once it has ended
 #      (the peer: the same server, same image, same index, without the indexing), in ROUNDS rounds on fresh indexes;
-#   2. a cold first page of 60 thumbnails, 12 requests at a time, on a fresh thumbnail cache, alone and while 4
-#      clients keep uploading;
+#   2. a first page of 60 thumbnails, 12 requests at a time: on the cache the indexing server filled, then on a
+#      fresh cache (as for images indexed by another process), alone and while 4 clients keep uploading;
 #   3. the CLI's start cost: `embed` of one file with the default device and with --device cpu, alternated.
 #   bench/interactive.sh [N [ROUNDS [UPLOADS]]]      default 360 images, 3 rounds, 10 uploads per phase
 set -euo pipefail
@@ -36,12 +36,13 @@ for round in $(seq "$ROUNDS"); do
   serve "$WORK/index" "$WORK/thumbs"
   echo "round $round: $(bench --measure uploads --image "$QUERY" --uploads "$UPLOADS" --while-indexing)"
   echo "round $round: $(bench --measure uploads --image "$QUERY" --uploads "$UPLOADS")"
+  echo "round $round, grid made while indexing: $(bench --measure thumbnails --thumbnails 60 --concurrency 12)"
   stop
   rm -rf "$WORK/thumbs"; serve "$WORK/index" "$WORK/thumbs"   # the whole index, a cold thumbnail cache
-  echo "round $round: $(bench --measure thumbnails --thumbnails 60 --concurrency 12)"
+  echo "round $round, cold cache: $(bench --measure thumbnails --thumbnails 60 --concurrency 12)"
   stop
   rm -rf "$WORK/thumbs"; serve "$WORK/index" "$WORK/thumbs"
-  echo "round $round: $(bench --measure thumbnails --thumbnails 60 --concurrency 12 --upload-storm 4 --image "$QUERY")"
+  echo "round $round, cold cache, upload storm: $(bench --measure thumbnails --thumbnails 60 --concurrency 12 --upload-storm 4 --image "$QUERY")"
   stop
 done
 echo "-- CLI start: embed of one file, default device against --device cpu (seconds, alternated)"
