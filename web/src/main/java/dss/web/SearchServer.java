@@ -223,13 +223,14 @@ public final class SearchServer implements AutoCloseable {
   }
 
   /**
-   * The matched route template ("/api/images/{id}"), so per-id requests share one metrics series.
+   * The matched route template ("/api/images/{id}"), so per-id requests share one metrics series;
+   * without a route, the page's files or {@code unmatched} (any path a client makes up).
    */
   private static String route(Context ctx) {
     try {
       return ctx.endpoint().path;
-    } catch (RuntimeException e) {
-      return "other";
+    } catch (RuntimeException e) { // no route matched: Javalin has no endpoint to give
+      return ctx.statusCode() < 400 ? Metrics.STATIC : Metrics.UNMATCHED;
     }
   }
 
