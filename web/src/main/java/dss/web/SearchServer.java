@@ -11,9 +11,11 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 
 /**
  * The HTTP server: the JSON API under {@code /api}, Prometheus metrics, the OpenAPI description and
@@ -107,6 +109,20 @@ public final class SearchServer implements AutoCloseable {
     }
   }
 
+  /** Request headers must be complete within this of their first byte ({@link HeaderDeadline}). */
+  public static final Duration HEADER_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * A request body must arrive at this rate, in bytes per second, on average from its first read
+   * (Jetty's {@link MinimumDataRateHandler}): a 32 MiB upload may take hours, a trickle may not.
+   */
+  public static final long MIN_BODY_RATE = 1024;
+
+  /**
+   * A connection that sends and receives nothing for this long is closed (Jetty's idle timeout).
+   */
+  public static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+
   private final Javalin app;
   private final ThumbnailQueue thumbnailQueue;
 
@@ -160,9 +176,15 @@ public final class SearchServer implements AutoCloseable {
                     connector.setHost(options.host());
                     connector.setPort(options.port());
                     connector.setAcceptQueueSize(1024);
+                    // Slow clients: an idle limit, a deadline for headers, a minimum body rate
+                    connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+                    connector.addBean(new HeaderDeadline(HEADER_TIMEOUT));
                     return connector;
                   });
               config.jetty.modifyServer(jetty -> jetty.setErrorHandler(new JettyErrors(mapper)));
+              // Javalin attaches its servlet context inside this wrapper (the body's data rate)
+              config.jetty.modifyServer(
+                  jetty -> jetty.setHandler(new MinimumDataRateHandler(MIN_BODY_RATE, 0)));
               config.jetty.modifyServletContextHandler(
                   context -> {
                     context.setErrorHandler(new JettyErrors(mapper));
@@ -223,13 +245,14 @@ public final class SearchServer implements AutoCloseable {
   }
 
   /**
-   * The matched route template ("/api/images/{id}"), so per-id requests share one metrics series.
+   * The matched route template ("/api/images/{id}"), so per-id requests share one metrics series;
+   * without a route, the page's files or {@code unmatched} (any path a client makes up).
    */
   private static String route(Context ctx) {
     try {
       return ctx.endpoint().path;
-    } catch (RuntimeException e) {
-      return "other";
+    } catch (RuntimeException e) { // no route matched: Javalin has no endpoint to give
+      return ctx.statusCode() < 400 ? Metrics.STATIC : Metrics.UNMATCHED;
     }
   }
 
