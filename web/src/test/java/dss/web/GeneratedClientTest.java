@@ -87,7 +87,7 @@ class GeneratedClientTest {
   @Test
   void theLibraryPageByPage() throws Exception {
     Set<String> seen = new HashSet<>();
-    Listing page = api.listImages(null, 4, null, "path", null, null);
+    Listing page = api.listImages(null, 4, null, null, "path", null, null);
     assertEquals((long) s.files.size(), page.getTotal());
     List<String> order = new ArrayList<>();
     while (true) {
@@ -96,7 +96,7 @@ class GeneratedClientTest {
         order.add(image.getPath());
       }
       if (page.getNext() == null) break;
-      page = api.listImages(null, 4, null, "path", page.getNext(), null);
+      page = api.listImages(null, 4, null, null, "path", page.getNext(), null);
     }
     assertEquals(
         Set.copyOf(s.files.values().stream().map(Path::toString).toList()), Set.copyOf(order));
