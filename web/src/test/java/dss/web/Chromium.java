@@ -121,6 +121,21 @@ final class Chromium implements AutoCloseable {
   }
 
   /**
+   * Nothing at all in the console since the last call at level SEVERE (a failed request, a missing
+   * favicon, a script error), except messages containing one of {@code expected} (a test that stops
+   * the server expects the refused connections it causes).
+   */
+  void assertNoConsoleErrors(String... expected) {
+    List<String> errors =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .map(LogEntry::getMessage)
+            .filter(m -> java.util.Arrays.stream(expected).noneMatch(m::contains))
+            .toList();
+    assertTrue(errors.isEmpty(), "console errors: " + errors);
+  }
+
+  /**
    * Screenshots of what the page shows now, at a desktop (1280x800) and a phone (390x844) viewport,
    * as target/screenshots/page-NAME-desktop.png and -phone.png; each waits until the images in view
    * have loaded.
