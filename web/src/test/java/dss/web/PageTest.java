@@ -100,7 +100,9 @@ class PageTest {
     // with its count, and the folder in the URL relative to the library (so a reload keeps it)
     chromium.driver.findElement(By.id("folders-toggle")).click();
     wait.until(d -> !chromium.all("#folder-tree button.folder[data-folder='sub']").isEmpty());
-    WebElement sub = chromium.driver.findElement(By.cssSelector("#folder-tree button.folder[data-folder='sub']"));
+    WebElement sub =
+        chromium.driver.findElement(
+            By.cssSelector("#folder-tree button.folder[data-folder='sub']"));
     assertEquals("2", sub.findElement(By.className("count")).getText());
     sub.click();
     wait.until(d -> library().size() == 2);
@@ -222,7 +224,10 @@ class PageTest {
     wait.until(d -> chromium.location().equals("/?sort=path"));
     // the focus is back where it was: on the photo the search started from
     wait.until(
-        d -> second.equals(chromium.js("const a = document.activeElement.closest('li'); return a && a.dataset.id;")));
+        d ->
+            second.equals(
+                chromium.js(
+                    "const a = document.activeElement.closest('li'); return a && a.dataset.id;")));
     // visible focus: the focused thumbnail has an outline
     chromium.all("#library .pick").get(0).sendKeys(Keys.ARROW_RIGHT);
     assertNotEquals(
@@ -529,16 +534,14 @@ class PageTest {
     open("/?sort=path");
     var wait = chromium.waiting();
     wait.until(d -> library().size() == s.files.size());
-    chromium
-        .driver
-        .findElement(By.cssSelector("#library li[data-id='" + big + "'] .pick"))
-        .click();
+    chromium.driver.findElement(By.cssSelector("#library li[data-id='" + big + "'] .pick")).click();
     wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
     // the original replaces the larger thumbnail once decoded: its full 640 pixels
     wait.until(
         d ->
             chromium
-                .js("const i = document.getElementById('viewer-image'); return i.complete && i.naturalWidth;")
+                .js(
+                    "const i = document.getElementById('viewer-image'); return i.complete && i.naturalWidth;")
                 .equals(640L));
     assertTrue(
         ((String) chromium.js("return document.getElementById('viewer-image').src;"))

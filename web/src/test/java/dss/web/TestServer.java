@@ -165,7 +165,10 @@ final class TestServer extends TestClient implements AutoCloseable {
       return this;
     }
 
-    /** The port to listen on (0, the default: any free one); a restarted server takes its predecessor's. */
+    /**
+     * The port to listen on (0, the default: any free one); a restarted server takes its
+     * predecessor's.
+     */
     Builder port(int port) {
       this.port = port;
       return this;
