@@ -34,11 +34,32 @@ export function navigate(params, { replace = false } = {}) {
   const viewerOnly = before.get('view') !== params.get('view') && withoutView(before) === withoutView(params);
   if (!viewerOnly) shownKey = null;
   const depth = (history.state && history.state.depth) || 0;
+  // the entry being left remembers which photo had the focus, so Back or Esc returns the focus to it
+  if (!replace) history.replaceState({ ...history.state, focus: focusedCard() }, '');
   // `viewer`: this entry was reached by opening the viewer from the page, so closing it can be a Back
   const opened = params.has('view') && (replace ? Boolean(history.state && history.state.viewer) : true);
   if (replace) history.replaceState({ depth, viewer: opened }, '', url);
   else history.pushState({ depth: depth + 1, viewer: opened }, '', url);
   render();
+}
+
+/** The id of the card whose thumbnail has the focus (or, with the viewer open, the photo it shows). */
+function focusedCard() {
+  const view = new URLSearchParams(location.search).get('view');
+  if (view) return view;
+  const li = document.activeElement && document.activeElement.closest('main li[data-id]');
+  return li ? li.dataset.id : null;
+}
+
+/** Back on an entry that remembers a focused photo: the focus goes to its card again, once the view has it. */
+function restoreFocus() {
+  const id = history.state && history.state.focus;
+  if (!id || new URLSearchParams(location.search).has('view')) return;
+  const pick = document.querySelector('main section.view:not([hidden]) li[data-id="' + CSS.escape(id) + '"] .pick');
+  if (pick) {
+    pick.focus({ preventScroll: true });
+    pick.scrollIntoView({ block: 'nearest' });
+  }
 }
 
 function withoutView(params) {
@@ -88,6 +109,7 @@ async function render() {
     document.title = { browse: 'Library', similar: 'Similar images', dups: 'Duplicates', quarantine: 'Quarantine' }[name]
       + ' · DreamSim search';
     await views[name].show(base);
+    restoreFocus();
   }
   if (shownKey === key) viewer.sync(params.get('view'), () => (views[name].items ? views[name].items() : []));
 }

@@ -584,7 +584,10 @@ class PageTest {
     wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
     chromium.driver.findElement(By.id("viewer-folder")).click();
     wait.until(d -> chromium.location().contains("folder="));
-    wait.until(d -> library().equals(List.of(s.id("scene-0-small"), s.id("scene-1-copy"))));
+    wait.until(
+        d ->
+            java.util.Set.copyOf(library())
+                .equals(java.util.Set.of(s.id("scene-0-small"), s.id("scene-1-copy"))));
     wait.until(d -> !d.findElement(By.id("viewer")).isDisplayed());
     chromium.assertNoConsoleErrors();
   }
