@@ -220,7 +220,8 @@ public final class ImagePipeline {
    */
   public PreparedImage prepare(byte[] bytes, String name) throws ImageException {
     return prepare(
-        decode(ByteBuffer.wrap(bytes), name, JPEG_MIN_SIDE, false, maxUploadPixels(), orient));
+        decode(ByteBuffer.wrap(bytes), name, JPEG_MIN_SIDE, false, maxUploadPixels(), orient),
+        Capture.read(bytes));
   }
 
   /**
@@ -228,13 +229,17 @@ public final class ImagePipeline {
    * by the caller (who also hashes it), or wrapped bytes.
    */
   public PreparedImage prepare(ByteBuffer data, String name) throws ImageException {
-    return prepare(decode(data, name, JPEG_MIN_SIDE, false, maxPixels, orient));
+    return prepare(decode(data, name, JPEG_MIN_SIDE, false, maxPixels, orient), Capture.read(data));
   }
 
-  private static PreparedImage prepare(Decoded d) {
+  /**
+   * The capture facts are read from the bytes already in memory (a RAW file's own TIFF/EXIF, not
+   * its preview's), after a successful decode: a file that fails costs no metadata parse.
+   */
+  private static PreparedImage prepare(Decoded d, Capture capture) {
     RgbImage square =
         PillowResize.resize(d.image, d.box[0], d.box[1], d.box[2], d.box[3], SIZE, SIZE);
-    return new PreparedImage(d.format, d.width, d.height, toTensor(square));
+    return new PreparedImage(d.format, d.width, d.height, toTensor(square), capture);
   }
 
   /**

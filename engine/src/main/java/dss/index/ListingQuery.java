@@ -12,15 +12,19 @@ import java.util.Locale;
  */
 public record ListingQuery(Order order, String pathPrefix, int offset, int limit, Cursor after) {
   /**
-   * The orders of a listing. "Date" is the file's modification time as indexed ({@link
-   * ImageRecord#mtime()}), not an EXIF capture date; ties (and the path order) go by path, so a
-   * listing never reorders between pages.
+   * The orders of a listing. "Date" ({@code newest}, {@code oldest}) is the file's modification
+   * time as indexed ({@link ImageRecord#mtime()}); "taken" ({@code taken} newest first, {@code
+   * taken_oldest}) is the EXIF capture date ({@link TakenAt#sortKey}), images without one after all
+   * those with one, by modification time in the same direction. Ties (and the path order) go by
+   * path, so a listing never reorders between pages.
    */
   public enum Order {
     NEWEST(
         Comparator.comparingLong(ImageRecord::mtime).reversed().thenComparing(ImageRecord::path)),
     OLDEST(Comparator.comparingLong(ImageRecord::mtime).thenComparing(ImageRecord::path)),
-    PATH(Comparator.comparing(ImageRecord::path));
+    PATH(Comparator.comparing(ImageRecord::path)),
+    TAKEN(byTaken(true)),
+    TAKEN_OLDEST(byTaken(false));
 
     private final Comparator<ImageRecord> comparator;
 
@@ -36,7 +40,45 @@ public record ListingQuery(Order order, String pathPrefix, int offset, int limit
       return comparator;
     }
 
-    /** {@code newest}, {@code oldest} or {@code path}, any case; null for anything else. */
+    /** Whether this order sorts by capture date. */
+    public boolean byCaptureDate() {
+      return this == TAKEN || this == TAKEN_OLDEST;
+    }
+
+    /**
+     * Dated images first (by capture date), then undated ones (by modification time), then path;
+     * {@code newestFirst} reverses the dates, not the path.
+     */
+    private static Comparator<ImageRecord> byTaken(boolean newestFirst) {
+      return (a, b) ->
+          compareTaken(
+              a.takenSortKey(),
+              a.mtime(),
+              a.path(),
+              b.takenSortKey(),
+              b.mtime(),
+              b.path(),
+              newestFirst);
+    }
+
+    static int compareTaken(Long ta, long ma, String pa, Long tb, long mb, String pb, Order order) {
+      return compareTaken(ta, ma, pa, tb, mb, pb, order == TAKEN);
+    }
+
+    private static int compareTaken(
+        Long ta, long ma, String pa, Long tb, long mb, String pb, boolean newestFirst) {
+      int c = Boolean.compare(ta == null, tb == null); // undated last in both directions
+      if (c != 0) return c;
+      if (ta != null) c = Long.compare(ta, tb);
+      if (c == 0) c = Long.compare(ma, mb);
+      if (newestFirst) c = -c;
+      return c != 0 ? c : pa.compareTo(pb);
+    }
+
+    /**
+     * {@code newest}, {@code oldest}, {@code path}, {@code taken} or {@code taken_oldest}, any
+     * case; null for anything else.
+     */
     public static Order parse(String name) {
       for (Order o : values()) if (o.name().equals(name.toUpperCase(Locale.ROOT))) return o;
       return null;
@@ -48,29 +90,36 @@ public record ListingQuery(Order order, String pathPrefix, int offset, int limit
   }
 
   /**
-   * Where a page ended: the sort values of its last image (modification time and path; paths are
-   * unique, so the position is exact in every order). Sent to clients as an opaque token ({@link
-   * #token()}).
+   * Where a page ended: the sort values of its last image (modification time, path and the capture
+   * date's sort key, null when undated; paths are unique, so the position is exact in every order).
+   * Sent to clients as an opaque token ({@link #token()}).
    */
-  public record Cursor(long mtime, String path) {
+  public record Cursor(long mtime, String path, Long taken) {
     public Cursor {
       java.util.Objects.requireNonNull(path, "path");
     }
 
-    /** The cursor after {@code image}. */
-    public static Cursor after(ImageRecord image) {
-      return new Cursor(image.mtime(), image.path());
+    /** A cursor without a capture date. */
+    public Cursor(long mtime, String path) {
+      this(mtime, path, null);
     }
 
-    /** URL-safe text: base64url of "mtime path" (UTF-8), no padding. */
+    /** The cursor after {@code image}. */
+    public static Cursor after(ImageRecord image) {
+      return new Cursor(image.mtime(), image.path(), image.takenSortKey());
+    }
+
+    /** URL-safe text: base64url of "mtime,taken path" ("-" for no date; UTF-8), no padding. */
     public String token() {
-      byte[] text = (mtime + " " + path).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(text);
+      String text = mtime + "," + (taken == null ? "-" : taken.toString()) + " " + path;
+      return java.util.Base64.getUrlEncoder()
+          .withoutPadding()
+          .encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
-     * The cursor of {@link #token()}; an {@link IllegalArgumentException} naming the problem for
-     * anything else.
+     * The cursor of {@link #token()} (or of the older "mtime path" form); an {@link
+     * IllegalArgumentException} naming the problem for anything else.
      */
     public static Cursor parse(String token) {
       String text;
@@ -86,7 +135,11 @@ public record ListingQuery(Order order, String pathPrefix, int offset, int limit
       int space = text.indexOf(' ');
       try {
         if (space < 1 || space == text.length() - 1) throw new NumberFormatException("no path");
-        return new Cursor(Long.parseLong(text.substring(0, space)), text.substring(space + 1));
+        String keys = text.substring(0, space);
+        int comma = keys.indexOf(',');
+        long mtime = Long.parseLong(comma < 0 ? keys : keys.substring(0, comma));
+        String t = comma < 0 ? "-" : keys.substring(comma + 1);
+        return new Cursor(mtime, text.substring(space + 1), t.equals("-") ? null : Long.valueOf(t));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             "not a listing cursor (expected the 'next' value of a listing)");
@@ -98,6 +151,10 @@ public record ListingQuery(Order order, String pathPrefix, int offset, int limit
      * sorts).
      */
     public boolean precedes(ImageRecord image, Order order) {
+      if (order.byCaptureDate())
+        return Order.compareTaken(
+                taken, mtime, path, image.takenSortKey(), image.mtime(), image.path(), order)
+            < 0;
       int c = order == Order.PATH ? 0 : Long.compare(mtime, image.mtime());
       if (order == Order.NEWEST) c = -c;
       if (c == 0) c = path.compareTo(image.path());

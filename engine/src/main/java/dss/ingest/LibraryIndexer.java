@@ -1,5 +1,6 @@
 package dss.ingest;
 
+import dss.image.Capture;
 import dss.image.FormatSniffer;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
@@ -27,7 +28,9 @@ import java.util.function.Consumer;
  *
  * <ul>
  *   <li><b>Unchanged</b>: a file whose size and modification time match its document is skipped
- *       without being read.
+ *       without being read; unless its record predates the capture fields ({@link
+ *       ImageRecord#recordVersion()}): then only its metadata is read and the record rewritten with
+ *       the vector the index holds (no decode, no model run; counted as unchanged).
  *   <li><b>A copy</b>: a file whose content hash is already indexed (a copy, a rename, a touched
  *       file) reuses that document's vector: no model run.
  *   <li><b>New or changed</b>: decoded, embedded and upserted (one document per path, so replaying
@@ -120,8 +123,15 @@ public final class LibraryIndexer {
       double etaSeconds,
       boolean running) {}
 
-  /** A candidate file and, when it is already indexed, its document. */
-  private record FileTask(Path path, long size, long mtime, ImageRecord existing) {}
+  /**
+   * A candidate file and, when it is already indexed, its document; {@code refresh}: the file is
+   * unchanged, only its record is to be completed.
+   */
+  private record FileTask(Path path, long size, long mtime, ImageRecord existing, boolean refresh) {
+    FileTask(Path path, long size, long mtime, ImageRecord existing) {
+      this(path, size, mtime, existing, false);
+    }
+  }
 
   private final ImageIndex index;
   private final IngestPipeline pipeline;
@@ -249,6 +259,10 @@ public final class LibraryIndexer {
                   if (existing != null
                       && existing.size() == attrs.size()
                       && existing.mtime() == mtime) {
+                    if (existing.recordVersion() < ImageRecord.CURRENT_VERSION) {
+                      put(() -> emit.item(new FileTask(path, attrs.size(), mtime, existing, true)));
+                      return;
+                    }
                     unchanged.incrementAndGet();
                     done.incrementAndGet();
                     return;
@@ -288,16 +302,40 @@ public final class LibraryIndexer {
       // mapped, not read: the hash and the JPEG decoder read the pages in place (a huge file costs
       // no heap)
       ByteBuffer bytes = ImagePipeline.map(path, options.maxFileBytes());
+      if (task.refresh()) {
+        Optional<BulkJob.Step<ImageRecord>> refreshed = refresh(task, bytes);
+        if (refreshed.isPresent()) return refreshed.get();
+      }
       String hash = Sha256.hex(bytes);
-      Optional<BulkJob.Step<ImageRecord>> copy = reuse(task, hash);
+      Optional<BulkJob.Step<ImageRecord>> copy = reuse(task, hash, bytes);
       if (copy.isPresent()) return copy.get();
       PreparedImage image = pipeline.images().prepare(bytes, path.toString());
       return BulkJob.Step.embed(
-          record(task, hash, image.format(), image.width(), image.height()), image.tensor());
+          record(task, hash, image.format(), image.width(), image.height(), image.capture()),
+          image.tensor());
+    }
+
+    /**
+     * An unchanged file whose record lacks the capture fields: the record completed from the file's
+     * metadata, with the vector the index holds (empty if it holds none: then the file is indexed
+     * as a changed one).
+     */
+    private Optional<BulkJob.Step<ImageRecord>> refresh(FileTask task, ByteBuffer bytes)
+        throws IOException {
+      ImageRecord old = task.existing();
+      Optional<float[]> vector;
+      try (ImageIndex.Snapshot snapshot = index.snapshot()) {
+        vector = snapshot.vector(old.id());
+      }
+      if (vector.isEmpty()) return Optional.empty();
+      Capture c = Capture.read(bytes);
+      return Optional.of(
+          BulkJob.Step.known(
+              old.withCapture(c.takenAt(), c.cameraMake(), c.cameraModel()), vector.get()));
     }
 
     /** The vector of an indexed image with the same content, if any. */
-    private Optional<BulkJob.Step<ImageRecord>> reuse(FileTask task, String hash)
+    private Optional<BulkJob.Step<ImageRecord>> reuse(FileTask task, String hash, ByteBuffer bytes)
         throws IOException {
       try (ImageIndex.Snapshot snapshot = index.snapshot()) {
         Optional<ImageRecord> same = snapshot.firstWithHash(hash);
@@ -307,14 +345,16 @@ public final class LibraryIndexer {
         ImageRecord s = same.get();
         return Optional.of(
             BulkJob.Step.known(
-                record(task, hash, s.format(), s.width(), s.height()), vector.get()));
+                record(task, hash, s.format(), s.width(), s.height(), Capture.read(bytes)),
+                vector.get()));
       }
     }
 
     @Override
     public void write(FileTask task, ImageRecord record, float[] vector) throws IOException {
       index.upsert(record, vector);
-      if (task.existing() == null) added++;
+      if (task.refresh()) unchanged.incrementAndGet();
+      else if (task.existing() == null) added++;
       else updated++;
       done.incrementAndGet();
       sinceCommit++;
@@ -385,7 +425,7 @@ public final class LibraryIndexer {
   }
 
   private static ImageRecord record(
-      FileTask task, String hash, String format, int width, int height) {
+      FileTask task, String hash, String format, int width, int height, Capture capture) {
     String path = task.path().toString();
     return new ImageRecord(
         ImageRecord.idFor(path),
@@ -396,7 +436,11 @@ public final class LibraryIndexer {
         width,
         height,
         format,
-        System.currentTimeMillis());
+        System.currentTimeMillis(),
+        capture.takenAt(),
+        capture.cameraMake(),
+        capture.cameraModel(),
+        ImageRecord.CURRENT_VERSION);
   }
 
   /**
@@ -407,7 +451,8 @@ public final class LibraryIndexer {
       throws IOException {
     FileTask task =
         new FileTask(file, content.length, Files.getLastModifiedTime(file).toMillis(), null);
-    return record(task, Sha256.hex(content), image.format(), image.width(), image.height());
+    return record(
+        task, Sha256.hex(content), image.format(), image.width(), image.height(), image.capture());
   }
 
   private static byte[] head(Path file) throws IOException {

@@ -179,6 +179,89 @@ public abstract class ImageIndexTestCase {
   }
 
   /**
+   * The capture-date orders: dated images by their date (an offset makes it an instant: 10:00+02:00
+   * is before 10:00 read as UTC), equal dates by file date, undated images after all dated ones by
+   * file date, ties by path; the same pages by offset (front and back half) and by cursor. The
+   * listed record carries the capture fields as stored.
+   */
+  @Test
+  void listingByCaptureDate() throws Exception {
+    float[][] v = TestVectors.clustered(8, DIMS, 9);
+    String[][] files = { // name, taken_at, mtime
+      {"d1", "2020-01-01T10:00:00", "100"},
+      {"d2", "2020-01-01T10:00:00+02:00", "900"},
+      {"d3", "2021-06-01T00:00:00", "50"},
+      {"d4", "2021-06-01T00:00:00", "60"},
+      {"d5", "1999-12-31T23:59:59", "5000"},
+      {"u1", null, "1000"},
+      {"u2", null, "10"},
+      {"u3", null, "10"},
+    };
+    try (ImageIndex index = open("taken")) {
+      for (int i = 0; i < files.length; i++) {
+        String path = "/lib/" + files[i][0] + ".jpg";
+        index.upsert(
+            new ImageRecord(
+                ImageRecord.idFor(path),
+                path,
+                "h" + i,
+                100,
+                Long.parseLong(files[i][2]),
+                10,
+                10,
+                "jpeg",
+                0,
+                files[i][1],
+                files[i][1] == null ? null : "Make " + i,
+                files[i][1] == null ? null : "Model " + i,
+                ImageRecord.CURRENT_VERSION),
+            v[i]);
+      }
+      index.commit();
+      List<String> taken = List.of("d4", "d3", "d1", "d2", "d5", "u1", "u2", "u3");
+      List<String> oldest = List.of("d5", "d2", "d1", "d3", "d4", "u2", "u3", "u1");
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        for (ListingQuery.Order order :
+            List.of(ListingQuery.Order.TAKEN, ListingQuery.Order.TAKEN_OLDEST)) {
+          List<String> expected = order == ListingQuery.Order.TAKEN ? taken : oldest;
+          Listing all = s.list(new ListingQuery(order, null, 0, 20));
+          assertEquals(8, all.total());
+          assertEquals(expected, names(all), order.label());
+          assertEquals(expected.subList(1, 4), names(s.list(new ListingQuery(order, null, 1, 3))));
+          assertEquals(expected.subList(5, 8), names(s.list(new ListingQuery(order, null, 5, 3))));
+          List<String> byCursor = new ArrayList<>();
+          ListingQuery.Cursor after = null;
+          do {
+            Listing page = s.list(ListingQuery.after(order, null, after, 3));
+            assertEquals(8, page.total());
+            byCursor.addAll(names(page));
+            after = page.next();
+            if (after != null) after = ListingQuery.Cursor.parse(after.token()); // as a client
+          } while (after != null);
+          assertEquals(expected, byCursor, order.label() + " by cursor");
+        }
+        ImageRecord d2 =
+            s.list(new ListingQuery(ListingQuery.Order.TAKEN, null, 3, 1)).images().get(0);
+        assertEquals("2020-01-01T10:00:00+02:00", d2.takenAt());
+        assertEquals("Make 1", d2.cameraMake());
+        assertEquals("Model 1", d2.cameraModel());
+        ImageRecord u1 =
+            s.list(new ListingQuery(ListingQuery.Order.TAKEN, null, 5, 1)).images().get(0);
+        assertEquals(null, u1.takenAt());
+        assertEquals(null, u1.cameraMake());
+        assertEquals(ImageRecord.CURRENT_VERSION, u1.recordVersion());
+      }
+    }
+  }
+
+  private static List<String> names(Listing listing) {
+    List<String> out = new ArrayList<>();
+    for (ImageRecord r : listing.images())
+      out.add(r.path().substring("/lib/".length(), r.path().length() - ".jpg".length()));
+    return out;
+  }
+
+  /**
    * Whether the backend's search is approximate (a graph): then few candidates can miss true
    * neighbours.
    */

@@ -22,7 +22,11 @@ import org.apache.lucene.util.BytesRef;
  * unit vectors), read back from the vector values. {@code sort_path} and {@code sort_mtime} are doc
  * values copies of the path and mtime for the sorted listing (their own names: Lucene refuses doc
  * values on a field that older documents of the index have without them). Indexes written before
- * they existed lack them: {@link LuceneSnapshot#list} then falls back to a full scan.
+ * they existed lack them: {@link LuceneSnapshot#list} then falls back to a full scan. {@code
+ * taken_at}, {@code camera_make} and {@code camera_model} are stored only, and only when the file
+ * has them; {@code sort_undated} (0 with a capture date, 1 without) and {@code sort_taken} ({@link
+ * dss.index.TakenAt#sortKey}, 0 without) are the doc values of the capture-date listing: undated
+ * images after dated ones in both directions.
  */
 final class IndexSchema {
   static final String ID = RecordField.ID.key();
@@ -31,6 +35,8 @@ final class IndexSchema {
   static final String VECTOR = "vector";
   static final String SORT_PATH = "sort_path";
   static final String SORT_MTIME = "sort_mtime";
+  static final String SORT_UNDATED = "sort_undated";
+  static final String SORT_TAKEN = "sort_taken";
 
   private IndexSchema() {}
 
@@ -42,6 +48,7 @@ final class IndexSchema {
     Document doc = new Document();
     for (RecordField f : RecordField.values()) {
       Object value = f.of(r);
+      if (value == null) continue; // an optional field the file does not have
       doc.add(
           switch (f) {
             case ID, PATH, HASH ->
@@ -56,6 +63,9 @@ final class IndexSchema {
     }
     doc.add(new SortedDocValuesField(SORT_PATH, new BytesRef(r.path())));
     doc.add(new NumericDocValuesField(SORT_MTIME, r.mtime()));
+    Long taken = r.takenSortKey();
+    doc.add(new NumericDocValuesField(SORT_UNDATED, taken == null ? 1 : 0));
+    doc.add(new NumericDocValuesField(SORT_TAKEN, taken == null ? 0 : taken));
     doc.add(new KnnFloatVectorField(VECTOR, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
     return doc;
   }
@@ -67,6 +77,6 @@ final class IndexSchema {
         f ->
             f.kind() == RecordField.Kind.STRING
                 ? d.get(f.key())
-                : d.getField(f.key()).numericValue());
+                : d.getField(f.key()) == null ? null : d.getField(f.key()).numericValue());
   }
 }

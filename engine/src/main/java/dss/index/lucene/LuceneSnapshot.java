@@ -81,6 +81,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
 
   private final Release onClose;
   private volatile Boolean sortable;
+  private volatile Boolean sortableByTaken;
   private volatile boolean noGraph;
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SEGMENTS =
       new java.util.concurrent.atomic.AtomicBoolean();
@@ -200,6 +201,10 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
    */
   @Override
   public Listing list(ListingQuery q) throws IOException {
+    if (q.order().byCaptureDate() && !sortableByTaken()) {
+      // records written before the capture fields: the next index run refreshes them
+      return ImageIndex.Snapshot.super.list(q);
+    }
     if (!sortable()) {
       if (WARNED_UNSORTABLE.compareAndSet(false, true))
         LOG.warn(
@@ -216,10 +221,18 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     if (q.after() != null) {
       // the cursor's sort values, and the last doc id: a document with the same values (the
       // cursor's own, as paths are unique) would have to come after that id, so none is repeated
+      ListingQuery.Cursor c = q.after();
       Object[] values =
           q.order() == ListingQuery.Order.PATH
-              ? new Object[] {new BytesRef(q.after().path())}
-              : new Object[] {q.after().mtime(), new BytesRef(q.after().path())};
+              ? new Object[] {new BytesRef(c.path())}
+              : q.order().byCaptureDate()
+                  ? new Object[] {
+                    c.taken() == null ? 1L : 0L,
+                    c.taken() == null ? 0L : c.taken(),
+                    c.mtime(),
+                    new BytesRef(c.path())
+                  }
+                  : new Object[] {c.mtime(), new BytesRef(c.path())};
       ScoreDoc[] top =
           searcher.searchAfter(
                   new FieldDoc(items() - 1, Float.NaN, values),
@@ -260,7 +273,30 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
             IndexSchema.SORT_MTIME,
             SortField.Type.LONG,
             (order == ListingQuery.Order.NEWEST) != reversed);
+    if (order.byCaptureDate()) {
+      boolean newest = order == ListingQuery.Order.TAKEN;
+      return new Sort(
+          new SortField(IndexSchema.SORT_UNDATED, SortField.Type.LONG, reversed), // dated first
+          new SortField(IndexSchema.SORT_TAKEN, SortField.Type.LONG, newest != reversed),
+          new SortField(IndexSchema.SORT_MTIME, SortField.Type.LONG, newest != reversed),
+          path);
+    }
     return order == ListingQuery.Order.PATH ? new Sort(path) : new Sort(mtime, path);
+  }
+
+  /**
+   * Whether every live document has the capture-date sort columns (records written before them are
+   * listed by the full scan until an index run refreshes them).
+   */
+  private boolean sortableByTaken() throws IOException {
+    Boolean s = sortableByTaken;
+    if (s == null) {
+      s =
+          searcher.count(new FieldExistsQuery(IndexSchema.SORT_UNDATED))
+              == searcher.getIndexReader().numDocs();
+      sortableByTaken = s;
+    }
+    return s;
   }
 
   /**

@@ -440,11 +440,14 @@ public final class SolrIndex implements ImageIndex {
   static void writeDocument(JsonGenerator json, ImageRecord r, float[] vector) throws IOException {
     json.writeStartObject();
     for (RecordField f : RecordField.values()) {
+      if (f.of(r) == null) continue; // an optional field the file does not have
       switch (f.kind()) {
         case STRING -> json.writeStringField(f.key(), (String) f.of(r));
         case INT, LONG -> json.writeNumberField(f.key(), ((Number) f.of(r)).longValue());
       }
     }
+    Long taken = r.takenSortKey(); // the capture-date listing's sort key (undated: no value, last)
+    if (taken != null) json.writeNumberField("sort_taken", taken);
     json.writeFieldName("vector");
     json.writeStartArray();
     // The exact value of each float as a double: Solr parses JSON numbers as doubles, then narrows

@@ -208,6 +208,9 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
               case NEWEST -> "mtime desc,path asc";
               case OLDEST -> "mtime asc,path asc";
               case PATH -> "path asc";
+              // sort_taken sorts missing (undated) last in both directions
+              case TAKEN -> "sort_taken desc,mtime desc,path asc";
+              case TAKEN_OLDEST -> "sort_taken asc,mtime asc,path asc";
             });
     if (q.pathPrefix() != null) {
       p.put("fq", "{!prefix f=path v=$prefix}");
@@ -238,7 +241,11 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
             "collection "
                 + index.location()
                 + " cannot list images by date: it was created"
-                + " before dates were sortable (no mtime doc values); list by path, or build the collection anew",
+                + " before "
+                + (q.order().byCaptureDate() ? "capture dates" : "dates")
+                + " were sortable (no "
+                + (q.order().byCaptureDate() ? "sort_taken" : "mtime")
+                + " doc values); list by path, or build the collection anew",
             e);
       }
       throw e;
@@ -254,9 +261,23 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
         "path:{\"" + cursor.path().replace("\\", "\\\\").replace("\"", "\\\"") + "\" TO *]";
     if (order == ListingQuery.Order.PATH) return path;
     String m = Long.toString(cursor.mtime());
-    String later =
-        order == ListingQuery.Order.NEWEST ? "mtime:[* TO " + m + "}" : "mtime:{" + m + " TO *]";
-    return later + " OR (mtime:[" + m + " TO " + m + "] AND " + path + ")";
+    boolean newest = order == ListingQuery.Order.NEWEST || order == ListingQuery.Order.TAKEN;
+    String later = newest ? "mtime:[* TO " + m + "}" : "mtime:{" + m + " TO *]";
+    String byMtime = later + " OR (mtime:[" + m + " TO " + m + "] AND " + path + ")";
+    if (!order.byCaptureDate()) return byMtime;
+    String undated = "(*:* -sort_taken:[* TO *])";
+    if (cursor.taken() == null) return undated + " AND (" + byMtime + ")";
+    String t = Long.toString(cursor.taken());
+    String laterTaken = newest ? "sort_taken:[* TO " + t + "}" : "sort_taken:{" + t + " TO *]";
+    return laterTaken
+        + " OR (sort_taken:["
+        + t
+        + " TO "
+        + t
+        + "] AND ("
+        + byMtime
+        + ")) OR "
+        + undated;
   }
 
   static Map<String, String> knnParams(float[] vector, int topK, int rows, String fields) {
@@ -466,9 +487,11 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
     try {
       return RecordField.read(
           f ->
-              f.kind() == RecordField.Kind.STRING
-                  ? d.path(f.key()).asText()
-                  : (Number) d.path(f.key()).asLong());
+              !d.hasNonNull(f.key())
+                  ? null
+                  : f.kind() == RecordField.Kind.STRING
+                      ? d.path(f.key()).asText()
+                      : (Number) d.path(f.key()).asLong());
     } catch (IOException e) {
       throw new UncheckedIOException(e); // reading a parsed document does no I/O
     }

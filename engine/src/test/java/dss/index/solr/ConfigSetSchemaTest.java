@@ -45,8 +45,12 @@ class ConfigSetSchemaTest {
       assertEquals(type, declared.getAttribute("type"), f.key());
     }
     // what the backend adds: the searched vector, its stored copy, the metadata document, Solr's
-    // own version
+    // own version, the capture date's sort key (undated images have none and sort last)
+    Element taken = fields.get("sort_taken");
+    assertNotNull(taken, "the schema declares sort_taken");
+    assertEquals("true", taken.getAttribute("docValues"), "sort_taken is sortable");
     assertEquals(
-        java.util.Set.of("vector", "vector_bytes", "metadata", "_version_"), fields.keySet());
+        java.util.Set.of("vector", "vector_bytes", "metadata", "_version_", "sort_taken"),
+        fields.keySet());
   }
 }
