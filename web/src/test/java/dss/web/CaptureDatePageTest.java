@@ -14,9 +14,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 /**
- * The library by capture date in a real headless Chromium: JPEGs carrying EXIF DateTimeOriginal and
- * a camera (written here byte by byte, in folders by year), indexed by the server's background
- * indexer; the grid's month headers and order, the viewer's capture date and camera, and the folder
+ * The library by capture date in a real headless Chromium: two real camera files (Canon EOS 40D,
+ * Nikon D70, from the engine's capture test files) and JPEGs given EXIF DateTimeOriginal and a
+ * camera here byte by byte, in folders by year, indexed by the server's background indexer; the grid's month headers and order, the viewer's capture date and camera, and the folder
  * tree with its counts.
  */
 class CaptureDatePageTest {
@@ -24,7 +24,17 @@ class CaptureDatePageTest {
   static TestServer s;
   static Chromium chromium;
   static Path photos;
-  static String may1, may20, december, undated;
+  static String may1, may20, december, undated, canon, nikon;
+
+  /** A real camera file from the engine's test files, copied into the library. */
+  private static String copy(String name, String relative) throws java.io.IOException {
+    Path file =
+        TestImages.write(
+            photos.resolve(relative),
+            java.nio.file.Files.readAllBytes(
+                dss.model.TestModels.root().resolve("engine/src/test/resources/capture/" + name)));
+    return ImageRecord.idFor(file.toAbsolutePath().normalize().toString());
+  }
 
   private static String write(String relative, int scene, String taken, String make, String model) {
     byte[] jpeg = TestImages.encode(TestImages.scene(scene, 320, 240), "jpeg");
@@ -41,6 +51,8 @@ class CaptureDatePageTest {
     may20 = write("2019/may-20.jpg", 2, "2019:05:20 18:30:00", "Canon", "Canon EOS 5D");
     december = write("2021/christmas.jpg", 3, "2021:12:24 20:00:00", "Apple", "iPhone 12");
     undated = write("scans/old.jpg", 4, null, null, null);
+    canon = copy("Canon_40D.jpg", "2008/Canon_40D.jpg"); // 2008:05:30 15:56:01
+    nikon = copy("Nikon_D70.jpg", "2008/Nikon_D70.jpg"); // 2008:03:15 09:52:01
     s = new TestServer.Builder(tmp).withoutFixtures().backgroundLibrary(List.of(photos)).start();
     s.awaitBackgroundRun();
   }
@@ -57,20 +69,28 @@ class CaptureDatePageTest {
 
   @Test
   void theGridIsByCaptureDateWithMonthHeaders() throws Exception {
-    chromium.driver.get("http://127.0.0.1:" + s.port() + "/");
+    chromium.openFresh("http://127.0.0.1:" + s.port() + "/");
     var wait = chromium.waiting();
-    wait.until(d -> chromium.all("#library li.card").size() == 4);
-    assertEquals(List.of(december, may20, may1, undated), chromium.ids("#library li.card"));
-    assertEquals(List.of("December 2021", "May 2019", "No capture date"), headers());
+    wait.until(d -> chromium.all("#library li.card").size() == 6);
+    assertEquals(
+        List.of(december, may20, may1, canon, nikon, undated), chromium.ids("#library li.card"));
+    assertEquals(
+        List.of("December 2021", "May 2019", "May 2008", "March 2008", "No capture date"),
+        headers());
     chromium.screenshots("dates");
 
     chromium.driver.findElement(By.cssSelector("#sort option[value='taken_oldest']")).click();
     wait.until(d -> chromium.location().contains("sort=taken_oldest"));
     wait.until(
-        d -> chromium.ids("#library li.card").equals(List.of(may1, may20, december, undated)));
-    assertEquals(List.of("May 2019", "December 2021", "No capture date"), headers());
+        d ->
+            chromium
+                .ids("#library li.card")
+                .equals(List.of(nikon, canon, may1, may20, december, undated)));
+    assertEquals(
+        List.of("March 2008", "May 2008", "May 2019", "December 2021", "No capture date"),
+        headers());
 
-    // the viewer: the capture date as the file states it, and the camera
+    // the viewer: the capture date as the file states it (no time-zone shift), and the camera
     chromium
         .driver
         .findElement(By.cssSelector("#library li[data-id='" + may20 + "'] .pick"))
@@ -83,14 +103,21 @@ class CaptureDatePageTest {
     assertEquals(
         "2019",
         chromium.driver.findElement(By.className("fact-folder")).getText().replaceAll("/$", ""));
+    // the real Canon file: the camera as it wrote itself
+    chromium.driver.get("http://127.0.0.1:" + s.port() + "/?sort=taken_oldest&view=" + canon);
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    wait.until(d -> d.findElement(By.id("viewer-title")).getText().equals("Canon_40D.jpg"));
+    assertEquals(
+        "Canon Canon EOS 40D", chromium.driver.findElement(By.className("fact-camera")).getText());
+    assertTrue(chromium.driver.findElement(By.className("fact-taken")).getText().contains("2008"));
     chromium.assertNoConsoleErrors();
   }
 
   @Test
   void theFolderTreeFiltersTheGrid() throws Exception {
-    chromium.driver.get("http://127.0.0.1:" + s.port() + "/");
+    chromium.openFresh("http://127.0.0.1:" + s.port() + "/");
     var wait = chromium.waiting();
-    wait.until(d -> chromium.all("#library li.card").size() == 4);
+    wait.until(d -> chromium.all("#library li.card").size() == 6);
     chromium.driver.findElement(By.id("folders-toggle")).click();
     wait.until(d -> !chromium.all("#folder-tree button.folder").isEmpty());
     WebElement year =
@@ -101,12 +128,8 @@ class CaptureDatePageTest {
     assertEquals("2", year.findElement(By.className("count")).getText());
     // the root counts the whole library
     assertEquals(
-        "4",
-        chromium
-            .all("#folder-tree button.folder")
-            .get(0)
-            .findElement(By.className("count"))
-            .getText());
+        "6",
+        chromium.all("#folder-tree button.folder").get(0).findElement(By.className("count")).getText());
     year.click();
     wait.until(d -> chromium.ids("#library li.card").equals(List.of(may20, may1)));
     assertTrue(chromium.location().contains("folder="), chromium.location());

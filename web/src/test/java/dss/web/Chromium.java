@@ -87,6 +87,16 @@ final class Chromium implements AutoCloseable {
     return wait;
   }
 
+  /**
+   * Opens {@code url} with an empty console: what an earlier page logged (its polls of a server
+   * since stopped, say) is read and dropped first, on a blank page.
+   */
+  void openFresh(String url) {
+    driver.get("about:blank");
+    driver.manage().logs().get(LogType.BROWSER).getAll();
+    driver.get(url);
+  }
+
   Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }

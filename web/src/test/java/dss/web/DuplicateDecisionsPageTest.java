@@ -49,7 +49,7 @@ class DuplicateDecisionsPageTest {
   }
 
   private void open(TestServer s, String pathAndQuery) {
-    chromium.driver.get("http://127.0.0.1:" + s.port() + pathAndQuery);
+    chromium.openFresh("http://127.0.0.1:" + s.port() + pathAndQuery);
     // a fresh tab state: the token is asked once per test, where the test expects it
     chromium.js("sessionStorage.clear();");
   }
@@ -96,7 +96,8 @@ class DuplicateDecisionsPageTest {
                 "scene-0-mid.png"),
             "Authorization",
             "Bearer " + TestServer.TOKEN);
-    assertEquals(201, added.statusCode(), new String(added.body()));
+    assertEquals(
+        201, added.statusCode(), new String(added.body(), java.nio.charset.StandardCharsets.UTF_8));
     String mid = TestServer.json(added).get("id").asText();
     String big = s.id("scene-0"), small = s.id("scene-0-small");
     double toBig = distance(s, big, mid), toSmall = distance(s, small, mid);
@@ -211,7 +212,7 @@ class DuplicateDecisionsPageTest {
         .driver
         .findElement(By.cssSelector("#log tr[data-id='" + moved + "'] button.undo"))
         .click();
-    giveToken();
+    // the tab's token outlived the reloads (sessionStorage): Undo asks for none
     wait.until(
         d ->
             chromium

@@ -38,7 +38,7 @@ class HonestStatesPageTest {
   }
 
   private void open(TestServer s, String pathAndQuery) {
-    chromium.driver.get("http://127.0.0.1:" + s.port() + pathAndQuery);
+    chromium.openFresh("http://127.0.0.1:" + s.port() + pathAndQuery);
   }
 
   @Test
