@@ -109,7 +109,7 @@ class PageTest {
     assertEquals(List.of(s.id("scene-0-small"), s.id("scene-1-copy")), library());
     assertTrue(chromium.location().contains("folder=sub"), chromium.location());
     assertEquals("sub", chromium.driver.findElement(By.id("folder-name")).getText());
-    chromium.screenshots("folders");
+    chromium.screenshots("folders-sub");
     chromium.driver.navigate().refresh();
     wait.until(d -> library().size() == 2);
     // "All folders" goes back to the whole library
