@@ -48,7 +48,17 @@ public final class DuplicateFinder {
    */
   public static List<DuplicateGroup> find(
       ImageIndex.Snapshot snapshot, float threshold, int candidates) throws IOException {
-    SnapshotItems items = new SnapshotItems(snapshot, candidates);
+    return find(snapshot, threshold, candidates, Apart.NONE);
+  }
+
+  /**
+   * As {@link #find(ImageIndex.Snapshot, float, int)}, never grouping two images that {@code apart}
+   * says were dismissed together ({@link DuplicateGrouper}).
+   */
+  public static List<DuplicateGroup> find(
+      ImageIndex.Snapshot snapshot, float threshold, int candidates, Apart apart)
+      throws IOException {
+    SnapshotItems items = new SnapshotItems(snapshot, candidates, apart);
     List<DuplicateGroup> out = new ArrayList<>();
     for (DuplicateGrouper.ItemGroup g : DuplicateGrouper.group(items, threshold)) {
       List<Hit> members = new ArrayList<>(g.members().length);

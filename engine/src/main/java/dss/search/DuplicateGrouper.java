@@ -35,9 +35,14 @@ import org.slf4j.LoggerFactory;
  *       is in at most one group.
  * </ol>
  *
- * Distances are recomputed exactly from the stored vectors (1 - dot of unit vectors), never taken
- * from the ANN scores, so a quantized index does not move the threshold. The approximation is only
- * in which pairs the ANN query finds: a pair it misses in both directions is not grouped.
+ * Dismissed pairs ({@link Items#apart}, images a person said are not duplicates) are never in one
+ * group: their candidate pair is dropped before grouping, a candidate does not join a group that
+ * holds an image it was dismissed with, and byte-identical copies dismissed together are no longer
+ * one unit.
+ *
+ * <p>Distances are recomputed exactly from the stored vectors (1 - dot of unit vectors), never
+ * taken from the ANN scores, so a quantized index does not move the threshold. The approximation is
+ * only in which pairs the ANN query finds: a pair it misses in both directions is not grouped.
  */
 public final class DuplicateGrouper {
   /**
@@ -81,6 +86,11 @@ public final class DuplicateGrouper {
      * order.
      */
     default void prepare(int[] items) throws IOException {}
+
+    /** Whether the two items were dismissed together (never grouped). None by default. */
+    default boolean apart(int a, int b) throws IOException {
+      return false;
+    }
   }
 
   /**
@@ -102,6 +112,7 @@ public final class DuplicateGrouper {
     Map<Integer, int[]> copies =
         new HashMap<>(); // keeper of an exact-copy class -> the class, keeper first
     for (int[] cls : library.exactCopies()) {
+      if (anyApart(library, cls, cls)) continue; // dismissed copies are items of their own
       int[] sorted =
           Arrays.stream(cls)
               .boxed()
@@ -134,6 +145,9 @@ public final class DuplicateGrouper {
         for (int other : found[i]) {
           int unit = representedBy.getOrDefault(other, other);
           if (unit == item) continue;
+          if (anyApart(library, unitOf(copies, item), unitOf(copies, unit)))
+            continue; // a dismissed pair: no edge
+
           candidates.computeIfAbsent(item, k -> new IntList()).add(unit);
           candidates.computeIfAbsent(unit, k -> new IntList()).add(item);
         }
@@ -228,6 +242,8 @@ public final class DuplicateGrouper {
       boolean fits = true;
       for (int m = 1; m < members.size() && fits; m++)
         fits = Vectors.distance(c.vector, members.get(m).vector) <= threshold;
+      for (int m = 0; m < members.size() && fits; m++)
+        fits = !anyApart(library, unitOf(copies, c.item), unitOf(copies, members.get(m).item));
       if (fits) {
         members.add(c);
         assigned.set(c.item);
@@ -246,6 +262,17 @@ public final class DuplicateGrouper {
     float[] d = new float[dists.size()];
     for (int i = 0; i < d.length; i++) d[i] = dists.get(i);
     return new ItemGroup(items.toArray(), d);
+  }
+
+  private static int[] unitOf(Map<Integer, int[]> copies, int item) {
+    int[] cls = copies.get(item);
+    return cls != null ? cls : new int[] {item};
+  }
+
+  /** Whether an item of {@code a} and an item of {@code b} (distinct) were dismissed together. */
+  private static boolean anyApart(Items library, int[] a, int[] b) throws IOException {
+    for (int x : a) for (int y : b) if (x != y && library.apart(x, y)) return true;
+    return false;
   }
 
   /**

@@ -43,7 +43,12 @@ public final class SimilaritySearch {
   private volatile CachedGroups cachedGroups;
 
   private record CachedGroups(
-      long version, float threshold, int candidates, List<DuplicateGroup> groups) {}
+      long version,
+      Apart apart,
+      long apartVersion,
+      float threshold,
+      int candidates,
+      List<DuplicateGroup> groups) {}
 
   /**
    * @param index the library; null for image-only use ({@link #distance})
@@ -217,18 +222,33 @@ public final class SimilaritySearch {
    * search default ({@link DuplicateFinder#find(ImageIndex.Snapshot, float, int)}).
    */
   public List<DuplicateGroup> duplicateGroups(float threshold, int candidates) throws IOException {
+    Apart apart = this.apart;
+    long apartVersion = apart.version();
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       CachedGroups cached = cachedGroups;
       if (cached != null
           && cached.version() == snapshot.version()
+          && cached.apart() == apart
+          && cached.apartVersion() == apartVersion
           && cached.threshold() == threshold
           && cached.candidates() == candidates) {
         return cached.groups();
       }
-      List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates);
-      cachedGroups = new CachedGroups(snapshot.version(), threshold, candidates, groups);
+      List<DuplicateGroup> groups = DuplicateFinder.find(snapshot, threshold, candidates, apart);
+      cachedGroups =
+          new CachedGroups(snapshot.version(), apart, apartVersion, threshold, candidates, groups);
       return groups;
     }
+  }
+
+  private volatile Apart apart = Apart.NONE;
+
+  /**
+   * The pairs the duplicate groups keep apart from now on ({@link dss.review.Dismissals}); groups
+   * are recomputed when they change.
+   */
+  public void keepApart(Apart apart) {
+    this.apart = apart == null ? Apart.NONE : apart;
   }
 
   /**
@@ -244,6 +264,28 @@ public final class SimilaritySearch {
   public Page list(ListingQuery query) throws IOException {
     try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
       return new Page(snapshot.version(), snapshot.list(query));
+    }
+  }
+
+  private record CachedFolders(long version, List<String> roots, FolderTree tree) {}
+
+  private volatile CachedFolders cachedFolders;
+
+  /**
+   * The library's folder tree under {@code roots} ({@link FolderTree}); cached until the index
+   * changes (building it reads every record).
+   */
+  public FolderTree folders(List<String> roots) throws IOException {
+    try (ImageIndex.Snapshot snapshot = requireIndex().snapshot()) {
+      CachedFolders cached = cachedFolders;
+      if (cached != null && cached.version() == snapshot.version() && cached.roots().equals(roots))
+        return cached.tree();
+      List<String> paths = new java.util.ArrayList<>();
+      for (int item = 0; item < snapshot.items(); item++)
+        if (snapshot.live(item)) paths.add(snapshot.record(item).path());
+      FolderTree tree = FolderTree.of(roots, paths);
+      cachedFolders = new CachedFolders(snapshot.version(), List.copyOf(roots), tree);
+      return tree;
     }
   }
 

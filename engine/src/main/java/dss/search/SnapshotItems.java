@@ -50,9 +50,24 @@ final class SnapshotItems implements DuplicateGrouper.Items {
    *     ImageIndex.Snapshot#neighboursOf})
    */
   SnapshotItems(ImageIndex.Snapshot snapshot, int candidates) {
+    this(snapshot, candidates, Apart.NONE);
+  }
+
+  /** With the pairs never to group ({@link DuplicateGrouper.Items#apart}). */
+  SnapshotItems(ImageIndex.Snapshot snapshot, int candidates, Apart apart) {
     this.snapshot = snapshot;
     this.candidates = candidates;
     this.records = new ImageRecord[snapshot.items()];
+    this.apart = apart;
+  }
+
+  private final Apart apart;
+
+  @Override
+  public boolean apart(int a, int b) throws IOException {
+    if (apart == Apart.NONE) return false;
+    String x = record(a).id();
+    return apart.involves(x) && apart.apart(x, record(b).id());
   }
 
   @Override

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Find all groups of near-duplicate images in an index. In a group every member is within the threshold of",
       "every other (no chaining); byte-identical files are always grouped. The keeper is the largest pixel count,",
-      "then the largest file, then the oldest; members list their distance to it.",
+      "then the largest file, then the oldest; members list their distance to it. Images marked \"not duplicates\"",
+      "together through the server (dismissals.jsonl beside the index) are never in one group.",
       "JSON: {\"threshold\", \"groups\": [{\"keeper\", \"members\": [{\"id\", \"path\", \"distance\", \"width\", \"height\",",
       "\"bytes\"}]}], \"images\", \"seconds\"}. CSV: one row per member with its group number."
     })
@@ -118,8 +119,11 @@ final class DedupCommand implements Callable<Integer> {
     }
     Output result;
     try (ImageIndex index = indexOptions.openReadOnly()) {
-      List<DuplicateGroup> groups =
-          new SimilaritySearch(index, null).duplicateGroups(threshold, perQuery);
+      SimilaritySearch search = new SimilaritySearch(index, null);
+      // the server's "not duplicates" decisions, kept beside the index (none: the file is absent)
+      search.keepApart(
+          dss.review.Dismissals.open(indexOptions.dir().resolve(dss.review.Dismissals.FILE_NAME)));
+      List<DuplicateGroup> groups = search.duplicateGroups(threshold, perQuery);
       result =
           new Output(
               threshold,

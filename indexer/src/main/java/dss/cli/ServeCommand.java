@@ -203,13 +203,14 @@ final class ServeCommand implements Callable<Integer> {
     Path uploadDir = uploads != null ? uploads : dir.resolveSibling(dir.getFileName() + "-uploads");
     var options =
         new SearchServer.Options(
-            host,
-            port,
-            token == null || token.isBlank() ? null : token,
-            (long) maxUploadMb << 20,
-            thumbnailDir,
-            uploadDir,
-            quarantine);
+                host,
+                port,
+                token == null || token.isBlank() ? null : token,
+                (long) maxUploadMb << 20,
+                thumbnailDir,
+                uploadDir,
+                quarantine)
+            .withDismissalsFile(dir.resolve(dss.review.Dismissals.FILE_NAME));
 
     // Ctrl-C / SIGTERM: the hook releases the wait below, then holds the JVM until everything is
     // closed.

@@ -5,6 +5,7 @@ import dss.index.Hit;
 import dss.index.ImageRecord;
 import dss.search.DuplicateGroup;
 import dss.search.Explained;
+import dss.search.FolderTree;
 import dss.search.SimilaritySearch;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,11 @@ final class ApiJson {
   /**
    * An image of a search result or of the library listing: the same fields, {@code distance} only
    * in search results (null, so left out, in the listing). {@code size} in bytes, {@code mtime}
-   * epoch milliseconds.
+   * epoch milliseconds and {@code modified} the same instant as ISO-8601 UTC text; {@code taken_at}
+   * the EXIF capture date as in the file (ISO-8601, with its offset when known), {@code
+   * camera_make}/{@code camera_model}: null when the file has none; {@code folder} the folder
+   * relative to the library's roots ({@link FolderTree#folderOf}), as {@code GET /api/folders}
+   * names it.
    */
   record Result(
       String id,
@@ -30,8 +35,14 @@ final class ApiJson {
       String format,
       long size,
       long mtime,
+      String modified,
+      String takenAt,
+      String cameraMake,
+      String cameraModel,
+      String folder,
       String thumbnail) {}
 
+  /** A member of a duplicate group: {@code bytes} is the file size (as {@code size}). */
   record Member(
       String id,
       String path,
@@ -39,6 +50,14 @@ final class ApiJson {
       int width,
       int height,
       long bytes,
+      long size,
+      String format,
+      long mtime,
+      String modified,
+      String takenAt,
+      String cameraMake,
+      String cameraModel,
+      String folder,
       String thumbnail) {}
 
   record Group(String keeper, List<Member> members) {}
@@ -50,23 +69,23 @@ final class ApiJson {
 
   record SearchResponse(List<Result> results, double tookMs, Timings timings) {}
 
-  static SearchResponse response(SimilaritySearch.Result r, long startNanos) {
+  static SearchResponse response(SimilaritySearch.Result r, long startNanos, FolderTree folders) {
     return new SearchResponse(
-        results(r.hits()),
+        results(r.hits(), folders),
         millisSince(startNanos),
         new Timings(round2(r.decodeMs()), round2(r.modelMs()), round2(r.searchMs())));
   }
 
-  static List<Result> results(List<Hit> hits) {
-    return hits.stream().map(h -> result(h.image(), h.distance())).toList();
+  static List<Result> results(List<Hit> hits, FolderTree folders) {
+    return hits.stream().map(h -> result(h.image(), h.distance(), folders)).toList();
   }
 
   /** The listing's items: search results without a distance. */
-  static List<Result> images(List<ImageRecord> images) {
-    return images.stream().map(r -> result(r, null)).toList();
+  static List<Result> images(List<ImageRecord> images, FolderTree folders) {
+    return images.stream().map(r -> result(r, null, folders)).toList();
   }
 
-  private static Result result(ImageRecord r, Float distance) {
+  private static Result result(ImageRecord r, Float distance, FolderTree folders) {
     return new Result(
         r.id(),
         r.path(),
@@ -76,7 +95,17 @@ final class ApiJson {
         r.format(),
         r.size(),
         r.mtime(),
+        modified(r),
+        r.takenAt(),
+        r.cameraMake(),
+        r.cameraModel(),
+        folders.folderOf(r.path()),
         thumbnailUrl(r));
+  }
+
+  /** The file's modification time as ISO-8601 UTC text. */
+  static String modified(ImageRecord r) {
+    return java.time.Instant.ofEpochMilli(r.mtime()).toString();
   }
 
   /**
@@ -90,7 +119,7 @@ final class ApiJson {
     return body;
   }
 
-  static Group group(DuplicateGroup group) {
+  static Group group(DuplicateGroup group, FolderTree folders) {
     return new Group(
         group.keeper().id(),
         group.members().stream()
@@ -104,6 +133,14 @@ final class ApiJson {
                       r.width(),
                       r.height(),
                       r.size(),
+                      r.size(),
+                      r.format(),
+                      r.mtime(),
+                      modified(r),
+                      r.takenAt(),
+                      r.cameraMake(),
+                      r.cameraModel(),
+                      folders.folderOf(r.path()),
                       thumbnailUrl(r));
                 })
             .toList());

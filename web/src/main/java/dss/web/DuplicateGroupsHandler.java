@@ -12,6 +12,9 @@ import java.util.Map;
  * groups (largest first, keeper first in each), a page at a time. Pages count from 1.
  */
 final class DuplicateGroupsHandler implements Handler {
+  static final int DEFAULT_PAGE_SIZE = 50;
+  static final int MAX_PAGE_SIZE = 500;
+
   private final ServerContext server;
 
   DuplicateGroupsHandler(ServerContext server) {
@@ -23,10 +26,11 @@ final class DuplicateGroupsHandler implements Handler {
     Float given = Params.distance(ctx, "threshold");
     float threshold = given == null ? DuplicateFinder.DEFAULT_THRESHOLD : given;
     int page = Params.intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
-    int pageSize = Params.intParam(ctx, "page_size", 50, 1, 500);
+    int pageSize = Params.intParam(ctx, "page_size", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
     List<DuplicateGroup> groups = server.search().duplicateGroups(threshold);
     int from = (int) Math.min(groups.size(), (long) (page - 1) * pageSize);
     int to = Math.min(groups.size(), from + pageSize);
+    dss.search.FolderTree folders = server.folders();
     ctx.json(
         Map.of(
             "threshold",
@@ -40,6 +44,6 @@ final class DuplicateGroupsHandler implements Handler {
             "pages",
             (groups.size() + pageSize - 1) / pageSize,
             "groups",
-            groups.subList(from, to).stream().map(ApiJson::group).toList()));
+            groups.subList(from, to).stream().map(g -> ApiJson.group(g, folders)).toList()));
   }
 }

@@ -31,7 +31,9 @@ final class IdSearchHandler implements Handler {
     }
     var options = Params.knnOptions(ctx);
     try {
-      ctx.json(ApiJson.response(server.search().byExamples(positives, negatives, options), start));
+      ctx.json(
+          ApiJson.response(
+              server.search().byExamples(positives, negatives, options), start, server.folders()));
     } catch (dss.util.InvalidSettingException e) {
       throw new BadRequestResponse(e.getMessage());
     }

@@ -11,6 +11,8 @@ import java.util.Map;
  * DuplicateFinder#DEFAULT_THRESHOLD}) of an upload, nearest first.
  */
 final class NearDuplicatesHandler implements Handler {
+  static final int DEFAULT_K = 100;
+
   private final ServerContext server;
   private final Uploads uploads;
 
@@ -23,9 +25,9 @@ final class NearDuplicatesHandler implements Handler {
   public void handle(Context ctx) throws Exception {
     Float given = Params.distance(ctx, "threshold");
     float threshold = given == null ? DuplicateFinder.DEFAULT_THRESHOLD : given;
-    int k = Params.intParam(ctx, "k", 100, 1, Params.MAX_K);
+    int k = Params.intParam(ctx, "k", DEFAULT_K, 1, Params.MAX_K);
     Uploads.Upload upload = uploads.imageOrBody(ctx, "image");
     var hits = server.search().nearDuplicates(upload.bytes(), upload.name(), threshold, k);
-    ctx.json(Map.of("threshold", threshold, "results", ApiJson.results(hits)));
+    ctx.json(Map.of("threshold", threshold, "results", ApiJson.results(hits, server.folders())));
   }
 }

@@ -3,6 +3,7 @@ package dss.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dss.ingest.ImageEdits;
+import dss.review.Dismissals;
 import dss.review.Quarantine;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -33,6 +34,9 @@ public final class SearchServer implements AutoCloseable {
    * @param quarantineDir where the duplicate review moves unwanted copies ({@code --quarantine});
    *     null: off
    * @param thumbnails how thumbnails made on demand queue ({@link Thumbnails#DEFAULT})
+   * @param dismissalsFile where "not duplicates" decisions are kept ({@link Dismissals}); null:
+   *     {@value Dismissals#FILE_NAME} in the index folder when the index is a local folder, else
+   *     beside the upload folder
    */
   public record Options(
       String host,
@@ -42,8 +46,59 @@ public final class SearchServer implements AutoCloseable {
       Path thumbnailDir,
       Path uploadDir,
       Path quarantineDir,
-      Thumbnails thumbnails) {
+      Thumbnails thumbnails,
+      Path dismissalsFile) {
     public static final long DEFAULT_MAX_UPLOAD = 32L << 20;
+
+    /** Dismissals in their default place. */
+    public Options(
+        String host,
+        int port,
+        String token,
+        long maxUploadBytes,
+        Path thumbnailDir,
+        Path uploadDir,
+        Path quarantineDir,
+        Thumbnails thumbnails) {
+      this(
+          host,
+          port,
+          token,
+          maxUploadBytes,
+          thumbnailDir,
+          uploadDir,
+          quarantineDir,
+          thumbnails,
+          null);
+    }
+
+    /** These options with the dismissals kept in {@code file}. */
+    public Options withDismissalsFile(Path file) {
+      return new Options(
+          host,
+          port,
+          token,
+          maxUploadBytes,
+          thumbnailDir,
+          uploadDir,
+          quarantineDir,
+          thumbnails,
+          file);
+    }
+
+    /** {@link #dismissalsFile()}, or its default for {@code index}. */
+    Path dismissalsFileFor(dss.index.ImageIndex index) {
+      if (dismissalsFile != null) return dismissalsFile;
+      try {
+        Path folder = Path.of(index.location());
+        if (java.nio.file.Files.isDirectory(folder)) return folder.resolve(Dismissals.FILE_NAME);
+      } catch (java.nio.file.InvalidPathException e) {
+        // not a local folder (a Solr collection's address)
+      }
+      return uploadDir
+          .toAbsolutePath()
+          .resolveSibling(uploadDir.getFileName() + "-" + Dismissals.FILE_NAME);
+    }
 
     /** With the default thumbnail queue. */
     public Options(
@@ -132,6 +187,9 @@ public final class SearchServer implements AutoCloseable {
     ObjectMapper mapper =
         JavalinJackson.defaultMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    Dismissals dismissals = Dismissals.open(options.dismissalsFileFor(server.index()));
+    server.search().keepApart(dismissals);
+    DismissalHandlers dismissed = new DismissalHandlers(server, dismissals, mapper);
     QuarantineHandlers quarantine =
         new QuarantineHandlers(
             server,
@@ -176,7 +234,13 @@ public final class SearchServer implements AutoCloseable {
               var routes = config.routes;
               routes.get("/api/health", new HealthHandler(server));
               routes.get(
-                  "/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
+                  "/api/stats",
+                  new StatsHandler(
+                      server,
+                      options.maxUploadBytes(),
+                      indexing,
+                      options.token() != null,
+                      options.quarantineDir() != null));
               routes.get("/api/search", new IdSearchHandler(server));
               routes.post("/api/search", new UploadSearchHandler(server, uploads, metrics));
               routes.get("/api/distance", new IdDistanceHandler(server));
@@ -184,6 +248,7 @@ public final class SearchServer implements AutoCloseable {
               routes.get("/api/duplicates", new DuplicateGroupsHandler(server));
               routes.post("/api/duplicates", new NearDuplicatesHandler(server, uploads));
               routes.get("/api/images", new ListingHandler(server));
+              routes.get("/api/folders", new FoldersHandler(server));
               routes.get("/api/images/{id}", new ImageFileHandler(server, files));
               routes.get(
                   "/api/images/{id}/thumbnail", new ThumbnailHandler(server, files, thumbnails));
@@ -199,6 +264,12 @@ public final class SearchServer implements AutoCloseable {
                   "/api/quarantine/{move_id}/undo",
                   new TokenGuard(options.token(), quarantine.undo()));
               routes.get("/api/quarantine/log", quarantine.log());
+              routes.get("/api/duplicates/dismissals", dismissed.list());
+              routes.post(
+                  "/api/duplicates/dismissals", new TokenGuard(options.token(), dismissed.add()));
+              routes.delete(
+                  "/api/duplicates/dismissals/{id}",
+                  new TokenGuard(options.token(), dismissed.remove()));
               routes.get("/metrics", new MetricsHandler(server, metrics));
               ErrorMapping.register(routes);
             });

@@ -69,6 +69,14 @@ public final class ServerContext implements Closeable {
     }
   }
 
+  /**
+   * The library's folder tree relative to {@link #roots()} (cached until the index changes): the
+   * {@code folder} of every image in the API and the tree of {@code GET /api/folders}.
+   */
+  dss.search.FolderTree folders() throws IOException {
+    return search.folders(roots.stream().map(Path::toString).toList());
+  }
+
   /** The index, when this server may write to it; a 409 for the client otherwise. */
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {

@@ -25,6 +25,6 @@ final class UploadSearchHandler implements Handler {
     Uploads.Upload upload = uploads.imageOrBody(ctx, "image");
     var result = server.search().byImage(upload.bytes(), upload.name(), options);
     metrics.embedding(result.decodeMs(), result.modelMs());
-    ctx.json(ApiJson.response(result, start));
+    ctx.json(ApiJson.response(result, start, server.folders()));
   }
 }
