@@ -66,7 +66,7 @@ export function writesEnabled() {
   const s = server.stats;
   if (!s) return false;
   if (s.writes) return Boolean(s.writes.enabled);
-  return !s.read_only && s.token_required !== false; // an older server: only read_only is known
+  return !s.read_only; // an older server: only read_only is known
 }
 
 /** Whether the server moves files to quarantine (started with --quarantine). */

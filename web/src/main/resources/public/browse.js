@@ -60,7 +60,7 @@ export async function show(params, { quiet = false } = {}) {
   $('folder-clear').hidden = !folder;
   markFolder(folder);
   if (!quiet) $('browse-summary').textContent = 'Loading…';
-  const pageSize = Math.min(500, Math.max(1, parseInt(params.get('page_size'), 10) || limit('page_size', PAGE_SIZE)));
+  const pageSize = Math.min(limit('page_size_max', 500), Math.max(1, parseInt(params.get('page_size'), 10) || limit('page_size_default', PAGE_SIZE)));
   const query = new URLSearchParams({ page, page_size: pageSize, sort });
   // a folder from the tree is relative to a library root; an absolute one (an older link) is a path prefix
   if (folder) query.set(folder.startsWith('/') || /^[A-Za-z]:\\/.test(folder) ? 'path_prefix' : 'folder', folder);
@@ -168,14 +168,15 @@ function folderNode(node, isRoot) {
   const b = document.createElement('button');
   b.type = 'button';
   b.className = 'folder';
-  b.dataset.folder = node.path || '';
+  b.dataset.folder = node.folder ?? '';
   b.textContent = (node.name || node.path || 'Library') + ' ';
   const count = document.createElement('span');
   count.className = 'count';
   count.textContent = (node.count ?? 0).toLocaleString();
   b.append(count);
   b.setAttribute('aria-label', (node.name || node.path || 'Library') + ', ' + (node.count ?? 0) + ' images');
-  b.addEventListener('click', () => go(paramsWith({ folder: node.path || null, page: null, after: null })));
+  // a folder is named relative to its library folder ("" the library folder itself: the whole library)
+  b.addEventListener('click', () => go(paramsWith({ folder: node.folder || null, page: null, after: null })));
   li.append(b);
   if (children.length) {
     if (!isRoot) {

@@ -61,7 +61,7 @@ export async function show(params) {
   current = params;
   const threshold = params.get('threshold') || String(limit('duplicate_threshold', 0.1));
   const page = pageOf(params);
-  const pageSize = limit('duplicate_page_size', 50);
+  const pageSize = limit('duplicate_groups_page_size_default', 50);
   $('threshold').value = threshold;
   closeCompare();
   capabilities();
@@ -202,13 +202,15 @@ function rerenderGroup(group) {
   const index = groups.indexOf(group);
   const old = $('groups').querySelector('[data-group="' + index + '"]');
   if (!old) return;
-  const focusedId = document.activeElement && old.contains(document.activeElement)
-    ? [document.activeElement.closest('li') && document.activeElement.closest('li').dataset.id, document.activeElement.className] : null;
+  // the focus stays on the same control of the same card when the group is drawn again under it
+  const active = document.activeElement;
+  const li = active && old.contains(active) ? active.closest('li[data-id]') : null;
+  const kind = active && active.classList ? active.classList[0] : null;
   old.replaceWith(groupSection(group, index));
   if (comparing && comparing.group === group) placeCompare(group);
-  if (focusedId) {
-    const again = $('groups').querySelector('[data-group="' + index + '"] li[data-id="' + CSS.escape(focusedId[0] || '') + '"] .'
-      + focusedId[1].split(' ').filter(Boolean).join('.'));
+  if (li && kind) {
+    const again = $('groups').querySelector('[data-group="' + index + '"] li[data-id="' + CSS.escape(li.dataset.id) + '"] .'
+      + CSS.escape(kind));
     if (again) again.focus({ preventScroll: true });
   }
 }

@@ -69,7 +69,7 @@ export function items() {
 }
 
 function clampK(value) {
-  return Math.min(1000, Math.max(1, parseInt(value, 10) || 20));
+  return Math.min(limit('k_max', 1000), Math.max(1, parseInt(value, 10) || limit('k_default', 20)));
 }
 
 function maxDistance() {

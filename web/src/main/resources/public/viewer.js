@@ -30,7 +30,8 @@ export function init({ navigate }) {
   $('viewer-region').addEventListener('click', () => leaveFor(new URLSearchParams({ similar: shown.id, draw: '' })));
   $('viewer-folder').addEventListener('click', () => {
     const p = new URLSearchParams();
-    p.set('folder', folderOf(shown));
+    const folder = folderOf(shown);
+    if (folder) p.set('folder', folder); // "": the library folder itself, so the whole library
     leaveFor(p);
   });
 }
@@ -98,7 +99,7 @@ function show(item) {
   $('viewer-prev').disabled = at <= 0;
   $('viewer-next').disabled = at < 0 || at >= items.length - 1;
   $('viewer-position').textContent = at < 0 ? '' : (at + 1) + ' of ' + items.length;
-  $('viewer-folder').hidden = !folderOf(item);
+  $('viewer-folder').hidden = Boolean(item.missing) || (item.folder == null && !folderOf(item));
 }
 
 /** The facts shown: only those the record has (a photo without EXIF has no capture date or camera). */
@@ -111,7 +112,7 @@ function renderFacts(item) {
     ['File size', formatBytes(item.size ?? item.bytes) || null, 'size'],
     ['Format', item.format ? String(item.format).toUpperCase() : null, 'format'],
     ['Camera', camera || null, 'camera'],
-    ['Folder', folderOf(item) || null, 'folder'],
+    ['Folder', item.folder === '' ? 'the library folder' : folderOf(item) || null, 'folder'],
   ];
   const dl = $('viewer-facts');
   dl.replaceChildren();

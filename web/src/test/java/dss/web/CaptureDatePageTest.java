@@ -16,8 +16,9 @@ import org.openqa.selenium.WebElement;
 /**
  * The library by capture date in a real headless Chromium: two real camera files (Canon EOS 40D,
  * Nikon D70, from the engine's capture test files) and JPEGs given EXIF DateTimeOriginal and a
- * camera here byte by byte, in folders by year, indexed by the server's background indexer; the grid's month headers and order, the viewer's capture date and camera, and the folder
- * tree with its counts.
+ * camera here byte by byte, in folders by year, indexed by the server's background indexer; the
+ * grid's month headers and order, the viewer's capture date and camera, and the folder tree with
+ * its counts.
  */
 class CaptureDatePageTest {
   @TempDir static Path tmp;
@@ -129,7 +130,11 @@ class CaptureDatePageTest {
     // the root counts the whole library
     assertEquals(
         "6",
-        chromium.all("#folder-tree button.folder").get(0).findElement(By.className("count")).getText());
+        chromium
+            .all("#folder-tree button.folder")
+            .get(0)
+            .findElement(By.className("count"))
+            .getText());
     year.click();
     wait.until(d -> chromium.ids("#library li.card").equals(List.of(may20, may1)));
     assertTrue(chromium.location().contains("folder="), chromium.location());
