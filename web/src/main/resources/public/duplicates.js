@@ -20,7 +20,14 @@ let comparing = null; // {group, a, b, opener}
 let lastResolve = null; // the moves of the last "Resolve all shown", for its Undo
 let lastDismissal = null; // {id, group}: the last "Not duplicates", for its Undo
 
+// The comparison's elements, held here: the box moves into a group's section, and a group drawn again takes it out
+// of the document for a moment (when getElementById would not find it).
+const box = {};
+
 export function init({ navigate, setUrl: replaceUrl, showError, openViewer: opener }) {
+  box.compare = $('compare');
+  box.pair = $('compare-pair');
+  box.close = $('compare-close');
   go = navigate;
   setUrl = replaceUrl;
   fail = showError;
@@ -29,7 +36,7 @@ export function init({ navigate, setUrl: replaceUrl, showError, openViewer: open
     e.preventDefault();
     go(new URLSearchParams({ duplicates: '', threshold: $('threshold').value }), { replace: true });
   });
-  $('compare-close').addEventListener('click', closeCompare);
+  box.close.addEventListener('click', closeCompare);
   $('resolve-all').addEventListener('click', resolveAll);
   $('resolve-undo').addEventListener('click', undoResolveAll);
   $('groups-prev').addEventListener('click', () => go(withParam('page', pageOf(current) - 1)));
@@ -260,18 +267,18 @@ function button(label, className, title, onClick) {
 // comparison sits right below its group, so the page does not jump away from what is being compared.
 function openCompare(group, a, b, opener, focus = true) {
   comparing = { group, a, b, opener };
-  $('compare-pair').replaceChildren(...[a, b].map((id) => figure(group, group.members.find((m) => m.id === id))));
-  $('compare').hidden = false;
+  box.pair.replaceChildren(...[a, b].map((id) => figure(group, group.members.find((m) => m.id === id))));
+  box.compare.hidden = false;
   placeCompare(group);
   if (focus) {
-    $('compare').scrollIntoView({ block: 'nearest' });
-    $('compare-close').focus({ preventScroll: true });
+    box.compare.scrollIntoView({ block: 'nearest' });
+    box.close.focus({ preventScroll: true });
   }
 }
 
 function placeCompare(group) {
   const section = $('groups').querySelector('[data-group="' + groups.indexOf(group) + '"]');
-  if (section) section.append($('compare'));
+  if (section) section.append(box.compare);
 }
 
 function figure(group, m) {
@@ -325,9 +332,9 @@ function figure(group, m) {
 function closeCompare() {
   const was = comparing;
   comparing = null;
-  $('compare').hidden = true;
-  $('compare-pair').replaceChildren();
-  $('dups').insertBefore($('compare'), $('groups'));
+  box.compare.hidden = true;
+  box.pair.replaceChildren();
+  $('dups').insertBefore(box.compare, $('groups'));
   if (!was) return;
   let target = was.opener && was.opener.isConnected ? was.opener : null;
   if (!target) {
@@ -339,15 +346,15 @@ function closeCompare() {
 
 /** Esc closes the comparison first (and is used up); otherwise app.js goes back. */
 export function escape() {
-  if ($('compare').hidden) return false;
+  if (box.compare.hidden) return false;
   closeCompare();
   return true;
 }
 
 export function leave() {
   comparing = null;
-  $('compare').hidden = true;
-  $('dups').insertBefore($('compare'), $('groups'));
+  box.compare.hidden = true;
+  $('dups').insertBefore(box.compare, $('groups'));
   current = null;
 }
 
