@@ -593,6 +593,42 @@ class PageTest {
   }
 
   @Test
+  void aLargeUploadIsDownscaledInTheBrowserBeforeItIsSent() throws Exception {
+    open("/");
+    var wait = chromium.waiting();
+    wait.until(d -> d.findElement(By.id("browse")).isDisplayed());
+    // record what the page sends: the image part of each search request, as the browser decodes it
+    chromium.js(
+        "window.sent = []; const send = window.fetch;"
+            + "window.fetch = async (url, options) => {"
+            + "  if (options && options.body instanceof FormData && options.body.get('image')) {"
+            + "    const f = options.body.get('image'); const b = await createImageBitmap(f);"
+            + "    window.sent.push({size: f.size, type: f.type, width: b.width, height: b.height}); }"
+            + "  return send(url, options); };");
+    // a 1600x1200 PNG of scene 6 (the library holds it at 640x480)
+    byte[] large = TestImages.encode(TestImages.scene(6, 1600, 1200), "png");
+    chromium.js(
+        "const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+            + "const data = new DataTransfer(); data.items.add(new File([bytes], 'large.png', {type: 'image/png'}));"
+            + "document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));",
+        Base64.getEncoder().encodeToString(large));
+    wait.until(d -> !results().isEmpty());
+    @SuppressWarnings("unchecked")
+    List<java.util.Map<String, Object>> sent =
+        (List<java.util.Map<String, Object>>) chromium.js("return window.sent;");
+    assertEquals(1, sent.size(), String.valueOf(sent));
+    assertEquals(597L, sent.get(0).get("width"), String.valueOf(sent));
+    assertEquals(448L, sent.get(0).get("height"), String.valueOf(sent));
+    assertEquals("image/jpeg", sent.get(0).get("type"));
+    assertTrue(
+        ((Number) sent.get(0).get("size")).longValue() < large.length / 2,
+        large.length + " bytes: " + sent);
+    // and it still finds the photo it is a copy of
+    assertEquals(s.id("scene-6"), results().get(0));
+    chromium.assertNoConsoleErrors();
+  }
+
+  @Test
   void aDroppedLinkIsSearchedOnlyWhenItIsThisServers() throws Exception {
     open("/");
     var wait = chromium.waiting();
