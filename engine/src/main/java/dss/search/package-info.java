@@ -13,7 +13,9 @@
  * <p>Whole-library duplicate groups ({@link dss.search.DuplicateFinder}) use one k-NN query per
  * image through the index, never an n x n matrix; {@link dss.search.DuplicateGrouper} forms groups
  * by complete linkage seeded by the keeper (every pair in a group within the threshold;
- * byte-identical files always together). Depends on the {@code dss.index} interface and {@code
- * dss.ingest}, never on a backend.
+ * byte-identical files always together), never putting together images a person dismissed as "not
+ * duplicates" ({@link dss.search.Apart}). {@link dss.search.FolderTree} is the library's folder
+ * tree relative to its roots (browsing by folder). Depends on the {@code dss.index} interface and
+ * {@code dss.ingest}, never on a backend.
  */
 package dss.search;

@@ -142,4 +142,45 @@ class DuplicateFinderTest {
       assertFalse(ids(groups.get(0)).containsAll(Set.of("c0", "c2")));
     }
   }
+
+  /**
+   * A dismissal keeps its images out of each other's group, also when a third image (the keeper) is
+   * near both, and splits byte-identical copies; other images still group with them; undoing it (a
+   * new version of the pairs) groups them again.
+   */
+  @Test
+  void dismissedImagesNeverShareAGroup(@TempDir Path state) throws IOException {
+    Random r = new Random(7);
+    float[] base = random(r);
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
+      index.upsert(record("keeper", "k", 4000, 3000, 1000, 1), base);
+      index.upsert(record("a", "a", 2000, 1500, 900, 2), near(base, 0.1, r));
+      index.upsert(record("b", "b", 2000, 1500, 800, 3), near(base, 0.1, r));
+      float[] other = random(r);
+      index.upsert(record("twin1", "same", 100, 100, 10, 4), other);
+      index.upsert(record("twin2", "same", 100, 100, 10, 5), other);
+      index.commit();
+      SimilaritySearch search = new SimilaritySearch(index, null);
+      assertEquals(
+          List.of(Set.of("keeper", "a", "b"), Set.of("twin1", "twin2")),
+          search.duplicateGroups(0.1f).stream().map(DuplicateFinderTest::ids).toList());
+
+      dss.review.Dismissals dismissals =
+          dss.review.Dismissals.open(state.resolve(dss.review.Dismissals.FILE_NAME));
+      search.keepApart(dismissals);
+      var ab = dismissals.add(List.of("a", "b"), id -> true);
+      dismissals.add(List.of("twin1", "twin2"), id -> true);
+      List<Set<String>> apart =
+          search.duplicateGroups(0.1f).stream().map(DuplicateFinderTest::ids).toList();
+      // the keeper takes the nearer of a and b; the other is alone; the twins are apart
+      assertEquals(1, apart.size(), apart.toString());
+      assertTrue(apart.get(0).contains("keeper"));
+      assertFalse(apart.get(0).containsAll(Set.of("a", "b")));
+
+      dismissals.remove(ab.id());
+      List<Set<String>> undone =
+          search.duplicateGroups(0.1f).stream().map(DuplicateFinderTest::ids).toList();
+      assertEquals(List.of(Set.of("keeper", "a", "b")), undone);
+    }
+  }
 }

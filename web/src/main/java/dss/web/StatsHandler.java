@@ -52,6 +52,7 @@ final class StatsHandler implements Handler {
     limits.put("max_upload_bytes", maxUploadBytes);
     limits.put("max_upload_pixels", server.ingest().images().maxUploadPixels());
     limits.put("model_input_side", ImagePipeline.SIZE);
+    limits.put("thumbnail_sizes", ThumbnailCache.SIZES);
     limits.put("dismissal_min_ids", dss.review.Dismissals.MIN_IDS);
     return limits;
   }

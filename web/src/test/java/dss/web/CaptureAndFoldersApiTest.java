@@ -193,6 +193,7 @@ class CaptureAndFoldersApiTest {
     assertEquals(50, limits.get("duplicate_groups_page_size_default").asInt());
     assertEquals(SearchServer.Options.DEFAULT_MAX_UPLOAD, limits.get("max_upload_bytes").asLong());
     assertEquals(224, limits.get("model_input_side").asInt());
+    assertEquals("[128,256,512,1024]", limits.get("thumbnail_sizes").toString());
     JsonNode writes = stats.get("writes");
     assertTrue(writes.get("enabled").asBoolean());
     assertEquals(false, writes.get("quarantine").asBoolean()); // no --quarantine

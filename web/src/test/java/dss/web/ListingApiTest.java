@@ -179,7 +179,9 @@ class ListingApiTest {
     TestClient.assertError(s.get("/api/images?page=0"), 400, "page must be between 1");
     TestClient.assertError(s.get("/api/images?page=x"), 400, "page must be an integer");
     TestClient.assertError(
-        s.get("/api/images?sort=biggest"), 400, "sort must be newest, oldest or path");
+        s.get("/api/images?sort=biggest"),
+        400,
+        "sort must be newest, oldest, path, taken or taken_oldest");
     assertTrue(
         json(s.get("/api/images?sort=PATH")).get("total").asInt() > 0, "sort is case-insensitive");
   }

@@ -102,6 +102,7 @@ public final class SolrIndex implements ImageIndex {
       if (!exists(http, where.collection())) create(http, where, model, config, shards, replicas);
       IndexMetadata metadata = readMetadata(http, where);
       metadata.requireModel(model, where.toString());
+      addCaptureFields(http, where);
       return new SolrIndex(where, http, metadata, false);
     } catch (IOException | RuntimeException e) {
       http.close();
@@ -343,6 +344,49 @@ public final class SolrIndex implements ImageIndex {
         "application/json",
         meta.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
         Duration.ofMinutes(5));
+  }
+
+  /**
+   * Adds the capture-date fields (taken_at, camera_make, camera_model, record_version, sort_taken)
+   * through the Schema API to a collection created before they existed, so that its documents can
+   * be written and refreshed; nothing for a collection that has them.
+   */
+  static void addCaptureFields(SolrHttp http, SolrLocation where) throws IOException {
+    JsonNode fields = http.get("/" + where.collection() + "/schema/fields", Map.of());
+    java.util.Set<String> have = new java.util.HashSet<>();
+    for (JsonNode f : fields.path("fields")) have.add(f.path("name").asText());
+    if (have.contains("sort_taken")) return;
+    JsonNode types = http.get("/" + where.collection() + "/schema/fieldtypes", Map.of());
+    boolean hasType = false;
+    for (JsonNode t : types.path("fieldTypes"))
+      hasType |= t.path("name").asText().equals("plong_last");
+    StringBuilder body = new StringBuilder("{");
+    if (!hasType)
+      body.append(
+          "\"add-field-type\":{\"name\":\"plong_last\",\"class\":\"solr.LongPointField\","
+              + "\"sortMissingLast\":true},");
+    List<String> add = new ArrayList<>();
+    for (String name : List.of("taken_at", "camera_make", "camera_model"))
+      if (!have.contains(name))
+        add.add(
+            "{\"name\":\""
+                + name
+                + "\",\"type\":\"string\",\"indexed\":false,\"stored\":true,\"docValues\":false}");
+    if (!have.contains("record_version"))
+      add.add(
+          "{\"name\":\"record_version\",\"type\":\"pint\",\"indexed\":false,\"stored\":true,"
+              + "\"docValues\":false}");
+    add.add(
+        "{\"name\":\"sort_taken\",\"type\":\"plong_last\",\"indexed\":false,\"stored\":false,"
+            + "\"docValues\":true}");
+    body.append("\"add-field\":[").append(String.join(",", add)).append("]}");
+    http.send(
+        "POST",
+        "/" + where.collection() + "/schema",
+        Map.of(),
+        "application/json",
+        body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Duration.ofMinutes(2));
   }
 
   private static IndexMetadata readMetadata(SolrHttp http, SolrLocation where) throws IOException {
