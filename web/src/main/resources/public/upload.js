@@ -1,8 +1,8 @@
 // Uploads downscaled in the browser: the model sees 224 x 224 pixels, so a 12-megapixel photo sent whole costs upload
 // time for nothing. The photo is drawn EXIF-oriented (so the copy sent is upright as the original shows) at a size
-// whose shorter side keeps UPLOAD_MIN_SIDE pixels, enough that the server's own resize to 224 comes out as from the
-// original (the server's JPEG fast path keeps 320; at 448 the mean difference measured on 10-12 MP photos is about
-// half a grey level in 255). Smaller photos, and formats the browser cannot decode (HEIC, TIFF), go as they are.
+// whose shorter side keeps UPLOAD_MIN_SIDE pixels, twice the model's input, so the server's own resize to 224 still
+// has detail to average (its JPEG fast path keeps at least 320 for the same reason). Smaller photos, and formats the
+// browser cannot decode (HEIC, TIFF), go as they are.
 
 const UPLOAD_MIN_SIDE = 448;
 
