@@ -32,7 +32,7 @@ function render(entries) {
   const waiting = moves.filter((m) => !undone.has(m.move_id)).length;
   $('quarantine-summary').textContent = moves.length === 0
     ? 'No files have been moved to quarantine.'
-    : moves.length + ' moves, ' + waiting + ' of them still in quarantine.';
+    : moves.length + (moves.length === 1 ? ' move, ' : ' moves, ') + waiting + ' of them still in quarantine.';
   $('log').querySelector('tbody').replaceChildren(...moves.map((m) => row(m, undone.get(m.move_id))));
 }
 
