@@ -4,14 +4,34 @@ export const $ = (id) => document.getElementById(id);
 
 /** Fetches JSON; a failed request throws an Error carrying the server's message (and its status). */
 export async function api(url, options) {
-  const response = await fetch(url, options);
+  let response;
+  try {
+    response = await fetch(url, options);
+  } catch (e) {
+    // fetch itself failed: no answer at all ("Failed to fetch"), so the server is down or the network is
+    const error = new Error('The server cannot be reached. The page will carry on by itself when it is back.');
+    error.offline = true;
+    throw error;
+  }
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const error = new Error(body.error ? body.error.message : 'request failed (' + response.status + ')');
+    const error = new Error(plainWords(response.status, body.error ? body.error.message : null));
     error.status = response.status;
     throw error;
   }
   return body;
+}
+
+/** The server's message, with what to do when it alone would not say it; a proxy's bare failure in plain words. */
+function plainWords(status, message) {
+  if (status === 413) return 'The photo is too large for this server' + (message ? ': ' + message : '.');
+  if (status === 415 || (status === 400 && /unrecognised|not an image|decode/i.test(message || ''))) {
+    return 'This file is not a photo the server can read (' + (message || 'unknown format')
+      + '). Try a JPEG, PNG, WebP, HEIC or TIFF.';
+  }
+  if (status === 503) return (message || 'The server is busy') + ' The page tries again by itself.';
+  if (status >= 502 && !message) return 'The server cannot be reached right now. The page will carry on by itself when it is back.';
+  return message || 'The server could not do this (HTTP ' + status + ').';
 }
 
 /** A multipart body with one file under `field` (a pasted image has no name: give it one the server can quote). */
@@ -36,6 +56,29 @@ export function thumbnailUrl(id) {
 
 export function originalUrl(id) {
   return '/api/images/' + encodeURIComponent(id);
+}
+
+/** The server's /api/stats, as last read by the status line (null until the first answer). */
+export const server = { stats: null };
+
+/** Whether the server takes writes at all (a token was given); a server without says so and no token is asked. */
+export function writesEnabled() {
+  const s = server.stats;
+  if (!s) return false;
+  if (s.writes) return Boolean(s.writes.enabled);
+  return !s.read_only; // an older server: only read_only is known
+}
+
+/** Whether the server moves files to quarantine (started with --quarantine). */
+export function quarantineEnabled() {
+  const s = server.stats;
+  return Boolean(s && s.writes ? s.writes.enabled && s.writes.quarantine : writesEnabled());
+}
+
+/** A constant of the server's ("limits" in /api/stats), else the page's fallback. */
+export function limit(name, fallback) {
+  const s = server.stats;
+  return s && s.limits && s.limits[name] != null ? s.limits[name] : fallback;
 }
 
 // The token lives in sessionStorage: it survives a reload of this tab but not closing it, and no other tab sees it.

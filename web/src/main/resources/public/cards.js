@@ -23,11 +23,11 @@ export function formatDate(mtime) {
 }
 
 /**
- * A card: the thumbnail is a button (click or Enter = search by this image), then a line of small actions.
+ * A card: the thumbnail is a button (click or Enter = open it in the viewer), then a line of small actions.
  * `item` is any API image object (id, path, width, height, and distance for results).
  * `actions`: [{label, title, className, onClick, pressed}] shown under the thumbnail.
  */
-export function card(item, { onPick, actions = [], badge = null, extraClass = '' } = {}) {
+export function card(item, { onPick, actions = [], badge = null, extraClass = '', gone = false } = {}) {
   const li = document.createElement('li');
   li.className = ('card ' + extraClass).trim();
   li.dataset.id = item.id;
@@ -38,16 +38,18 @@ export function card(item, { onPick, actions = [], badge = null, extraClass = ''
   const pick = document.createElement('button');
   pick.type = 'button';
   pick.className = 'pick';
-  pick.title = 'Show images similar to ' + name;
-  pick.setAttribute('aria-label', 'Similar to ' + name + (hasDistance ? ', distance ' + item.distance.toFixed(3) : ''));
+  pick.title = gone ? name + ' is in quarantine' : 'View ' + name;
+  pick.setAttribute('aria-label', (gone ? name + ', in quarantine' : 'View ' + name)
+    + (hasDistance ? ', distance ' + item.distance.toFixed(3) : ''));
   const img = document.createElement('img');
   img.loading = 'lazy'; // a page of 60 should not fetch 60 thumbnails before the first screen shows
   img.decoding = 'async';
   img.alt = name;
-  showThumbnail(img, item.thumbnail || thumbnailUrl(item.id));
+  // a file moved to quarantine is no longer served: its card keeps the placeholder, never a broken image or link
+  if (gone) { pick.disabled = true; img.classList.add('thumb-failed'); } else showThumbnail(img, item.thumbnail || thumbnailUrl(item.id));
   if (item.width && item.height) { img.width = item.width; img.height = item.height; }
   pick.append(img);
-  if (onPick) pick.addEventListener('click', () => onPick(item));
+  if (onPick && !gone) pick.addEventListener('click', () => onPick(item));
 
   const meta = document.createElement('div');
   meta.className = 'meta';
@@ -65,14 +67,7 @@ export function card(item, { onPick, actions = [], badge = null, extraClass = ''
     meta.append(b);
   }
   for (const a of actions) meta.append(actionButton(a, name));
-  const open = document.createElement('a');
-  open.href = originalUrl(item.id);
-  open.target = '_blank';
-  open.rel = 'noopener';
-  open.className = 'open';
-  open.textContent = 'original';
-  open.setAttribute('aria-label', 'Open the original of ' + name);
-  meta.append(open);
+  if (!gone) meta.append(originalLink(item, name));
 
   const caption = document.createElement('div');
   caption.className = 'name';
@@ -80,6 +75,17 @@ export function card(item, { onPick, actions = [], badge = null, extraClass = ''
   caption.textContent = name + (item.width ? ' · ' + item.width + '×' + item.height : '');
   li.append(pick, meta, caption);
   return li;
+}
+
+function originalLink(item, name) {
+  const open = document.createElement('a');
+  open.href = originalUrl(item.id);
+  open.target = '_blank';
+  open.rel = 'noopener';
+  open.className = 'open';
+  open.textContent = 'original';
+  open.setAttribute('aria-label', 'Open the original of ' + name);
+  return open;
 }
 
 function actionButton({ label, title, className, onClick, pressed }, name) {

@@ -2,7 +2,7 @@
 // URL: /?similar=ID (an indexed image, searched by its stored vector: no model run) or /?upload (a photo from this
 // device, kept in memory only), plus more=ID / less=ID (refine examples, repeated), region=x,y,w,h (a rectangle as
 // fractions of the image), k and max (the distance cut-off, applied in the page).
-import { $, api, formWith, imageInfo, originalUrl, thumbnailUrl } from './api.js';
+import { $, api, formWith, imageInfo, limit, originalUrl, thumbnailUrl, withToken } from './api.js';
 import { showThumbnail } from './thumbnails.js';
 import { arrowNavigation, card, fileName } from './cards.js';
 import { cropBlob, RegionDrawer } from './region.js';
@@ -16,9 +16,11 @@ let queriesShown = 0; // counts the queries shown: an answer for an older one is
 let results = [];
 let queryBlob = null; // the image actually sent for an upload or region query (explain sends it again)
 let drawer;
+let openViewer; // viewer.open(item) from app.js
 
-export function init({ navigate, setUrl: replaceUrl, showError }) {
+export function init({ navigate, setUrl: replaceUrl, showError, openViewer: opener }) {
   go = navigate;
+  openViewer = opener;
   fail = showError;
   setUrl = replaceUrl;
   drawer = new RegionDrawer($('preview'), $('crop-layer'), (region) => {
@@ -39,6 +41,7 @@ export function init({ navigate, setUrl: replaceUrl, showError }) {
   // Enter in the results field submits the form: its change event already searched, so keep the page from
   // reloading (here, not in the markup: the Content-Security-Policy refuses inline handlers).
   $('controls').addEventListener('submit', (e) => e.preventDefault());
+  $('add-to-library').addEventListener('click', addToLibrary);
   $('k').addEventListener('change', () => go(paramsWith({ k: clampK($('k').value) }), { replace: true }));
   $('max').addEventListener('input', () => {
     const max = maxDistance();
@@ -50,14 +53,23 @@ export function init({ navigate, setUrl: replaceUrl, showError }) {
   arrowNavigation($('results'));
 }
 
-/** Called by app.js before it shows ?upload: the file stays here, in memory only. */
-export function setUpload(file) {
+/**
+ * Called by app.js before it shows ?upload: the file stays here, in memory only; `send` is what goes to the server
+ * (the file downscaled in the browser, or the file itself).
+ */
+export function setUpload(file, send = file) {
   if (upload) URL.revokeObjectURL(upload.url);
-  upload = { file, url: URL.createObjectURL(file) };
+  upload = { file, send, url: URL.createObjectURL(file) };
+}
+
+/** The results shown, for the viewer's ←/→. */
+export function items() {
+  const max = maxDistance();
+  return results.filter((h) => max === null || h.distance <= max);
 }
 
 function clampK(value) {
-  return Math.min(1000, Math.max(1, parseInt(value, 10) || 20));
+  return Math.min(limit('k_max', 1000), Math.max(1, parseInt(value, 10) || limit('k_default', 20)));
 }
 
 function maxDistance() {
@@ -100,6 +112,7 @@ export async function show(params) {
   drawer.show(region);
   $('region-clear').hidden = !region;
   $('use-indexed').hidden = true;
+  $('add-to-library').hidden = true;
   $('near-note').hidden = true;
   renderExamples(params);
 
@@ -116,7 +129,13 @@ export async function show(params) {
   $('query-label').textContent = (region ? 'A region of ' : 'Query: ')
     + (id ? 'an indexed image' : 'a photo from this device' + (upload.file.name ? ' (' + upload.file.name + ')' : ''));
   if (id) labelIndexed(id, region, generation);
-  await search(params, id, region, generation);
+  // ?similar=ID&draw (the viewer's "Search a region"): start drawing at once, then the URL forgets the flag
+  if (params.has('draw') && id) {
+    current = paramsWith({ draw: null });
+    setUrl(current);
+    drawing(true);
+  }
+  await search(current, id, region, generation);
 }
 
 /** The query label names the indexed file: from its own record, as a refined or region search leaves it out. */
@@ -145,7 +164,7 @@ async function search(params, id, region, generation) {
       body = await api('/api/search?' + query);
     } else {
       const source = id ? originalUrl(id) : upload.url;
-      queryBlob = region ? await cropBlob(source, region, id ? thumbnailUrl(id) : null) : upload.file;
+      queryBlob = region ? await cropBlob(source, region, id ? thumbnailUrl(id) : null) : upload.send;
       body = await api('/api/search?' + query, { method: 'POST', body: formWith('image', queryBlob) });
     }
     if (generation !== queriesShown) return; // a newer query replaced this one while it ran
@@ -154,20 +173,21 @@ async function search(params, id, region, generation) {
     const top = results[0];
     // An upload that is already in the library (top hit at distance ~0) can become an addressable query.
     $('use-indexed').hidden = Boolean(id) || region !== null || !top || top.distance > 0.001;
+    $('add-to-library').hidden = Boolean(id) || region !== null || !$('use-indexed').hidden;
     if (!id && !region) nearDuplicates();
     renderResults();
   } catch (e) {
     if (generation !== queriesShown) return;
     results = [];
     renderResults();
-    fail(e.message);
+    fail(e.message, e);
   }
 }
 
-// "Is this photo already in my library?": the results within the duplicate threshold (dedup's calibrated default).
-const DUPLICATE_THRESHOLD = 0.1;
-
+// "Is this photo already in my library?": the results within the duplicate threshold (dedup's calibrated default,
+// published by the server in /api/stats limits).
 function nearDuplicates() {
+  const DUPLICATE_THRESHOLD = limit('duplicate_threshold', 0.1);
   const near = results.filter((r) => r.distance <= DUPLICATE_THRESHOLD).length;
   $('near-note').textContent = near
     ? 'Probably in the library already: ' + near + ' indexed ' + (near === 1 ? 'image' : 'images') + ' within '
@@ -200,7 +220,7 @@ function resultCard(hit) {
   ];
   actions.push({ label: 'why?', title: 'Explain this match', className: 'explain-toggle', onClick: (e) => explain(hit, e.target) });
   return card(hit, {
-    onPick: (h) => go(new URLSearchParams({ similar: h.id })),
+    onPick: (h) => openViewer(h),
     actions,
     badge: isQuery ? 'query' : null,
     extraClass: 'result',
@@ -249,6 +269,18 @@ function drawing(on) {
   $('region').textContent = on ? 'Cancel region' : 'Search a region…';
   $('region-help').hidden = !on;
   $('region-search').hidden = !on || !drawer.selection;
+}
+
+/** "Add to the library": the photo from this device (the original file, not the downscaled copy) stored and indexed. */
+async function addToLibrary() {
+  fail('');
+  try {
+    const body = await withToken('/api/images', { method: 'POST', body: formWith('image', upload.file) });
+    if (!body) return;
+    go(new URLSearchParams({ similar: body.id }));
+  } catch (e) {
+    fail(e.message, e);
+  }
 }
 
 /** Esc while drawing a region cancels the drawing (and is used up); otherwise app.js goes back. */

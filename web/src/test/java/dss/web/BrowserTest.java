@@ -69,8 +69,10 @@ class BrowserTest {
             .getAttribute("href")
             .endsWith("/api/images/" + second));
 
-    // click a result: it becomes the query, so it comes first
+    // click a result: the viewer opens on it; "Find similar" makes it the query, so it comes first
     results(browser).get(1).findElement(By.className("pick")).click();
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    browser.findElement(By.id("viewer-similar")).click();
     wait.until(d -> second.equals(results(d).get(0).getAttribute("data-id")));
 
     // the slider hides results farther than the chosen distance (0 keeps only exact matches)

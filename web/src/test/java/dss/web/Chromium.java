@@ -87,6 +87,16 @@ final class Chromium implements AutoCloseable {
     return wait;
   }
 
+  /**
+   * Opens {@code url} with an empty console: what an earlier page logged (its polls of a server
+   * since stopped, say) is read and dropped first, on a blank page.
+   */
+  void openFresh(String url) {
+    driver.get("about:blank");
+    driver.manage().logs().get(LogType.BROWSER).getAll();
+    driver.get(url);
+  }
+
   Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
@@ -118,6 +128,21 @@ final class Chromium implements AutoCloseable {
     assertTrue(
         refused.isEmpty(),
         "refused by the page's Content-Security-Policy, or a script error: " + refused);
+  }
+
+  /**
+   * Nothing at all in the console since the last call at level SEVERE (a failed request, a missing
+   * favicon, a script error), except messages containing one of {@code expected} (a test that stops
+   * the server expects the refused connections it causes).
+   */
+  void assertNoConsoleErrors(String... expected) {
+    List<String> errors =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .map(LogEntry::getMessage)
+            .filter(m -> java.util.Arrays.stream(expected).noneMatch(m::contains))
+            .toList();
+    assertTrue(errors.isEmpty(), "console errors: " + errors);
   }
 
   /**

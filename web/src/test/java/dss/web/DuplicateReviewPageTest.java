@@ -87,7 +87,7 @@ class DuplicateReviewPageTest {
             .toList();
     assertEquals(List.of(big, small), members);
     assertTrue(member(big).getAttribute("class").contains("keeper"));
-    chromium.screenshots("duplicates");
+    chromium.screenshots("duplicates-review");
 
     // compare side by side at full resolution: dimensions, size, path of each
     member(small).findElement(By.className("compare-open")).click();
@@ -108,7 +108,7 @@ class DuplicateReviewPageTest {
         bigFile.toAbsolutePath().normalize().toString(),
         figures.get(0).findElement(By.className("path")).getText());
     assertTrue(figures.get(1).findElement(By.className("file-size")).getText().endsWith("KB"));
-    chromium.screenshots("compare");
+    chromium.screenshots("compare-review");
 
     // change the keeper to the small one (from the comparison), then move the big one to quarantine
     figures.get(1).findElement(By.className("keep-this")).click();
@@ -151,9 +151,10 @@ class DuplicateReviewPageTest {
     assertArrayEquals(bigBytes, Files.readAllBytes(bigFile));
     assertEquals(List.of(), quarantined(bigBytes));
 
-    // the log shows the move (and its undo)
-    chromium.driver.findElement(By.id("log-load")).click();
+    // the Quarantine view shows the move, and that it was undone
+    chromium.driver.findElement(By.id("tab-quarantine")).click();
     wait.until(d -> !chromium.all("#log tbody tr").isEmpty());
+    assertTrue(chromium.all("#log tbody tr").get(0).getAttribute("class").contains("undone"));
     assertTrue(
         chromium
             .driver

@@ -96,19 +96,28 @@ class PageTest {
     wait.until(d -> byPath.subList(0, 4).equals(library()));
     assertFalse(chromium.location().contains("page="));
 
-    // a folder: only the two files under sub/, and the filter is in the URL (so a reload keeps it)
-    WebElement folder = chromium.driver.findElement(By.id("folder"));
-    folder.sendKeys(s.libraryDir.resolve("sub").toAbsolutePath().normalize() + "/", Keys.ENTER);
+    // a folder from the library's folder tree (no path to type): only the two files under sub/,
+    // with its count, and the folder in the URL relative to the library (so a reload keeps it)
+    chromium.driver.findElement(By.id("folders-toggle")).click();
+    wait.until(d -> !chromium.all("#folder-tree button.folder[data-folder='sub']").isEmpty());
+    WebElement sub =
+        chromium.driver.findElement(
+            By.cssSelector("#folder-tree button.folder[data-folder='sub']"));
+    assertEquals("2", sub.findElement(By.className("count")).getText());
+    sub.click();
     wait.until(d -> library().size() == 2);
     assertEquals(List.of(s.id("scene-0-small"), s.id("scene-1-copy")), library());
-    assertTrue(
-        URLDecoder.decode(chromium.location(), StandardCharsets.UTF_8)
-            .contains("folder=" + s.libraryDir.resolve("sub")));
+    assertTrue(chromium.location().contains("folder=sub"), chromium.location());
+    assertEquals("sub", chromium.driver.findElement(By.id("folder-name")).getText());
+    chromium.screenshots("folders-sub");
     chromium.driver.navigate().refresh();
     wait.until(d -> library().size() == 2);
+    // "All folders" goes back to the whole library
+    chromium.driver.findElement(By.id("folder-clear")).click();
+    wait.until(d -> library().size() == 4);
 
-    // newest first (the default): modification times never increase down the page
-    open("/?page_size=20");
+    // newest file first: modification times never increase down the page
+    open("/?sort=newest&page_size=20");
     wait.until(d -> library().size() == s.files.size());
     List<Long> times = new ArrayList<>();
     for (String id : library()) {
@@ -142,6 +151,10 @@ class PageTest {
         .driver
         .findElement(By.cssSelector("#library li[data-id='" + first + "'] .pick"))
         .click();
+    // a click opens the viewer; its "Find similar" searches (the viewer leaves no history entry)
+    wait.until(d -> chromium.location().equals("/?sort=path&view=" + first));
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    chromium.driver.findElement(By.id("viewer-similar")).click();
     wait.until(d -> chromium.location().equals("/?similar=" + first));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(first));
     assertEquals("0.000", result(first).findElement(By.className("distance")).getText());
@@ -150,7 +163,11 @@ class PageTest {
     chromium.screenshots("similar");
 
     String second = results().get(1);
+    // results open the same viewer, within the results' URL
     result(second).findElement(By.className("pick")).click();
+    wait.until(d -> chromium.location().equals("/?similar=" + first + "&view=" + second));
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    chromium.driver.findElement(By.id("viewer-similar")).click();
     wait.until(d -> chromium.location().equals("/?similar=" + second));
     wait.until(d -> results().get(0).equals(second));
 
@@ -178,8 +195,23 @@ class PageTest {
     List<WebElement> picks = chromium.all("#library .pick");
     picks.get(0).sendKeys(Keys.ARROW_RIGHT);
     String second = library().get(1);
+    String third = library().get(2);
     assertEquals(second, chromium.js("return document.activeElement.closest('li').dataset.id;"));
+    // Enter opens the viewer; → steps to the next photo of the grid; Esc closes it and the focus is
+    // on the card of the photo last shown
     chromium.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+    wait.until(d -> chromium.location().equals("/?sort=path&view=" + second));
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    chromium.driver.switchTo().activeElement().sendKeys(Keys.ARROW_RIGHT);
+    wait.until(d -> chromium.location().equals("/?sort=path&view=" + third));
+    chromium.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    wait.until(d -> chromium.location().equals("/?sort=path"));
+    wait.until(d -> !d.findElement(By.id("viewer")).isDisplayed());
+    assertEquals(third, chromium.js("return document.activeElement.closest('li').dataset.id;"));
+    chromium.all("#library .pick").get(0).sendKeys(Keys.ARROW_RIGHT);
+    chromium.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    chromium.driver.findElement(By.id("viewer-similar")).click();
     wait.until(d -> chromium.location().equals("/?similar=" + second));
     wait.until(d -> !results().isEmpty() && results().get(0).equals(second));
     // the focus lands on the results, so the arrows go on working there
@@ -190,6 +222,12 @@ class PageTest {
                 .equals(Boolean.TRUE));
     chromium.driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
     wait.until(d -> chromium.location().equals("/?sort=path"));
+    // the focus is back where it was: on the photo the search started from
+    wait.until(
+        d ->
+            second.equals(
+                chromium.js(
+                    "const a = document.activeElement.closest('li'); return a && a.dataset.id;")));
     // visible focus: the focused thumbnail has an outline
     chromium.all("#library .pick").get(0).sendKeys(Keys.ARROW_RIGHT);
     assertNotEquals(
@@ -472,20 +510,168 @@ class PageTest {
   }
 
   @Test
-  void quarantineOnAServerWithoutAFolderSaysWhy() throws Exception {
+  void aServerWithoutAQuarantineFolderOffersNoMoves() throws Exception {
+    // the server has a token but no --quarantine: "Not duplicates" is offered, moving files is not,
+    // and the page says why instead of asking for a token first
     open("/?duplicates");
     var wait = chromium.waiting();
-    wait.until(d -> !chromium.all("#groups .quarantine").isEmpty());
-    chromium.all("#groups .quarantine").get(0).click();
-    wait.until(d -> d.findElement(By.id("token-dialog")).isDisplayed());
-    chromium.driver.findElement(By.id("token")).sendKeys(TestServer.TOKEN);
-    chromium.driver.findElement(By.id("token-ok")).click();
-    wait.until(d -> d.findElement(By.id("error")).isDisplayed());
+    wait.until(d -> !chromium.all("#groups .dismiss").isEmpty());
+    assertTrue(chromium.all("#groups .dismiss").get(0).isDisplayed());
     assertTrue(
-        chromium.driver.findElement(By.id("error")).getText().contains("--quarantine"),
-        chromium.driver.findElement(By.id("error")).getText());
+        chromium.all("#groups .quarantine").stream().noneMatch(WebElement::isDisplayed),
+        "a move to quarantine is offered");
+    assertFalse(chromium.driver.findElement(By.id("resolve-all")).isDisplayed());
+    assertTrue(chromium.driver.findElement(By.id("write-note")).isDisplayed());
+    assertFalse(chromium.driver.findElement(By.id("tab-quarantine")).isDisplayed());
     for (Path file : s.files.values())
       assertTrue(java.nio.file.Files.exists(file), "moved: " + file);
-    chromium.assertNoPolicyViolations();
+    chromium.assertNoConsoleErrors();
+  }
+
+  @Test
+  void viewerShowsThePhotoItsFactsAndItsButtons() throws Exception {
+    String big = s.id("scene-0");
+    open("/?sort=path");
+    var wait = chromium.waiting();
+    wait.until(d -> library().size() == s.files.size());
+    chromium.driver.findElement(By.cssSelector("#library li[data-id='" + big + "'] .pick")).click();
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    // the original replaces the larger thumbnail once decoded: its full 640 pixels
+    wait.until(
+        d ->
+            chromium
+                .js(
+                    "const i = document.getElementById('viewer-image'); return i.complete && i.naturalWidth;")
+                .equals(640L));
+    assertTrue(
+        ((String) chromium.js("return document.getElementById('viewer-image').src;"))
+            .endsWith("/api/images/" + big));
+    WebElement facts = chromium.driver.findElement(By.id("viewer-facts"));
+    assertEquals("640 × 480", facts.findElement(By.className("fact-dimensions")).getText());
+    assertEquals("JPEG", facts.findElement(By.className("fact-format")).getText());
+    assertTrue(facts.findElement(By.className("fact-size")).getText().endsWith("KB"));
+    assertEquals("scene-0.jpg", chromium.driver.findElement(By.id("viewer-title")).getText());
+    assertTrue(
+        chromium
+            .driver
+            .findElement(By.id("viewer-original"))
+            .getAttribute("href")
+            .endsWith("/api/images/" + big));
+    int at = library().indexOf(big);
+    assertEquals(
+        (at + 1) + " of " + library().size(),
+        chromium.driver.findElement(By.id("viewer-position")).getText());
+    chromium.screenshots("viewer");
+
+    // ← and → buttons step through the grid; the URL follows, and a reload opens the same photo
+    chromium.driver.findElement(By.id("viewer-next")).click();
+    String next = library().get(at + 1);
+    wait.until(d -> chromium.location().equals("/?sort=path&view=" + next));
+    chromium.driver.findElement(By.id("viewer-prev")).click();
+    wait.until(d -> chromium.location().equals("/?sort=path&view=" + big));
+    chromium.driver.navigate().refresh();
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    wait.until(d -> d.findElement(By.id("viewer-title")).getText().equals("scene-0.jpg"));
+
+    // "Search a region": the similar view, drawing already
+    chromium.driver.findElement(By.id("viewer-region")).click();
+    wait.until(d -> chromium.location().equals("/?similar=" + big));
+    wait.until(d -> "true".equals(d.findElement(By.id("region")).getAttribute("aria-pressed")));
+
+    // "Show in folder": the library filtered to the photo's folder
+    String small = s.id("scene-0-small");
+    open("/?sort=path&view=" + small);
+    wait.until(d -> d.findElement(By.id("viewer")).isDisplayed());
+    chromium.driver.findElement(By.id("viewer-folder")).click();
+    wait.until(d -> chromium.location().contains("folder="));
+    wait.until(
+        d ->
+            java.util.Set.copyOf(library())
+                .equals(java.util.Set.of(s.id("scene-0-small"), s.id("scene-1-copy"))));
+    wait.until(d -> !d.findElement(By.id("viewer")).isDisplayed());
+    chromium.assertNoConsoleErrors();
+  }
+
+  @Test
+  void aLargeUploadIsDownscaledInTheBrowserBeforeItIsSent() throws Exception {
+    open("/");
+    var wait = chromium.waiting();
+    wait.until(d -> d.findElement(By.id("browse")).isDisplayed());
+    // record what the page sends: the image part of each search request, as the browser decodes it
+    chromium.js(
+        "window.sent = []; const send = window.fetch;"
+            + "window.fetch = async (url, options) => {"
+            + "  if (options && options.body instanceof FormData && options.body.get('image')) {"
+            + "    const f = options.body.get('image'); const b = await createImageBitmap(f);"
+            + "    window.sent.push({size: f.size, type: f.type, width: b.width, height: b.height}); }"
+            + "  return send(url, options); };");
+    // a 1600x1200 PNG of scene 6 (the library holds it at 640x480)
+    byte[] large = TestImages.encode(TestImages.scene(6, 1600, 1200), "png");
+    chromium.js(
+        "const bytes = Uint8Array.from(atob(arguments[0]), (c) => c.charCodeAt(0));"
+            + "const data = new DataTransfer(); data.items.add(new File([bytes], 'large.png', {type: 'image/png'}));"
+            + "document.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true}));",
+        Base64.getEncoder().encodeToString(large));
+    wait.until(d -> !results().isEmpty());
+    @SuppressWarnings("unchecked")
+    List<java.util.Map<String, Object>> sent =
+        (List<java.util.Map<String, Object>>) chromium.js("return window.sent;");
+    assertEquals(1, sent.size(), String.valueOf(sent));
+    assertEquals(597L, sent.get(0).get("width"), String.valueOf(sent));
+    assertEquals(448L, sent.get(0).get("height"), String.valueOf(sent));
+    assertEquals("image/jpeg", sent.get(0).get("type"));
+    assertTrue(
+        ((Number) sent.get(0).get("size")).longValue() < large.length / 2,
+        large.length + " bytes: " + sent);
+    // and it still finds the photo it is a copy of
+    assertEquals(s.id("scene-6"), results().get(0));
+    chromium.assertNoConsoleErrors();
+  }
+
+  @Test
+  void aDroppedLinkIsSearchedOnlyWhenItIsThisServers() throws Exception {
+    open("/");
+    var wait = chromium.waiting();
+    wait.until(d -> d.findElement(By.id("browse")).isDisplayed());
+    String drop =
+        "const data = new DataTransfer(); data.setData('text/uri-list', arguments[0]);"
+            + "document.getElementById('library').dispatchEvent(new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true}));";
+    // another site: not fetched, and said so
+    chromium.js(drop, "https://photos.example.com/cat.jpg");
+    wait.until(d -> d.findElement(By.id("error")).isDisplayed());
+    assertTrue(
+        chromium.driver.findElement(By.id("error")).getText().contains("photos.example.com"),
+        chromium.driver.findElement(By.id("error")).getText());
+    assertEquals("/", chromium.location());
+    // an indexed image's thumbnail dragged from this page: a search by its id
+    String id = s.id("scene-4");
+    chromium.js(drop, "http://127.0.0.1:" + s.port() + "/api/images/" + id + "/thumbnail");
+    wait.until(d -> chromium.location().equals("/?similar=" + id));
+    wait.until(d -> !results().isEmpty() && results().get(0).equals(id));
+    chromium.assertNoConsoleErrors();
+  }
+
+  @Test
+  void theFaviconAndAccessibleNames() throws Exception {
+    open("/");
+    var wait = chromium.waiting();
+    wait.until(d -> library().size() == s.files.size());
+    // the favicon is served (no 404 in the console)
+    assertEquals(200, s.get("/favicon.svg").statusCode());
+    // every control has a name a screen reader can say
+    @SuppressWarnings("unchecked")
+    List<String> unnamed =
+        (List<String>)
+            chromium.js(
+                "const out = [];"
+                    + "for (const el of document.querySelectorAll('button, input, select, a[href]')) {"
+                    + "  const label = el.getAttribute('aria-label') || (el.labels && el.labels.length && el.labels[0].textContent.trim())"
+                    + "    || el.textContent.trim() || el.getAttribute('title');"
+                    + "  if (!label) out.push(el.outerHTML.slice(0, 80)); }"
+                    + "return out;");
+    assertEquals(List.of(), unnamed);
+    // the pager of a one-page library is not shown (no "Page 1 of 1")
+    assertFalse(chromium.driver.findElement(By.cssSelector("#browse .pager")).isDisplayed());
+    chromium.assertNoConsoleErrors();
   }
 }

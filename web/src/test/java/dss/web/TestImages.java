@@ -13,6 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -117,5 +120,60 @@ final class TestImages {
     out.writeBytes(typeBytes);
     out.writeBytes(data);
     out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
+  /**
+   * {@code jpeg} with an EXIF segment as a camera writes it: IFD0 with Make and Model (when not
+   * null) and an Exif IFD with DateTimeOriginal ({@code "2019:05:01 10:00:00"}). Written here, byte
+   * by byte (big-endian TIFF), so the page's tests have photos with known capture dates.
+   */
+  static byte[] withExif(byte[] jpeg, String dateTimeOriginal, String make, String model) {
+    List<Object[]> ifd0 = new ArrayList<>(); // {tag, ascii value or null for the Exif pointer}
+    if (make != null) ifd0.add(new Object[] {0x010F, make});
+    if (model != null) ifd0.add(new Object[] {0x0110, model});
+    ifd0.add(new Object[] {0x8769, null});
+    int ifd0Size = 2 + 12 * ifd0.size() + 4;
+    int data = 8 + ifd0Size;
+    ByteBuffer tiff = ByteBuffer.allocate(1024); // big-endian by default, as "MM" says
+    tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(8);
+    tiff.putShort((short) ifd0.size());
+    List<byte[]> strings = new ArrayList<>();
+    int exifIfd = -1;
+    for (Object[] e : ifd0) {
+      tiff.putShort((short) (int) (Integer) e[0]);
+      if (e[1] == null) {
+        exifIfd = data + strings.stream().mapToInt(b -> b.length).sum();
+        exifIfd += exifIfd % 2; // word-aligned
+        tiff.putShort((short) 4).putInt(1).putInt(exifIfd);
+      } else {
+        byte[] ascii = (e[1] + "\0").getBytes(StandardCharsets.US_ASCII);
+        int at = data + strings.stream().mapToInt(b -> b.length).sum();
+        strings.add(ascii);
+        tiff.putShort((short) 2).putInt(ascii.length);
+        if (ascii.length <= 4) tiff.put(Arrays.copyOf(ascii, 4));
+        else tiff.putInt(at);
+      }
+    }
+    tiff.putInt(0);
+    for (byte[] b : strings) tiff.put(b);
+    while (tiff.position() < exifIfd) tiff.put((byte) 0);
+    byte[] date = (dateTimeOriginal + "\0").getBytes(StandardCharsets.US_ASCII);
+    tiff.putShort((short) 1);
+    tiff.putShort((short) 0x9003).putShort((short) 2).putInt(date.length).putInt(exifIfd + 18);
+    tiff.putInt(0);
+    tiff.put(date);
+    byte[] body = Arrays.copyOf(tiff.array(), tiff.position());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xFF);
+    out.write(0xD8);
+    out.write(0xFF);
+    out.write(0xE1);
+    int length = 2 + 6 + body.length;
+    out.write(length >> 8);
+    out.write(length & 0xFF);
+    out.writeBytes("Exif\0\0".getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(body);
+    out.write(jpeg, 2, jpeg.length - 2); // after the original's SOI
+    return out.toByteArray();
   }
 }

@@ -114,6 +114,7 @@ final class TestServer extends TestClient implements AutoCloseable {
     private long maxUploadBytes = SearchServer.Options.DEFAULT_MAX_UPLOAD;
     private int decodeThreads;
     private Path quarantine;
+    private int port;
     private List<Path> background = List.of();
     private IndexOpener opener =
         (dir, model) -> LuceneIndex.openShared(dir, model, IndexConfig.DEFAULT);
@@ -161,6 +162,15 @@ final class TestServer extends TestClient implements AutoCloseable {
     /** How thumbnails made on demand queue (default: as {@code dreamsim serve}). */
     Builder thumbnails(SearchServer.Thumbnails settings) {
       this.thumbnails = settings;
+      return this;
+    }
+
+    /**
+     * The port to listen on (0, the default: any free one); a restarted server takes its
+     * predecessor's.
+     */
+    Builder port(int port) {
+      this.port = port;
       return this;
     }
 
@@ -245,7 +255,7 @@ final class TestServer extends TestClient implements AutoCloseable {
             context,
             new SearchServer.Options(
                 "127.0.0.1",
-                0,
+                b.port,
                 b.token,
                 b.maxUploadBytes,
                 thumbnailDir,
