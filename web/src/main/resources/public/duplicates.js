@@ -18,6 +18,8 @@ export function init({ navigate, showError }) {
   });
   $('compare-close').addEventListener('click', closeCompare);
   $('log-load').addEventListener('click', loadLog);
+  $('export-csv').addEventListener('click', exportLog);
+  $('export-json').addEventListener('click', exportLog);
   arrowNavigation($('groups'));
 }
 
@@ -190,7 +192,7 @@ async function quarantine(group) {
     const body = await withToken('/api/quarantine', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ keep: group.keeper, move }),
+      body: JSON.stringify({ keep: group.keeper, move, threshold: Number($('threshold').value) }),
     });
     if (!body) return; // the person cancelled the token dialog
     for (const m of body.moves) group.moves.set(m.id, m);
@@ -224,11 +226,53 @@ function focusIn(group, selector) {
   if (target) target.focus();
 }
 
-// The log of moves and undos kept by the server (the export is two plain links: the log needs no token).
+// The log of moves and undos kept by the server: it holds the library's paths, so a server with a write token asks
+// for it (the token dialog then), one without answers anyone.
+async function logRequest(url) {
+  try {
+    return await fetchOk(url, {});
+  } catch (e) {
+    if (e.status !== 401) throw e;
+    return withToken(url, {}, fetchOk);
+  }
+}
+
+async function fetchOk(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) {
+    const body = await response.json().catch(() => ({}));
+    const error = new Error(body.error ? body.error.message : 'request failed (' + response.status + ')');
+    error.status = response.status;
+    throw error;
+  }
+  return response;
+}
+
+// The export links download through the same request, token included when needed.
+async function exportLog(event) {
+  event.preventDefault();
+  fail('');
+  const link = event.currentTarget;
+  try {
+    const response = await logRequest(link.getAttribute('href'));
+    if (!response) return;
+    const url = URL.createObjectURL(await response.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = link.getAttribute('download');
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (e) {
+    fail(e.message);
+  }
+}
+
 async function loadLog() {
   fail('');
   try {
-    const body = await api('/api/quarantine/log?format=json');
+    const response = await logRequest('/api/quarantine/log?format=json');
+    if (!response) return; // the person cancelled the token dialog
+    const body = await response.json();
     const entries = body.entries;
     const rows = entries.map((m) => {
       const tr = document.createElement('tr');

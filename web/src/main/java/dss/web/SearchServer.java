@@ -174,6 +174,7 @@ public final class SearchServer implements AutoCloseable {
                       metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 
               var routes = config.routes;
+              routes.before("/api/*", new DamageGuard(server));
               routes.get("/api/health", new HealthHandler(server));
               routes.get(
                   "/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
@@ -198,7 +199,8 @@ public final class SearchServer implements AutoCloseable {
               routes.post(
                   "/api/quarantine/{move_id}/undo",
                   new TokenGuard(options.token(), quarantine.undo()));
-              routes.get("/api/quarantine/log", quarantine.log());
+              routes.get(
+                  "/api/quarantine/log", TokenGuard.whenSet(options.token(), quarantine.log()));
               routes.get("/metrics", new MetricsHandler(server, metrics));
               ErrorMapping.register(routes);
             });
