@@ -220,6 +220,7 @@ public final class SearchServer implements AutoCloseable {
    */
   public java.util.List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> e.endpoint.method.isHttpMethod()) // not the before-handlers
         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
         .toList();
   }
