@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every file is exactly once in the library or the quarantine, bytes intact; every file in the
  * quarantine is the destination of exactly one logged move with a move id, and no intent is left
  * without an outcome; the index holds exactly the files left in the library. The kill points are
- * random delays (a fixed seed, printed) spread over the length of an uninterrupted batch, measured
- * in the first trial; the test reports how many kills landed mid-batch.
+ * random delays (a fixed seed, printed) after the intents reach the log, spread over the moving
+ * phase of an uninterrupted batch (measured in the first trial), and for every fifth trial after
+ * the request (before the intents); the test reports how many kills landed mid-batch.
  */
 class QuarantineChaosTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -79,7 +80,10 @@ class QuarantineChaosTest {
         "{\"keep\": \"" + keeper + "\", \"move\": [\"" + String.join("\", \"", ids) + "\"]}";
 
     Random random = new Random(26);
-    long batchMillis = 0;
+    Path logFile = quarantine.resolve(QuarantineLog.FILE_NAME);
+    long intentsAfter = 0; // ms from the request to the intents on disk, in the uninterrupted batch
+    long movesTook =
+        0; // ms from the intents on disk to the answer: the moves, the commit, outcomes
     int midBatch = 0;
     for (int trial = 0; trial < TRIALS; trial++) {
       boolean library = trial % 2 == 1;
@@ -97,20 +101,32 @@ class QuarantineChaosTest {
                   "--quarantine",
                   quarantine.toString()));
       if (library) args.addAll(List.of("--library", lib.toString(), "--rescan-minutes", "600"));
-      long delay = trial == 0 ? -1 : (long) (random.nextDouble() * batchMillis * 1.2);
+      // most kills land between the intents and the outcomes (where a crash can do harm); some
+      // before the intents are on disk
+      boolean early = trial % 5 == 4;
+      long delay =
+          trial == 0 ? -1 : (long) (random.nextDouble() * 1.2 * (early ? intentsAfter : movesTook));
       try (ServeProcess serve =
           ServeProcess.start(tmp.resolve("serve-" + trial + ".log"), args.toArray(String[]::new))) {
         String url = JSON.readTree(serve.firstLine).get("url").asText();
         long t0 = System.nanoTime();
         CompletableFuture<HttpResponse<String>> answer = post(url + "api/quarantine", body);
-        if (delay < 0) {
+        if (trial == 0) {
+          awaitIntents(logFile, answer);
+          intentsAfter = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+          long t1 = System.nanoTime();
           HttpResponse<String> done = answer.get();
+          movesTook = Math.max(1, (System.nanoTime() - t1) / 1_000_000);
           assertEquals(200, done.statusCode(), done.body());
           assertEquals(BATCH, JSON.readTree(done.body()).get("moves").size(), done.body());
-          batchMillis = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
           System.out.println(
-              "QuarantineChaosTest: an uninterrupted batch took " + batchMillis + " ms");
+              "QuarantineChaosTest: uninterrupted, the intents were on disk after "
+                  + intentsAfter
+                  + " ms, the answer "
+                  + movesTook
+                  + " ms later");
         } else {
+          if (!early) awaitIntents(logFile, answer);
           Thread.sleep(delay);
           serve.kill();
         }
@@ -140,12 +156,9 @@ class QuarantineChaosTest {
               "trial " + trial + " (kill after " + delay + " ms)");
       if (moved > 0 && moved < BATCH) midBatch++;
       System.out.println(
-          "QuarantineChaosTest: trial "
-              + trial
-              + (library ? " with --library" : "")
-              + ", kill after "
-              + delay
-              + " ms: "
+          "QuarantineChaosTest: "
+              + what
+              + ": "
               + moved
               + " of "
               + BATCH
@@ -213,6 +226,17 @@ class QuarantineChaosTest {
     assertEquals(
         new TreeSet<>(inLibrary), indexed, trial + ": the index holds the library's files");
     return inQuarantine.size();
+  }
+
+  /**
+   * Returns once the batch's intents are on disk (the log holds a whole line), or the request has
+   * ended.
+   */
+  private static void awaitIntents(Path log, CompletableFuture<?> answer) throws Exception {
+    while (!answer.isDone()) {
+      if (Files.exists(log) && Files.size(log) > 0) return; // the intents: one write, then moves
+      Thread.sleep(1);
+    }
   }
 
   /** Back to the start: every file in the library, no quarantine, the index as first built. */
