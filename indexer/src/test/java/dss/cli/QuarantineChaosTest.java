@@ -146,14 +146,14 @@ class QuarantineChaosTest {
               quarantine.toString())) {
         assertTrue(restart.firstLine.startsWith("{\"url\""), restart.firstLine + restart.log());
       }
-      int moved =
-          check(
-              lib,
-              quarantine,
-              index,
-              all,
-              bytes,
-              "trial " + trial + " (kill after " + delay + " ms)");
+      String what =
+          "trial "
+              + trial
+              + (library ? " with --library" : "")
+              + (trial == 0
+                  ? ", not killed"
+                  : ", killed " + delay + " ms after " + (early ? "the request" : "the intents"));
+      int moved = check(lib, quarantine, index, all, bytes, what);
       if (moved > 0 && moved < BATCH) midBatch++;
       System.out.println(
           "QuarantineChaosTest: "
