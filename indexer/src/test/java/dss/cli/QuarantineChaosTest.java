@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every file is exactly once in the library or the quarantine, bytes intact; every file in the
  * quarantine is the destination of exactly one logged move with a move id, and no intent is left
  * without an outcome; the index holds exactly the files left in the library. The kill points are
- * random delays (a fixed seed, printed) after the intents reach the log, spread over the moving
+ * random delays (a fixed seed) after the intents reach the log, one in each slice of the moving
  * phase of an uninterrupted batch (measured in the first trial), and for every fifth trial after
  * the request (before the intents); the test reports how many kills landed mid-batch.
  */
@@ -104,8 +104,16 @@ class QuarantineChaosTest {
       // most kills land between the intents and the outcomes (where a crash can do harm); some
       // before the intents are on disk
       boolean early = trial % 5 == 4;
+      // stratified: the k-th kill after the intents lands in the k-th slice of the moving phase
+      int slices = TRIALS - 1 - TRIALS / 5; // the trials after the first, less the early ones
+      int slice = trial - 1 - (trial + 1) / 5;
+      double u = random.nextDouble();
       long delay =
-          trial == 0 ? -1 : (long) (random.nextDouble() * 1.2 * (early ? intentsAfter : movesTook));
+          trial == 0
+              ? -1
+              : early
+                  ? (long) (u * 1.2 * intentsAfter)
+                  : (long) ((slice + u) / slices * 1.2 * movesTook);
       try (ServeProcess serve =
           ServeProcess.start(tmp.resolve("serve-" + trial + ".log"), args.toArray(String[]::new))) {
         String url = JSON.readTree(serve.firstLine).get("url").asText();
