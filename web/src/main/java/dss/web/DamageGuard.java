@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * Once the background verification has found damage, every API route but health, the check and the
  * quarantine log answers 503 naming the damage and the recovery: a damaged index is never searched,
- * listed or written (its answers could be wrong, silently). Runs before the routes.
+ * listed or written (its answers could be wrong, silently). Runs before the matched routes (unknown
+ * routes stay 404).
  */
 final class DamageGuard implements Handler {
   /** What to do about a damaged index (the index's own path is not told to clients). */

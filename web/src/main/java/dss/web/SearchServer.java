@@ -174,7 +174,7 @@ public final class SearchServer implements AutoCloseable {
                       metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 
               var routes = config.routes;
-              routes.before("/api/*", new DamageGuard(server));
+              routes.beforeMatched("/api/*", new DamageGuard(server));
               routes.get("/api/health", new HealthHandler(server));
               routes.get(
                   "/api/stats", new StatsHandler(server, options.maxUploadBytes(), indexing));
