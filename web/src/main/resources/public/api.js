@@ -116,12 +116,12 @@ export function writeToken(message) {
  * A request that needs the write token: asks for it once, and again (saying why) when the server refuses it, so a
  * mistyped token is never kept. Resolves null when the person cancels.
  */
-export async function withToken(url, options) {
+export async function withToken(url, options, request = api) {
   let token = await writeToken();
   while (token) {
     const headers = { ...(options.headers || {}), Authorization: 'Bearer ' + token };
     try {
-      return await api(url, { ...options, headers });
+      return await request(url, { ...options, headers });
     } catch (e) {
       if (e.status !== 401) throw e;
       sessionStorage.removeItem(TOKEN_KEY);

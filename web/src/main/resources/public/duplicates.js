@@ -366,7 +366,7 @@ async function quarantine(group) {
     const body = await withToken('/api/quarantine', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ keep: group.keeper, move }),
+      body: JSON.stringify({ keep: group.keeper, move, threshold: Number($('threshold').value) }),
     });
     if (!body) return; // the person cancelled the token dialog
     for (const m of body.moves) group.moves.set(m.id, m);
@@ -505,7 +505,7 @@ async function resolveAll() {
       const body = await withToken('/api/quarantine', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ keep: group.keeper, move: movableOf(group) }),
+        body: JSON.stringify({ keep: group.keeper, move: movableOf(group), threshold: Number($('threshold').value) }),
       });
       if (!body) break; // cancelled: what moved so far stays undoable
       for (const m of body.moves) { group.moves.set(m.id, m); moves.push([group, m]); }

@@ -9,14 +9,50 @@ let shown = 0; // counts the loads: an answer for an older one is dropped
 
 export function init({ showError }) {
   fail = showError;
+  $('export-csv').addEventListener('click', exportLog);
+  $('export-json').addEventListener('click', exportLog);
+}
+
+// The log holds the library's paths: a server with a write token asks for it (the token dialog then).
+function readLog(url, request = api) {
+  return writesEnabled() ? withToken(url, {}, request) : request(url, {});
+}
+
+async function fetchOk(url, options) {
+  const response = await fetch(url, options);
+  if (!response.ok) {
+    const error = new Error('the server answered ' + response.status);
+    error.status = response.status;
+    throw error;
+  }
+  return response;
+}
+
+// The export links download through the same request, token included when needed.
+async function exportLog(event) {
+  event.preventDefault();
+  fail('');
+  const link = event.currentTarget;
+  try {
+    const response = await readLog(link.getAttribute('href'), fetchOk);
+    if (!response) return; // the token dialog was cancelled
+    const url = URL.createObjectURL(await response.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = link.getAttribute('download');
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  } catch (e) {
+    fail(e.message, e);
+  }
 }
 
 export async function show() {
   const load = ++shown;
   $('quarantine-summary').textContent = 'Reading the log…';
   try {
-    const body = await api('/api/quarantine/log?format=json');
-    if (load !== shown) return;
+    const body = await readLog('/api/quarantine/log?format=json');
+    if (load !== shown || !body) return;
     render(body.entries || []);
   } catch (e) {
     if (load !== shown) return;

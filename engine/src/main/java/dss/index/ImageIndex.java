@@ -73,6 +73,20 @@ public interface ImageIndex extends Closeable {
   }
 
   /**
+   * Verifies every stored byte, as a server repeats it while it serves: at least the checksums of
+   * everything ({@link #check(boolean) check(true)} by default); a backend whose stored files never
+   * change once written reads only what is new since this instance last verified ({@code again}:
+   * everything, as the first call does). Once damage is found, this instance refuses writes
+   * (nothing is built on damaged data).
+   *
+   * @throws IndexException.Unsupported when the backend has no check (SolrCloud keeps its replicas'
+   *     checksums itself)
+   */
+  default IndexCheck verify(boolean again) throws IOException {
+    return check(true);
+  }
+
+  /**
    * Throws a clear error when {@code model} did not make this index's vectors (queries would be
    * meaningless).
    */

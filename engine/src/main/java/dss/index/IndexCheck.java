@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
  * shards) is in {@link #details}.
  *
  * @param index where the index lives ({@link ImageIndex#location()})
- * @param level "fast" (what a start can afford) or "full" (every stored byte and structure)
+ * @param level "fast" (what a start can afford), "checksums" (every stored byte's checksum: what a
+ *     server verifies in the background) or "full" (every stored byte and structure)
  * @param healthy true when nothing is damaged
  * @param model the model recorded in the index; null when the metadata is unreadable
  * @param documents live documents; null when they cannot be counted

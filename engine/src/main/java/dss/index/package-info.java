@@ -4,7 +4,7 @@
  * point-in-time {@link dss.index.ImageIndex.Snapshot snapshots} with k-NN and path-prefix filters,
  * lookups by id and by content hash, whole-library iteration, a sorted and filtered page of the
  * library ({@link dss.index.ListingQuery}), stats, metadata, a check of what is stored: {@link
- * dss.index.IndexCheck}).
+ * dss.index.IndexCheck}, repeated while serving by {@link dss.index.IndexVerifier}).
  *
  * <p>Backends are {@link dss.index.IndexProvider}s found with {@link java.util.ServiceLoader} by
  * the form of an index's location (a folder: {@link dss.index.lucene}, the default; {@code

@@ -5,17 +5,26 @@ import dss.index.ImageRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves the files of unwanted copies into a quarantine folder and back. Nothing is ever deleted or
@@ -24,10 +33,12 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@link #move}: each file goes to {@code <folder>/<its path below the library folder it is
  *       under>} (an absolute path without its root when it is under none), or, when that name is
- *       taken, {@code name (1).ext}, {@code name (2).ext}, ...; then its document leaves the index
- *       and the move is logged with the document ({@link QuarantineLog}). One item's failure (an
- *       unknown id, a file already gone or changed since it was indexed, the keeper itself) is
- *       reported for that item and the others go on.
+ *       taken, {@code name (1).ext}, {@code name (2).ext}, ...; its document leaves the index. The
+ *       intent (with the document) is logged before the file moves, the outcome after the index
+ *       commit ({@link QuarantineLog}); a crash in between is settled at the next start ({@link
+ *       #recover}), so every file is in exactly one place and the index agrees with them. One
+ *       item's failure (an unknown id, a file already gone or changed since it was indexed, the
+ *       keeper itself) is reported for that item and the others go on.
  *   <li>{@link #undo}: the file goes back to where it was, refused when something now occupies that
  *       path; the logged document (record and stored vector) is put back in the index, so no model
  *       runs. A file changed while in quarantine keeps its old document until the next indexing run
@@ -38,6 +49,16 @@ import java.util.function.Supplier;
  * attributes), so the restored document matches the file. One operation at a time.
  */
 public final class Quarantine {
+  private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
+
+  /** Log events: a move's intent and its outcomes, an undo's intent and its outcomes. */
+  static final String MOVE_INTENT = "move-intent",
+      MOVED = "move",
+      ROLLED_BACK = "move-rolled-back",
+      UNDO_INTENT = "undo-intent",
+      UNDONE = "undo",
+      UNDO_ROLLED_BACK = "undo-rolled-back";
+
   private final Path folder;
   private final ImageIndex index;
   private final Supplier<List<Path>> roots;
@@ -75,6 +96,7 @@ public final class Quarantine {
    * @param folder the quarantine folder, created when missing
    * @param roots the library folders (and upload folder) files are indexed under, for their
    *     relative paths
+   * @throws IOException when what a crash left unfinished cannot be settled ({@link #recover})
    */
   public Quarantine(Path folder, ImageIndex index, Supplier<List<Path>> roots) throws IOException {
     this.folder = folder.toAbsolutePath().normalize();
@@ -82,6 +104,32 @@ public final class Quarantine {
     this.roots = roots;
     Files.createDirectories(this.folder);
     this.log = new QuarantineLog(this.folder);
+    recover();
+  }
+
+  /**
+   * The folder's real place: symbolic links resolved in its existing part (the rest, not created
+   * yet, appended as given), so that a link into the library is seen to be inside it.
+   */
+  public static Path realPath(Path folder) throws IOException {
+    Path absolute = folder.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+    if (existing == null) return absolute;
+    return existing.toRealPath().resolve(existing.relativize(absolute));
+  }
+
+  /**
+   * The library folder (of {@code library}) that {@code quarantine} is inside of or equal to, by
+   * their real paths; empty when it is outside all of them (its files would be indexed again
+   * otherwise).
+   */
+  public static Optional<Path> insideOf(Path quarantine, List<Path> library) throws IOException {
+    Path q = realPath(quarantine);
+    for (Path folder : library) {
+      if (q.startsWith(realPath(folder))) return Optional.of(folder);
+    }
+    return Optional.empty();
   }
 
   public Path folder() {
@@ -94,23 +142,94 @@ public final class Quarantine {
 
   /**
    * Moves the files of {@code move} (ids) into quarantine, keeping {@code keep}; commits the index
-   * once.
+   * once. The intents (every planned move, with its document) reach the log, forced to disk, before
+   * any file moves; the outcomes after the index commit that removed the moved documents. A crash
+   * in between leaves intents without an outcome, which {@link #recover} settles.
    */
   public synchronized Moves move(String keep, List<String> move) throws IOException {
-    List<Move> moved = new ArrayList<>();
+    List<Planned> planned = new ArrayList<>();
     List<Failure> failures = new ArrayList<>();
+    Set<Path> reserved = new HashSet<>();
     for (String id : move) {
       try {
-        moved.add(moveOne(keep, id));
+        planned.add(plan(keep, id, reserved));
       } catch (Refused e) {
         failures.add(new Failure(id, e.getMessage()));
       }
     }
-    if (!moved.isEmpty()) index.commit();
+    if (planned.isEmpty()) return new Moves(List.of(), failures);
+    log.append(planned.stream().map(p -> p.intent(keep)).toList());
+    List<Move> moved = new ArrayList<>();
+    List<QuarantineLog.Entry> outcomes = new ArrayList<>();
+    for (Planned p : planned) {
+      try {
+        Files.createDirectories(p.target().getParent());
+        Files.move(p.source(), p.target()); // without REPLACE_EXISTING: never overwrites
+      } catch (IOException e) {
+        failures.add(
+            new Failure(
+                p.id(),
+                "image '"
+                    + clip(p.id())
+                    + "': could not be moved ("
+                    + e.getClass().getSimpleName()
+                    + "): not moved"));
+        outcomes.add(p.outcome(ROLLED_BACK, keep));
+        continue;
+      }
+      index.delete(p.id());
+      moved.add(p.move());
+      outcomes.add(p.outcome(MOVED, keep));
+    }
+    if (!moved.isEmpty()) {
+      forceFolders(planned);
+      index.commit();
+    }
+    log.append(outcomes);
     return new Moves(moved, failures);
   }
 
-  private Move moveOne(String keep, String id) throws IOException {
+  /** A move decided on and about to be logged as an intent. */
+  private record Planned(
+      String moveId,
+      String id,
+      Path source,
+      Path target,
+      String at,
+      ImageRecord record,
+      float[] vector) {
+    QuarantineLog.Entry intent(String keep) {
+      return new QuarantineLog.Entry(
+          MOVE_INTENT,
+          moveId,
+          id,
+          source.toString(),
+          target.toString(),
+          at,
+          keep,
+          record,
+          bytes(vector));
+    }
+
+    QuarantineLog.Entry outcome(String event, String keep) {
+      return new QuarantineLog.Entry(
+          event,
+          moveId,
+          id,
+          source.toString(),
+          target.toString(),
+          Instant.now().toString(),
+          keep,
+          null,
+          null);
+    }
+
+    Move move() {
+      return new Move(moveId, id, source.toString(), target.toString(), at);
+    }
+  }
+
+  private Planned plan(String keep, String id, Set<Path> reserved) throws IOException {
     if (id.equals(keep)) throw new Refused("image '" + clip(id) + "' is the keeper: not moved");
     ImageRecord record;
     float[] vector;
@@ -141,36 +260,15 @@ public final class Quarantine {
               + "': its file has changed on disk since it was indexed: not moved"
               + " (re-index it and review again)");
     }
-    Path target = moveToFreeName(source, folder.resolve(relative(source)));
-    Move move =
-        new Move(
-            UUID.randomUUID().toString(),
-            id,
-            source.toString(),
-            target.toString(),
-            Instant.now().toString());
-    try {
-      log.append(
-          new QuarantineLog.Entry(
-              "move",
-              move.moveId(),
-              id,
-              move.from(),
-              move.to(),
-              move.at(),
-              keep,
-              record,
-              bytes(vector)));
-    } catch (IOException e) {
-      Files.move(target, source); // unlogged, a move could not be undone: put the file back
-      throw e;
-    }
-    index.delete(id);
-    return move;
+    Path target = freeName(folder.resolve(relative(source)), reserved);
+    reserved.add(target);
+    return new Planned(
+        UUID.randomUUID().toString(), id, source, target, Instant.now().toString(), record, vector);
   }
 
   /**
-   * Moves a file back from quarantine and puts its document back in the index.
+   * Moves a file back from quarantine and puts its document back in the index; logged as an intent
+   * before the file moves and as done after the index commit, as moves are.
    *
    * @throws UnknownMove when no move has this id
    * @throws Refused when it was undone already, its file is no longer in quarantine, or something
@@ -179,13 +277,15 @@ public final class Quarantine {
   public synchronized Move undo(String moveId) throws IOException {
     List<QuarantineLog.Entry> entries = log.entries();
     QuarantineLog.Entry moved = null;
+    QuarantineLog.Entry document = null;
     for (QuarantineLog.Entry e : entries) {
       if (!moveId.equals(e.moveId())) continue;
-      if (e.event().equals("move")) moved = e;
-      if (e.event().equals("undo"))
+      if (e.record() != null) document = e;
+      if (e.event().equals(MOVED)) moved = e;
+      if (e.event().equals(UNDONE))
         throw new Refused("move '" + clip(moveId) + "' was undone already at " + e.at());
     }
-    if (moved == null) throw new UnknownMove(moveId);
+    if (moved == null || document == null) throw new UnknownMove(moveId);
     Path original = Path.of(moved.from());
     Path quarantined = Path.of(moved.to());
     if (Files.exists(original, LinkOption.NOFOLLOW_LINKS)) {
@@ -203,12 +303,6 @@ public final class Quarantine {
               + " (at its 'to')");
     }
     Files.createDirectories(original.getParent());
-    try {
-      Files.move(quarantined, original); // never replaces: a file that appeared meanwhile stops it
-    } catch (FileAlreadyExistsException e) {
-      throw new Refused(
-          "cannot undo move '" + clip(moveId) + "': something now occupies the original path");
-    }
     Move undone =
         new Move(
             moveId,
@@ -216,17 +310,138 @@ public final class Quarantine {
             quarantined.toString(),
             original.toString(),
             Instant.now().toString());
-    log.append(
-        new QuarantineLog.Entry(
-            "undo", moveId, moved.id(), undone.from(), undone.to(), undone.at(), null, null, null));
-    index.upsert(moved.record(), floats(moved.vector()));
+    log.append(List.of(undoEntry(UNDO_INTENT, undone)));
+    try {
+      Files.move(quarantined, original); // never replaces: a file that appeared meanwhile stops it
+    } catch (IOException e) {
+      log.append(List.of(undoEntry(UNDO_ROLLED_BACK, undone)));
+      if (e instanceof FileAlreadyExistsException)
+        throw new Refused(
+            "cannot undo move '" + clip(moveId) + "': something now occupies the original path");
+      throw e;
+    }
+    index.upsert(document.record(), floats(document.vector()));
     index.commit();
+    log.append(List.of(undoEntry(UNDONE, undone)));
     return undone;
+  }
+
+  private static QuarantineLog.Entry undoEntry(String event, Move undo) {
+    return new QuarantineLog.Entry(
+        event, undo.moveId(), undo.id(), undo.from(), undo.to(), undo.at(), null, null, null);
+  }
+
+  /**
+   * Settles what a crash left unfinished: every intent without an outcome is finished (its file is
+   * at the intent's destination: the index gets the matching change, committed) or rolled back (its
+   * file is still where it was: a partial copy at the destination, left by a move between file
+   * systems, is removed, and the document is put back when it is missing). Afterwards every file is
+   * in exactly one place, every file in quarantine has a logged move, and the index agrees with the
+   * files. Needs a writable index; on a read-only one nothing is settled (and nothing can be moved
+   * either).
+   *
+   * @return the intents settled
+   */
+  public synchronized int recover() throws IOException {
+    log.repairTail();
+    Map<String, QuarantineLog.Entry> open = new LinkedHashMap<>();
+    Map<String, QuarantineLog.Entry> documents = new HashMap<>();
+    for (QuarantineLog.Entry e : log.entries()) {
+      if (e.record() != null) documents.put(e.moveId(), e);
+      switch (e.event()) {
+        case MOVE_INTENT, UNDO_INTENT -> open.put(e.moveId() + " " + e.event(), e);
+        case MOVED, ROLLED_BACK -> open.remove(e.moveId() + " " + MOVE_INTENT);
+        case UNDONE, UNDO_ROLLED_BACK -> open.remove(e.moveId() + " " + UNDO_INTENT);
+        default -> {}
+      }
+    }
+    if (open.isEmpty()) return 0;
+    if (index.readOnly()) {
+      LOG.warn(
+          "quarantine log {} has {} unfinished moves, left as they are: the index is read-only",
+          log.file(),
+          open.size());
+      return 0;
+    }
+    List<QuarantineLog.Entry> outcomes = new ArrayList<>();
+    for (QuarantineLog.Entry intent : open.values()) {
+      Path from = Path.of(intent.from());
+      Path to = Path.of(intent.to());
+      boolean arrived =
+          Files.isRegularFile(to, LinkOption.NOFOLLOW_LINKS)
+              && !Files.exists(from, LinkOption.NOFOLLOW_LINKS);
+      boolean isUndo = intent.event().equals(UNDO_INTENT);
+      QuarantineLog.Entry document = documents.get(intent.moveId());
+      String outcome;
+      if (arrived) {
+        if (isUndo) index.upsert(document.record(), floats(document.vector()));
+        else index.delete(intent.id());
+        outcome = isUndo ? UNDONE : MOVED;
+      } else {
+        if (copyOf(from, to)) Files.delete(to); // a copy cut short: the original is intact
+        if (!isUndo && document != null && index.get(intent.id()).isEmpty()) {
+          if (Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS))
+            index.upsert(document.record(), floats(document.vector()));
+        }
+        outcome = isUndo ? UNDO_ROLLED_BACK : ROLLED_BACK;
+      }
+      LOG.info(
+          "quarantine: {} of {} settled after a crash: {}", intent.event(), intent.id(), outcome);
+      outcomes.add(
+          new QuarantineLog.Entry(
+              outcome,
+              intent.moveId(),
+              intent.id(),
+              intent.from(),
+              intent.to(),
+              Instant.now().toString(),
+              intent.keep(),
+              null,
+              null));
+    }
+    index.commit();
+    log.append(outcomes);
+    return outcomes.size();
+  }
+
+  /**
+   * Whether {@code to} is a copy of {@code from} or the start of one: what a move between file
+   * systems leaves when it is cut short. Anything else at {@code to} is not ours to remove.
+   */
+  private static boolean copyOf(Path from, Path to) throws IOException {
+    if (!Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)
+        || !Files.isRegularFile(to, LinkOption.NOFOLLOW_LINKS)) return false;
+    long size = Files.size(to);
+    if (size > Files.size(from)) return false;
+    long mismatch = Files.mismatch(from, to);
+    return mismatch == -1 || mismatch == size;
+  }
+
+  /**
+   * Forces the renames to disk (the folders' entries), so that a power cut after the commit does
+   * not bring a moved file back under its old name while the index has forgotten it.
+   */
+  private static void forceFolders(List<Planned> planned) {
+    Set<Path> folders = new HashSet<>();
+    for (Planned p : planned) {
+      folders.add(p.source().getParent());
+      folders.add(p.target().getParent());
+    }
+    for (Path dir : folders) {
+      try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+        channel.force(true);
+      } catch (IOException | UnsupportedOperationException e) {
+        // not every platform opens folders; a process crash (not a power cut) is safe without it
+      }
+    }
   }
 
   /** The moves and undos so far, without the stored documents: the decisions export. */
   public List<QuarantineLog.Entry> decisions() throws IOException {
-    return log.entries().stream().map(QuarantineLog.Entry::decision).toList();
+    return log.entries().stream()
+        .filter(e -> e.event().equals(MOVED) || e.event().equals(UNDONE))
+        .map(QuarantineLog.Entry::decision)
+        .toList();
   }
 
   /**
@@ -245,23 +460,18 @@ public final class Quarantine {
   }
 
   /**
-   * Moves {@code source} to {@code wanted}, or to the first free {@code name (n).ext} beside it.
+   * {@code wanted}, or the first free {@code name (n).ext} beside it, not taken on disk nor by
+   * {@code reserved} (the batch's other moves).
    */
-  private static Path moveToFreeName(Path source, Path wanted) throws IOException {
-    Files.createDirectories(wanted.getParent());
+  private static Path freeName(Path wanted, Set<Path> reserved) {
     String name = wanted.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
     String ext = dot > 0 ? name.substring(dot) : "";
     for (int n = 0; n < 10_000; n++) {
       Path target = n == 0 ? wanted : wanted.resolveSibling(stem + " (" + n + ")" + ext);
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) continue;
-      try {
-        Files.move(source, target); // without REPLACE_EXISTING: never overwrites, even in a race
+      if (!reserved.contains(target) && !Files.exists(target, LinkOption.NOFOLLOW_LINKS))
         return target;
-      } catch (FileAlreadyExistsException e) {
-        // taken meanwhile: try the next name
-      }
     }
     throw new Refused("no free name for " + wanted.getFileName() + " in the quarantine folder");
   }

@@ -19,9 +19,12 @@ import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The quarantine's record, {@code quarantine-log.jsonl} in the quarantine folder: one JSON object
- * per line, appended and forced to disk before a move or undo is reported done, never rewritten. A
- * move line carries the image's index record and stored vector, so an undo puts the very same
- * document back without running the model.
+ * per line, appended and forced to disk, never rewritten (a line cut short by a crash is cut off).
+ * Each move or undo is logged twice: its intent before the file moves ({@code move-intent}, {@code
+ * undo-intent}) and its outcome after the index commit ({@code move}, {@code undo}, or {@code
+ * move-rolled-back}, {@code undo-rolled-back} when the file stayed where it was). A move's intent
+ * carries the image's index record and stored vector, so an undo puts the very same document back
+ * without running the model.
  */
 public final class QuarantineLog {
   public static final String FILE_NAME = "quarantine-log.jsonl";
@@ -32,10 +35,11 @@ public final class QuarantineLog {
           .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 
   /**
-   * One line. {@code event} is {@code move} or {@code undo}; {@code from} and {@code to} are
-   * absolute paths (for an undo, from the quarantine back to the library); {@code at} an ISO-8601
-   * instant; {@code keep} the id of the group's keeper (moves only); {@code record} and {@code
-   * vector} (little-endian float32, base64) moves only.
+   * One line. {@code event} is one of the six above; {@code from} and {@code to} are absolute paths
+   * (for an undo, from the quarantine back to the library); {@code at} an ISO-8601 instant; {@code
+   * keep} the id of the group's keeper (moves only); {@code record} and {@code vector}
+   * (little-endian float32, base64) move intents only (and the moves of logs written before intents
+   * were).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Entry(
@@ -65,14 +69,46 @@ public final class QuarantineLog {
   }
 
   /** Appends {@code entry} as one line and forces it to disk. */
-  public synchronized void append(Entry entry) throws IOException {
-    byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+  public void append(Entry entry) throws IOException {
+    append(List.of(entry));
+  }
+
+  /** Appends {@code entries}, a line each, in one write forced to disk. */
+  public synchronized void append(List<Entry> entries) throws IOException {
+    if (entries.isEmpty()) return;
+    StringBuilder lines = new StringBuilder();
+    for (Entry entry : entries) lines.append(JSON.writeValueAsString(entry)).append('\n');
+    byte[] line = lines.toString().getBytes(StandardCharsets.UTF_8);
     try (FileChannel out =
         FileChannel.open(
             file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) out.write(buffer);
       out.force(false);
+    }
+  }
+
+  /**
+   * Cuts off a last line without its end (a write cut short by a crash: nothing acts on an entry
+   * before it is whole on disk), so the next entry starts a line of its own.
+   */
+  public synchronized void repairTail() throws IOException {
+    if (!Files.exists(file)) return;
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = channel.size();
+      long end = size;
+      ByteBuffer one = ByteBuffer.allocate(1);
+      while (end > 0) {
+        one.clear();
+        channel.read(one, end - 1);
+        if (one.get(0) == '\n') break;
+        end--;
+      }
+      if (end < size) {
+        channel.truncate(end);
+        channel.force(false);
+      }
     }
   }
 

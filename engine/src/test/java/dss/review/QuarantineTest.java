@@ -138,4 +138,87 @@ class QuarantineTest {
           List.of("move", "undo"), q.decisions().stream().map(QuarantineLog.Entry::event).toList());
     }
   }
+
+  /**
+   * The states a kill -9 can leave between the logged intents and their outcomes, made by hand (a
+   * real kill at random points: QuarantineChaosTest in the indexer module): the next start settles
+   * each one, so every file is once in the library or the quarantine, the index agrees, and the log
+   * has every intent's outcome.
+   */
+  @Test
+  void whatACrashLeftIsSettledAtTheNextStart() throws Exception {
+    float[][] v = TestVectors.clustered(4, DIMS, 3);
+    Path library = tmp.resolve("photos");
+    Path folder = tmp.resolve("q");
+    Path index = tmp.resolve("index");
+    List<ImageRecord> records = new java.util.ArrayList<>();
+    try (ImageIndex writable = LuceneIndex.openWritable(index, MODEL, IndexConfig.DEFAULT)) {
+      for (int i = 0; i < 4; i++)
+        records.add(add(writable, library.resolve("p" + i + ".jpg"), v[i]));
+      writable.commit();
+      // the crash: four intents logged, then p0 moved, p1 not moved, p2's copy cut short, p3
+      // moved and its delete committed; and a fifth intent cut short mid-line
+      QuarantineLog log = new QuarantineLog(folder);
+      Files.createDirectories(folder);
+      List<QuarantineLog.Entry> intents = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        ImageRecord r = records.get(i);
+        java.nio.ByteBuffer b =
+            java.nio.ByteBuffer.allocate(DIMS * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v[i]);
+        intents.add(
+            new QuarantineLog.Entry(
+                Quarantine.MOVE_INTENT,
+                "m" + i,
+                r.id(),
+                r.path(),
+                folder.resolve("p" + i + ".jpg").toString(),
+                "2026-12-07T00:00:00Z",
+                "keeper",
+                r,
+                b.array()));
+      }
+      log.append(intents);
+      Files.move(Path.of(records.get(0).path()), folder.resolve("p0.jpg"));
+      byte[] p2 = Files.readAllBytes(Path.of(records.get(2).path()));
+      Files.write(folder.resolve("p2.jpg"), java.util.Arrays.copyOf(p2, p2.length / 2));
+      Files.move(Path.of(records.get(3).path()), folder.resolve("p3.jpg"));
+      writable.delete(records.get(3).id());
+      writable.commit();
+      Files.writeString(
+          log.file(),
+          "{\"event\":\"move-intent\",\"move_id\":\"m4",
+          java.nio.file.StandardOpenOption.APPEND);
+
+      Quarantine q = new Quarantine(folder, writable, () -> List.of(library)); // settles at start
+      assertTrue(
+          Files.exists(folder.resolve("p0.jpg")) && !Files.exists(library.resolve("p0.jpg")));
+      assertTrue(
+          Files.exists(library.resolve("p1.jpg")) && !Files.exists(folder.resolve("p1.jpg")));
+      assertArrayEquals(p2, Files.readAllBytes(library.resolve("p2.jpg")), "the original intact");
+      assertFalse(Files.exists(folder.resolve("p2.jpg")), "the partial copy removed");
+      assertTrue(
+          Files.exists(folder.resolve("p3.jpg")) && !Files.exists(library.resolve("p3.jpg")));
+      try (ImageIndex.Snapshot snapshot = writable.snapshot()) {
+        assertFalse(snapshot.get(records.get(0).id()).isPresent(), "finished: out of the index");
+        assertTrue(snapshot.get(records.get(1).id()).isPresent(), "rolled back: still indexed");
+        assertTrue(snapshot.get(records.get(2).id()).isPresent(), "rolled back: still indexed");
+        assertFalse(snapshot.get(records.get(3).id()).isPresent());
+      }
+      List<String> outcomes =
+          log.entries().stream()
+              .filter(e -> !e.event().equals(Quarantine.MOVE_INTENT))
+              .map(e -> e.moveId() + " " + e.event())
+              .sorted()
+              .toList();
+      assertEquals(
+          List.of("m0 move", "m1 move-rolled-back", "m2 move-rolled-back", "m3 move"), outcomes);
+      assertEquals(
+          List.of("m0", "m3"), q.decisions().stream().map(QuarantineLog.Entry::moveId).toList());
+      // a settled move can be undone from the log alone
+      q.undo("m0");
+      assertTrue(Files.exists(library.resolve("p0.jpg")));
+      assertTrue(writable.get(records.get(0).id()).isPresent());
+    }
+  }
 }

@@ -29,8 +29,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dreamsim serve}: the search server and web page over an index (thin over {@link
- * SearchServer}). Runs the index's fast check first and refuses a damaged index. Prints {@code
- * {"url", "images", "read_only"}} on stdout once listening, then serves until interrupted.
+ * SearchServer}). Runs the index's fast check first and refuses a damaged index, then verifies
+ * every byte in the background ({@link dss.index.IndexVerifier}). Prints {@code {"url", "images",
+ * "read_only"}} on stdout once listening, then serves until interrupted.
  */
 @Command(
     name = "serve",
@@ -160,6 +161,23 @@ final class ServeCommand implements Callable<Integer> {
               + "folder.")
   Path quarantine;
 
+  @Option(
+      names = "--reverify-hours",
+      defaultValue = "24",
+      description =
+          "Hours between full re-verifications of every index file while serving (default: "
+              + "${DEFAULT-VALUE}; 0 = only at start; new commits' files are verified within a minute either way).")
+  int reverifyHours;
+
+  /** How often the files of new commits (this server's or another process's) are verified. */
+  static final Duration VERIFY_NEW_FILES_EVERY = Duration.ofSeconds(30);
+
+  /**
+   * How long serve waits for the first full verification before it listens: a small index is
+   * verified before the first request; a large one is verified in the background while served.
+   */
+  static final Duration VERIFY_AT_START = Duration.ofSeconds(3);
+
   @Override
   public Integer call() throws Exception {
     if (port < 0 || port > 65535)
@@ -174,19 +192,21 @@ final class ServeCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--max-pixels must be at least 1");
     if (maxUploadPixels < 1)
       throw new ParameterException(spec.commandLine(), "--max-upload-pixels must be at least 1");
+    if (reverifyHours < 0)
+      throw new ParameterException(spec.commandLine(), "--reverify-hours must be 0 or more");
     if (quarantine != null) {
-      Path q = quarantine.toAbsolutePath().normalize();
-      for (Path folder : library) {
-        if (q.startsWith(folder.toAbsolutePath().normalize())) {
-          throw new ParameterException(
-              spec.commandLine(),
-              "--quarantine "
-                  + quarantine
-                  + " is inside the --library"
-                  + " folder "
-                  + folder
-                  + ": its files would be indexed again; choose a folder outside the library");
-        }
+      // by real paths: a symbolic link to a folder inside the library is inside it
+      Path folder = dss.review.Quarantine.insideOf(quarantine, library).orElse(null);
+      if (folder != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--quarantine "
+                + quarantine
+                + " is inside the --library"
+                + " folder "
+                + folder
+                + " (symbolic links resolved): its files would be indexed again; choose a folder"
+                + " outside the library");
       }
     }
     requireHealthy();
@@ -241,7 +261,7 @@ final class ServeCommand implements Callable<Integer> {
                 readOnly ? Library.Access.READ_ONLY : Library.Access.SHARED,
                 modelOptions,
                 libraryOptions);
-        ServerContext served = new ServerContext(opened.index(), opened.ingest());
+        ServerContext served = verifying(new ServerContext(opened.index(), opened.ingest()));
         BackgroundIndexer indexer =
             library.isEmpty()
                 ? null
@@ -263,6 +283,17 @@ final class ServeCommand implements Callable<Integer> {
       closed.countDown();
     }
     return 0;
+  }
+
+  /**
+   * Starts the full verification in the background and gives it {@link #VERIFY_AT_START} to end
+   * before the server listens.
+   */
+  private ServerContext verifying(ServerContext served) throws InterruptedException {
+    served
+        .verifyInBackground(VERIFY_NEW_FILES_EVERY, Duration.ofHours(reverifyHours))
+        .awaitFirstPass(VERIFY_AT_START);
+    return served;
   }
 
   /**

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code dreamsim serve} refusals (the server itself is tested end to end in the web module). */
 class ServeCommandTest {
   @Test
-  void usageErrorsExitWithTwo(@TempDir Path tmp) {
+  void usageErrorsExitWithTwo(@TempDir Path tmp) throws Exception {
     String index = tmp.resolve("index").toString();
     CliRun port = CliRun.of("serve", "--index", index, "--model", "test", "--port", "70000");
     assertEquals(2, port.status());
@@ -59,6 +59,23 @@ class ServeCommandTest {
             library.resolve("quarantine").toString());
     assertEquals(2, inside.status());
     assertTrue(inside.err().contains("is inside the --library folder"), inside.err());
+    // a symbolic link outside the library to a folder inside it is inside it (real paths compared)
+    java.nio.file.Files.createDirectories(library.resolve("moved"));
+    Path link =
+        java.nio.file.Files.createSymbolicLink(tmp.resolve("q-link"), library.resolve("moved"));
+    CliRun linked =
+        CliRun.of(
+            "serve",
+            "--index",
+            index,
+            "--model",
+            "test",
+            "--library",
+            library.toString(),
+            "--quarantine",
+            link.resolve("not-yet").toString());
+    assertEquals(2, linked.status(), linked.err());
+    assertTrue(linked.err().contains("is inside the --library folder"), linked.err());
   }
 
   @Test

@@ -74,6 +74,11 @@ final class ServeProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** SIGKILL (kill -9): no shutdown hook, nothing closed; returns once the process is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   String log() throws IOException {
     return Files.readString(log);
   }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       DedupRecallBench.class,
       SolrAnnBench.class,
       ListingBench.class,
-      CorporaBench.class
+      CorporaBench.class,
+      VerifyBench.class
     })
 public final class BenchCommand {}

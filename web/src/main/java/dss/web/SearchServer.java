@@ -254,6 +254,7 @@ public final class SearchServer implements AutoCloseable {
                       metrics.request(ctx.method().name(), route(ctx), ctx.statusCode(), ms));
 
               var routes = config.routes;
+              routes.beforeMatched("/api/*", new DamageGuard(server));
               routes.get("/api/health", new HealthHandler(server));
               routes.get(
                   "/api/stats",
@@ -285,7 +286,8 @@ public final class SearchServer implements AutoCloseable {
               routes.post(
                   "/api/quarantine/{move_id}/undo",
                   new TokenGuard(options.token(), quarantine.undo()));
-              routes.get("/api/quarantine/log", quarantine.log());
+              routes.get(
+                  "/api/quarantine/log", TokenGuard.whenSet(options.token(), quarantine.log()));
               routes.get("/api/duplicates/dismissals", dismissed.list());
               routes.post(
                   "/api/duplicates/dismissals", new TokenGuard(options.token(), dismissed.add()));
@@ -311,6 +313,7 @@ public final class SearchServer implements AutoCloseable {
    */
   public java.util.List<String> routes() {
     return app.unsafe.internalRouter.allHttpHandlers().stream()
+        .filter(e -> e.endpoint.method.isHttpMethod()) // not the before-handlers
         .map(e -> e.endpoint.method.name() + " " + e.endpoint.path)
         .toList();
   }

@@ -1,12 +1,14 @@
 package dss.web;
 
 import dss.index.ImageIndex;
+import dss.index.IndexVerifier;
 import dss.ingest.IngestPipeline;
 import dss.search.SimilaritySearch;
 import io.javalin.http.ConflictResponse;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +32,7 @@ public final class ServerContext implements Closeable {
   private final ScheduledExecutorService refresher;
   private final List<Path> roots = new CopyOnWriteArrayList<>();
   private final List<Runnable> refreshListeners = new CopyOnWriteArrayList<>();
+  private volatile IndexVerifier verifier; // null: not verifying
 
   /** Does not take ownership of {@code index} or {@code ingest}: their opener closes them. */
   public ServerContext(ImageIndex index, IngestPipeline ingest) {
@@ -77,6 +80,25 @@ public final class ServerContext implements Closeable {
     return search.folders(roots.stream().map(Path::toString).toList());
   }
 
+  /**
+   * Starts verifying the index in full in the background ({@link IndexVerifier}): new files every
+   * {@code newFilesEvery}, everything again every {@code allEvery} (zero: only at start).
+   */
+  public IndexVerifier verifyInBackground(Duration newFilesEvery, Duration allEvery) {
+    IndexVerifier started = new IndexVerifier(index, newFilesEvery, allEvery);
+    verifier = started;
+    started.start();
+    return started;
+  }
+
+  /** Where the background verification stands; pending when none runs. */
+  public IndexVerifier.Status verification() {
+    IndexVerifier v = verifier;
+    return v == null
+        ? new IndexVerifier.Status(IndexVerifier.State.PENDING, null, null)
+        : v.status();
+  }
+
   /** The index, when this server may write to it; a 409 for the client otherwise. */
   ImageIndex writableIndex(String what) {
     if (index.readOnly()) {
@@ -109,5 +131,7 @@ public final class ServerContext implements Closeable {
   @Override
   public void close() {
     refresher.shutdownNow();
+    IndexVerifier v = verifier;
+    if (v != null) v.close();
   }
 }

@@ -21,6 +21,14 @@ final class TokenGuard implements Handler {
     this.next = next;
   }
 
+  /**
+   * For routes that are open on a server without a token and need it once one is set (what they
+   * answer is private to the owner, like the quarantine log's paths).
+   */
+  static Handler whenSet(String token, Handler next) {
+    return token == null ? next : new TokenGuard(token, next);
+  }
+
   @Override
   public void handle(Context ctx) throws Exception {
     if (token == null) {

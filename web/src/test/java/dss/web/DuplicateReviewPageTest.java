@@ -165,7 +165,11 @@ class DuplicateReviewPageTest {
     String href = chromium.driver.findElement(By.id("export-csv")).getAttribute("href");
     String csv =
         new String(
-            s.get(href.substring(href.indexOf("/api/"))).body(),
+            s.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            s.uri(href.substring(href.indexOf("/api/"))))
+                        .header("Authorization", "Bearer " + TestServer.TOKEN))
+                .body(),
             java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(csv.contains("move,") && csv.contains("undo,") && csv.contains(big), csv);
     chromium.assertNoPolicyViolations();

@@ -57,14 +57,31 @@ class QuarantineTest {
     return client.send(request);
   }
 
+  /**
+   * Moves at threshold 2, where every image is in one group (the fixture's distinct scenes are
+   * moved too).
+   */
   static JsonNode move(String keep, String... move) throws Exception {
+    HttpResponse<byte[]> response =
+        post(s, "/api/quarantine", body(keep, 2f, move), TestServer.TOKEN);
+    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+    return json(response);
+  }
+
+  static String body(String keep, Float threshold, String... move) {
     StringBuilder body = new StringBuilder("{\"keep\": \"" + keep + "\", \"move\": [");
     for (int i = 0; i < move.length; i++)
       body.append(i > 0 ? ", " : "").append('"').append(move[i]).append('"');
-    HttpResponse<byte[]> response =
-        post(s, "/api/quarantine", body.append("]}").toString(), TestServer.TOKEN);
-    assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
-    return json(response);
+    body.append("]");
+    if (threshold != null) body.append(", \"threshold\": ").append(threshold);
+    return body.append("}").toString();
+  }
+
+  /** The log, with the write token (the server has one). */
+  static HttpResponse<byte[]> log(String query) throws Exception {
+    return s.send(
+        HttpRequest.newBuilder(s.uri("/api/quarantine/log" + query))
+            .header("Authorization", "Bearer " + TestServer.TOKEN));
   }
 
   static HttpResponse<byte[]> undo(String moveId) throws Exception {
@@ -119,7 +136,7 @@ class QuarantineTest {
     TestClient.assertError(undo("no-such-move"), 404, "no quarantine move with id 'no-such-move'");
 
     // the log: the move and the undo, as JSON and as CSV
-    JsonNode entries = json(s.get("/api/quarantine/log")).get("entries");
+    JsonNode entries = json(log("")).get("entries");
     List<String> events = new java.util.ArrayList<>();
     for (JsonNode e : entries) {
       if (e.get("move_id").asText().equals(moveId)) events.add(e.get("event").asText());
@@ -127,7 +144,7 @@ class QuarantineTest {
           e.has("vector") || e.has("record"), "the export has the decisions, not the documents");
     }
     assertEquals(List.of("move", "undo"), events);
-    HttpResponse<byte[]> csv = s.get("/api/quarantine/log?format=csv");
+    HttpResponse<byte[]> csv = log("?format=csv");
     assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
     List<CSVRecord> rows =
         CSVFormat.RFC4180
@@ -144,8 +161,28 @@ class QuarantineTest {
     assertEquals(target.toString(), mine.get(0).get("to"));
     assertEquals("undo", mine.get(1).get("event"));
     assertTrue(Files.readString(quarantine.resolve("quarantine-log.jsonl")).contains(moveId));
+    TestClient.assertError(log("?format=xml"), 400, "format must be json or csv");
+    // the log names the library's files: with a token set, it needs the token
+    TestClient.assertError(s.get("/api/quarantine/log"), 401, "missing");
+  }
+
+  @Test
+  void onlyTheKeepersGroupIsMoved() throws Exception {
+    // at the default threshold scene-0 and scene-2 are not duplicates: nothing moves, the id named
     TestClient.assertError(
-        s.get("/api/quarantine/log?format=xml"), 400, "format must be json or csv");
+        post(
+            s,
+            "/api/quarantine",
+            body(s.id("scene-2"), null, s.id("scene-0-small"), s.id("scene-0")),
+            TestServer.TOKEN),
+        400,
+        "image '" + s.id("scene-0-small") + "' is not in the duplicate group of the keeper");
+    assertTrue(Files.exists(s.files.get("scene-0")), "nothing moved");
+    assertTrue(Files.exists(s.files.get("scene-0-small")), "nothing moved");
+    TestClient.assertError(
+        post(s, "/api/quarantine", body(s.id("scene-2"), 3f, s.id("scene-0")), TestServer.TOKEN),
+        400,
+        "'threshold'");
   }
 
   @Test
@@ -243,7 +280,12 @@ class QuarantineTest {
           post(plain, "/api/quarantine", body, TestServer.TOKEN), 409, "--quarantine DIR");
       TestClient.assertError(
           post(plain, "/api/quarantine/x/undo", "", TestServer.TOKEN), 409, "--quarantine DIR");
-      TestClient.assertError(plain.get("/api/quarantine/log"), 409, "--quarantine DIR");
+      TestClient.assertError(
+          plain.send(
+              HttpRequest.newBuilder(plain.uri("/api/quarantine/log"))
+                  .header("Authorization", "Bearer " + TestServer.TOKEN)),
+          409,
+          "--quarantine DIR");
       assertTrue(Files.exists(plain.files.get("scene-0")));
     }
   }

@@ -53,6 +53,12 @@ public final class LuceneIndex implements ImageIndex {
   private final SearcherManager searchers;
   private final IndexMetadata metadata;
 
+  /** Files whose every byte {@link #verify} has checked, by name, with their length. */
+  private final Map<String, Long> verifiedFiles = new java.util.HashMap<>();
+
+  /** What {@link #verify} found damaged; writes stop from then on. Null: no damage found. */
+  private volatile IndexCheck damage;
+
   private LuceneIndex(
       String location, Directory directory, IndexWriter writer, IndexMetadata metadata)
       throws IOException {
@@ -239,6 +245,38 @@ public final class LuceneIndex implements ImageIndex {
   }
 
   /**
+   * The checksum of every byte of the latest commit's files (the level "checksums": Lucene's
+   * structure checks are {@link #check(boolean) check(true)}'s), reading only the files this
+   * instance has not verified before (Lucene never changes a written file: what was verified stays
+   * verified unless something outside Lucene writes into the folder, which {@code again} catches).
+   * Damage found stops this instance's writes.
+   */
+  @Override
+  public IndexCheck verify(boolean again) throws IOException {
+    synchronized (verifiedFiles) {
+      if (again) verifiedFiles.clear();
+      IndexCheck result;
+      if (writer == null) {
+        result = LuceneIndexCheck.latest(directory, location, true, verifiedFiles);
+      } else {
+        SnapshotDeletionPolicy commits =
+            (SnapshotDeletionPolicy) writer.getConfig().getIndexDeletionPolicy();
+        IndexCommit commit = commits.snapshot();
+        try {
+          result =
+              LuceneIndexCheck.commit(
+                  directory, location, commit.getSegmentsFileName(), true, verifiedFiles);
+        } finally {
+          commits.release(commit);
+          writer.deleteUnusedFiles();
+        }
+      }
+      if (!result.healthy()) damage = result;
+      return result;
+    }
+  }
+
+  /**
    * The metadata of the latest commit in {@code directory}, or null when there is no index there
    * yet.
    */
@@ -359,12 +397,16 @@ public final class LuceneIndex implements ImageIndex {
 
   private IndexWriter requireWriter() throws IndexException {
     if (writer == null) throw IndexException.readOnly(location);
+    IndexCheck found = damage;
+    if (found != null)
+      throw new IndexException("writes stopped: " + found.summary()); // never build on damage
     return writer;
   }
 
   /** Commits pending changes (a writer) and releases the lock. */
   @Override
   public void close() throws IOException {
+    if (writer != null && damage != null) writer.rollback(); // pending writes never reach a commit
     try (directory;
         writer;
         searchers) {

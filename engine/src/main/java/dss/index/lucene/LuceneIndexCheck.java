@@ -33,6 +33,8 @@ import org.apache.lucene.store.NoLockFactory;
  *       every file's presence, the whole checksum of every file up to {@link #SMALL_FILE} bytes and
  *       the footer (the checksum's place, so truncation) of the larger ones: the vectors, the graph
  *       and the stored fields of a large index are not read.
+ *   <li><b>checksums</b> (what a server verifies in the background): the above plus the CRC32 of
+ *       every byte of every file, the files verified by an earlier pass of the same caller skipped.
  *   <li><b>full</b>: the above plus Lucene's {@link CheckIndex} at its integrity level over every
  *       segment: the checksum of every byte of every file and the structure of each part (stored
  *       fields, postings, doc values, vectors). A failed segment is then narrowed down to its
@@ -59,13 +61,22 @@ final class LuceneIndexCheck {
    * newer one.
    */
   static IndexCheck latest(Directory dir, String location, boolean full) throws IOException {
+    return latest(dir, location, full, null);
+  }
+
+  /**
+   * As {@link #latest(Directory, String, boolean)}; with {@code verified} (see {@link #commit(
+   * Directory, String, String, boolean, Map)}) only the files not verified before are read whole.
+   */
+  static IndexCheck latest(Directory dir, String location, boolean full, Map<String, Long> verified)
+      throws IOException {
     for (int attempt = 1; ; attempt++) {
       String segmentsFile = SegmentInfos.getLastCommitSegmentsFileName(dir.listAll());
       if (segmentsFile == null) throw IndexException.missing(location);
       boolean last = attempt >= ATTEMPTS;
       IndexCheck result;
       try {
-        result = commit(dir, location, segmentsFile, full);
+        result = commit(dir, location, segmentsFile, full, verified);
       } catch (NoSuchFileException | FileNotFoundException e) {
         if (last || !superseded(dir, segmentsFile)) throw e;
         continue;
@@ -84,7 +95,22 @@ final class LuceneIndexCheck {
    */
   static IndexCheck commit(Directory dir, String location, String segmentsFile, boolean full)
       throws IOException {
-    String level = full ? "full" : "fast";
+    return commit(dir, location, segmentsFile, full, null);
+  }
+
+  /**
+   * As {@link #commit(Directory, String, String, boolean)}; with {@code verified} (file name to
+   * length, this caller's memory of files whose every byte passed its checksum) and {@code full},
+   * the checksums level: the CRC32 of every byte of the files not in the map (Lucene never rewrites
+   * a file, so a verified file only needs to be there, at its length, with its footer), without
+   * CheckIndex's structure checks: the checks after the first cost what the new commits wrote. A
+   * healthy check leaves in the map exactly the commit's files.
+   */
+  static IndexCheck commit(
+      Directory dir, String location, String segmentsFile, boolean full, Map<String, Long> verified)
+      throws IOException {
+    boolean incremental = full && verified != null;
+    String level = incremental ? "checksums" : full ? "full" : "fast";
     List<IndexCheck.Damage> damage = new ArrayList<>();
     SegmentInfos infos;
     try {
@@ -117,24 +143,34 @@ final class LuceneIndexCheck {
       for (String file : segment.files()) files.put(file, segment.info.name);
     }
 
-    long verified = 0, total = 0;
+    long bytesVerified = 0, total = 0;
+    Map<String, Long> lengths = new LinkedHashMap<>();
     for (Map.Entry<String, String> file : files.entrySet()) {
       try (IndexInput in = dir.openInput(file.getKey(), IOContext.READONCE)) {
         total += in.length();
-        if (full || in.length() > SMALL_FILE) {
+        lengths.put(file.getKey(), in.length());
+        Long known = incremental ? verified.get(file.getKey()) : null;
+        if (incremental && (known == null || known != in.length())) {
+          CodecUtil.checksumEntireFile(in); // new since the last check: every byte
+          bytesVerified += in.length();
+        } else if (full || in.length() > SMALL_FILE) {
           CodecUtil.retrieveChecksum(
               in); // the footer; a full check reads the whole file through CheckIndex
         } else {
           CodecUtil.checksumEntireFile(in);
-          verified += in.length();
+          bytesVerified += in.length();
         }
       } catch (IOException e) {
         damage.add(new IndexCheck.Damage(file.getKey(), file.getValue(), problem(e)));
       }
     }
-    if (full && damage.isEmpty()) {
+    if (full && !incremental && damage.isEmpty()) {
       damage.addAll(checkIndex(dir, segmentsFile, infos, files));
-      verified = total;
+      bytesVerified = total;
+    }
+    if (verified != null && full && damage.isEmpty()) {
+      verified.clear();
+      verified.putAll(lengths);
     }
     return new IndexCheck(
         location,
@@ -142,7 +178,7 @@ final class LuceneIndexCheck {
         damage.isEmpty(),
         model,
         documents,
-        damage.isEmpty() ? verified : 0,
+        damage.isEmpty() ? bytesVerified : 0,
         damage,
         damage.isEmpty() ? null : IndexCheck.recoveryFor(location),
         IndexCheck.details(
