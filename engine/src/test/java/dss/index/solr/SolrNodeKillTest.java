@@ -1,0 +1,180 @@
+package dss.index.solr;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dss.index.Hit;
+import dss.index.ImageIndex;
+import dss.index.IndexConfig;
+import dss.index.KnnQuery;
+import dss.index.TestVectors;
+import dss.model.ModelInfo;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Solr node killed with SIGKILL (its own process: no clean stop, its ZooKeeper session left to
+ * expire) and started again, while two clients search and one indexes and commits, on a collection
+ * of 2 shards x 2 replicas: no search fails or answers wrongly, every commit returns, and at the end
+ * the committed set is all there, the same on both replicas of each shard.
+ */
+class SolrNodeKillTest {
+  static final int DIMS = 32;
+  static final int FIRST = 200; // committed before the kill
+  static final int BATCH = 10;
+  static final ModelInfo MODEL = new ModelInfo("nodekill", "nodekill", DIMS, "k1ll");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aKilledNodeCostsNoSearchAndNoCommittedDocument() throws Exception {
+    TestCluster cluster = TestCluster.shared();
+    // The writer waits out a leader election (the killed node's session expires first)
+    String location = cluster.location("nodekill") + "?retry=120";
+    float[][] v = TestVectors.clustered(FIRST + 2000, DIMS, 11);
+    Set<String> committed = new TreeSet<>();
+    try (ImageIndex writer = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2)) {
+      for (int i = 0; i < FIRST; i++) {
+        writer.upsert(SolrFailoverTest.record(i), v[i]);
+        committed.add(SolrFailoverTest.record(i).id());
+      }
+      writer.commit();
+    }
+    SolrFailoverTest.awaitActive(cluster.location("nodekill"));
+
+    try (ImageIndex index = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2)) {
+      AtomicBoolean running = new AtomicBoolean(true);
+      Semaphore searched = new Semaphore(0);
+      Semaphore commits = new Semaphore(0);
+      ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+      List<Thread> clients = new ArrayList<>();
+      for (int t = 0; t < 2; t++) {
+        int offset = t;
+        clients.add(
+            Thread.ofPlatform()
+                .name("search-" + t)
+                .start(
+                    () -> {
+                      for (int n = offset; running.get(); n += 2) {
+                        int q = n % FIRST;
+                        try {
+                          // its own vector: the nearest is itself, whatever else is added
+                          List<Hit> hits = index.knn(KnnQuery.of(v[q], 3));
+                          String want = SolrFailoverTest.record(q).id();
+                          if (hits.isEmpty() || !hits.get(0).image().id().equals(want))
+                            problems.add("search " + q + ": " + SolrFailoverTest.ids(hits));
+                          if (index.get(want).isEmpty()) problems.add("id of " + q + " not found");
+                          searched.release();
+                        } catch (IOException | RuntimeException e) {
+                          problems.add("search " + q + ": " + e);
+                        }
+                      }
+                    }));
+      }
+      List<String> writes = new ArrayList<>(); // committed by the writer below
+      Thread writer =
+          Thread.ofPlatform()
+              .name("index")
+              .start(
+                  () -> {
+                    for (int next = FIRST; running.get() && next + BATCH <= v.length; next += BATCH) {
+                      try {
+                        List<String> batch = new ArrayList<>();
+                        for (int i = next; i < next + BATCH; i++) {
+                          index.upsert(SolrFailoverTest.record(i), v[i]);
+                          batch.add(SolrFailoverTest.record(i).id());
+                        }
+                        index.commit();
+                        synchronized (writes) {
+                          writes.addAll(batch);
+                        }
+                        commits.release();
+                      } catch (IOException | RuntimeException e) {
+                        problems.add("write at " + next + ": " + e);
+                        return;
+                      }
+                    }
+                  });
+      try {
+        assertTrue(searched.tryAcquire(10, 300, TimeUnit.SECONDS), "searches before the kill");
+        assertTrue(commits.tryAcquire(1, 300, TimeUnit.SECONDS), "a commit before the kill");
+        cluster.killNode(2);
+        searched.drainPermits();
+        commits.drainPermits();
+        // searches and commits done with node 2 dead (at most one per client was asked before)
+        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches with node 2 dead");
+        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits with node 2 dead");
+        cluster.startNode(2);
+        searched.drainPermits();
+        commits.drainPermits();
+        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches after the restart");
+        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits after the restart");
+      } finally {
+        running.set(false);
+        for (Thread c : clients) c.join();
+        writer.join();
+      }
+      assertEquals(List.of(), List.copyOf(problems));
+      synchronized (writes) {
+        committed.addAll(writes);
+      }
+      SolrFailoverTest.awaitActive(cluster.location("nodekill"));
+      index.commit(); // opens a searcher on every replica, the recovered ones included
+      assertEquals(committed.size(), index.count());
+    }
+    // Each replica on its own (distrib=false): both replicas of a shard hold the same ids, and the
+    // shards together hold exactly the committed set
+    Map<String, Set<String>> byShard = new TreeMap<>();
+    HttpClient http = HttpClient.newHttpClient();
+    JsonNode shards =
+        get(http, cluster.solr() + "/admin/collections?action=CLUSTERSTATUS&wt=json")
+            .path("cluster").path("collections").path("nodekill").path("shards");
+    Set<String> all = new TreeSet<>();
+    for (var shard : shards.properties()) {
+      List<Set<String>> replicas = new ArrayList<>();
+      for (JsonNode replica : shard.getValue().path("replicas")) {
+        String core = replica.path("base_url").asText() + "/" + replica.path("core").asText();
+        Set<String> ids = new TreeSet<>();
+        for (JsonNode doc :
+            get(
+                    http,
+                    core
+                        + "/select?wt=json&distrib=false&rows=100000&fl=id&q="
+                        + URLEncoder.encode(SolrIndex.IMAGES, StandardCharsets.UTF_8))
+                .path("response")
+                .path("docs")) ids.add(doc.path("id").asText());
+        replicas.add(ids);
+      }
+      assertEquals(2, replicas.size(), "2 replicas of " + shard.getKey());
+      assertEquals(replicas.get(0), replicas.get(1), "the replicas of " + shard.getKey() + " agree");
+      byShard.put(shard.getKey(), replicas.get(0));
+      all.addAll(replicas.get(0));
+    }
+    assertEquals(committed, all, "the committed set, and nothing else");
+    assertEquals(committed.size(), byShard.values().stream().mapToInt(Set::size).sum());
+  }
+
+  private static JsonNode get(HttpClient http, String url) throws Exception {
+    HttpResponse<String> r =
+        http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), url + ": " + r.body());
+    return JSON.readTree(r.body());
+  }
+}
