@@ -46,8 +46,9 @@ class SolrNodeKillTest {
   @Test
   void aKilledNodeCostsNoSearchAndNoCommittedDocument() throws Exception {
     TestCluster cluster = TestCluster.shared();
-    // The writer waits out a leader election (the killed node's session expires first)
-    String location = cluster.location("nodekill") + "?retry=120";
+    // The clients' entry node is the one killed: they must move to the others. The writer waits out
+    // a leader election (the killed node's ZooKeeper session expires first).
+    String location = cluster.location("nodekill", 2) + "?retry=120";
     float[][] v = TestVectors.clustered(FIRST + 2000, DIMS, 11);
     Set<String> committed = new TreeSet<>();
     try (ImageIndex writer = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2)) {
