@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -176,27 +175,41 @@ public final class LocalCluster {
 
   private void startAll() throws IOException {
     startZooKeeper();
-    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    List<IoTask> starts = new ArrayList<>();
     for (int n = 1; n <= layout.nodes(); n++) {
       int node = n;
-      starts.add(
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  startNode(node);
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
-                }
-              }));
+      starts.add(() -> startNode(node));
     }
-    for (CompletableFuture<Void> start : starts) {
-      try {
-        start.join();
-      } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
+    inParallel(starts);
+    waitForLiveNodes(layout.nodes());
+  }
+
+  private interface IoTask {
+    void run() throws IOException;
+  }
+
+  /** Runs the tasks at once (the JVMs start side by side), rethrowing the first failure. */
+  private static void inParallel(List<IoTask> tasks) throws IOException {
+    try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (IoTask task : tasks)
+        running.add(
+            executor.submit(
+                () -> {
+                  task.run();
+                  return null;
+                }));
+      for (java.util.concurrent.Future<?> f : running) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException();
+        }
       }
     }
-    waitForLiveNodes(layout.nodes());
   }
 
   private void startZooKeeper() throws IOException {
@@ -299,12 +312,16 @@ public final class LocalCluster {
   }
 
   private void stopAll() {
-    List<CompletableFuture<Void>> stops = new ArrayList<>();
+    List<IoTask> stops = new ArrayList<>();
     for (int n = 1; n <= layout.nodes(); n++) {
       String name = ClusterDir.node(n);
-      stops.add(CompletableFuture.runAsync(() -> terminate(dir, name, false)));
+      stops.add(() -> terminate(dir, name, false));
     }
-    stops.forEach(CompletableFuture::join);
+    try {
+      inParallel(stops);
+    } catch (IOException e) {
+      System.err.println("cluster: stopping the nodes: " + e);
+    }
     terminate(dir, ClusterDir.ZOOKEEPER, false);
   }
 

@@ -205,7 +205,7 @@ final class SolrHttp implements AutoCloseable {
     long backoffMs = 100;
     Exception last = null;
     String lastUrl = entry;
-    int refusedInARow = 0;
+    java.util.Set<String> refused = new java.util.HashSet<>(); // nodes that refused a connection
     for (int attempt = 0; ; attempt++) {
       List<String> known = nodes;
       int index = Math.floorMod(current.get(), known.size());
@@ -219,17 +219,18 @@ final class SolrHttp implements AutoCloseable {
         SolrError error = SolrError.of(status, response.body(), base + path);
         if (!error.retryable()) throw error.exception();
         last = error.exception();
-        refusedInARow = 0;
+        refused.remove(base);
       } catch (IOException e) {
         if (e instanceof IndexException) throw e;
         last = e;
-        refusedInARow = notConnected(e) ? refusedInARow + 1 : 0;
+        if (refusedConnection(e)) refused.add(base);
+        else refused.remove(base);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while waiting for Solr at " + base);
       }
       current.compareAndSet(index, index + 1); // the next request goes to the next node
-      if (refusedInARow >= known.size()) break; // no node accepts a connection: the cluster is down
+      if (refused.containsAll(known)) break; // every node refuses a connection: the cluster is down
       if (System.nanoTime() > deadline) break;
       if ((attempt + 1) % known.size()
           == 0) { // every node tried once: wait a little before the next round
@@ -239,6 +240,24 @@ final class SolrHttp implements AutoCloseable {
       LOG.debug("Solr request to {} failed ({}); retrying", base + path, last.toString());
     }
     throw unreachable(lastUrl, path, last);
+  }
+
+  /**
+   * The node actively refused the connection (nothing listens on its port, or its host is unknown or
+   * unreachable): a definite answer, unlike a connect timeout (a node too busy to accept at once is
+   * retried within the budget).
+   */
+  private static boolean refusedConnection(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.http.HttpConnectTimeoutException) return false;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) return true;
+    }
+    return false;
   }
 
   /** No connection was made: refused, connect timeout, no route, unknown host. */
@@ -254,12 +273,15 @@ final class SolrHttp implements AutoCloseable {
   }
 
   private IndexException.Unreachable unreachable(String url, String path, Exception cause) {
+    IOException io = cause instanceof IOException e ? e : new IOException(cause);
     String reason =
-        notConnected(cause instanceof IOException io ? io : new IOException(cause))
-            ? "connection refused or timed out after " + timeouts.connect().toSeconds() + " s"
-            : cause instanceof java.net.http.HttpTimeoutException
-                ? "no answer within the read timeout"
-                : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        refusedConnection(io)
+            ? "connection refused"
+            : notConnected(io)
+                ? "no connection within " + timeouts.connect().toSeconds() + " s"
+                : cause instanceof java.net.http.HttpTimeoutException
+                    ? "no answer within the read timeout"
+                    : cause.getMessage() != null ? cause.getMessage() : cause.toString();
     List<String> known = nodes();
     String where =
         known.size() == 1

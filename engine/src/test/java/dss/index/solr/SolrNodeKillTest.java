@@ -3,8 +3,6 @@ package dss.index.solr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.IndexConfig;
@@ -12,17 +10,10 @@ import dss.index.KnnQuery;
 import dss.index.TestVectors;
 import dss.model.ModelInfo;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -41,7 +32,6 @@ class SolrNodeKillTest {
   static final int FIRST = 200; // committed before the kill
   static final int BATCH = 10;
   static final ModelInfo MODEL = new ModelInfo("nodekill", "nodekill", DIMS, "k1ll");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
   void aKilledNodeCostsNoSearchAndNoCommittedDocument() throws Exception {
@@ -114,19 +104,19 @@ class SolrNodeKillTest {
                     }
                   });
       try {
-        assertTrue(searched.tryAcquire(10, 300, TimeUnit.SECONDS), "searches before the kill");
-        assertTrue(commits.tryAcquire(1, 300, TimeUnit.SECONDS), "a commit before the kill");
+        assertTrue(searched.tryAcquire(10, 300, TimeUnit.SECONDS), "searches before the kill" + problems);
+        assertTrue(commits.tryAcquire(1, 300, TimeUnit.SECONDS), "a commit before the kill" + problems);
         cluster.killNode(2);
         searched.drainPermits();
         commits.drainPermits();
         // searches and commits done with node 2 dead (at most one per client was asked before)
-        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches with node 2 dead");
-        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits with node 2 dead");
+        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches with node 2 dead" + problems);
+        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits with node 2 dead" + problems);
         cluster.startNode(2);
         searched.drainPermits();
         commits.drainPermits();
-        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches after the restart");
-        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits after the restart");
+        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches after the restart" + problems);
+        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits after the restart" + problems);
       } finally {
         running.set(false);
         for (Thread c : clients) c.join();
@@ -142,40 +132,16 @@ class SolrNodeKillTest {
     }
     // Each replica on its own (distrib=false): both replicas of a shard hold the same ids, and the
     // shards together hold exactly the committed set
-    Map<String, Set<String>> byShard = new TreeMap<>();
-    HttpClient http = HttpClient.newHttpClient();
-    JsonNode shards =
-        get(http, cluster.solr() + "/admin/collections?action=CLUSTERSTATUS&wt=json")
-            .path("cluster").path("collections").path("nodekill").path("shards");
     Set<String> all = new TreeSet<>();
-    for (var shard : shards.properties()) {
-      List<Set<String>> replicas = new ArrayList<>();
-      for (JsonNode replica : shard.getValue().path("replicas")) {
-        String core = replica.path("base_url").asText() + "/" + replica.path("core").asText();
-        Set<String> ids = new TreeSet<>();
-        for (JsonNode doc :
-            get(
-                    http,
-                    core
-                        + "/select?wt=json&distrib=false&rows=100000&fl=id&q="
-                        + URLEncoder.encode(SolrIndex.IMAGES, StandardCharsets.UTF_8))
-                .path("response")
-                .path("docs")) ids.add(doc.path("id").asText());
-        replicas.add(ids);
-      }
+    int held = 0;
+    for (Map.Entry<String, List<Set<String>>> shard : cluster.replicaIds("nodekill").entrySet()) {
+      List<Set<String>> replicas = shard.getValue();
       assertEquals(2, replicas.size(), "2 replicas of " + shard.getKey());
       assertEquals(replicas.get(0), replicas.get(1), "the replicas of " + shard.getKey() + " agree");
-      byShard.put(shard.getKey(), replicas.get(0));
       all.addAll(replicas.get(0));
+      held += replicas.get(0).size();
     }
     assertEquals(committed, all, "the committed set, and nothing else");
-    assertEquals(committed.size(), byShard.values().stream().mapToInt(Set::size).sum());
-  }
-
-  private static JsonNode get(HttpClient http, String url) throws Exception {
-    HttpResponse<String> r =
-        http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), url + ": " + r.body());
-    return JSON.readTree(r.body());
+    assertEquals(committed.size(), held, "each id in one shard");
   }
 }

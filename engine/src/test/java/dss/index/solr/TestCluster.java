@@ -110,7 +110,11 @@ public final class TestCluster implements AutoCloseable {
 
   private static TestCluster start(int nodes) throws IOException {
     List<String> command = javaCommand("128m");
-    command.addAll(List.of("--nodes", Integer.toString(nodes), "--heap", "384m", "--control"));
+    // a folder under target/, kept after the run: the nodes' logs for a post-mortem
+    Path dir = Path.of("target", "solr-cluster-" + System.currentTimeMillis()).toAbsolutePath();
+    command.addAll(
+        List.of(
+            "--nodes", Integer.toString(nodes), "--heap", "384m", "--dir", dir.toString(), "--control"));
     return start(command, "solr-cluster.log");
   }
 
@@ -175,6 +179,55 @@ public final class TestCluster implements AutoCloseable {
   /** Starts ZooKeeper and every node again on their ports; returns once all are live. */
   public void startAll() throws IOException {
     command("start all", "started");
+  }
+
+  /**
+   * The image ids each replica of each shard holds, read from each core on its own ({@code
+   * distrib=false}, its latest commit): shard name to one set per replica.
+   */
+  public java.util.Map<String, List<java.util.Set<String>>> replicaIds(String collection)
+      throws IOException {
+    java.util.Map<String, List<java.util.Set<String>>> byShard = new java.util.TreeMap<>();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      JsonNode shards =
+          getJson(http, solr + "/admin/collections?action=CLUSTERSTATUS&wt=json")
+              .path("cluster")
+              .path("collections")
+              .path(collection)
+              .path("shards");
+      for (var shard : shards.properties()) {
+        List<java.util.Set<String>> replicas = new ArrayList<>();
+        for (JsonNode replica : shard.getValue().path("replicas")) {
+          String core = replica.path("base_url").asText() + "/" + replica.path("core").asText();
+          java.util.Set<String> ids = new java.util.TreeSet<>();
+          for (JsonNode doc :
+              getJson(
+                      http,
+                      core
+                          + "/select?wt=json&distrib=false&rows=1000000&fl=id&q="
+                          + java.net.URLEncoder.encode(SolrIndex.IMAGES, StandardCharsets.UTF_8))
+                  .path("response")
+                  .path("docs")) ids.add(doc.path("id").asText());
+          replicas.add(ids);
+        }
+        byShard.put(shard.getKey(), replicas);
+      }
+    }
+    return byShard;
+  }
+
+  private static JsonNode getJson(java.net.http.HttpClient http, String url) throws IOException {
+    try {
+      java.net.http.HttpResponse<String> r =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+      return JSON.readTree(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   /** The cluster's folder (data, logs, pids). */
