@@ -66,10 +66,12 @@ final class ClusterDir {
     try {
       int nodes = Integer.parseInt(p.getProperty("nodes"));
       List<Integer> ports = new ArrayList<>();
-      for (int i = 1; i <= nodes; i++) ports.add(Integer.parseInt(p.getProperty("port." + node(i))));
+      for (int i = 1; i <= nodes; i++)
+        ports.add(Integer.parseInt(p.getProperty("port." + node(i))));
       return Optional.of(new Layout(Integer.parseInt(p.getProperty("port.zookeeper")), ports));
     } catch (RuntimeException e) {
-      throw new IOException(layoutFile() + " is damaged (" + e + "); delete the folder to start anew");
+      throw new IOException(
+          layoutFile() + " is damaged (" + e + "); delete the folder to start anew");
     }
   }
 

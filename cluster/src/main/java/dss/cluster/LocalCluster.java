@@ -42,14 +42,14 @@ import java.util.stream.Stream;
  * start and reused when the cluster starts again on DIR (the cores and ZooKeeper's data are kept
  * too). Once every node is live, one JSON line goes to stdout: {@code {"solr":
  * "http://127.0.0.1:P/solr", "nodes": [...], "zk": "127.0.0.1:Z/solr", "dir": DIR}}; each process
- * logs to {@code DIR/logs/NAME.log}. SIGTERM or Ctrl-C stops the nodes, then ZooKeeper, cleanly. DIR
- * defaults to a temporary folder, deleted at exit.
+ * logs to {@code DIR/logs/NAME.log}. SIGTERM or Ctrl-C stops the nodes, then ZooKeeper, cleanly.
+ * DIR defaults to a temporary folder, deleted at exit.
  *
  * <p>With {@code --control}, standard input takes commands, one per line, each answered by one JSON
  * line on stdout: {@code stop N} (SIGTERM to node N, once it is gone: {@code {"stopped": N}}),
- * {@code kill N} (SIGKILL: {@code {"killed": N}}), {@code start N} (start it again on its port, once
- * it is live: {@code {"started": N, "url": ...}}), {@code stop all} / {@code start all} (every node
- * and ZooKeeper), {@code quit}. End of input stops the cluster too.
+ * {@code kill N} (SIGKILL: {@code {"killed": N}}), {@code start N} (start it again on its port,
+ * once it is live: {@code {"started": N, "url": ...}}), {@code stop all} / {@code start all} (every
+ * node and ZooKeeper), {@code quit}. End of input stops the cluster too.
  */
 public final class LocalCluster {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -242,8 +242,8 @@ public final class LocalCluster {
   }
 
   /**
-   * Starts a process logging to {@code DIR/logs/NAME.log}; returns once it has written its pid
-   * file (it serves), or fails naming the log when it ends first.
+   * Starts a process logging to {@code DIR/logs/NAME.log}; returns once it has written its pid file
+   * (it serves), or fails naming the log when it ends first.
    */
   private static void launch(ClusterDir dir, String name, List<String> command) throws IOException {
     Path log = dir.log(name);
@@ -259,10 +259,12 @@ public final class LocalCluster {
       Optional<ProcessHandle> started = dir.process(name);
       if (started.isPresent() && started.get().pid() == process.pid()) return;
       if (!process.isAlive())
-        throw new IOException(name + " ended at start (exit " + process.exitValue() + "); see " + log);
+        throw new IOException(
+            name + " ended at start (exit " + process.exitValue() + "); see " + log);
       if (System.nanoTime() > deadline) {
         process.destroyForcibly();
-        throw new IOException(name + " did not start within " + START_TIMEOUT.toSeconds() + " s; see " + log);
+        throw new IOException(
+            name + " did not start within " + START_TIMEOUT.toSeconds() + " s; see " + log);
       }
       sleep(100);
     }
@@ -363,7 +365,11 @@ public final class LocalCluster {
         }
       }
       if (System.nanoTime() > deadline)
-        throw new IOException("the nodes did not all join within " + START_TIMEOUT.toSeconds() + " s; see " + dir.path().resolve("logs"));
+        throw new IOException(
+            "the nodes did not all join within "
+                + START_TIMEOUT.toSeconds()
+                + " s; see "
+                + dir.path().resolve("logs"));
       sleep(250);
     }
   }
@@ -462,7 +468,10 @@ public final class LocalCluster {
 
   // ---- the commands on a running cluster (from another process)
 
-  /** {@code stop --dir DIR [--node N]}: prints {"stopped": [...]} and exits 0, or 1 when nothing ran. */
+  /**
+   * {@code stop --dir DIR [--node N]}: prints {"stopped": [...]} and exits 0, or 1 when nothing
+   * ran.
+   */
   private static int stop(String[] args) throws IOException {
     ClusterDir dir = new ClusterDir(Path.of(NodeMain.required(args, "--dir")));
     String node = NodeMain.option(args, "--node");
@@ -479,15 +488,25 @@ public final class LocalCluster {
         if (terminate(dir, ClusterDir.node(n), false)) stopped.add(quote(ClusterDir.node(n)));
       if (terminate(dir, ClusterDir.ZOOKEEPER, false)) stopped.add(quote(ClusterDir.ZOOKEEPER));
     }
-    System.out.println("{\"dir\": " + quote(dir.path().toString()) + ", \"stopped\": [" + String.join(", ", stopped) + "]}");
+    System.out.println(
+        "{\"dir\": "
+            + quote(dir.path().toString())
+            + ", \"stopped\": ["
+            + String.join(", ", stopped)
+            + "]}");
     if (stopped.isEmpty()) {
-      System.err.println("cluster: nothing was running in " + dir.path() + (node == null ? "" : " as node " + node));
+      System.err.println(
+          "cluster: nothing was running in "
+              + dir.path()
+              + (node == null ? "" : " as node " + node));
       return 1;
     }
     return 0;
   }
 
-  /** {@code start-node --dir DIR --node N [--heap H]}: node N again in the cluster running in DIR. */
+  /**
+   * {@code start-node --dir DIR --node N [--heap H]}: node N again in the cluster running in DIR.
+   */
   private static int startNode(String[] args) throws IOException {
     ClusterDir dir = new ClusterDir(Path.of(NodeMain.required(args, "--dir")));
     int n = Integer.parseInt(NodeMain.required(args, "--node"));
@@ -495,7 +514,11 @@ public final class LocalCluster {
     Optional<ProcessHandle> supervisor = dir.process(ClusterDir.SUPERVISOR);
     Optional<ClusterDir.Layout> layout = dir.layout();
     if (supervisor.isEmpty() || layout.isEmpty()) {
-      System.err.println("cluster: no cluster runs in " + dir.path() + "; start it with dreamsim cluster start --dir " + dir.path());
+      System.err.println(
+          "cluster: no cluster runs in "
+              + dir.path()
+              + "; start it with dreamsim cluster start --dir "
+              + dir.path());
       return 2;
     }
     if (n < 1 || n > layout.get().nodes()) {
@@ -504,7 +527,8 @@ public final class LocalCluster {
     }
     LocalCluster local = new LocalCluster(dir, layout.get(), false, heap, System.out);
     if (dir.process(ClusterDir.node(n)).isEmpty()) {
-      launch(dir, ClusterDir.node(n), nodeCommand(dir, layout.get(), n, heap, supervisor.get().pid()));
+      launch(
+          dir, ClusterDir.node(n), nodeCommand(dir, layout.get(), n, heap, supervisor.get().pid()));
     }
     local.waitForNode(n);
     System.out.println("{\"started\": " + n + ", \"url\": " + quote(local.url(n)) + "}");

@@ -21,9 +21,9 @@ public final class SolrNode {
     Path home = Files.createDirectories(dir.home(n));
     System.setProperty("solr.log.dir", dir.path().resolve("logs").toString());
     // A node killed with kill -9 leaves the live nodes when its ZooKeeper session expires
-    System.setProperty(
-        "solr.zkclienttimeout", System.getProperty("solr.zkclienttimeout", "15000"));
-    java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
+    System.setProperty("solr.zkclienttimeout", System.getProperty("solr.zkclienttimeout", "15000"));
+    java.util.logging.Logger.getLogger("org.glassfish.jersey")
+        .setLevel(java.util.logging.Level.SEVERE);
     Properties props = new Properties();
     props.setProperty("zkHost", NodeMain.required(args, "--zk"));
     JettyConfig config =

@@ -46,9 +46,9 @@ final class ClusterCommand implements Runnable {
   }
 
   /**
-   * Runs the cluster module's LocalCluster (the supervisor) in a child JVM, in the foreground, until
-   * Ctrl-C / SIGTERM; it runs ZooKeeper and each node in a JVM of its own. With {@code --node N},
-   * starts node N again in the cluster running in {@code --dir} and returns once it is live.
+   * Runs the cluster module's LocalCluster (the supervisor) in a child JVM, in the foreground,
+   * until Ctrl-C / SIGTERM; it runs ZooKeeper and each node in a JVM of its own. With {@code --node
+   * N}, starts node N again in the cluster running in {@code --dir} and returns once it is live.
    */
   @Command(
       name = "start",
@@ -102,11 +102,13 @@ final class ClusterCommand implements Runnable {
       if (port < 0 || port + nodes - 1 > 65535)
         throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
       if (!heap.matches("[0-9]+[kKmMgG]?"))
-        throw new ParameterException(spec.commandLine(), "--heap must be a size such as 512m or 1g, not '" + heap + "'");
+        throw new ParameterException(
+            spec.commandLine(), "--heap must be a size such as 512m or 1g, not '" + heap + "'");
       List<String> command = new ArrayList<>(javaCommand(Workspace.root(), "128m"));
       if (node != null) {
         if (dir == null)
-          throw new ParameterException(spec.commandLine(), "--node needs the --dir of the running cluster");
+          throw new ParameterException(
+              spec.commandLine(), "--node needs the --dir of the running cluster");
         command.addAll(
             List.of(
                 "start-node",
@@ -160,7 +162,9 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  /** Stops the local cluster running in a folder (its supervisor stops every process), or one node. */
+  /**
+   * Stops the local cluster running in a folder (its supervisor stops every process), or one node.
+   */
   @Command(
       name = "stop",
       sortOptions = false,
@@ -169,10 +173,17 @@ final class ClusterCommand implements Runnable {
         "Prints {\"dir\", \"stopped\": [...]}; exit status 1 when nothing was running."
       })
   static final class Stop implements Callable<Integer> {
-    @Option(names = "--dir", paramLabel = "DIR", required = true, description = "The cluster's folder (printed by 'cluster start').")
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        required = true,
+        description = "The cluster's folder (printed by 'cluster start').")
     Path dir;
 
-    @Option(names = "--node", paramLabel = "N", description = "Stop only node N (SIGTERM; its replicas' peers take over).")
+    @Option(
+        names = "--node",
+        paramLabel = "N",
+        description = "Stop only node N (SIGTERM; its replicas' peers take over).")
     Integer node;
 
     @Override

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code dreamsim cluster start --dir DIR} after a clean {@code cluster stop --dir DIR} starts again
- * on the same folder (before: FileAlreadyExistsException) with the same ports and the collection's
- * documents; {@code cluster stop --node N} and {@code cluster start --dir DIR --node N} stop and
- * start one node (its own process) of a running cluster.
+ * {@code dreamsim cluster start --dir DIR} after a clean {@code cluster stop --dir DIR} starts
+ * again on the same folder (before: FileAlreadyExistsException) with the same ports and the
+ * collection's documents; {@code cluster stop --node N} and {@code cluster start --dir DIR --node
+ * N} stop and start one node (its own process) of a running cluster.
  */
 class ClusterRestartTest {
   private static final ObjectMapper JSON = new ObjectMapper();

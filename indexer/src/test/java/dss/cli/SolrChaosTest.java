@@ -86,13 +86,13 @@ class SolrChaosTest {
   }
 
   @Test
-  void indexerAndSolrNodeKillsLoseNothingCommittedAndTheServerAnswersThroughout()
-      throws Exception {
+  void indexerAndSolrNodeKillsLoseNothingCommittedAndTheServerAnswersThroughout() throws Exception {
     Path lib = tmp.resolve("lib");
     for (int i = 0; i < PHOTOS; i++)
       TestLibrary.image(lib.resolve("d" + i % 4 + "/p" + i + ".jpg"), i, 320, 240, "jpg");
     try (TestCluster cluster = TestCluster.start(3, null)) {
-      // Seeds 1 and 2; node 3 is the one killed (the clients' entry node is not: see docs/cluster.md).
+      // Seeds 1 and 2; node 3 is the one killed (the clients' entry node is not: see
+      // docs/cluster.md).
       // Writers wait out a leader election.
       String seeds =
           "solr://"
@@ -172,7 +172,8 @@ class SolrChaosTest {
       Set<String> all = committed(seeds);
       assertEquals(PHOTOS, all.size(), "every photo exactly once after the resumed run");
       awaitActive(seeds);
-      try (HttpClient http = HttpClient.newHttpClient()) { // a searcher on every replica, recovered ones included
+      try (HttpClient http =
+          HttpClient.newHttpClient()) { // a searcher on every replica, recovered ones included
         HttpResponse<String> commit =
             http.send(
                 HttpRequest.newBuilder(URI.create(cluster.solr() + "/chaos/update?commit=true"))

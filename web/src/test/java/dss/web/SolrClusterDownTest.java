@@ -50,8 +50,10 @@ class SolrClusterDownTest {
       for (String route : new String[] {"/api/health", search, "/api/stats"}) {
         HttpResponse<byte[]> down = get(s, route); // throws HttpTimeoutException if it hangs
         assertEquals(503, down.statusCode(), route + ": " + new String(down.body()));
-        assertTrue(down.headers().firstValue("Retry-After").isPresent(), route + " has Retry-After");
-        String message = TestClient.JSON.readTree(down.body()).path("error").path("message").asText();
+        assertTrue(
+            down.headers().firstValue("Retry-After").isPresent(), route + " has Retry-After");
+        String message =
+            TestClient.JSON.readTree(down.body()).path("error").path("message").asText();
         assertTrue(
             message.contains(cluster.solr()) && message.contains("SolrCloud cluster"),
             route + " names the cluster: " + message);

@@ -102,8 +102,7 @@ final class SolrHttp implements AutoCloseable {
    * node when one stops. Keeps the seeds' scheme.
    */
   void discoverNodes() throws IOException {
-    JsonNode status =
-        get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), timeouts.read());
+    JsonNode status = get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), timeouts.read());
     List<String> found = new ArrayList<>(seeds);
     String scheme = URI.create(entry).getScheme();
     for (JsonNode node : status.path("cluster").path("live_nodes")) {
@@ -243,9 +242,9 @@ final class SolrHttp implements AutoCloseable {
   }
 
   /**
-   * The node actively refused the connection (nothing listens on its port, or its host is unknown or
-   * unreachable): a definite answer, unlike a connect timeout (a node too busy to accept at once is
-   * retried within the budget).
+   * The node actively refused the connection (nothing listens on its port, or its host is unknown
+   * or unreachable): a definite answer, unlike a connect timeout (a node too busy to accept at once
+   * is retried within the budget).
    */
   private static boolean refusedConnection(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -13,8 +13,8 @@ import java.util.StringJoiner;
  * Where a Solr-backed index lives: {@code solr://HOST:PORT[,HOST:PORT...]/COLLECTION} (Solr under
  * its usual {@code /solr} path) or {@code solr://HOST:PORT/CONTEXT/COLLECTION}; {@code solrs://}
  * for HTTPS. Several seed hosts are tried in turn until one answers (any node of the cluster will
- * do: the others are learnt from it). Optional query parameters set the timeouts in seconds:
- * {@code ?connect-timeout=3&read-timeout=30&retry=30} (see {@link Timeouts}).
+ * do: the others are learnt from it). Optional query parameters set the timeouts in seconds: {@code
+ * ?connect-timeout=3&read-timeout=30&retry=30} (see {@link Timeouts}).
  *
  * @param baseUrls the seed nodes' Solr URLs, e.g. {@code http://127.0.0.1:8983/solr}, in the order
  *     given
@@ -70,7 +70,8 @@ public record SolrLocation(List<String> baseUrls, String collection, Timeouts ti
     if (!isSolr(location)) throw new InvalidSettingException("not a solr:// location" + expected);
     String scheme = location.startsWith("solrs:") ? "https" : "http";
     String rest = location.substring(location.indexOf(':') + 1);
-    if (!rest.startsWith("//")) throw new InvalidSettingException("'//' missing after the scheme" + expected);
+    if (!rest.startsWith("//"))
+      throw new InvalidSettingException("'//' missing after the scheme" + expected);
     rest = rest.substring(2);
     String query = null;
     int question = rest.indexOf('?');
@@ -84,7 +85,8 @@ public record SolrLocation(List<String> baseUrls, String collection, Timeouts ti
     String path = rest.substring(slash).replaceAll("/+$", "");
     int last = path.lastIndexOf('/');
     String collection = last < 0 ? "" : path.substring(last + 1);
-    if (collection.isEmpty()) throw new InvalidSettingException("the collection is missing" + expected);
+    if (collection.isEmpty())
+      throw new InvalidSettingException("the collection is missing" + expected);
     if (!collection.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new InvalidSettingException(
           "the collection name '"
@@ -94,7 +96,8 @@ public record SolrLocation(List<String> baseUrls, String collection, Timeouts ti
     }
     String context = last == 0 ? "/solr" : path.substring(0, last);
     if (!context.matches("(/[A-Za-z0-9._-]+)+")) {
-      throw new InvalidSettingException("the context path '" + context + "' is not valid" + expected);
+      throw new InvalidSettingException(
+          "the context path '" + context + "' is not valid" + expected);
     }
     if (authority.isEmpty()) throw new InvalidSettingException("no HOST:PORT given" + expected);
     List<String> urls = new ArrayList<>();
@@ -110,11 +113,14 @@ public record SolrLocation(List<String> baseUrls, String collection, Timeouts ti
     return new SolrLocation(urls, collection, timeouts(query, expected));
   }
 
-  /** {@code host:port} or {@code [v6]:port}, checked; named by its position when there are several. */
+  /**
+   * {@code host:port} or {@code [v6]:port}, checked; named by its position when there are several.
+   */
   private static String hostPort(String given, int n, int of, String expected) {
     String which = of > 1 ? "seed host " + n + " ('" + given + "')" : "the host '" + given + "'";
     int colon = given.lastIndexOf(':');
-    if (colon <= 0 || given.endsWith("]")) throw new InvalidSettingException(which + " has no port" + expected);
+    if (colon <= 0 || given.endsWith("]"))
+      throw new InvalidSettingException(which + " has no port" + expected);
     String host = given.substring(0, colon);
     String port = given.substring(colon + 1);
     int number;
@@ -124,7 +130,8 @@ public record SolrLocation(List<String> baseUrls, String collection, Timeouts ti
       number = -1;
     }
     if (number < 1 || number > 65535) {
-      throw new InvalidSettingException(which + " has port '" + port + "', not 1..65535" + expected);
+      throw new InvalidSettingException(
+          which + " has port '" + port + "', not 1..65535" + expected);
     }
     boolean v6 = host.startsWith("[") && host.endsWith("]") && host.length() > 2;
     if (!v6 && !host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code solr://} locations: seed hosts, context paths, timeouts, and bad input naming the part. */
+/**
+ * {@code solr://} locations: seed hosts, context paths, timeouts, and bad input naming the part.
+ */
 class SolrLocationTest {
   @Test
   void oneHost() {
@@ -38,13 +40,13 @@ class SolrLocationTest {
   @Test
   void timeoutsFromTheQuery() {
     SolrLocation where =
-        SolrLocation.parse("solr://h1:8983,h2:8983/photos?connect-timeout=2&read-timeout=9&retry=0");
+        SolrLocation.parse(
+            "solr://h1:8983,h2:8983/photos?connect-timeout=2&read-timeout=9&retry=0");
     assertEquals(
         new SolrLocation.Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(9), Duration.ZERO),
         where.timeouts());
     assertEquals(
-        "solr://h1:8983,h2:8983/photos?connect-timeout=2&read-timeout=9&retry=0",
-        where.toString());
+        "solr://h1:8983,h2:8983/photos?connect-timeout=2&read-timeout=9&retry=0", where.toString());
     SolrLocation partly = SolrLocation.parse("solr://h1:8983/photos?read-timeout=5");
     assertEquals(Duration.ofSeconds(5), partly.timeouts().read());
     assertEquals(SolrLocation.Timeouts.defaults().connect(), partly.timeouts().connect());
@@ -64,7 +66,8 @@ class SolrLocationTest {
     assertBad("solr:///photos", "no HOST:PORT given");
     assertBad("solr://h1:8983/pho tos", "the collection name 'pho tos'");
     assertBad("solr://h1:8983/photos?timeout=3", "unknown parameter 'timeout'");
-    assertBad("solr://h1:8983/photos?read-timeout=0", "read-timeout='0' is not a number of seconds");
+    assertBad(
+        "solr://h1:8983/photos?read-timeout=0", "read-timeout='0' is not a number of seconds");
     assertBad("solr://h1:8983/photos?retry=-1", "retry='-1' is not a number of seconds");
     assertBad("solr://h1:8983/photos?connect-timeout=soon", "connect-timeout='soon'");
   }
@@ -73,6 +76,7 @@ class SolrLocationTest {
     InvalidSettingException e =
         assertThrows(InvalidSettingException.class, () -> SolrLocation.parse(location), location);
     assertTrue(e.getMessage().contains(part), location + " -> " + e.getMessage());
-    assertTrue(e.getMessage().contains(location), "the message quotes the location: " + e.getMessage());
+    assertTrue(
+        e.getMessage().contains(location), "the message quotes the location: " + e.getMessage());
   }
 }

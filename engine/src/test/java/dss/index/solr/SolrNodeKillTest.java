@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A Solr node killed with SIGKILL (its own process: no clean stop, its ZooKeeper session left to
  * expire) and started again, while two clients search and one indexes and commits, on a collection
- * of 2 shards x 2 replicas: no search fails or answers wrongly, every commit returns, and at the end
- * the committed set is all there, the same on both replicas of each shard.
+ * of 2 shards x 2 replicas: no search fails or answers wrongly, every commit returns, and at the
+ * end the committed set is all there, the same on both replicas of each shard.
  */
 class SolrNodeKillTest {
   static final int DIMS = 32;
@@ -36,7 +36,8 @@ class SolrNodeKillTest {
   @Test
   void aKilledNodeCostsNoSearchAndNoCommittedDocument() throws Exception {
     TestCluster cluster = TestCluster.shared();
-    // Node 2 is killed; the clients enter through node 1. (Killing the clients' own entry node under
+    // Node 2 is killed; the clients enter through node 1. (Killing the clients' own entry node
+    // under
     // this load is not covered: see docs/cluster.md.) The writer waits out a leader election (the
     // killed node's ZooKeeper session expires first).
     String location = cluster.location("nodekill", 1) + "?retry=120";
@@ -86,7 +87,9 @@ class SolrNodeKillTest {
               .name("index")
               .start(
                   () -> {
-                    for (int next = FIRST; running.get() && next + BATCH <= v.length; next += BATCH) {
+                    for (int next = FIRST;
+                        running.get() && next + BATCH <= v.length;
+                        next += BATCH) {
                       try {
                         List<String> batch = new ArrayList<>();
                         for (int i = next; i < next + BATCH; i++) {
@@ -105,19 +108,26 @@ class SolrNodeKillTest {
                     }
                   });
       try {
-        assertTrue(searched.tryAcquire(10, 300, TimeUnit.SECONDS), "searches before the kill" + problems);
-        assertTrue(commits.tryAcquire(1, 300, TimeUnit.SECONDS), "a commit before the kill" + problems);
+        assertTrue(
+            searched.tryAcquire(10, 300, TimeUnit.SECONDS), "searches before the kill" + problems);
+        assertTrue(
+            commits.tryAcquire(1, 300, TimeUnit.SECONDS), "a commit before the kill" + problems);
         cluster.killNode(2);
         searched.drainPermits();
         commits.drainPermits();
         // searches and commits done with node 2 dead (at most one per client was asked before)
-        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches with node 2 dead" + problems);
-        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits with node 2 dead" + problems);
+        assertTrue(
+            searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches with node 2 dead" + problems);
+        assertTrue(
+            commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits with node 2 dead" + problems);
         cluster.startNode(2);
         searched.drainPermits();
         commits.drainPermits();
-        assertTrue(searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches after the restart" + problems);
-        assertTrue(commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits after the restart" + problems);
+        assertTrue(
+            searched.tryAcquire(20, 300, TimeUnit.SECONDS),
+            "searches after the restart" + problems);
+        assertTrue(
+            commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits after the restart" + problems);
       } finally {
         running.set(false);
         for (Thread c : clients) c.join();
@@ -138,7 +148,8 @@ class SolrNodeKillTest {
     for (Map.Entry<String, List<Set<String>>> shard : cluster.replicaIds("nodekill").entrySet()) {
       List<Set<String>> replicas = shard.getValue();
       assertEquals(2, replicas.size(), "2 replicas of " + shard.getKey());
-      assertEquals(replicas.get(0), replicas.get(1), "the replicas of " + shard.getKey() + " agree");
+      assertEquals(
+          replicas.get(0), replicas.get(1), "the replicas of " + shard.getKey() + " agree");
       all.addAll(replicas.get(0));
       held += replicas.get(0).size();
     }

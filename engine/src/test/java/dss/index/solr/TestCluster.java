@@ -114,7 +114,13 @@ public final class TestCluster implements AutoCloseable {
     Path dir = Path.of("target", "solr-cluster-" + System.currentTimeMillis()).toAbsolutePath();
     command.addAll(
         List.of(
-            "--nodes", Integer.toString(nodes), "--heap", "384m", "--dir", dir.toString(), "--control"));
+            "--nodes",
+            Integer.toString(nodes),
+            "--heap",
+            "384m",
+            "--dir",
+            dir.toString(),
+            "--control"));
     return start(command, "solr-cluster.log");
   }
 
@@ -222,7 +228,8 @@ public final class TestCluster implements AutoCloseable {
           http.send(
               java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
               java.net.http.HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+      if (r.statusCode() != 200)
+        throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
       return JSON.readTree(r.body());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
