@@ -49,7 +49,10 @@ class SolrClusterDownTest {
       cluster.stopAll();
       for (String route : new String[] {"/api/health", search, "/api/stats"}) {
         HttpResponse<byte[]> down = get(s, route); // throws HttpTimeoutException if it hangs
-        assertEquals(503, down.statusCode(), route + ": " + new String(down.body()));
+        assertEquals(
+            503,
+            down.statusCode(),
+            route + ": " + new String(down.body(), java.nio.charset.StandardCharsets.UTF_8));
         assertTrue(
             down.headers().firstValue("Retry-After").isPresent(), route + " has Retry-After");
         String message =
@@ -66,13 +69,19 @@ class SolrClusterDownTest {
         Thread.sleep(200);
         health = get(s, "/api/health");
       }
-      assertEquals(200, health.statusCode(), new String(health.body()));
+      assertEquals(
+          200,
+          health.statusCode(),
+          new String(health.body(), java.nio.charset.StandardCharsets.UTF_8));
       HttpResponse<byte[]> after = get(s, search);
       for (int i = 0; i < 600 && after.statusCode() != 200; i++) {
         Thread.sleep(200);
         after = get(s, search);
       }
-      assertEquals(200, after.statusCode(), new String(after.body()));
+      assertEquals(
+          200,
+          after.statusCode(),
+          new String(after.body(), java.nio.charset.StandardCharsets.UTF_8));
       assertEquals(before.get("results"), TestClient.JSON.readTree(after.body()).get("results"));
       s.close(); // before the cluster stops
     }
