@@ -195,14 +195,21 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  /** Runs a LocalCluster command with our stdout and stderr; its exit status is ours. */
+  /**
+   * Runs a LocalCluster command to its end: its JSON line goes to our stdout (through System.out,
+   * so that an in-process run captures it), its stderr passes through; its exit status is ours.
+   */
   private static int runToEnd(List<String> command) throws IOException, InterruptedException {
-    return new ProcessBuilder(command)
-        .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .start()
-        .waitFor();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    try (var out = process.getInputStream()) {
+      out.transferTo(System.out);
+    }
+    System.out.flush();
+    return process.waitFor();
   }
 
   /**
