@@ -3,7 +3,8 @@
 # benchmark's embedding-like unit vectors (bench/ann.sh generates them, cached in $ANN_DATA, default /tmp/dss-ann):
 #   bench/solr.sh [N [DIMS [QUERIES]]]        default 100000 1792 1000
 #   SHARDS=1,2,4 SOLR_NODES=2 SOLR_HEAP=2g SOLR_PORT=18983 bench/solr.sh 20000 1792 500
-# Starts a throwaway local cluster (./dreamsim cluster start, SOLR_NODES nodes in one JVM) and stops it at the end.
+# Starts a throwaway local cluster (./dreamsim cluster start: ZooKeeper and SOLR_NODES nodes, a JVM each, SOLR_HEAP
+# each) and stops it at the end.
 # Same M / efConstruction / ef (topK per shard) for every index; build = one client thread, then one segment per shard.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,6 +23,6 @@ for _ in $(seq 240); do [ -s "$DATA/cluster.json" ] && break; kill -0 "$CLUSTER"
 [ -s "$DATA/cluster.json" ] || { echo "the cluster did not start: see $DATA/cluster.log" >&2; exit 1; }
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== cluster: ${SOLR_NODES:-2} Solr 9.10.1 nodes in one JVM (-Xmx${SOLR_HEAP:-2g}) on this machine"
+echo "== cluster: ${SOLR_NODES:-2} Solr 9.10.1 nodes, a JVM each (-Xmx${SOLR_HEAP:-2g}), on this machine"
 "$ROOT/dreamsim" bench solr --vectors "$V" --queries "$QF" --dims "$D" --solr "solr://127.0.0.1:$PORT" \
   --shards "${SHARDS:-1,2,4}"

@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
     description = "SolrCloud: a local throwaway cluster, and collections for --index solr://.",
     subcommands = {
       ClusterCommand.Start.class,
+      ClusterCommand.Stop.class,
       ClusterCommand.Create.class,
       ClusterCommand.Status.class,
       ClusterCommand.Delete.class
@@ -41,19 +42,22 @@ final class ClusterCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "a subcommand is required: start, create, status or delete");
+        spec.commandLine(), "a subcommand is required: start, stop, create, status or delete");
   }
 
   /**
-   * Runs the cluster module's LocalCluster in a child JVM, in the foreground, until Ctrl-C /
-   * SIGTERM.
+   * Runs the cluster module's LocalCluster (the supervisor) in a child JVM, in the foreground,
+   * until Ctrl-C / SIGTERM; it runs ZooKeeper and each node in a JVM of its own. With {@code --node
+   * N}, starts node N again in the cluster running in {@code --dir} and returns once it is live.
    */
   @Command(
       name = "start",
       sortOptions = false,
       description = {
-        "Start a throwaway local SolrCloud (Solr 9 nodes and an embedded ZooKeeper, in a child JVM) in the foreground.",
-        "Prints {\"solr\", \"nodes\", \"zk\", \"dir\"} on stdout once every node answers; Ctrl-C or SIGTERM stops it.",
+        "Start a throwaway local SolrCloud in the foreground: ZooKeeper and each Solr 9 node in a JVM of its own.",
+        "Prints {\"solr\", \"nodes\", \"zk\", \"dir\"} on stdout once every node is live; Ctrl-C, SIGTERM or 'cluster stop --dir DIR' stops it.",
+        "Starting again on the same --dir brings back its ports, collections and documents.",
+        "With --dir DIR --node N: start node N again in the cluster running in DIR (after 'cluster stop --dir DIR --node N' or a kill).",
         "Then: ./dreamsim index --index solr://127.0.0.1:PORT/photos --shards 2 --replicas 2 DIR"
       })
   static final class Start implements Callable<Integer> {
@@ -76,13 +80,19 @@ final class ClusterCommand implements Runnable {
         names = "--dir",
         paramLabel = "DIR",
         description =
-            "Where ZooKeeper and the nodes keep their data (default: a temporary folder, deleted at exit).")
+            "Where ZooKeeper and the nodes keep their data, ports, logs and pids (default: a temporary folder, deleted at exit); an existing DIR starts again as it was.")
     Path dir;
+
+    @Option(
+        names = "--node",
+        paramLabel = "N",
+        description = "Start only node N again, in the cluster running in --dir.")
+    Integer node;
 
     @Option(
         names = "--heap",
         defaultValue = "1g",
-        description = "The cluster JVM's heap, -Xmx (default: ${DEFAULT-VALUE}).")
+        description = "Each Solr node's heap, -Xmx (default: ${DEFAULT-VALUE}).")
     String heap;
 
     @Override
@@ -91,13 +101,37 @@ final class ClusterCommand implements Runnable {
         throw new ParameterException(spec.commandLine(), "--nodes must be 1..16");
       if (port < 0 || port + nodes - 1 > 65535)
         throw new ParameterException(spec.commandLine(), "--port must be 0..65535");
-      List<String> command = new ArrayList<>(javaCommand(Workspace.root(), heap));
+      if (!heap.matches("[0-9]+[kKmMgG]?"))
+        throw new ParameterException(
+            spec.commandLine(), "--heap must be a size such as 512m or 1g, not '" + heap + "'");
+      List<String> command = new ArrayList<>(javaCommand(Workspace.root(), "128m"));
+      if (node != null) {
+        if (dir == null)
+          throw new ParameterException(
+              spec.commandLine(), "--node needs the --dir of the running cluster");
+        command.addAll(
+            List.of(
+                "start-node",
+                "--dir",
+                dir.toAbsolutePath().toString(),
+                "--node",
+                node.toString(),
+                "--heap",
+                heap));
+        return runToEnd(command);
+      }
       command.addAll(
           List.of(
-              "--nodes", Integer.toString(nodes), "--port", Integer.toString(port), "--control"));
+              "--nodes",
+              Integer.toString(nodes),
+              "--port",
+              Integer.toString(port),
+              "--heap",
+              heap,
+              "--control"));
       if (dir != null) command.addAll(List.of("--dir", dir.toAbsolutePath().toString()));
       // stdout and stderr pass through; stdin is ours: when this process dies, even by kill -9, the
-      // cluster sees the end of its input and stops
+      // supervisor sees the end of its input and stops the cluster
       Process cluster =
           new ProcessBuilder(command)
               .redirectOutput(ProcessBuilder.Redirect.INHERIT)
@@ -121,11 +155,61 @@ final class ClusterCommand implements Runnable {
         // already stopping
       }
       try {
-        if (!cluster.waitFor(60, TimeUnit.SECONDS)) cluster.destroyForcibly();
+        if (!cluster.waitFor(120, TimeUnit.SECONDS)) cluster.destroyForcibly();
       } catch (InterruptedException e) {
         cluster.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * Stops the local cluster running in a folder (its supervisor stops every process), or one node.
+   */
+  @Command(
+      name = "stop",
+      sortOptions = false,
+      description = {
+        "Stop the local cluster running in --dir (every node, then ZooKeeper), or only node N with --node N.",
+        "Prints {\"dir\", \"stopped\": [...]}; exit status 1 when nothing was running."
+      })
+  static final class Stop implements Callable<Integer> {
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        required = true,
+        description = "The cluster's folder (printed by 'cluster start').")
+    Path dir;
+
+    @Option(
+        names = "--node",
+        paramLabel = "N",
+        description = "Stop only node N (SIGTERM; its replicas' peers take over).")
+    Integer node;
+
+    @Override
+    public Integer call() throws Exception {
+      List<String> command = new ArrayList<>(javaCommand(Workspace.root(), "64m"));
+      command.addAll(List.of("stop", "--dir", dir.toAbsolutePath().toString()));
+      if (node != null) command.addAll(List.of("--node", node.toString()));
+      return runToEnd(command);
+    }
+  }
+
+  /**
+   * Runs a LocalCluster command to its end: its JSON line goes to our stdout (through System.out,
+   * so that an in-process run captures it), its stderr passes through; its exit status is ours.
+   */
+  private static int runToEnd(List<String> command) throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .start();
+    try (var out = process.getInputStream()) {
+      out.transferTo(System.out);
+    }
+    System.out.flush();
+    return process.waitFor();
   }
 
   /**

@@ -23,7 +23,7 @@ public final class IndexOptions {
       names = "--index",
       paramLabel = "DIR|solr://HOST:PORT/COLLECTION",
       description =
-          "Index directory (default: index-data/), or a SolrCloud collection (see docs/cluster.md).")
+          "Index directory (default: index-data/), or a SolrCloud collection: solr://HOST:PORT[,HOST:PORT...]/COLLECTION[?connect-timeout=S&read-timeout=S&retry=S] (see docs/cluster.md).")
   String index;
 
   @Spec(Spec.Target.MIXEE)

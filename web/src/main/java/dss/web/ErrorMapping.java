@@ -1,6 +1,7 @@
 package dss.web;
 
 import dss.image.ImageException;
+import dss.index.IndexException;
 import dss.ingest.BusyException;
 import dss.review.Quarantine;
 import dss.search.UnknownImageException;
@@ -37,12 +38,37 @@ final class ErrorMapping {
         });
     routes.exception(
         HttpResponseException.class, (e, ctx) -> send(ctx, e.getStatus(), clientMessage(e, ctx)));
+    // The index's servers (a SolrCloud cluster) do not answer: every route, health included, says
+    // so at once and the client retries later; the next request tries the cluster again.
+    routes.exception(IndexException.Unreachable.class, ErrorMapping::unreachable);
     routes.exception(
         Exception.class,
         (e, ctx) -> {
+          IndexException.Unreachable unreachable = unreachableCause(e);
+          if (unreachable != null) {
+            unreachable(unreachable, ctx);
+            return;
+          }
           LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
           send(ctx, 500, "internal error (see the server log)");
         });
+  }
+
+  /** Seconds a client should wait before retrying while the index's cluster is unreachable. */
+  static final String UNREACHABLE_RETRY_AFTER = "5";
+
+  private static void unreachable(IndexException.Unreachable e, Context ctx) {
+    LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+    ctx.header("Retry-After", UNREACHABLE_RETRY_AFTER);
+    send(ctx, 503, e.getMessage());
+  }
+
+  /** An Unreachable wrapped on its way up (an UncheckedIOException from a stream, a future). */
+  private static IndexException.Unreachable unreachableCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IndexException.Unreachable u) return u;
+    }
+    return null;
   }
 
   static void send(Context ctx, int status, String message) {

@@ -43,13 +43,6 @@ final class SolrHttp implements AutoCloseable {
       new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
   /**
-   * How long a request keeps trying other nodes and retrying; the default for requests after the
-   * first contact.
-   */
-  static final Duration DEFAULT_RETRY =
-      Duration.ofSeconds(Long.getLong("dss.solr.retrySeconds", 60));
-
-  /**
    * The first contact: a cluster that is not there is reported soon (read at each contact; tests
    * shorten it).
    */
@@ -58,18 +51,22 @@ final class SolrHttp implements AutoCloseable {
   }
 
   private final HttpClient client;
-  private final String entry; // http://host:port/solr
+  private final String entry; // the first seed, http://host:port/solr
+  private final List<String> seeds;
+  private final SolrLocation.Timeouts timeouts;
   private final List<String> nodes = new CopyOnWriteArrayList<>();
   private final AtomicInteger current = new AtomicInteger();
   private volatile Duration retryBudget = firstContactRetry();
 
-  SolrHttp(String baseUrl) {
-    this.entry = baseUrl;
-    this.nodes.add(baseUrl);
+  SolrHttp(SolrLocation where) {
+    this.seeds = where.baseUrls();
+    this.entry = seeds.get(0);
+    this.timeouts = where.timeouts();
+    this.nodes.addAll(seeds);
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3))
+            .connectTimeout(timeouts.connect())
             .build();
   }
 
@@ -91,15 +88,22 @@ final class SolrHttp implements AutoCloseable {
     this.retryBudget = budget;
   }
 
+  /** The retry budget after the first contact: the location's. */
+  void useLocationRetry() {
+    this.retryBudget = timeouts.retry();
+  }
+
+  SolrLocation.Timeouts timeouts() {
+    return timeouts;
+  }
+
   /**
-   * Learns the live nodes from the cluster (the entry URL stays first), so requests can move to
-   * another node when one stops. Keeps the entry's scheme and host form.
+   * Learns the live nodes from the cluster (the seeds stay first), so requests can move to another
+   * node when one stops. Keeps the seeds' scheme.
    */
   void discoverNodes() throws IOException {
-    JsonNode status =
-        get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), Duration.ofSeconds(30));
-    List<String> found = new ArrayList<>();
-    found.add(entry);
+    JsonNode status = get("/admin/collections", Map.of("action", "CLUSTERSTATUS"), timeouts.read());
+    List<String> found = new ArrayList<>(seeds);
     String scheme = URI.create(entry).getScheme();
     for (JsonNode node : status.path("cluster").path("live_nodes")) {
       String url = nodeUrl(scheme, node.asText());
@@ -121,7 +125,7 @@ final class SolrHttp implements AutoCloseable {
   }
 
   JsonNode get(String path, Map<String, String> params) throws IOException {
-    return get(path, params, Duration.ofSeconds(120));
+    return get(path, params, timeouts.read());
   }
 
   JsonNode get(String path, Map<String, String> params, Duration timeout) throws IOException {
@@ -136,7 +140,7 @@ final class SolrHttp implements AutoCloseable {
   JsonNode getAt(String nodeUrl, String path, Map<String, String> params) throws IOException {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(nodeUrl + path + "?" + form(withJson(params))))
-            .timeout(Duration.ofSeconds(10))
+            .timeout(timeouts.read())
             .GET()
             .build();
     try {
@@ -159,7 +163,7 @@ final class SolrHttp implements AutoCloseable {
     return send(
         base ->
             HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(Duration.ofSeconds(120))
+                .timeout(timeouts.read())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
         path);
@@ -188,11 +192,19 @@ final class SolrHttp implements AutoCloseable {
     HttpRequest.Builder at(String baseUrl);
   }
 
+  /**
+   * Sends to the current node, moving on to the next one on a failure. Nodes that answer with a
+   * retryable error (or time out) are retried, with back-off, until the retry budget is spent; but
+   * when every known node in turn refuses the connection, nobody is there to wait for and the
+   * request fails at once: a server in front of a stopped cluster answers in milliseconds, and the
+   * next request tries again (so it recovers by itself when the cluster returns).
+   */
   private JsonNode send(RequestFor request, String path) throws IOException {
     long deadline = System.nanoTime() + retryBudget.toNanos();
     long backoffMs = 100;
     Exception last = null;
     String lastUrl = entry;
+    java.util.Set<String> refused = new java.util.HashSet<>(); // nodes that refused a connection
     for (int attempt = 0; ; attempt++) {
       List<String> known = nodes;
       int index = Math.floorMod(current.get(), known.size());
@@ -206,14 +218,18 @@ final class SolrHttp implements AutoCloseable {
         SolrError error = SolrError.of(status, response.body(), base + path);
         if (!error.retryable()) throw error.exception();
         last = error.exception();
+        refused.remove(base);
       } catch (IOException e) {
         if (e instanceof IndexException) throw e;
         last = e;
+        if (refusedConnection(e)) refused.add(base);
+        else refused.remove(base);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while waiting for Solr at " + base);
       }
       current.compareAndSet(index, index + 1); // the next request goes to the next node
+      if (refused.containsAll(known)) break; // every node refuses a connection: the cluster is down
       if (System.nanoTime() > deadline) break;
       if ((attempt + 1) % known.size()
           == 0) { // every node tried once: wait a little before the next round
@@ -225,24 +241,61 @@ final class SolrHttp implements AutoCloseable {
     throw unreachable(lastUrl, path, last);
   }
 
+  /**
+   * The node actively refused the connection (nothing listens on its port, or its host is unknown
+   * or unreachable): a definite answer, unlike a connect timeout (a node too busy to accept at once
+   * is retried within the budget).
+   */
+  private static boolean refusedConnection(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.http.HttpConnectTimeoutException) return false;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) return true;
+    }
+    return false;
+  }
+
+  /** No connection was made: refused, connect timeout, no route, unknown host. */
+  private static boolean notConnected(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.http.HttpConnectTimeoutException
+          || t instanceof ConnectException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) return true;
+    }
+    return false;
+  }
+
   private IndexException.Unreachable unreachable(String url, String path, Exception cause) {
+    IOException io = cause instanceof IOException e ? e : new IOException(cause);
     String reason =
-        cause instanceof ConnectException
+        refusedConnection(io)
             ? "connection refused"
-            : cause instanceof java.net.http.HttpTimeoutException
-                ? "timed out"
-                : cause.getMessage() != null ? cause.getMessage() : cause.toString();
-    String where = nodes.size() > 1 ? url + " (or any of its " + nodes.size() + " nodes)" : url;
+            : notConnected(io)
+                ? "no connection within " + timeouts.connect().toSeconds() + " s"
+                : cause instanceof java.net.http.HttpTimeoutException
+                    ? "no answer within the read timeout"
+                    : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+    List<String> known = nodes();
+    String where =
+        known.size() == 1
+            ? url
+            : known.size() <= 5
+                ? "any of " + String.join(", ", known)
+                : url + " (or any of its " + known.size() + " nodes)";
     return new IndexException.Unreachable(
-        "Solr at "
+        "the SolrCloud cluster at "
             + where
             + " did not answer "
             + path
             + ": "
             + reason
-            + " (tried for "
-            + retryBudget.toSeconds()
-            + " s; is the cluster running?)",
+            + " (is the cluster running?)",
         cause);
   }
 

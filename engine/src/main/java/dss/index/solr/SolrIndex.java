@@ -256,9 +256,14 @@ public final class SolrIndex implements ImageIndex {
   }
 
   private static SolrHttp connect(SolrLocation where) throws IOException {
-    SolrHttp http = new SolrHttp(where.baseUrl());
-    http.discoverNodes(); // the first contact: fails soon when nothing answers
-    http.retryBudget(SolrHttp.DEFAULT_RETRY);
+    SolrHttp http = new SolrHttp(where);
+    try {
+      http.discoverNodes(); // the first contact, seed by seed: fails soon when nothing answers
+    } catch (IOException | RuntimeException e) {
+      http.close();
+      throw e;
+    }
+    http.useLocationRetry();
     return http;
   }
 

@@ -18,13 +18,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real local SolrCloud for tests: the cluster module's LocalCluster (3 Solr 9 nodes, embedded
- * ZooKeeper) in a child JVM, started once per test JVM and shared by the test classes that need it,
- * stopped when the JVM exits (and by the child itself if this JVM dies: it stops at the end of its
- * standard input). Its log is {@code target/solr-cluster.log} of the module under test. Public: the
- * indexer module's tests use it through the engine's test-jar.
+ * A real local SolrCloud for tests: the cluster module's LocalCluster (3 Solr 9 nodes and
+ * ZooKeeper, each a JVM of its own, under a supervisor JVM) as a child process, started once per
+ * test JVM and shared by the test classes that need it, stopped when the JVM exits (and by the
+ * supervisor itself if this JVM dies: it stops at the end of its standard input). The supervisor's
+ * log is {@code target/solr-cluster.log} of the module under test, each node's is in the cluster's
+ * folder ({@code logs/}). Public: the web and indexer modules' tests use it through the engine's
+ * test-jar.
  */
-public final class TestCluster {
+public final class TestCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestCluster shared;
 
@@ -33,12 +35,14 @@ public final class TestCluster {
   private final BlockingQueue<String> replies = new LinkedBlockingQueue<>();
   private final String solr;
   private final List<String> nodes = new ArrayList<>();
+  private final Path dir;
 
   private TestCluster(Process process, String solr, JsonNode description, BufferedReader out) {
     this.process = process;
     this.control =
         new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     this.solr = solr;
+    this.dir = Path.of(description.path("dir").asText());
     description.path("nodes").forEach(n -> nodes.add(n.asText()));
     Thread.ofPlatform()
         .daemon()
@@ -92,10 +96,36 @@ public final class TestCluster {
     return command;
   }
 
+  /**
+   * A cluster of its own for a test that stops or restarts all of it; close it at the end.
+   *
+   * @param dir its folder, null for a temporary one
+   */
+  public static TestCluster start(int nodes, Path dir) throws IOException {
+    List<String> command = javaCommand("128m");
+    command.addAll(List.of("--nodes", Integer.toString(nodes), "--heap", "384m", "--control"));
+    if (dir != null) command.addAll(List.of("--dir", dir.toString()));
+    return start(command, "solr-cluster-" + nodes + "-" + System.nanoTime() + ".log");
+  }
+
   private static TestCluster start(int nodes) throws IOException {
-    List<String> command = javaCommand("640m");
-    command.addAll(List.of("--nodes", Integer.toString(nodes), "--control"));
-    Path log = Path.of("target", "solr-cluster.log").toAbsolutePath();
+    List<String> command = javaCommand("128m");
+    // a folder under target/, kept after the run: the nodes' logs for a post-mortem
+    Path dir = Path.of("target", "solr-cluster-" + System.currentTimeMillis()).toAbsolutePath();
+    command.addAll(
+        List.of(
+            "--nodes",
+            Integer.toString(nodes),
+            "--heap",
+            "384m",
+            "--dir",
+            dir.toString(),
+            "--control"));
+    return start(command, "solr-cluster.log");
+  }
+
+  private static TestCluster start(List<String> command, String logName) throws IOException {
+    Path log = Path.of("target", logName).toAbsolutePath();
     Files.createDirectories(log.getParent());
     Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     BufferedReader out =
@@ -142,12 +172,82 @@ public final class TestCluster {
     command("start " + n, "started");
   }
 
+  /** Kills node {@code n} (1-based) with SIGKILL: no clean stop; returns once it is gone. */
+  public void killNode(int n) throws IOException {
+    command("kill " + n, "killed");
+  }
+
+  /** Stops every node, then ZooKeeper (their data stays); returns once all are stopped. */
+  public void stopAll() throws IOException {
+    command("stop all", "stopped");
+  }
+
+  /** Starts ZooKeeper and every node again on their ports; returns once all are live. */
+  public void startAll() throws IOException {
+    command("start all", "started");
+  }
+
+  /**
+   * The image ids each replica of each shard holds, read from each core on its own ({@code
+   * distrib=false}, its latest commit): shard name to one set per replica.
+   */
+  public java.util.Map<String, List<java.util.Set<String>>> replicaIds(String collection)
+      throws IOException {
+    java.util.Map<String, List<java.util.Set<String>>> byShard = new java.util.TreeMap<>();
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      JsonNode shards =
+          getJson(http, solr + "/admin/collections?action=CLUSTERSTATUS&wt=json")
+              .path("cluster")
+              .path("collections")
+              .path(collection)
+              .path("shards");
+      for (var shard : shards.properties()) {
+        List<java.util.Set<String>> replicas = new ArrayList<>();
+        for (JsonNode replica : shard.getValue().path("replicas")) {
+          String core = replica.path("base_url").asText() + "/" + replica.path("core").asText();
+          java.util.Set<String> ids = new java.util.TreeSet<>();
+          for (JsonNode doc :
+              getJson(
+                      http,
+                      core
+                          + "/select?wt=json&distrib=false&rows=1000000&fl=id&q="
+                          + java.net.URLEncoder.encode(SolrIndex.IMAGES, StandardCharsets.UTF_8))
+                  .path("response")
+                  .path("docs")) ids.add(doc.path("id").asText());
+          replicas.add(ids);
+        }
+        byShard.put(shard.getKey(), replicas);
+      }
+    }
+    return byShard;
+  }
+
+  private static JsonNode getJson(java.net.http.HttpClient http, String url) throws IOException {
+    try {
+      java.net.http.HttpResponse<String> r =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200)
+        throw new IOException(url + " answered " + r.statusCode() + ": " + r.body());
+      return JSON.readTree(r.body());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  /** The cluster's folder (data, logs, pids). */
+  public Path dir() {
+    return dir;
+  }
+
   private synchronized void command(String line, String expected) throws IOException {
     replies.clear();
     control.write(line + "\n");
     control.flush();
     try {
-      String reply = replies.poll(120, TimeUnit.SECONDS);
+      String reply = replies.poll(300, TimeUnit.SECONDS);
       if (reply == null || !JSON.readTree(reply).has(expected)) {
         throw new IOException("cluster command '" + line + "' answered " + reply);
       }
@@ -157,11 +257,16 @@ public final class TestCluster {
     }
   }
 
+  @Override
+  public void close() {
+    stop();
+  }
+
   private void stop() {
     try {
       control.write("quit\n");
       control.close();
-      if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly();
+      if (!process.waitFor(120, TimeUnit.SECONDS)) process.destroyForcibly();
     } catch (IOException | InterruptedException e) {
       process.destroyForcibly();
     }
