@@ -2,6 +2,9 @@ package dss.index.lucene;
 
 import dss.index.ImageRecord;
 import dss.index.RecordField;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -12,6 +15,8 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.ByteArrayDataInput;
+import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -37,6 +42,17 @@ final class IndexSchema {
   static final String SORT_MTIME = "sort_mtime";
   static final String SORT_UNDATED = "sort_undated";
   static final String SORT_TAKEN = "sort_taken";
+
+  /**
+   * A compact copy of the stored record in binary doc values ({@link #encode}), which the k-NN call
+   * and the listing read for their hits: random access to a few dozen bytes instead of
+   * decompressing a stored-fields block (many documents) per hit. Documents written before it
+   * existed are read from the stored fields.
+   */
+  static final String RECORD = "record";
+
+  /** The encoding's version, first byte of every {@link #RECORD} value. */
+  private static final byte RECORD_ENCODING = 1;
 
   private IndexSchema() {}
 
@@ -66,6 +82,7 @@ final class IndexSchema {
     Long taken = r.takenSortKey();
     doc.add(new NumericDocValuesField(SORT_UNDATED, taken == null ? 1 : 0));
     doc.add(new NumericDocValuesField(SORT_TAKEN, taken == null ? 0 : taken));
+    doc.add(new BinaryDocValuesField(RECORD, encode(r)));
     doc.add(new KnnFloatVectorField(VECTOR, unitVector, VectorSimilarityFunction.DOT_PRODUCT));
     return doc;
   }
@@ -78,5 +95,51 @@ final class IndexSchema {
             f.kind() == RecordField.Kind.STRING
                 ? d.get(f.key())
                 : d.getField(f.key()) == null ? null : d.getField(f.key()).numericValue());
+  }
+
+  /**
+   * The record as bytes: the encoding version, the number of fields, then each {@link RecordField}
+   * in order, a presence byte and its value (strings as Lucene's modified UTF-8 with a length,
+   * numbers zig-zag variable-length). A later field appended to {@link RecordField} reads as absent
+   * from older values.
+   */
+  static BytesRef encode(ImageRecord r) {
+    ByteBuffersDataOutput out = new ByteBuffersDataOutput(128);
+    try {
+      out.writeByte(RECORD_ENCODING);
+      out.writeVInt(RecordField.values().length);
+      for (RecordField f : RecordField.values()) {
+        Object value = f.of(r);
+        out.writeByte((byte) (value == null ? 0 : 1));
+        if (value == null) continue;
+        switch (f.kind()) {
+          case STRING -> out.writeString((String) value);
+          case INT -> out.writeZInt((Integer) value);
+          case LONG -> out.writeZLong((Long) value);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // an in-memory output does not fail
+    }
+    return new BytesRef(out.toArrayCopy());
+  }
+
+  /** The record {@link #encode} wrote. */
+  static ImageRecord decode(BytesRef bytes) throws IOException {
+    ByteArrayDataInput in = new ByteArrayDataInput(bytes.bytes, bytes.offset, bytes.length);
+    if (in.readByte() != RECORD_ENCODING) throw new IOException("unknown record encoding");
+    int count = in.readVInt();
+    Object[] values = new Object[RecordField.values().length];
+    for (int i = 0; i < count; i++) {
+      RecordField f = RecordField.values()[i];
+      if (in.readByte() == 0) continue;
+      values[i] =
+          switch (f.kind()) {
+            case STRING -> in.readString();
+            case INT -> in.readZInt();
+            case LONG -> in.readZLong();
+          };
+    }
+    return RecordField.read(f -> values[f.ordinal()]);
   }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FloatVectorValues;
@@ -176,16 +177,33 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   }
 
   /**
-   * The stored records of {@code docs}, in that order: one stored-fields reader, visited in
-   * document order (each compressed block is decoded once).
+   * The records of {@code docs}, in that order, from their doc values copy ({@link
+   * IndexSchema#RECORD}), visited in document order; a document written before that copy existed
+   * from the stored fields.
    */
   private List<ImageRecord> records(int[] docs) throws IOException {
     Integer[] byDoc = new Integer[docs.length];
     for (int i = 0; i < docs.length; i++) byDoc[i] = i;
     java.util.Arrays.sort(byDoc, java.util.Comparator.comparingInt(i -> docs[i]));
-    StoredFields fields = searcher.storedFields();
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    StoredFields fields = null; // opened only for documents without the doc values copy
     ImageRecord[] records = new ImageRecord[docs.length];
-    for (int i : byDoc) records[i] = IndexSchema.toRecord(fields, docs[i]);
+    int leafIndex = -1;
+    BinaryDocValues copies = null;
+    for (int i : byDoc) {
+      int doc = docs[i];
+      int leaf = ReaderUtil.subIndex(doc, leaves);
+      if (leaf != leafIndex) { // docs ascend: each leaf's values are read forward once
+        leafIndex = leaf;
+        copies = leaves.get(leaf).reader().getBinaryDocValues(IndexSchema.RECORD);
+      }
+      if (copies != null && copies.advanceExact(doc - leaves.get(leaf).docBase)) {
+        records[i] = IndexSchema.decode(copies.binaryValue());
+      } else {
+        if (fields == null) fields = searcher.storedFields();
+        records[i] = IndexSchema.toRecord(fields, doc);
+      }
+    }
     return java.util.Arrays.asList(records);
   }
 

@@ -225,4 +225,61 @@ class LuceneIndexTest {
     IndexException e = assertThrows(IndexException.class, () -> LuceneIndex.openReadOnly(tmp));
     assertTrue(e.getMessage().contains("not made by dreamsim"), e.getMessage());
   }
+
+  /**
+   * An index whose documents were written before records had their doc values copy (as older
+   * versions wrote them): the k-NN call and the listing read those records from the stored fields,
+   * and a document written since from its copy, in one answer.
+   */
+  @Test
+  void recordsWithoutTheirDocValuesCopyAreReadFromStoredFields() throws Exception {
+    Path dir = tmp.resolve("older");
+    float[][] vectors = TestVectors.clustered(6, DIMS, 1);
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
+      index.upsert(record(0), vectors[0]); // creates the index and its metadata
+      index.commit();
+    }
+    IndexConfig config = LuceneIndex.openReadOnly(dir).metadata().config();
+    try (FSDirectory directory = FSDirectory.open(dir);
+        org.apache.lucene.index.IndexWriter raw =
+            new org.apache.lucene.index.IndexWriter(
+                directory,
+                new org.apache.lucene.index.IndexWriterConfig()
+                    .setCodec(new VectorCodec(config))
+                    .setOpenMode(org.apache.lucene.index.IndexWriterConfig.OpenMode.APPEND))) {
+      for (int i = 1; i < 5; i++) {
+        org.apache.lucene.document.Document older = IndexSchema.toDocument(record(i), vectors[i]);
+        older.removeField(IndexSchema.RECORD);
+        raw.addDocument(older);
+      }
+      raw.commit();
+    }
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
+      index.upsert(record(5), vectors[5]);
+      index.commit();
+      try (ImageIndex.Snapshot snapshot = index.snapshot()) {
+        List<Hit> hits = snapshot.knn(new KnnQuery(vectors[3], null, dss.index.KnnOptions.of(6)));
+        assertEquals(6, hits.size());
+        assertEquals(record(3), hits.get(0).image());
+        assertEquals(
+            java.util.stream.IntStream.range(0, 6)
+                .mapToObj(LuceneIndexTest::record)
+                .sorted(java.util.Comparator.comparing(ImageRecord::id))
+                .toList(),
+            hits.stream()
+                .map(Hit::image)
+                .sorted(java.util.Comparator.comparing(ImageRecord::id))
+                .toList());
+        assertEquals(
+            java.util.stream.IntStream.range(0, 6)
+                .mapToObj(LuceneIndexTest::record)
+                .sorted(java.util.Comparator.comparing(ImageRecord::path))
+                .toList(),
+            snapshot
+                .list(
+                    dss.index.ListingQuery.after(dss.index.ListingQuery.Order.PATH, null, null, 10))
+                .images());
+      }
+    }
+  }
 }
