@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * DateTimeOriginal, 0x9004 DateTimeDigitized, 0x9011 OffsetTimeOriginal; IFD0 0x010F Make, 0x0110
  * Model; for the AVIF, {@code Image.Exif().load()} of its EXIF item's TIFF bytes) and ImageMagick's
  * {@code identify -verbose} (the HEIC), and written here as literals. Files under {@code capture/}
- * come from ianare/exif-samples (SOURCES.tsv there); the others from the vendored corpora.
+ * come from ianare/exif-samples, photoprism and exiftool's test images (SOURCES.tsv there); the
+ * others from the vendored corpora.
  */
 class CaptureTest {
   private static byte[] file(String resource) throws Exception {
@@ -45,6 +46,23 @@ class CaptureTest {
   void avifExifItemIsRead() throws Exception {
     // DateTimeOriginal 2013:12:17 22:15:36, no Make/Model
     assertCapture("corpora/av1-avif/bbb_alpha_inverted.avif", "2013-12-17T22:15:36", null, null);
+  }
+
+  @Test
+  void tiffWithAnExifDirectory() throws Exception {
+    // DateTimeOriginal 2015:11:20 05:20:30, Make Canon, Model Canon EOS 6D
+    assertCapture("capture/photoprism-example.tif", "2015-11-20T05:20:30", "Canon", "Canon EOS 6D");
+    // DateTimeDigitized 2013:11:11 12:16:15 only: the fallback
+    assertCapture("capture/photoprism-purple.tiff", "2013-11-11T12:16:15", null, null);
+  }
+
+  @Test
+  void cameraRawFilesFromThreeMakers() throws Exception {
+    // DateTimeOriginal 2004:06:09 16:02:35 (IFD0 DateTime, the edit date, is 2005:08:25 13:09:05)
+    assertCapture("capture/Nikon.nef", "2004-06-09T16:02:35", "NIKON CORPORATION", "NIKON D70");
+    // DateTimeOriginal 2005:08:03 18:59:18 in both
+    assertCapture("capture/CanonRaw.cr2", "2005-08-03T18:59:18", "Canon", "Canon EOS 350D DIGITAL");
+    assertCapture("capture/DNG.dng", "2005-08-03T18:59:18", "Canon", "Canon EOS 350D DIGITAL");
   }
 
   @Test
