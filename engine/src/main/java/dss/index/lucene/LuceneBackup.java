@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.lucene.index.SegmentCommitInfo;
@@ -44,6 +45,12 @@ final class LuceneBackup {
    * @param afterListing runs after each listing of the commit's files, before they are placed
    *     (tests)
    */
+  /**
+   * Files beside the index that hold a person's decisions, copied along (as they are at the end of
+   * the copy): the duplicate review's "not duplicates" ({@code dss.review.Dismissals}).
+   */
+  static final List<String> SIDECARS = List.of("dismissals.jsonl");
+
   static IndexBackup latest(Path source, Path dest, boolean copy, Runnable afterListing)
       throws IOException {
     Path index = source.toAbsolutePath().normalize();
@@ -104,6 +111,15 @@ final class LuceneBackup {
           }
         } catch (NoSuchFileException e) {
           continue; // merged away by a newer commit: copy that one instead
+        }
+        for (String sidecar : SIDECARS) {
+          Path from = index.resolve(sidecar);
+          if (Files.isRegularFile(from, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(from, staging.resolve(sidecar), StandardCopyOption.COPY_ATTRIBUTES);
+            IOUtils.fsync(staging.resolve(sidecar), false);
+            copied++;
+            bytes += Files.size(from);
+          }
         }
         IOUtils.fsync(staging, true);
         try {

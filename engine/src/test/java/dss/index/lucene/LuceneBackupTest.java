@@ -84,6 +84,22 @@ class LuceneBackupTest {
     }
   }
 
+  /** The duplicate review's decisions beside the index go into the backup with it. */
+  @Test
+  void theDismissalsBesideTheIndexAreBackedUpToo() throws Exception {
+    Path dir = tmp.resolve("index");
+    try (ImageIndex index =
+        LuceneIndex.openWritable(dir, LuceneIndexCheckTest.MODEL, IndexConfig.DEFAULT)) {
+      index.upsert(LuceneIndexTest.record(0), TestVectors.clustered(1, DIMS, 5)[0]);
+      index.commit();
+    }
+    String decisions = "{\"id\":\"d1\",\"ids\":[\"a\",\"b\"],\"at\":\"2026-12-07T00:00:00Z\"}\n";
+    java.nio.file.Files.writeString(dir.resolve("dismissals.jsonl"), decisions);
+    IndexBackup backup = LuceneIndex.backup(dir, tmp.resolve("backup"), false);
+    assertTrue(backup.check().healthy(), backup.toString());
+    assertEquals(decisions, java.nio.file.Files.readString(tmp.resolve("backup/dismissals.jsonl")));
+  }
+
   @Test
   void aCommitReplacedWhileCopyingIsFollowedToTheNewOne() throws Exception {
     float[][] vectors = TestVectors.clustered(60, DIMS, 4);
