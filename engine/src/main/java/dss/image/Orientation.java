@@ -139,39 +139,4 @@ final class Orientation {
       default -> new float[] {y, w - x}; // 8
     };
   }
-
-  /** The buffer's bytes as a stream, read in place (a mapped file is not copied). */
-  private static final class ByteBufferInput extends InputStream {
-    private final ByteBuffer b;
-
-    ByteBufferInput(ByteBuffer b) {
-      this.b = b;
-    }
-
-    @Override
-    public int read() {
-      return b.hasRemaining() ? b.get() & 0xff : -1;
-    }
-
-    @Override
-    public int read(byte[] into, int off, int len) {
-      if (len == 0) return 0;
-      if (!b.hasRemaining()) return -1;
-      int n = Math.min(len, b.remaining());
-      b.get(into, off, n);
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      int k = (int) Math.max(0, Math.min(n, b.remaining()));
-      b.position(b.position() + k);
-      return k;
-    }
-
-    @Override
-    public int available() {
-      return b.remaining();
-    }
-  }
 }
