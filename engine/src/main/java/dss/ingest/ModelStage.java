@@ -152,6 +152,11 @@ public final class ModelStage implements AutoCloseable {
       }
       long start = System.nanoTime();
       for (Request r : batch) r.started().set(start);
+      if (stoppedBefore(batch)) {
+        runOneByOne(batch);
+        busyNanos.addAndGet(System.nanoTime() - start);
+        continue;
+      }
       Preemption preemption = preemptible(batch);
       try {
         float[][] vectors = model.embed(batch.stream().map(Request::tensor).toList(), preemption);
@@ -169,8 +174,7 @@ public final class ModelStage implements AutoCloseable {
 
   /**
    * A preemption for a batch of bulk work seen for the first time, registered as the one a person's
-   * request stops; null for interactive batches and for bulk work stopped once already (so that a
-   * stream of uploads can delay indexing by one batch each, never starve it).
+   * request stops; null for interactive batches (bulk work stopped once runs one by one instead).
    */
   private Preemption preemptible(List<Request> batch) {
     boolean bulkWork = !batch.isEmpty() && batch.getFirst().lane() == Lane.BULK;
@@ -186,6 +190,32 @@ public final class ModelStage implements AutoCloseable {
     return preemption;
   }
 
+  private static boolean stoppedBefore(List<Request> batch) {
+    return !batch.isEmpty()
+        && batch.getFirst().lane() == Lane.BULK
+        && batch.stream().anyMatch(r -> r.preempted().get());
+  }
+
+  /**
+   * Bulk work stopped once runs one image at a time, and gives way between two images when a
+   * person's request waits: that request waits for one image's run, never for a whole batch, and
+   * every turn still finishes at least one image of the bulk work (so it is never starved).
+   */
+  private void runOneByOne(List<Request> batch) {
+    for (int i = 0; i < batch.size(); i++) {
+      if (i > 0 && interactiveWaiting() > 0) {
+        putBack(batch.subList(i, batch.size()));
+        return;
+      }
+      Request r = batch.get(i);
+      try {
+        r.result().complete(model.embed(List.of(r.tensor()))[0]);
+      } catch (Throwable t) { // this image's failure, never the stage's
+        r.result().completeExceptionally(t);
+      }
+    }
+  }
+
   private void clearRunning() {
     lock.lock();
     try {
@@ -195,9 +225,13 @@ public final class ModelStage implements AutoCloseable {
     }
   }
 
-  /** A stopped bulk batch goes back to the head of its lane, in order, to run to the end next. */
+  /** A stopped bulk batch goes back to the head of its lane, in order, to run one by one next. */
   private void requeue(List<Request> batch) {
     preemptions.incrementAndGet();
+    putBack(batch);
+  }
+
+  private void putBack(List<Request> batch) {
     lock.lock();
     try {
       for (Request r : batch.reversed()) {

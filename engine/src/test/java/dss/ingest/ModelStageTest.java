@@ -85,11 +85,12 @@ class ModelStageTest {
 
   /**
    * A person's request stops the bulk batch in the model (between two operators in ONNX Runtime);
-   * the request runs next and the stopped batch runs again, to the end this time even if another
-   * request arrives: each bulk result is delivered once, and uploads cannot starve indexing.
+   * the request runs next, and the stopped batch then runs one image at a time, giving way between
+   * two images to the next request: each bulk result is delivered once, and every turn of the bulk
+   * work finishes at least one image, so uploads cannot starve indexing.
    */
   @Test
-  void anInteractiveRequestPreemptsTheBulkBatchInFlightOnce() throws Exception {
+  void anInteractiveRequestPreemptsTheBulkBatchThenItRunsOneByOne() throws Exception {
     PreemptibleModel model = new PreemptibleModel();
     try (ModelStage stage = new ModelStage(model)) {
       List<CompletableFuture<float[]>> bulk =
@@ -100,16 +101,16 @@ class ModelStageTest {
       CompletableFuture<float[]> first = stage.submit(tensor(100), ModelStage.Lane.INTERACTIVE);
       assertArrayEquals(new float[] {100}, first.get(30, TimeUnit.SECONDS));
       model.entered.take(); // [100]
-      model.entered.take(); // [0, 1] again, now not preemptible
+      model.entered.take(); // [0] alone, held, not preemptible
       CompletableFuture<float[]> second = stage.submit(tensor(101), ModelStage.Lane.INTERACTIVE);
       model.releaseAll();
       for (int i = 0; i < 2; i++)
         assertArrayEquals(new float[] {i}, bulk.get(i).get(30, TimeUnit.SECONDS));
       assertArrayEquals(new float[] {101}, second.get(30, TimeUnit.SECONDS));
       assertEquals(
-          List.of(List.of(0f, 1f), List.of(100f), List.of(0f, 1f), List.of(101f)),
+          List.of(List.of(0f, 1f), List.of(100f), List.of(0f), List.of(101f), List.of(1f)),
           model.batches(),
-          "stopped once, then run to the end before the next request");
+          "stopped once, then one by one, the second request between two of its images");
       assertEquals(1, stage.preemptions());
     }
   }
