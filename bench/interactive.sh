@@ -3,6 +3,7 @@
 # photo-like JPEGs with a ViT-B/16-cost model (models/make_bench_model.py; one DreamSim backbone):
 #   1. upload-search latency during the background indexing run, then idle on the same server once it has ended
 #      (the peer: the same server, same image, same index, without the indexing), in ROUNDS rounds on fresh indexes;
+#      a person pauses a second between two uploads (also measured back to back, the worst case);
 #   2. a first page of 60 thumbnails, 12 requests at a time: on the cache the indexing server filled, then on a
 #      fresh cache (as for images indexed by another process), alone and while 4 clients keep uploading;
 #   3. the CLI's start cost: `embed` of one file with the default device and with --device cpu, alternated.
@@ -35,6 +36,7 @@ for round in $(seq "$ROUNDS"); do
   rm -rf "$WORK/index" "$WORK/thumbs"
   serve "$WORK/index" "$WORK/thumbs"
   echo "round $round: $(bench --measure uploads --image "$QUERY" --uploads "$UPLOADS" --while-indexing)"
+  echo "round $round, back to back: $(bench --measure uploads --image "$QUERY" --uploads "$UPLOADS" --while-indexing --pause-ms 0)"
   echo "round $round: $(bench --measure uploads --image "$QUERY" --uploads "$UPLOADS")"
   echo "round $round, grid made while indexing: $(bench --measure thumbnails --thumbnails 60 --concurrency 12)"
   stop

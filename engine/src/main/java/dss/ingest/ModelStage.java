@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -36,16 +36,17 @@ public final class ModelStage implements AutoCloseable {
 
   /**
    * {@code started}: when the model began the batch holding it (nanoTime), for the timings; {@code
-   * preempted}: its batch was stopped once for a person's request (it then runs to the end).
+   * stops}: how often its run was stopped for a person's request (in its batch, then alone; after
+   * two it runs to the end).
    */
   private record Request(
       float[] tensor,
       CompletableFuture<float[]> result,
       Lane lane,
       AtomicLong started,
-      AtomicBoolean preempted) {
+      AtomicInteger stops) {
     Request(float[] tensor, Lane lane) {
-      this(tensor, new CompletableFuture<>(), lane, new AtomicLong(), new AtomicBoolean());
+      this(tensor, new CompletableFuture<>(), lane, new AtomicLong(), new AtomicInteger());
     }
   }
 
@@ -178,7 +179,11 @@ public final class ModelStage implements AutoCloseable {
    */
   private Preemption preemptible(List<Request> batch) {
     boolean bulkWork = !batch.isEmpty() && batch.getFirst().lane() == Lane.BULK;
-    if (!bulkWork || batch.stream().anyMatch(r -> r.preempted().get())) return null;
+    if (!bulkWork || batch.stream().anyMatch(r -> r.stops().get() > 0)) return null;
+    return registerPreemption();
+  }
+
+  private Preemption registerPreemption() {
     Preemption preemption = new Preemption();
     lock.lock();
     try {
@@ -193,13 +198,14 @@ public final class ModelStage implements AutoCloseable {
   private static boolean stoppedBefore(List<Request> batch) {
     return !batch.isEmpty()
         && batch.getFirst().lane() == Lane.BULK
-        && batch.stream().anyMatch(r -> r.preempted().get());
+        && batch.stream().anyMatch(r -> r.stops().get() > 0);
   }
 
   /**
    * Bulk work stopped once runs one image at a time, and gives way between two images when a
-   * person's request waits: that request waits for one image's run, never for a whole batch, and
-   * every turn still finishes at least one image of the bulk work (so it is never starved).
+   * person's request waits; an image's run alone may be stopped once more. So a request waits for
+   * an operator, at worst for one image's run, never for a whole batch; and every image is stopped
+   * at most twice, so the bulk work is never starved.
    */
   private void runOneByOne(List<Request> batch) {
     for (int i = 0; i < batch.size(); i++) {
@@ -208,10 +214,18 @@ public final class ModelStage implements AutoCloseable {
         return;
       }
       Request r = batch.get(i);
+      Preemption preemption = r.stops().get() < 2 ? registerPreemption() : null;
       try {
-        r.result().complete(model.embed(List.of(r.tensor()))[0]);
+        r.result().complete(model.embed(List.of(r.tensor()), preemption)[0]);
+      } catch (ModelException.Preempted p) {
+        r.stops().incrementAndGet(); // stopped alone too: the next turn runs it to the end
+        preemptions.incrementAndGet();
+        putBack(batch.subList(i, batch.size()));
+        return;
       } catch (Throwable t) { // this image's failure, never the stage's
         r.result().completeExceptionally(t);
+      } finally {
+        if (preemption != null) clearRunning();
       }
     }
   }
@@ -235,7 +249,7 @@ public final class ModelStage implements AutoCloseable {
     lock.lock();
     try {
       for (Request r : batch.reversed()) {
-        r.preempted().set(true);
+        if (r.stops().get() == 0) r.stops().set(1);
         bulk.addFirst(r);
       }
       arrived.signalAll();

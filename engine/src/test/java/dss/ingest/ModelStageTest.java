@@ -85,9 +85,9 @@ class ModelStageTest {
 
   /**
    * A person's request stops the bulk batch in the model (between two operators in ONNX Runtime);
-   * the request runs next, and the stopped batch then runs one image at a time, giving way between
-   * two images to the next request: each bulk result is delivered once, and every turn of the bulk
-   * work finishes at least one image, so uploads cannot starve indexing.
+   * the request runs next, and the stopped batch then runs one image at a time, each image's run
+   * stoppable once more: each bulk result is delivered once, and no image is stopped more than
+   * twice, so uploads cannot starve indexing.
    */
   @Test
   void anInteractiveRequestPreemptsTheBulkBatchThenItRunsOneByOne() throws Exception {
@@ -101,17 +101,19 @@ class ModelStageTest {
       CompletableFuture<float[]> first = stage.submit(tensor(100), ModelStage.Lane.INTERACTIVE);
       assertArrayEquals(new float[] {100}, first.get(30, TimeUnit.SECONDS));
       model.entered.take(); // [100]
-      model.entered.take(); // [0] alone, held, not preemptible
+      model.entered.take(); // [0] alone, held: stopped by the next request, then run to the end
       CompletableFuture<float[]> second = stage.submit(tensor(101), ModelStage.Lane.INTERACTIVE);
+      assertEquals(List.of(101f), model.entered.take(), "image 0 alone was stopped for it");
       model.releaseAll();
       for (int i = 0; i < 2; i++)
         assertArrayEquals(new float[] {i}, bulk.get(i).get(30, TimeUnit.SECONDS));
       assertArrayEquals(new float[] {101}, second.get(30, TimeUnit.SECONDS));
       assertEquals(
-          List.of(List.of(0f, 1f), List.of(100f), List.of(0f), List.of(101f), List.of(1f)),
+          List.of(
+              List.of(0f, 1f), List.of(100f), List.of(0f), List.of(101f), List.of(0f), List.of(1f)),
           model.batches(),
-          "stopped once, then one by one, the second request between two of its images");
-      assertEquals(1, stage.preemptions());
+          "stopped in its batch, then one by one, image 0 stopped alone once more and then run");
+      assertEquals(2, stage.preemptions());
     }
   }
 

@@ -59,6 +59,14 @@ public final class InteractiveBench implements Callable<Integer> {
       description = "Time only the uploads answered while background indexing runs.")
   boolean whileIndexing;
 
+  @Option(
+      names = "--pause-ms",
+      defaultValue = "1000",
+      description =
+          "Pause between two uploads: a person looks at the results before the next (0: back to back,"
+              + " the worst case for the wait behind bulk work). Default: ${DEFAULT-VALUE}.")
+  long pauseMs;
+
   @Option(names = "--thumbnails", defaultValue = "60", description = "Thumbnails to ask for.")
   int thumbnails;
 
@@ -81,6 +89,7 @@ public final class InteractiveBench implements Callable<Integer> {
   record Uploads(
       String phase,
       int uploads,
+      long pauseMs,
       double p50Ms,
       double p99Ms,
       Map<String, Double> medianTimingsMs,
@@ -122,6 +131,7 @@ public final class InteractiveBench implements Callable<Integer> {
     List<Long> latencies = new ArrayList<>();
     Map<String, List<Double>> timings = new TreeMap<>();
     while (latencies.size() < uploads) {
+      if (!latencies.isEmpty()) Thread.sleep(pauseMs);
       long start = System.nanoTime();
       JsonNode answer = upload(bytes, "POST /api/search");
       long took = System.nanoTime() - start;
@@ -146,6 +156,7 @@ public final class InteractiveBench implements Callable<Integer> {
     return new Uploads(
         whileIndexing ? "during background indexing" : "idle",
         sorted.length,
+        pauseMs,
         Percentiles.of(sorted, 50) / 1e6,
         Percentiles.of(sorted, 99) / 1e6,
         medians,
