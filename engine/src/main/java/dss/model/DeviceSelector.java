@@ -40,10 +40,11 @@ final class DeviceSelector {
 
   /**
    * Whether ORT's intra-op threads spin while they wait for work (ORT's own default) instead of
-   * sleeping. Chosen by bench/spinning.sh on an idle and on a busy machine (docs/model.md,
-   * "Threads").
+   * sleeping. Off: bench/spinning.sh found sleeping 4% faster on an idle machine and beside one
+   * busy process per core (ViT-B/16 cost, 2 cores), and a spinning thread takes CPU from the decode
+   * workers and whatever else runs (docs/benchmarks.md, "Threads and spinning").
    */
-  static final boolean SPINNING_DEFAULT = true;
+  static final boolean SPINNING_DEFAULT = false;
 
   static boolean spinning(String value) {
     if (value == null || value.isBlank()) return SPINNING_DEFAULT;
