@@ -258,7 +258,7 @@ public final class ModelStage implements AutoCloseable {
     }
   }
 
-  /** Bulk batches stopped so far for a person's request (each one ran again afterwards). */
+  /** Bulk runs (a batch, or one image of a stopped batch) stopped for a person's request so far. */
   public long preemptions() {
     return preemptions.get();
   }

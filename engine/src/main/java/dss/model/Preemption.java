@@ -5,8 +5,8 @@ import ai.onnxruntime.OrtSession;
 
 /**
  * Lets another thread stop a model run between two of its operators (ONNX Runtime's terminate
- * flag). The model stage gives one to each batch of bulk work and stops it when a person's request
- * arrives, so that the request waits for one operator instead of a whole batch; the stopped batch
+ * flag). The model stage gives one to each run of bulk work and stops it when a person's request
+ * arrives, so that the request waits for one operator instead of a whole batch; the stopped work
  * runs again afterwards. One per run; a request before the run starts stops it at once.
  */
 public final class Preemption {
