@@ -174,13 +174,12 @@ public final class ModelStage implements AutoCloseable {
   }
 
   /**
-   * A preemption for a batch of bulk work seen for the first time, registered as the one a person's
-   * request stops; null for interactive batches (bulk work stopped once runs one by one instead).
+   * A preemption for a batch of bulk work (never stopped before: that runs one by one), registered
+   * as the one a person's request stops; null for interactive batches.
    */
   private Preemption preemptible(List<Request> batch) {
     boolean bulkWork = !batch.isEmpty() && batch.getFirst().lane() == Lane.BULK;
-    if (!bulkWork || batch.stream().anyMatch(r -> r.stops().get() > 0)) return null;
-    return registerPreemption();
+    return bulkWork ? registerPreemption() : null;
   }
 
   private Preemption registerPreemption() {
