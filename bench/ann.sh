@@ -7,7 +7,8 @@
 #   QUANT=none,int8 bench/ann.sh 1000000 768 200   (storages to build; default all four)
 #   EF=50,100,200 ...      another sweep (then the product default, filters and recall@k are not measured)
 #   CROSSOVER=1000,2000,5000,10000,20000 ...   also time graph against exact search on the first N vectors
-#   WORK=DIR ...           build the indexes in DIR and keep them: a later run with the same WORK reuses them
+#   WORK=DIR ...           build the indexes in DIR and keep them (the peers' too, in DIR/peers): a later run with
+#                          the same WORK reuses them, so the queries can be re-measured without the builds
 #   ONLY_DEFAULT=1 PEERS=0 WORK=DIR ...   re-measure only the product's default settings on kept indexes
 # Vectors are generated once (numpy, fixed seed) and cached in $ANN_DATA (default /tmp/dss-ann), with the ground
 # truth. Points, tables and the plot go to $OUT (default $ANN_DATA/results-N-DIMS-QUERIES-<time>); PLOT=FILE.png
@@ -64,6 +65,7 @@ if [ "${LUCENE:-1}" != 0 ]; then
 fi
 if [ "${PEERS:-1}" != 0 ]; then
   "$PY" "$ROOT/bench/ann_peers.py" "$V" "$D" --queries "$QF" --ground-truth "$GT" --threads "${PEER_THREADS:-1}" \
+    ${WORK:+--keep "$WORK/peers"} \
     --out "$OUT" ${EF:+--ef "$EF"} | tee -a "$OUT/run.txt"
 fi
 echo "== $(date -u +%FT%TZ) done; load: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/run.txt"

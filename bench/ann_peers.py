@@ -6,12 +6,15 @@ across the sweep; per ef the fastest pass (lowest p50) is reported, as `bench an
 
   ann_peers.py VECTORS.f32 DIMS --queries Q.f32 --ground-truth GT.i32 [--k 10] [--m 16] [--ef-construction 100]
                [--ef 10,20,50,100,200,400,800] [--threads 1] [--rounds 3] [--out DIR]
-               [--systems hnswlib,faiss]
+               [--systems hnswlib,faiss] [--keep DIR]
 
 VECTORS.f32, Q.f32: n x DIMS float32 little-endian, unit vectors (inner product = cosine). GT.i32: the exact top 100
 of every query (int32 little-endian, queries x 100), written by `dreamsim bench ann --ground-truth`; computed here
 (numpy, in blocks) and written when the file does not exist yet. Prints one line per point and, with --out, appends
 the points to DIR/peers-points.csv in the format of `bench ann` (lucene-points.csv).
+With --keep DIR each built index is saved in DIR (with its build time) and loaded by a later run on the same
+vectors and settings instead of being built again: the queries can then be re-measured on an idle machine without
+another build (a 1M x 768 graph takes tens of minutes).
 Needs Debian's python3-numpy, python3-hnswlib and python3-faiss: run with /usr/bin/python3.
 """
 import argparse
@@ -79,6 +82,28 @@ def sweep_rounds(set_ef, search, sweep, rounds, Q, gt, k):
     return best
 
 
+def kept(a, system, n, ext):
+    """Where --keep saves this system's index for these vectors and settings (None without --keep)."""
+    if not a.keep:
+        return None
+    os.makedirs(a.keep, exist_ok=True)
+    name = os.path.basename(a.vectors).rsplit('.', 1)[0]
+    return os.path.join(a.keep, f'{system}-{name}-M{a.m}-efc{a.ef_construction}-t{a.threads}.{ext}')
+
+
+def save_build_seconds(path, seconds):
+    with open(path + '.build-seconds', 'w') as fh:
+        fh.write(f'{seconds:.6g}\n')
+
+
+def saved_build_seconds(path):
+    try:
+        with open(path + '.build-seconds') as fh:
+            return float(fh.read())
+    except (OSError, ValueError):
+        return float('nan')
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('vectors')
@@ -93,6 +118,7 @@ def main():
     ap.add_argument('--systems', default='hnswlib,faiss')
     ap.add_argument('--rounds', type=int, default=3, help='timed passes per ef, interleaved; the fastest is reported')
     ap.add_argument('--out', help='append the points to OUT/peers-points.csv')
+    ap.add_argument('--keep', help='save built indexes in KEEP and reuse them in later runs')
     a = ap.parse_args()
     X = np.fromfile(a.vectors, dtype='<f4').reshape(-1, a.dims)
     Q = np.fromfile(a.queries, dtype='<f4').reshape(-1, a.dims)
@@ -115,13 +141,22 @@ def main():
     systems = a.systems.split(',')
     if 'hnswlib' in systems:
         import hnswlib
-        t = time.perf_counter()
         h = hnswlib.Index(space='ip', dim=a.dims)
-        h.init_index(max_elements=n, M=a.m, ef_construction=a.ef_construction)
-        h.set_num_threads(a.threads)
-        h.add_items(X, np.arange(n))
-        build = time.perf_counter() - t
-        print(f'hnswlib: build {build:.1f} s ({n / build:.0f} vec/s, {a.threads} threads)', flush=True)
+        saved = kept(a, 'hnswlib', n, 'bin')
+        if saved and os.path.exists(saved):
+            h.load_index(saved, max_elements=n)
+            build = saved_build_seconds(saved)
+            print(f'hnswlib: loaded {saved} (built in {build:.1f} s)', flush=True)
+        else:
+            t = time.perf_counter()
+            h.init_index(max_elements=n, M=a.m, ef_construction=a.ef_construction)
+            h.set_num_threads(a.threads)
+            h.add_items(X, np.arange(n))
+            build = time.perf_counter() - t
+            print(f'hnswlib: build {build:.1f} s ({n / build:.0f} vec/s, {a.threads} threads)', flush=True)
+            if saved:
+                h.save_index(saved)
+                save_build_seconds(saved, build)
         h.set_num_threads(1)
         best = sweep_rounds(lambda ef: h.set_ef(max(ef, k)), lambda q: h.knn_query(q[None], k=k)[0][0], sweep,
                             a.rounds, Q, gt, k)
@@ -132,12 +167,21 @@ def main():
     if 'faiss' in systems:
         import faiss
         faiss.omp_set_num_threads(a.threads)
-        t = time.perf_counter()
-        f = faiss.IndexHNSWFlat(a.dims, a.m, faiss.METRIC_INNER_PRODUCT)
-        f.hnsw.efConstruction = a.ef_construction
-        f.add(X)
-        build = time.perf_counter() - t
-        print(f'faiss: build {build:.1f} s ({n / build:.0f} vec/s, {a.threads} threads)', flush=True)
+        saved = kept(a, 'faiss', n, 'index')
+        if saved and os.path.exists(saved):
+            f = faiss.read_index(saved)
+            build = saved_build_seconds(saved)
+            print(f'faiss: loaded {saved} (built in {build:.1f} s)', flush=True)
+        else:
+            t = time.perf_counter()
+            f = faiss.IndexHNSWFlat(a.dims, a.m, faiss.METRIC_INNER_PRODUCT)
+            f.hnsw.efConstruction = a.ef_construction
+            f.add(X)
+            build = time.perf_counter() - t
+            print(f'faiss: build {build:.1f} s ({n / build:.0f} vec/s, {a.threads} threads)', flush=True)
+            if saved:
+                faiss.write_index(f, saved)
+                save_build_seconds(saved, build)
         faiss.omp_set_num_threads(1)
 
         def set_ef(ef):
