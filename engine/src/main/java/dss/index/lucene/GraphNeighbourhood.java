@@ -28,6 +28,13 @@ import org.apache.lucene.util.hnsw.HnswGraph;
  * reach is missed from A's side (it is usually found from its own side); the dedup recall benchmark
  * measures what is left.
  *
+ * <p>Poorly linked items: an item with at most {@value #FEW_LINKS} links on the bottom level (a
+ * near-copy whose one kept link is its twin, but also an item the graph's construction or a merge
+ * left nearly unconnected) can have a copy that neither links to. The misses measured at 100k were
+ * all such items: their copy is found among the other poorly linked items that link to the same
+ * item ({@link Siblings}), or else by a search (the caller, when {@link #lonely} and nothing was
+ * found).
+ *
  * <p>One segment's graph only: the snapshot uses this when the index is one segment (after a merge)
  * and searches otherwise. Not thread-safe: one instance per thread (the graph and the vector values
  * carry a read position).
@@ -38,6 +45,9 @@ final class GraphNeighbourhood {
    * still works).
    */
   static final int MAX_FOUND = 2048;
+
+  /** Links at most, on the bottom level, of a poorly linked item (of up to 2 M = 32). */
+  static final int FEW_LINKS = 3;
 
   private final HnswGraph graph;
   private final FloatVectorValues vectors;
@@ -52,7 +62,7 @@ final class GraphNeighbourhood {
 
   private int seenCount;
 
-  private GraphNeighbourhood(HnswGraph graph, FloatVectorValues vectors, Bits liveDocs, int size) {
+  GraphNeighbourhood(HnswGraph graph, FloatVectorValues vectors, Bits liveDocs, int size) {
     this.graph = graph;
     this.vectors = vectors;
     this.liveDocs = liveDocs;
@@ -82,7 +92,7 @@ final class GraphNeighbourhood {
    * first, {@code doc} itself left out; document numbers are the segment's. At most {@value
    * #MAX_FOUND}.
    */
-  ImageIndex.Neighbours within(int doc, float maxDistance) throws IOException {
+  ImageIndex.Neighbours within(int doc, float maxDistance, Siblings siblings) throws IOException {
     float[] query = vectors.vectorValue(doc).clone();
     float minDot = 1f - maxDistance;
     int[] found = new int[16];
@@ -93,11 +103,14 @@ final class GraphNeighbourhood {
     queue[tail++] = doc;
     visit(doc);
     try {
+      int links = 0; // the item's own, on the bottom level
       while (head < tail && count < MAX_FOUND) {
-        graph.seek(0, queue[head++]);
+        int from = queue[head++];
+        graph.seek(0, from);
         for (int next = graph.nextNeighbor();
             next != DocIdSetIterator.NO_MORE_DOCS;
             next = graph.nextNeighbor()) {
+          if (from == doc) links++;
           if (visited.get(next)) continue;
           visit(next);
           float dot = VectorUtil.dotProduct(query, vectors.vectorValue(next));
@@ -114,11 +127,99 @@ final class GraphNeighbourhood {
           dots[count++] = dot;
         }
       }
+      // a poorly linked item: also the other poorly linked items that link where it does
+      for (int next : links <= FEW_LINKS ? siblings.of(doc, this) : new int[0]) {
+        if (count >= MAX_FOUND || visited.get(next)) continue;
+        visit(next);
+        if (liveDocs != null && !liveDocs.get(next)) continue;
+        float dot = VectorUtil.dotProduct(query, vectors.vectorValue(next));
+        if (dot < minDot) continue;
+        if (count == found.length) {
+          found = Arrays.copyOf(found, count * 2);
+          dots = Arrays.copyOf(dots, count * 2);
+        }
+        found[count] = next;
+        dots[count++] = dot;
+      }
     } finally {
       for (int i = 0; i < seenCount; i++) visited.clear(seen[i]);
       seenCount = 0;
     }
+    for (int i = 0; i < count; i++) dots[i] = Math.max(0f, 1f - dots[i]);
     return nearestFirst(found, dots, Math.min(count, MAX_FOUND));
+  }
+
+  /** The item's links on the bottom level. */
+  int[] links(int doc) throws IOException {
+    graph.seek(0, doc);
+    int[] out = new int[8];
+    int n = 0;
+    for (int next = graph.nextNeighbor();
+        next != DocIdSetIterator.NO_MORE_DOCS;
+        next = graph.nextNeighbor()) {
+      if (n == out.length) out = Arrays.copyOf(out, n * 2);
+      out[n++] = next;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Whether the item has at most {@value #FEW_LINKS} links: a walk from it saw little of its
+   * surroundings, so when it found nothing the caller searches.
+   */
+  boolean lonely(int doc) throws IOException {
+    graph.seek(0, doc);
+    int n = 0;
+    while (graph.nextNeighbor() != DocIdSetIterator.NO_MORE_DOCS) if (++n > FEW_LINKS) return false;
+    return true;
+  }
+
+  /** The segment's poorly linked items by the items they link to (one pass over every item). */
+  Siblings siblings() throws IOException {
+    long[] pairs = new long[1024];
+    int n = 0;
+    for (int doc = 0; doc < graph.size(); doc++) {
+      if (!lonely(doc)) continue;
+      for (int target : links(doc)) {
+        if (n == pairs.length) pairs = Arrays.copyOf(pairs, n * 2);
+        pairs[n++] = (long) target << 32 | doc;
+      }
+    }
+    pairs = Arrays.copyOf(pairs, n);
+    Arrays.sort(pairs);
+    return new Siblings(pairs);
+  }
+
+  /**
+   * Poorly linked items (at most {@value #FEW_LINKS} links) by the items they link to: two
+   * near-copies that the graph left linked only to the same third item are siblings here. Shared by
+   * the threads of one snapshot; 8 bytes per link of a poorly linked item.
+   */
+  static final class Siblings {
+    static final Siblings NONE = new Siblings(new long[0]);
+
+    /** (linked item << 32 | poorly linked item), sorted. */
+    private final long[] pairs;
+
+    private Siblings(long[] pairs) {
+      this.pairs = pairs;
+    }
+
+    /** The other poorly linked items linking where the poorly linked item {@code doc} links. */
+    int[] of(int doc, GraphNeighbourhood walk) throws IOException {
+      if (pairs.length == 0) return new int[0];
+      int[] out = new int[0];
+      for (int target : walk.links(doc)) {
+        int at = Arrays.binarySearch(pairs, (long) target << 32);
+        for (int i = at < 0 ? -at - 1 : at; i < pairs.length && pairs[i] >>> 32 == target; i++) {
+          int other = (int) pairs[i];
+          if (other == doc) continue;
+          out = Arrays.copyOf(out, out.length + 1);
+          out[out.length - 1] = other;
+        }
+      }
+      return out;
+    }
   }
 
   private void visit(int doc) {
@@ -127,20 +228,21 @@ final class GraphNeighbourhood {
     seen[seenCount++] = doc;
   }
 
-  private static ImageIndex.Neighbours nearestFirst(int[] docs, float[] dots, int count) {
+  /** The first {@code count} items, nearest first (then by document). */
+  static ImageIndex.Neighbours nearestFirst(int[] docs, float[] distance, int count) {
     Integer[] order = new Integer[count];
     for (int i = 0; i < count; i++) order[i] = i;
     Arrays.sort(
         order,
         (a, b) ->
-            dots[a] != dots[b]
-                ? Float.compare(dots[b], dots[a])
+            distance[a] != distance[b]
+                ? Float.compare(distance[a], distance[b])
                 : Integer.compare(docs[a], docs[b]));
     int[] items = new int[count];
     float[] distances = new float[count];
     for (int i = 0; i < count; i++) {
       items[i] = docs[order[i]];
-      distances[i] = Math.max(0f, 1f - dots[order[i]]);
+      distances[i] = distance[order[i]];
     }
     return new ImageIndex.Neighbours(items, distances);
   }

@@ -84,6 +84,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
   private volatile Boolean sortable;
   private volatile Boolean sortableByTaken;
   private volatile boolean noGraph;
+  private volatile GraphNeighbourhood.Siblings siblings;
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED_SEGMENTS =
       new java.util.concurrent.atomic.AtomicBoolean();
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED_UNSORTABLE =
@@ -415,7 +416,33 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       }
       return ImageIndex.Snapshot.super.neighboursOf(item, maxDistance);
     }
-    return walk.within(item, maxDistance);
+    ImageIndex.Neighbours found = walk.within(item, maxDistance, siblings(walk));
+    if (found.items().length > 0 || !walk.lonely(item)) return found;
+    // few links and nothing found: search, then measure at full precision as the walk does
+    ImageIndex.Neighbours searched = ImageIndex.Snapshot.super.neighboursOf(item, maxDistance);
+    float[] query = vector(item);
+    int[] items = new int[searched.items().length];
+    float[] distances = new float[items.length];
+    int within = 0;
+    for (int other : searched.items()) {
+      float d = dss.model.Vectors.distance(query, vector(other));
+      if (d > maxDistance) continue;
+      items[within] = other;
+      distances[within++] = d;
+    }
+    return GraphNeighbourhood.nearestFirst(items, distances, within);
+  }
+
+  /** The only segment's poorly linked items by their links, made once by the first walk. */
+  private GraphNeighbourhood.Siblings siblings(GraphNeighbourhood walk) throws IOException {
+    GraphNeighbourhood.Siblings s = siblings;
+    if (s == null) {
+      synchronized (this) {
+        if (siblings == null) siblings = walk.siblings();
+        s = siblings;
+      }
+    }
+    return s;
   }
 
   /** This thread's walk of the only segment's graph, or null when it has none. */
