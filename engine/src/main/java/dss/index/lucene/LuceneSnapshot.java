@@ -36,8 +36,6 @@ import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.util.Bits;
 import org.apache.lucene.util.BytesRef;
 
@@ -490,9 +488,23 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
     onClose.run();
   }
 
+  /**
+   * The first live document holding the term, or -1: a seek in each segment's term dictionary, not
+   * a scored search (a re-run of the indexer asks this once per file).
+   */
   private int docOf(Term term) throws IOException {
-    TopDocs top = searcher.search(new TermQuery(term), 1);
-    return top.scoreDocs.length == 0 ? -1 : top.scoreDocs[0].doc;
+    for (LeafReaderContext leaf : leaves) {
+      org.apache.lucene.index.Terms terms = leaf.reader().terms(term.field());
+      if (terms == null) continue;
+      org.apache.lucene.index.TermsEnum seek = terms.iterator();
+      if (!seek.seekExact(term.bytes())) continue;
+      org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
+      org.apache.lucene.index.PostingsEnum docs =
+          seek.postings(null, org.apache.lucene.index.PostingsEnum.NONE);
+      for (int d = docs.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = docs.nextDoc())
+        if (live == null || live.get(d)) return leaf.docBase + d;
+    }
+    return -1;
   }
 
   /**
