@@ -35,12 +35,25 @@ class SolrNodeKillTest {
 
   @Test
   void aKilledNodeCostsNoSearchAndNoCommittedDocument() throws Exception {
+    killAndRestart(2, "nodekill");
+  }
+
+  /**
+   * The clients' own entry node (their first seed, the node they learned the others from) is the
+   * one killed: they carry on through the other nodes.
+   */
+  @Test
+  void aKilledEntryNodeCostsNoSearchAndNoCommittedDocument() throws Exception {
+    killAndRestart(1, "entrykill");
+  }
+
+  /**
+   * Kills node {@code killed} and starts it again under the load; the clients enter through node 1.
+   * The writer waits out a leader election (the killed node's ZooKeeper session expires first).
+   */
+  private static void killAndRestart(int killed, String collection) throws Exception {
     TestCluster cluster = TestCluster.shared();
-    // Node 2 is killed; the clients enter through node 1. (Killing the clients' own entry node
-    // under
-    // this load is not covered: see docs/cluster.md.) The writer waits out a leader election (the
-    // killed node's ZooKeeper session expires first).
-    String location = cluster.location("nodekill", 1) + "?retry=120";
+    String location = cluster.location(collection, 1) + "?retry=120";
     float[][] v = TestVectors.clustered(FIRST + 2000, DIMS, 11);
     Set<String> committed = new TreeSet<>();
     try (ImageIndex writer = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2)) {
@@ -50,7 +63,7 @@ class SolrNodeKillTest {
       }
       writer.commit();
     }
-    SolrFailoverTest.awaitActive(cluster.location("nodekill"));
+    SolrFailoverTest.awaitActive(cluster.location(collection));
 
     try (ImageIndex index = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2)) {
       AtomicBoolean running = new AtomicBoolean(true);
@@ -112,15 +125,17 @@ class SolrNodeKillTest {
             searched.tryAcquire(10, 300, TimeUnit.SECONDS), "searches before the kill" + problems);
         assertTrue(
             commits.tryAcquire(1, 300, TimeUnit.SECONDS), "a commit before the kill" + problems);
-        cluster.killNode(2);
+        cluster.killNode(killed);
         searched.drainPermits();
         commits.drainPermits();
-        // searches and commits done with node 2 dead (at most one per client was asked before)
+        // searches and commits done with the node dead (at most one per client was asked before)
         assertTrue(
-            searched.tryAcquire(20, 300, TimeUnit.SECONDS), "searches with node 2 dead" + problems);
+            searched.tryAcquire(20, 300, TimeUnit.SECONDS),
+            "searches with node " + killed + " dead" + problems);
         assertTrue(
-            commits.tryAcquire(2, 300, TimeUnit.SECONDS), "commits with node 2 dead" + problems);
-        cluster.startNode(2);
+            commits.tryAcquire(2, 300, TimeUnit.SECONDS),
+            "commits with node " + killed + " dead" + problems);
+        cluster.startNode(killed);
         searched.drainPermits();
         commits.drainPermits();
         assertTrue(
@@ -137,7 +152,7 @@ class SolrNodeKillTest {
       synchronized (writes) {
         committed.addAll(writes);
       }
-      SolrFailoverTest.awaitActive(cluster.location("nodekill"));
+      SolrFailoverTest.awaitActive(cluster.location(collection));
       index.commit(); // opens a searcher on every replica, the recovered ones included
       assertEquals(committed.size(), index.count());
     }
@@ -145,7 +160,7 @@ class SolrNodeKillTest {
     // shards together hold exactly the committed set
     Set<String> all = new TreeSet<>();
     int held = 0;
-    for (Map.Entry<String, List<Set<String>>> shard : cluster.replicaIds("nodekill").entrySet()) {
+    for (Map.Entry<String, List<Set<String>>> shard : cluster.replicaIds(collection).entrySet()) {
       List<Set<String>> replicas = shard.getValue();
       assertEquals(2, replicas.size(), "2 replicas of " + shard.getKey());
       assertEquals(
