@@ -584,6 +584,17 @@ public final class SolrIndex implements ImageIndex {
    * replica of the collection on the live nodes (so about replicas x the data).
    */
   /**
+   * No background verification (health says "unsupported", as documented): the nodes verify their
+   * replicas' checksums themselves. Running {@link #check} here instead made a replica that is down
+   * for a moment (a node restarting) damage for good, stopping the server's searches and writes.
+   */
+  @Override
+  public IndexCheck verify(boolean again) throws IOException {
+    throw new IndexException.Unsupported(
+        "SolrCloud", "background verification", "the nodes verify their replicas themselves");
+  }
+
+  /**
    * Solr keeps its own checksums and replicas, so the check here is of what the cluster reports:
    * the metadata document readable and naming the model; every shard active with an active leader;
    * every replica active (a down replica is damage to report, though queries still answer from the

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dss.index.Hit;
 import dss.index.ImageIndex;
 import dss.index.IndexConfig;
+import dss.index.IndexVerifier;
 import dss.index.KnnQuery;
 import dss.index.TestVectors;
 import dss.model.ModelInfo;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * A Solr node killed with SIGKILL (its own process: no clean stop, its ZooKeeper session left to
  * expire) and started again, while two clients search and one indexes and commits, on a collection
  * of 2 shards x 2 replicas: no search fails or answers wrongly, every commit returns, and at the
- * end the committed set is all there, the same on both replicas of each shard. The killed node is
- * another node, or the clients' own entry node.
+ * end the committed set is all there, the same on both replicas of each shard, and the background
+ * verification serve runs has not taken the dead node's replicas for damage (SolrCloud has none).
+ * The killed node is another node, or the clients' own entry node.
  */
 class SolrNodeKillTest {
   static final int DIMS = 32;
@@ -69,7 +72,10 @@ class SolrNodeKillTest {
     }
     SolrFailoverTest.awaitActive(cluster.location(collection));
 
-    try (ImageIndex index = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2)) {
+    try (ImageIndex index = SolrIndex.openWritable(location, MODEL, IndexConfig.DEFAULT, 2, 2);
+        // as serve runs it: a replica down while its node is dead must not read as damage
+        IndexVerifier verifier = new IndexVerifier(index, Duration.ofSeconds(1), Duration.ZERO)) {
+      verifier.start();
       AtomicBoolean running = new AtomicBoolean(true);
       Semaphore searched = new Semaphore(0);
       Semaphore commits = new Semaphore(0);
@@ -153,6 +159,11 @@ class SolrNodeKillTest {
         writer.join();
       }
       assertEquals(List.of(), List.copyOf(problems));
+      assertTrue(verifier.awaitFirstPass(Duration.ofSeconds(60)), "the verifier's first pass");
+      assertEquals(
+          IndexVerifier.State.UNSUPPORTED,
+          verifier.status().state(),
+          "no background verification on SolrCloud: " + verifier.status());
       synchronized (writes) {
         committed.addAll(writes);
       }
