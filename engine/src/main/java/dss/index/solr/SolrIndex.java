@@ -580,10 +580,6 @@ public final class SolrIndex implements ImageIndex {
   }
 
   /**
-   * Live documents, the model, {@code segments} = shards, {@code bytes} = the index size of every
-   * replica of the collection on the live nodes (so about replicas x the data).
-   */
-  /**
    * No background verification (health says "unsupported", as documented): the nodes verify their
    * replicas' checksums themselves. Running {@link #check} here instead made a replica that is down
    * for a moment (a node restarting) damage for good, stopping the server's searches and writes.
@@ -594,6 +590,10 @@ public final class SolrIndex implements ImageIndex {
         "SolrCloud", "background verification", "the nodes verify their replicas themselves");
   }
 
+  /**
+   * Live documents, the model, {@code segments} = shards, {@code bytes} = the index size of every
+   * replica of the collection on the live nodes (so about replicas x the data).
+   */
   /**
    * Solr keeps its own checksums and replicas, so the check here is of what the cluster reports:
    * the metadata document readable and naming the model; every shard active with an active leader;
