@@ -91,8 +91,7 @@ class SolrChaosTest {
     for (int i = 0; i < PHOTOS; i++)
       TestLibrary.image(lib.resolve("d" + i % 4 + "/p" + i + ".jpg"), i, 320, 240, "jpg");
     try (TestCluster cluster = TestCluster.start(3, null)) {
-      // Seeds 1 and 2; node 3 is the one killed (the clients' entry node is not: see
-      // docs/cluster.md).
+      // Seeds 1 and 2; node 3 is the one killed (the entry node's kill is SolrNodeKillTest's).
       // Writers wait out a leader election.
       String seeds =
           "solr://"

@@ -207,8 +207,8 @@ final class SolrHttp implements AutoCloseable {
     java.util.Set<String> refused = new java.util.HashSet<>(); // nodes that refused a connection
     for (int attempt = 0; ; attempt++) {
       List<String> known = nodes;
-      int index = Math.floorMod(current.get(), known.size());
-      String base = known.get(index);
+      int turn = current.get();
+      String base = known.get(Math.floorMod(turn, known.size()));
       lastUrl = base;
       try {
         HttpResponse<byte[]> response =
@@ -228,7 +228,11 @@ final class SolrHttp implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted while waiting for Solr at " + base);
       }
-      current.compareAndSet(index, index + 1); // the next request goes to the next node
+      // The next request goes to the next node. The counter only grows (the node is the counter
+      // modulo the node count), and only the first of the threads that failed on one turn moves it.
+      // Compared with the node's index instead, it would stop at the node count after one round of
+      // failures and keep the client on its first node for good, dead or not.
+      current.compareAndSet(turn, turn + 1);
       if (refused.containsAll(known)) break; // every node refuses a connection: the cluster is down
       if (System.nanoTime() > deadline) break;
       if ((attempt + 1) % known.size()

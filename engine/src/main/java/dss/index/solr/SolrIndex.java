@@ -580,6 +580,17 @@ public final class SolrIndex implements ImageIndex {
   }
 
   /**
+   * No background verification (health says "unsupported", as documented): the nodes verify their
+   * replicas' checksums themselves. Running {@link #check} here instead made a replica that is down
+   * for a moment (a node restarting) damage for good, stopping the server's searches and writes.
+   */
+  @Override
+  public IndexCheck verify(boolean again) throws IOException {
+    throw new IndexException.Unsupported(
+        "SolrCloud", "background verification", "the nodes verify their replicas themselves");
+  }
+
+  /**
    * Live documents, the model, {@code segments} = shards, {@code bytes} = the index size of every
    * replica of the collection on the live nodes (so about replicas x the data).
    */
