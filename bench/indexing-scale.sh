@@ -4,8 +4,10 @@
 # generating is not measured), with the test model on CPU, every step a real `./dreamsim` process of its own:
 #   decode    `bench indexing --decode-only`: what the decode workers do to each file (read, sniff, hash, decode +
 #             preprocess), no model, no index; run before and after the indexing, the bound is their mean
-#   index     `dreamsim index` into a fresh index: files/s (the run's own clock) and the peak RSS (VmHWM of the
-#             process, sampled every 0.2 s)
+#   index     `dreamsim index` into a fresh index: files/s (the run's own clock), the peak RSS (VmHWM of the
+#             process, sampled every 0.2 s), and from its GC log the largest heap after a collection (what is live)
+#             and the largest heap the JVM committed (G1 grows it when collections take long, as under load: most
+#             of the RSS; DREAMSIM_JAVA_OPTS=-Xmx... caps it)
 #   kill      a second fresh index, killed with kill -9 once about half the files are done (the progress line),
 #             then resumed: the resume's wall time, and `bench indexed-once` (every file exactly once, by id and
 #             path) and `dreamsim check` (the index is healthy)
@@ -63,9 +65,13 @@ for n in $SIZES; do
     || { cat "$WORK/gen.err" >&2; exit 1; }
 
   log "$n: index into a fresh index (load $(load))"
-  run_sampled "$WORK/full.json" "$WORK/full.err" "$DS" index --index "$WORK/full-$n" "${MODEL[@]}" "$lib"
+  run_sampled "$WORK/full.json" "$WORK/full.err" env DREAMSIM_JAVA_OPTS="${DREAMSIM_JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc-$n.log" \
+    "$DS" index --index "$WORK/full-$n" "${MODEL[@]}" "$lib"
   [ "$RC" = 0 ] || { tail -n 20 "$WORK/full.err" >&2; log "index failed ($RC)"; exit 1; }
   full="$(cat "$WORK/full.json")"; full_wall="$WALL"; full_peak="$PEAK_KB"
+  # "GC(7) Pause Young (Normal) (G1 Evacuation Pause) 147M->84M(1452M) 23.4ms": after 84 MB, committed 1452 MB
+  live_mb="$(grep -o '[0-9]*M->[0-9]*M' "$WORK/gc-$n.log" | sed 's/.*->\([0-9]*\)M/\1/' | sort -n | tail -n 1)"
+  committed_mb="$(grep -o 'M([0-9]*M)' "$WORK/gc-$n.log" | tr -dc '0-9\n' | sort -n | tail -n 1)"
 
   log "$n: decode-only again"
   decode2="$("$DS" bench indexing --decode-only "$lib" 2>/dev/null)"
@@ -100,7 +106,7 @@ for n in $SIZES; do
   d1="$(field files_per_second "$decode1")"; d2="$(field files_per_second "$decode2")"
   awk -v n="$n" -v gen="$GEN_SIZE" -v date="$(date -u +%FT%TZ)" -v l0="$load0" -v l1="$(load)" \
       -v d1="$d1" -v d2="$d2" -v threads="$(field decode_threads "$decode1")" \
-      -v added="$(field added "$full")" -v secs="$(field seconds "$full")" -v fwall="$full_wall" -v fpeak="$full_peak" \
+      -v live="${live_mb:-0}" -v heap="${committed_mb:-0}" -v added="$(field added "$full")" -v secs="$(field seconds "$full")" -v fwall="$full_wall" -v fpeak="$full_peak" \
       -v kdone="$done_at_kill" -v kcommitted="${committed:-0}" -v radded="$(field added "$resume")" \
       -v runchanged="$(field unchanged "$resume")" -v rsecs="$(field seconds "$resume")" -v rwall="$resume_wall" \
       -v once="$(field exactly_once "$once")" -v docs="$(field documents "$once")" \
@@ -113,6 +119,7 @@ for n in $SIZES; do
     printf "\"decode_only_files_per_second\":[%s,%s],\"decode_threads\":%s,", d1, d2, threads
     printf "\"index_added\":%d,\"index_seconds\":%s,\"index_wall_seconds\":%s,", added, secs, fwall
     printf "\"index_files_per_second\":%.1f,\"fraction_of_decode_only\":%.3f,\"index_peak_rss_mb\":%.0f,", rate, rate / bound, fpeak / 1024
+    printf "\"index_heap_after_gc_max_mb\":%d,\"index_heap_committed_max_mb\":%d,", live, heap
     printf "\"kill_after_files_done\":%d,\"committed_at_kill\":%d,\"resume_added\":%d,\"resume_unchanged\":%d,", kdone, kcommitted, radded, runchanged
     printf "\"resume_seconds\":%s,\"resume_wall_seconds\":%s,\"resumed_documents\":%d,\"exactly_once\":%s,\"check_healthy\":%s,", rsecs, rwall, docs, once == "" ? "false" : once, healthy == "" ? "false" : healthy
     printf "\"jvm_start_seconds\":%s,\"noop_unchanged\":%d,\"noop_seconds\":%s,\"noop_wall_seconds\":%s,", jvm, nunchanged, nsecs, nwall
