@@ -4,6 +4,8 @@
 # generating is not measured), with the test model on CPU, every step a real `./dreamsim` process of its own:
 #   decode    `bench indexing --decode-only`: what the decode workers do to each file (read, sniff, hash, decode +
 #             preprocess), no model, no index; run before and after the indexing, the bound is their mean
+#   model     `bench model`: the test model alone on random tensors (the other bound: on 2 cores the decoders and
+#             the model share the same cores, and the test model costs more per image than decoding a 320x240 JPEG)
 #   index     `dreamsim index` into a fresh index: files/s (the run's own clock), the peak RSS (VmHWM of the
 #             process, sampled every 0.2 s), and from its GC log the largest heap after a collection (what is live)
 #             and the largest heap the JVM committed (G1 grows it when collections take long, as under load: most
@@ -75,6 +77,8 @@ for n in $SIZES; do
 
   log "$n: decode-only again"
   decode2="$("$DS" bench indexing --decode-only "$lib" 2>/dev/null)"
+  model="$("$DS" bench model "${MODEL[@]}" --seconds 10 2>/dev/null)"
+  model_rate="$(sed -n 's/.*"ours":{"img_per_sec":\([0-9.]*\).*/\1/p' <<<"$model")"
 
   log "$n: index into another fresh index, kill -9 at about half (load $(load))"
   "$DS" index --index "$WORK/killed-$n" "${MODEL[@]}" "$lib" >"$WORK/killed.json" 2>"$WORK/killed.err" &
@@ -105,7 +109,7 @@ for n in $SIZES; do
 
   d1="$(field files_per_second "$decode1")"; d2="$(field files_per_second "$decode2")"
   awk -v n="$n" -v gen="$GEN_SIZE" -v date="$(date -u +%FT%TZ)" -v l0="$load0" -v l1="$(load)" \
-      -v d1="$d1" -v d2="$d2" -v threads="$(field decode_threads "$decode1")" \
+      -v d1="$d1" -v d2="$d2" -v m="${model_rate:-0}" -v threads="$(field decode_threads "$decode1")" \
       -v live="${live_mb:-0}" -v heap="${committed_mb:-0}" -v added="$(field added "$full")" -v secs="$(field seconds "$full")" -v fwall="$full_wall" -v fpeak="$full_peak" \
       -v kdone="$done_at_kill" -v kcommitted="${committed:-0}" -v radded="$(field added "$resume")" \
       -v runchanged="$(field unchanged "$resume")" -v rsecs="$(field seconds "$resume")" -v rwall="$resume_wall" \
@@ -119,6 +123,7 @@ for n in $SIZES; do
     printf "\"decode_only_files_per_second\":[%s,%s],\"decode_threads\":%s,", d1, d2, threads
     printf "\"index_added\":%d,\"index_seconds\":%s,\"index_wall_seconds\":%s,", added, secs, fwall
     printf "\"index_files_per_second\":%.1f,\"fraction_of_decode_only\":%.3f,\"index_peak_rss_mb\":%.0f,", rate, rate / bound, fpeak / 1024
+    printf "\"model_alone_files_per_second\":%.1f,\"fraction_of_model_alone\":%.3f,", m, m > 0 ? rate / m : 0
     printf "\"index_heap_after_gc_max_mb\":%d,\"index_heap_committed_max_mb\":%d,", live, heap
     printf "\"kill_after_files_done\":%d,\"committed_at_kill\":%d,\"resume_added\":%d,\"resume_unchanged\":%d,", kdone, kcommitted, radded, runchanged
     printf "\"resume_seconds\":%s,\"resume_wall_seconds\":%s,\"resumed_documents\":%d,\"exactly_once\":%s,\"check_healthy\":%s,", rsecs, rwall, docs, once == "" ? "false" : once, healthy == "" ? "false" : healthy
