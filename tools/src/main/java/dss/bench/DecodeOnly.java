@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The decode stage of an indexing run alone: what the pipeline's decode workers do to each new
- * file (read the head and sniff it, map, SHA-256, decode + preprocess to the model's tensor), over
- * the same walk and on the same number of threads, with no model and no index. The rate an indexing
- * run of the same files is compared with; tensors are dropped as they are made, so memory stays
- * flat at any library size.
+ * The decode stage of an indexing run alone: what the pipeline's decode workers do to each new file
+ * (read the head and sniff it, map, SHA-256, decode + preprocess to the model's tensor), over the
+ * same walk and on the same number of threads, with no model and no index. The rate an indexing run
+ * of the same files is compared with; tensors are dropped as they are made, so memory stays flat at
+ * any library size.
  */
 final class DecodeOnly {
   /** Files decoded untimed first (JIT compilation, native libraries), at most. */

@@ -74,9 +74,13 @@ public final class IndexedOnceCheck implements Callable<Integer> {
     long duplicateIds = byId.values().stream().filter(c -> c > 1).count();
     long missing = files.stream().filter(f -> !byPath.containsKey(f)).count();
     long extra = byPath.keySet().stream().filter(p -> !files.contains(p)).count();
-    files.stream().filter(f -> !byPath.containsKey(f)).findFirst()
+    files.stream()
+        .filter(f -> !byPath.containsKey(f))
+        .findFirst()
         .ifPresent(f -> examples.put("missing", f));
-    byPath.entrySet().stream().filter(e -> e.getValue() > 1).findFirst()
+    byPath.entrySet().stream()
+        .filter(e -> e.getValue() > 1)
+        .findFirst()
         .ifPresent(e -> examples.put("duplicate_path", e.getKey()));
     boolean once =
         documents == files.size()
