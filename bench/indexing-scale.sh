@@ -123,7 +123,7 @@ for n in $SIZES; do
     printf "\"decode_only_files_per_second\":[%s,%s],\"decode_threads\":%s,", d1, d2, threads
     printf "\"index_added\":%d,\"index_seconds\":%s,\"index_wall_seconds\":%s,", added, secs, fwall
     printf "\"index_files_per_second\":%.1f,\"fraction_of_decode_only\":%.3f,\"index_peak_rss_mb\":%.0f,", rate, rate / bound, fpeak / 1024
-    printf "\"model_alone_files_per_second\":%.1f,\"fraction_of_model_alone\":%.3f,", m, m > 0 ? rate / m : 0
+    printf "\"model_alone_files_per_second\":%.1f,\"fraction_of_model_alone\":%.3f,", m, (m > 0 ? rate / m : 0)
     printf "\"index_heap_after_gc_max_mb\":%d,\"index_heap_committed_max_mb\":%d,", live, heap
     printf "\"kill_after_files_done\":%d,\"committed_at_kill\":%d,\"resume_added\":%d,\"resume_unchanged\":%d,", kdone, kcommitted, radded, runchanged
     printf "\"resume_seconds\":%s,\"resume_wall_seconds\":%s,\"resumed_documents\":%d,\"exactly_once\":%s,\"check_healthy\":%s,", rsecs, rwall, docs, once == "" ? "false" : once, healthy == "" ? "false" : healthy
