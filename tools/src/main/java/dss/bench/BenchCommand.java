@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       SolrAnnBench.class,
       ListingBench.class,
       CorporaBench.class,
-      VerifyBench.class
+      VerifyBench.class,
+      IndexedOnceCheck.class
     })
 public final class BenchCommand {}

@@ -1,6 +1,8 @@
 package dss.bench;
 
+import dss.cli.JsonOut;
 import dss.cli.ModelOptions;
+import dss.cli.UsageError;
 import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
 import dss.index.IndexConfig;
@@ -41,7 +43,8 @@ import picocli.CommandLine.Parameters;
     description = {
       "Index DIR into a fresh temporary index and print images/s and where the time goes (decode,",
       "model, index busy seconds), then the time of an unchanged re-run. --generate N first fills DIR with N",
-      "synthetic photo-like JPEGs (1024x768) when it holds fewer."
+      "synthetic photo-like JPEGs (--gen-size, default 1024x768) when it holds fewer. --decode-only times the",
+      "decode stage alone instead (read, hash, decode + preprocess; no model, no index) and prints a JSON line."
     })
 public final class IndexingBench implements Callable<Integer> {
   @Parameters(paramLabel = "DIR")
@@ -62,6 +65,21 @@ public final class IndexingBench implements Callable<Integer> {
   Integer generate;
 
   @Option(
+      names = "--gen-size",
+      paramLabel = "WxH",
+      defaultValue = "1024x768",
+      description = "Size of the generated images (default: ${DEFAULT-VALUE}).")
+  String genSize;
+
+  @Option(
+      names = "--decode-only",
+      description =
+          "Time only what the pipeline's decode workers do to each file (read, hash, decode + "
+              + "preprocess) over DIR, on --decode-threads threads, with no model and no index; "
+              + "one JSON line on stdout: the bound an indexing run of DIR is compared with.")
+  boolean decodeOnly;
+
+  @Option(
       names = "--model-seconds",
       paramLabel = "S",
       defaultValue = "10",
@@ -72,7 +90,11 @@ public final class IndexingBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (generate != null) generate(library, generate);
+    if (generate != null) generate(library, generate, size(genSize));
+    if (decodeOnly) {
+      System.out.println(JsonOut.line(DecodeOnly.run(library, decodeThreads)));
+      return 0;
+    }
     Path dir = Files.createTempDirectory("indexing-bench");
     try (Embedder embedder = modelOptions.open()) {
       IndexConfig config =
@@ -177,6 +199,25 @@ public final class IndexingBench implements Callable<Integer> {
    * kept.
    */
   static void generate(Path dir, int n) throws IOException {
+    generate(dir, n, new int[] {1024, 768});
+  }
+
+  /** Width and height from "WxH". */
+  static int[] size(String wxh) {
+    String[] parts = wxh.toLowerCase(Locale.ROOT).split("x");
+    try {
+      if (parts.length == 2) {
+        int[] size = {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        if (size[0] >= 16 && size[1] >= 16) return size;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageError("--gen-size must be WxH with both at least 16, not '" + wxh + "'");
+  }
+
+  /** As {@link #generate(Path, int)}, at {@code size} = {width, height}. */
+  static void generate(Path dir, int n, int[] size) throws IOException {
     Files.createDirectories(dir);
     long start = System.nanoTime();
     IntStream.range(0, n)
@@ -187,7 +228,11 @@ public final class IndexingBench implements Callable<Integer> {
               if (Files.exists(file)) return;
               try {
                 Files.createDirectories(file.getParent());
-                ImageIO.write(picture(i), "jpg", file.toFile());
+                // written under a temporary name first: an interrupted generation leaves no
+                // truncated image that a later run would keep
+                Path part = file.resolveSibling(file.getFileName() + ".part");
+                ImageIO.write(picture(i, size[0], size[1]), "jpg", part.toFile());
+                Files.move(part, file);
               } catch (IOException e) {
                 throw new UncheckedIOException(e);
               }
@@ -200,10 +245,8 @@ public final class IndexingBench implements Callable<Integer> {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private static BufferedImage picture(int seed) {
+  private static BufferedImage picture(int seed, int w, int h) {
     Random r = new Random(seed);
-    int w = 1024;
-    int h = 768;
     BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = im.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -215,7 +258,7 @@ public final class IndexingBench implements Callable<Integer> {
       g.setColor(new Color(r.nextInt(256), r.nextInt(256), r.nextInt(256), 60 + r.nextInt(196)));
       int x = r.nextInt(w);
       int y = r.nextInt(h);
-      int s = 20 + r.nextInt(300);
+      int s = Math.max(4, (20 + r.nextInt(300)) * w / 1024); // scaled with the picture's width
       if (r.nextBoolean()) g.fillOval(x, y, s, s * (1 + r.nextInt(2)));
       else g.fillRect(x, y, s, s / 2 + 10);
     }
