@@ -415,7 +415,8 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
       return ImageIndex.Snapshot.super.neighboursOf(item, maxDistance);
     }
     ImageIndex.Neighbours found = walk.within(item, maxDistance, siblings(walk));
-    if (found.items().length > 0 || !walk.lonely(item)) return found;
+    if (found.items().length > 0 || !walk.fewLinks(item, GraphNeighbourhood.SEARCH_BELOW))
+      return found;
     // few links and nothing found: search, then measure at full precision as the walk does
     ImageIndex.Neighbours searched = ImageIndex.Snapshot.super.neighboursOf(item, maxDistance);
     float[] query = vector(item);

@@ -59,7 +59,7 @@ class PoorlyLinkedTest {
     assertArrayEquals(new int[] {A}, walk.within(B, 0.15f, siblings).items());
     // C's sibling through Y is X, far: nothing within reach
     assertEquals(0, walk.within(C, 0.15f, siblings).items().length);
-    assertTrue(walk.lonely(A));
+    assertTrue(walk.fewLinks(A, GraphNeighbourhood.FEW_LINKS));
   }
 
   @Test
@@ -81,13 +81,13 @@ class PoorlyLinkedTest {
   }
 
   @Test
-  void aWellLinkedItemIsNotLonely() throws IOException {
+  void linksAreCountedOnTheBottomLevel() throws IOException {
     int[][] links = {{1, 2, 3, 4}, {0}, {0}, {0}, {0}};
     GraphNeighbourhood walk =
         new GraphNeighbourhood(
             new HandMadeGraph(links), FloatVectorValues.fromFloats(VECTORS, 5), null, 5);
-    assertFalse(walk.lonely(0));
-    assertTrue(walk.lonely(1));
+    assertFalse(walk.fewLinks(0, GraphNeighbourhood.FEW_LINKS));
+    assertTrue(walk.fewLinks(1, GraphNeighbourhood.FEW_LINKS));
   }
 
   /** One level, the links above. */
