@@ -13,8 +13,8 @@
 #   kill      a second fresh index, killed with kill -9 once about half the files are done (the progress line),
 #             then resumed: the resume's wall time, and `bench indexed-once` (every file exactly once, by id and
 #             path) and `dreamsim check` (the index is healthy)
-#   no-op     `dreamsim index` of the unchanged library again: wall time minus a JVM start (`dreamsim --version`,
-#             median of 3) measured in the same run
+#   no-op     `dreamsim index` of the unchanged library again: wall time minus the fixed start of `dreamsim index`
+#             (the median of 3 runs on an empty folder) measured in the same run
 # One JSON line per size on stdout; progress on stderr.
 #   bench/indexing-scale.sh [SIZES]     default "10000 100000"; indexes in $WORK (a temporary folder, removed)
 set -euo pipefail
@@ -50,10 +50,12 @@ run_sampled() {
   WALL="$(awk -v s="$start" -v e="$(now)" 'BEGIN {printf "%.2f", e - s}')"
 }
 
-jvm_start() { # median of 3 trivial runs of the launcher: the JVM start to subtract
+jvm_start() { # median of 3 runs of `index` on an empty folder: the fixed start to subtract (the JVM, loading the
+  # codecs' native libraries and classes, opening an index: several seconds more than `--version`)
   local i s
+  mkdir -p "$WORK/empty-lib"
   for i in 1 2 3; do
-    s="$(now)"; "$DS" --version >/dev/null
+    s="$(now)"; "$DS" index --index "$WORK/empty-index" "${MODEL[@]}" "$WORK/empty-lib" >/dev/null 2>&1
     awk -v s="$s" -v e="$(now)" 'BEGIN {printf "%.2f\n", e - s}'
   done | sort -n | sed -n 2p
 }
