@@ -219,6 +219,38 @@ class QuarantineTest {
       q.undo("m0");
       assertTrue(Files.exists(library.resolve("p0.jpg")));
       assertTrue(writable.get(records.get(0).id()).isPresent());
+
+      // a crash during an undo, before its file moved: rolled back at the next start
+      Path quarantined = folder.resolve("p3.jpg");
+      Path original = library.resolve("p3.jpg");
+      QuarantineLog.Entry undoIntent =
+          new QuarantineLog.Entry(
+              Quarantine.UNDO_INTENT,
+              "m3",
+              records.get(3).id(),
+              quarantined.toString(),
+              original.toString(),
+              "2026-12-08T00:00:00Z",
+              null,
+              null,
+              null);
+      log.append(List.of(undoIntent));
+      new Quarantine(folder, writable, () -> List.of(library));
+      assertTrue(Files.exists(quarantined) && !Files.exists(original));
+      assertFalse(writable.get(records.get(3).id()).isPresent(), "rolled back: still out");
+      // ... and after its file moved, before the index took the document back: finished
+      log.append(List.of(undoIntent));
+      Files.move(quarantined, original);
+      Quarantine again = new Quarantine(folder, writable, () -> List.of(library));
+      assertTrue(Files.exists(original) && !Files.exists(quarantined));
+      assertTrue(writable.get(records.get(3).id()).isPresent(), "finished: back in the index");
+      assertEquals(
+          List.of("move", "undo-intent", "undo-rolled-back", "undo-intent", "undo"),
+          log.entries().stream()
+              .filter(e -> e.moveId().equals("m3") && !e.event().equals(Quarantine.MOVE_INTENT))
+              .map(QuarantineLog.Entry::event)
+              .toList());
+      assertThrows(Quarantine.Refused.class, () -> again.undo("m3"), "undone once only");
     }
   }
 }
