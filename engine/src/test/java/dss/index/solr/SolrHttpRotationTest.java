@@ -49,12 +49,30 @@ class SolrHttpRotationTest {
       http.useLocationRetry();
       // each node answers 503 once, then 200: the request goes round the ring and ends on the entry
       assertEquals("ok", http.get("/c/select", Map.of()).path("status").asText());
-      nodes.get(0).close(); // the entry node dies (connection refused from now on)
+      kill(nodes.get(0)); // the entry node dies (connection refused from now on)
       for (int i = 0; i < 4; i++) {
         assertEquals("ok", http.get("/c/select", Map.of()).path("status").asText());
       }
       assertEquals(4, answered.get(1).get() + answered.get(2).get() - 2, "answers after the kill");
     }
+  }
+
+  /**
+   * Closes the node and waits until its port refuses connections: a thread blocked in {@code
+   * accept} can still take one queued connection after {@code close} returns, and that node would
+   * answer it.
+   */
+  private static void kill(ServerSocket node) throws Exception {
+    int port = node.getLocalPort();
+    node.close();
+    for (int i = 0; i < 200; i++) {
+      try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        Thread.sleep(10); // still listening: wait for the close to take effect
+      } catch (java.net.ConnectException refused) {
+        return;
+      }
+    }
+    throw new AssertionError("port " + port + " still accepts connections after its close");
   }
 
   /**
