@@ -211,17 +211,19 @@ final class GraphNeighbourhood {
     /** The other poorly linked items linking where the poorly linked item {@code doc} links. */
     int[] of(int doc, GraphNeighbourhood walk) throws IOException {
       if (pairs.length == 0) return new int[0];
-      int[] out = new int[0];
+      int[] out = new int[8];
+      int n = 0;
       for (int target : walk.links(doc)) {
         int at = Arrays.binarySearch(pairs, (long) target << 32);
         for (int i = at < 0 ? -at - 1 : at; i < pairs.length && pairs[i] >>> 32 == target; i++) {
           int other = (int) pairs[i];
           if (other == doc) continue;
-          out = Arrays.copyOf(out, out.length + 1);
-          out[out.length - 1] = other;
+          if (n == out.length)
+            out = Arrays.copyOf(out, n * 2); // doubling: an item many link to has many siblings
+          out[n++] = other;
         }
       }
-      return out;
+      return Arrays.copyOf(out, n);
     }
   }
 
