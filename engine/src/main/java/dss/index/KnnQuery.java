@@ -17,7 +17,10 @@ public record KnnQuery(float[] unitVector, String ownId, KnnOptions options) {
     Objects.requireNonNull(options, "options");
   }
 
-  /** The {@code k} nearest to a vector from outside the index, with the default candidates. */
+  /**
+   * The {@code k} nearest to a vector from outside the index, with the library's default
+   * candidates.
+   */
   public static KnnQuery of(float[] unitVector, int k) {
     return new KnnQuery(unitVector, null, KnnOptions.of(k));
   }
@@ -34,8 +37,12 @@ public record KnnQuery(float[] unitVector, String ownId, KnnOptions options) {
     return options.pathPrefix();
   }
 
-  public int candidates() {
-    return options.candidates();
+  /**
+   * The candidates to collect in a library of {@code vectors} images ({@link
+   * KnnOptions#candidatesFor}).
+   */
+  public int candidatesFor(long vectors) {
+    return options.candidatesFor(vectors);
   }
 
   public KnnQuery withMaxDistance(Float d) {

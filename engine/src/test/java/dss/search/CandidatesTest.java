@@ -2,6 +2,7 @@ package dss.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dss.index.ImageIndex;
@@ -27,12 +28,12 @@ class CandidatesTest {
 
   @Test
   void theDefaultScalesWithKAndNeverFallsBelowIt() {
-    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(1));
-    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(10));
-    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnQuery.of(new float[] {1}, 10).candidates());
+    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(1, 0));
+    assertEquals(KnnOptions.DEFAULT_CANDIDATES, KnnOptions.defaultCandidates(10, 0));
+    assertEquals(200, KnnQuery.of(new float[] {1}, 10).candidatesFor(100_000));
     int previous = 0;
     for (int k = 1; k <= 2 * KnnOptions.MAX_CANDIDATES; k++) {
-      int c = KnnOptions.defaultCandidates(k);
+      int c = KnnOptions.defaultCandidates(k, 0);
       assertTrue(
           c >= Math.min(k, KnnOptions.MAX_CANDIDATES)
               && c >= previous
@@ -41,8 +42,25 @@ class CandidatesTest {
       previous = c;
     }
     assertTrue(
-        KnnOptions.defaultCandidates(1000) > KnnOptions.DEFAULT_CANDIDATES,
+        KnnOptions.defaultCandidates(1000, 0) > KnnOptions.DEFAULT_CANDIDATES,
         "more results: more candidates");
+  }
+
+  @Test
+  void theDefaultGrowsWithTheLibraryAndAnAskedCountDoesNot() {
+    // recall@10 at 200 candidates: 0.966 at 100k, 0.963 at 200k, 0.82 at 1M (docs/benchmarks.md)
+    assertEquals(200, KnnOptions.defaultCandidates(10, 200_000));
+    assertEquals(500, KnnOptions.defaultCandidates(10, 500_000));
+    assertEquals(1000, KnnOptions.defaultCandidates(10, 1_000_000));
+    assertEquals(1000, KnnOptions.defaultCandidates(100, 1_000_000));
+    assertEquals(4000, KnnOptions.defaultCandidates(1000, 1_000_000));
+    assertEquals(10_000, KnnOptions.defaultCandidates(10, 50_000_000), "at most the cap");
+    assertEquals(1000, KnnOptions.of(10).candidatesFor(1_000_000));
+    assertEquals(300, new KnnOptions(10, null, null, 300).candidatesFor(1_000_000));
+    assertEquals(20, new KnnOptions(20, null, null, 5).candidatesFor(1_000_000), "never below k");
+    assertEquals(
+        KnnOptions.LIBRARY_DEFAULT, KnnOptions.of(10).withK(50).withPathPrefix("/p/").candidates());
+    assertThrows(IllegalArgumentException.class, () -> new KnnOptions(10, null, null, -1));
   }
 
   @Test
@@ -60,9 +78,9 @@ class CandidatesTest {
       SimilaritySearch search = new SimilaritySearch(recording.index, null);
 
       search.byId("id7", new KnnOptions(5, null, null, 333));
-      assertEquals(333, recording.knn.getLast().candidates());
-      search.byId("id7", new KnnOptions(5, null, "/p/", KnnOptions.defaultCandidates(5)));
-      assertEquals(KnnOptions.defaultCandidates(5), recording.knn.getLast().candidates());
+      assertEquals(333, recording.knn.getLast().options().candidates());
+      search.byId("id7", KnnOptions.of(5).withPathPrefix("/p/"));
+      assertEquals(KnnOptions.LIBRARY_DEFAULT, recording.knn.getLast().options().candidates());
 
       search.duplicateGroups(0.1f, 700);
       assertFalse(recording.nearest.isEmpty());

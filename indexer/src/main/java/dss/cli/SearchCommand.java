@@ -73,8 +73,8 @@ final class SearchCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Candidates the approximate search collects "
-              + "(k..10000; more: better recall, slower). Default: max(4 k, 200), recall@10 >= 0.95 on embedding-like "
-              + "vectors.")
+              + "(k..10000; more: better recall, slower). Default: max(200, 4 k, N / 1000) for a library of N images, "
+              + "recall@10 >= 0.95 on embedding-like vectors.")
   Integer candidates;
 
   @Override
@@ -108,9 +108,9 @@ final class SearchCommand implements Callable<Integer> {
     return new KnnOptions(k, maxDistance, absolutePrefix(), candidates(candidates, k, "-k"));
   }
 
-  /** {@code --candidates}: k..10000, or the default for k when absent. */
+  /** {@code --candidates}: k..10000, or the library's default when absent. */
   static int candidates(Integer candidates, int k, String kName) {
-    if (candidates == null) return KnnOptions.defaultCandidates(k);
+    if (candidates == null) return KnnOptions.LIBRARY_DEFAULT;
     if (candidates < k || candidates > KnnOptions.MAX_CANDIDATES) {
       throw new UsageError(
           "--candidates must be between "

@@ -55,9 +55,13 @@ class CandidatesOptionTest {
     assertEquals(300, asked.options().candidates());
     assertEquals(5, asked.options().k());
     SearchCommand byDefault = parse("search", "--id", "id1", "-k", "100");
-    assertEquals(KnnOptions.defaultCandidates(100), byDefault.options().candidates());
     assertEquals(
-        KnnOptions.defaultCandidates(10),
+        KnnOptions.LIBRARY_DEFAULT,
+        byDefault.options().candidates(),
+        "no --candidates: the library searched decides");
+    assertEquals(400, byDefault.options().candidatesFor(100_000), "4 k in a small library");
+    assertEquals(
+        KnnOptions.LIBRARY_DEFAULT,
         ((SearchCommand) parse("search", "--id", "id1")).options().candidates());
 
     CliRun run =

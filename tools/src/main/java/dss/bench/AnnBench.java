@@ -187,7 +187,7 @@ public final class AnnBench implements Callable<Integer> {
     System.out.printf(
         Locale.ROOT,
         "lucene: %d vectors x %d dims, %d queries, k=%d, M=%d, efC=%d, ef %s%s; default "
-            + "candidates for k=%d: %d (KnnOptions.defaultCandidates), exact search up to %d x candidates matches%n",
+            + "candidates for k=%d: %d (KnnOptions.defaultCandidates of the library), exact search up to %d x candidates matches%n",
         data.length,
         dims,
         queries.length,
@@ -197,7 +197,7 @@ public final class AnnBench implements Callable<Integer> {
         sweep,
         auto ? " + default" : "",
         k,
-        KnnOptions.defaultCandidates(k),
+        KnnOptions.defaultCandidates(k, data.length),
         GraphOrExactQuery.EXACT_PER_CANDIDATE);
     truth = groundTruth();
     if (out != null) Files.createDirectories(out);
@@ -230,7 +230,7 @@ public final class AnnBench implements Callable<Integer> {
           }
           if (auto) {
             labels.add("default");
-            settings.add(KnnOptions.defaultCandidates(k));
+            settings.add(KnnOptions.defaultCandidates(k, data.length));
           }
           List<QueryRun> runs = new ArrayList<>();
           boolean quantized = quantization != IndexConfig.Quantization.NONE;
@@ -376,6 +376,7 @@ public final class AnnBench implements Callable<Integer> {
         return searcher.search(
                 GraphOrExactQuery.forKnn(
                     new KnnQuery(queries[i], null, new KnnOptions(kk, null, prefix, candidates)),
+                    reader.maxDoc(),
                     quantized),
                 kk)
             .scoreDocs;
@@ -431,14 +432,14 @@ public final class AnnBench implements Callable<Integer> {
 
   /**
    * Recall@K for several K at the default candidates for each K ({@link
-   * KnnQuery#defaultCandidates}).
+   * KnnOptions#defaultCandidates}).
    */
   private void recallAtK(ImageIndex.Snapshot snapshot, String storage) throws IOException {
     try (Csv csv =
         csv("lucene-recall-k.csv", "system,storage,k,candidates,recall,p50_ms,p99_ms,qps,n,dims")) {
       for (int kk : recallK) {
         if (kk < 1 || kk > TRUTH_K) throw new UsageError("--recall-k must be 1.." + TRUTH_K);
-        int candidates = KnnOptions.defaultCandidates(kk);
+        int candidates = KnnOptions.defaultCandidates(kk, data.length);
         Point p = measure(List.of(product(snapshot, kk, candidates, null, truth)), kk)[0];
         System.out.printf(
             Locale.ROOT,
@@ -465,7 +466,7 @@ public final class AnnBench implements Callable<Integer> {
    * path Lucene took), and for scoring every match.
    */
   private void filtered(IndexSearcher searcher, DirectoryReader reader) throws IOException {
-    int candidates = KnnOptions.defaultCandidates(k);
+    int candidates = KnnOptions.defaultCandidates(k, data.length);
     try (Csv csv =
         csv(
             "lucene-filters.csv",
@@ -697,7 +698,7 @@ public final class AnnBench implements Callable<Integer> {
         int[][] exact = exactTopK(all, k);
         try (DirectoryReader reader = DirectoryReader.open(FSDirectory.open(dir))) {
           IndexSearcher searcher = new IndexSearcher(reader);
-          int base = KnnOptions.defaultCandidates(k);
+          int base = KnnOptions.defaultCandidates(k, n);
           for (int candidates : new int[] {base, 2 * base}) {
             Point[] p =
                 measure(

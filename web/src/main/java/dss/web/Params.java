@@ -66,13 +66,14 @@ final class Params {
 
   /**
    * {@code k}, {@code max_distance}, {@code path_prefix} and {@code candidates} (k..10000, default
-   * {@link KnnOptions#defaultCandidates}) as k-NN options (the query API adds the vector).
+   * {@link KnnOptions#defaultCandidates} for the library searched) as k-NN options (the query API
+   * adds the vector).
    */
   static KnnOptions knnOptions(Context ctx) {
     int k = k(ctx);
     int candidates =
-        intParam(ctx, "candidates", KnnOptions.defaultCandidates(k), 1, KnnOptions.MAX_CANDIDATES);
-    if (candidates < k)
+        intParam(ctx, "candidates", KnnOptions.LIBRARY_DEFAULT, 1, KnnOptions.MAX_CANDIDATES);
+    if (candidates != KnnOptions.LIBRARY_DEFAULT && candidates < k)
       throw new BadRequestResponse("candidates must be at least k (" + k + "), got " + candidates);
     return new KnnOptions(k, distance(ctx, "max_distance"), string(ctx, "path_prefix"), candidates);
   }

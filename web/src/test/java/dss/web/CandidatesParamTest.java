@@ -8,7 +8,6 @@ import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
 import dss.index.KnnOptions;
-import dss.index.KnnQuery;
 import dss.index.RecordingIndex;
 import dss.index.TestVectors;
 import dss.index.lucene.LuceneIndex;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code candidates} query parameter of the search routes: it reaches the index's k-NN query
- * (recorded under the server), defaults to {@link KnnQuery#defaultCandidates} of k, and a bad value
- * is a 400 naming it.
+ * (recorded under the server), defaults to the library's {@link KnnOptions#defaultCandidates}, and
+ * a bad value is a 400 naming it.
  */
 class CandidatesParamTest {
   @TempDir static Path tmp;
@@ -63,20 +62,20 @@ class CandidatesParamTest {
     HttpResponse<byte[]> asked = client.get("/api/search?id=id4&k=5&candidates=321");
     assertEquals(200, asked.statusCode(), new String(asked.body(), StandardCharsets.UTF_8));
     assertEquals(5, json(asked).get("results").size());
-    assertEquals(321, recording.knn.getLast().candidates());
+    assertEquals(321, recording.knn.getLast().options().candidates());
     assertEquals(5, recording.knn.getLast().k());
 
     assertEquals(
         200,
         client.get("/api/search?id=id4&k=5&candidates=5").statusCode(),
         "k candidates is allowed");
-    assertEquals(5, recording.knn.getLast().candidates());
+    assertEquals(5, recording.knn.getLast().options().candidates());
 
     assertEquals(200, client.get("/api/search?id=id4").statusCode());
-    assertEquals(
-        KnnOptions.defaultCandidates(Params.DEFAULT_K), recording.knn.getLast().candidates());
+    assertEquals(KnnOptions.LIBRARY_DEFAULT, recording.knn.getLast().options().candidates());
     assertEquals(200, client.get("/api/search?id=id4&k=1000").statusCode());
-    assertEquals(KnnOptions.defaultCandidates(1000), recording.knn.getLast().candidates());
+    assertEquals(KnnOptions.LIBRARY_DEFAULT, recording.knn.getLast().options().candidates());
+    assertEquals(4000, recording.knn.getLast().candidatesFor(100), "4 k for k 1000");
   }
 
   @Test

@@ -58,20 +58,22 @@ public final class GraphOrExactQuery extends KnnFloatVectorQuery {
 
   /**
    * The whole vector query of a {@link KnnQuery} for its k results (what {@link LuceneSnapshot#knn}
-   * runs, minus reading the records): see {@link #forKnn(KnnQuery, int, boolean)}.
+   * runs, minus reading the records) in a library of {@code vectors}: see {@link #forKnn(KnnQuery,
+   * int, long, boolean)}.
    */
-  public static Query forKnn(KnnQuery q, boolean quantized) {
-    return forKnn(q, q.k(), quantized);
+  public static Query forKnn(KnnQuery q, long vectors, boolean quantized) {
+    return forKnn(q, q.k(), vectors, quantized);
   }
 
   /**
-   * The vector query of a {@link KnnQuery} returning its {@code n} nearest: the path prefix as
-   * pre-filter, at least {@code n} candidates collected; with quantized vectors {@value
-   * LuceneSnapshot#QUANTIZED_OVERSAMPLE} x the candidates collected and rescored at full precision.
+   * The vector query of a {@link KnnQuery} returning its {@code n} nearest in a library of {@code
+   * vectors} (which sets the default candidates): the path prefix as pre-filter, at least {@code n}
+   * candidates collected; with quantized vectors {@value LuceneSnapshot#QUANTIZED_OVERSAMPLE} x the
+   * candidates collected and rescored at full precision.
    */
-  public static Query forKnn(KnnQuery q, int n, boolean quantized) {
+  public static Query forKnn(KnnQuery q, int n, long vectors, boolean quantized) {
     Query filter = q.pathPrefix() == null ? null : pathPrefix(q.pathPrefix());
-    int candidates = Math.max(n, q.candidates());
+    int candidates = Math.max(n, q.candidatesFor(vectors));
     int collect = candidates * (quantized ? LuceneSnapshot.QUANTIZED_OVERSAMPLE : 1);
     Query query = of(q.unitVector(), collect, candidates, filter);
     return quantized

@@ -130,17 +130,19 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
    * The path prefix is a pre-filter inside the k-NN query, so k results come back whenever k
    * documents match it. A segment where few documents match (a small index, a restrictive prefix)
    * is searched exactly ({@link GraphOrExactQuery}). With quantization the candidates are rescored
-   * at full precision. Ties are resolved by {@link HitOrder}; the records of the hits are read with
-   * one stored-fields reader, in document order.
+   * at full precision. The default candidates grow with the library ({@link
+   * dss.index.KnnOptions#defaultCandidates}). Ties are resolved by {@link HitOrder}; the records of
+   * the hits are read with one stored-fields reader, in document order.
    */
   @Override
   public List<Hit> knn(KnnQuery q) throws IOException {
     int asked = HitOrder.fetchFor(q.k());
     ScoreDoc[] top =
-        searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
+        searcher.search(GraphOrExactQuery.forKnn(q, asked, items(), quantized), asked).scoreDocs;
     while (HitOrder.tieAtCut(distances(top), asked, q.k())) {
       asked = (int) Math.min(Integer.MAX_VALUE, 2L * asked);
-      top = searcher.search(GraphOrExactQuery.forKnn(q, asked, quantized), asked).scoreDocs;
+      top =
+          searcher.search(GraphOrExactQuery.forKnn(q, asked, items(), quantized), asked).scoreDocs;
     }
     // the k nearest, and past them only what ties with the k-th (the order decides among those)
     int keep = Math.min(top.length, q.k());

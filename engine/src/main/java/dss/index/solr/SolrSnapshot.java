@@ -160,11 +160,18 @@ final class SolrSnapshot implements ImageIndex.Snapshot {
     return HitOrder.finish(hits, q);
   }
 
+  /**
+   * The library size the default candidates are taken for: 0, the fixed default. Solr's {@code
+   * topK} is collected on every shard, each with a graph of its share of the collection, and the
+   * collection's size would cost a request per search; a large collection can ask for more.
+   */
+  private static final long FIXED_DEFAULT = 0;
+
   private List<Hit> fetch(KnnQuery q, int rows) throws IOException {
     Map<String, String> p =
         knnParams(
             q.unitVector(),
-            Math.max(rows, q.candidates()),
+            Math.max(rows, q.candidatesFor(FIXED_DEFAULT)),
             rows,
             SolrIndex.RECORD_FIELDS + ",score");
     if (q.pathPrefix() != null) {

@@ -89,7 +89,7 @@ class ExactSearchTest {
   @Test
   void aSmallIndexGivesExactlyTheBruteForceAnswer() throws Exception {
     assertTrue(
-        GraphOrExactQuery.EXACT_PER_CANDIDATE * KnnOptions.defaultCandidates(10) >= N,
+        GraphOrExactQuery.EXACT_PER_CANDIDATE * KnnOptions.defaultCandidates(10, N) >= N,
         "the default settings search a " + N + "-document index exactly");
     int[] all = IntStream.range(0, N).toArray();
     try (ImageIndex index = LuceneIndex.openReadOnly(dir);
