@@ -1,5 +1,8 @@
 package dss.image;
 
+import java.io.IOException;
+import java.net.URL;
+import java.util.Locale;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
@@ -38,7 +41,18 @@ final class OpenCvDecoder {
 
   private static boolean load() {
     try {
-      nu.pattern.OpenCV.loadLocally();
+      String path = bundledLibrary();
+      URL bundled = path == null ? null : OpenCvDecoder.class.getResource(path);
+      if (bundled != null) {
+        try {
+          System.load(NativeLibraryCache.extract(bundled, NativeLibraryCache.folder()).toString());
+          return true;
+        } catch (IOException | UnsatisfiedLinkError e) {
+          LOG.debug(
+              "OpenCV from the cache folder failed ({}); its own loader instead", e.toString());
+        }
+      }
+      nu.pattern.OpenCV.loadLocally(); // a platform we do not name, or no writable cache folder
       return true;
     } catch (
         Throwable
@@ -49,6 +63,31 @@ final class OpenCvDecoder {
           e.toString());
       return false;
     }
+  }
+
+  /**
+   * Where the openpnp jar keeps the library for this platform (Linux and macOS on x86-64 and ARM
+   * 64-bit), or null for another platform. The name is that of the pinned OpenCV (4.9.0): another
+   * version's jar has no such entry, and its own loader is used ({@code Core.NATIVE_LIBRARY_NAME}
+   * would give the name, but reading it runs native code before the library is loaded).
+   */
+  private static String bundledLibrary() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "");
+    String osDir = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "osx" : null;
+    String archDir =
+        switch (arch) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64" -> "ARMv8";
+          default -> null;
+        };
+    if (osDir == null || archDir == null) return null;
+    return "/nu/pattern/opencv/"
+        + osDir
+        + "/"
+        + archDir
+        + "/"
+        + System.mapLibraryName("opencv_java490");
   }
 
   static boolean available() {

@@ -23,6 +23,7 @@
  * itself, {@link dss.image.ImagePipeline#map}, also handles the {@code InternalError} of a file
  * truncated under its mapping). Thread-safe; no state between calls. Depends on nothing else in the
  * project. {@link dss.image.NativeCodecs} says which native libraries (libturbojpeg, libheif) this
- * process could load.
+ * process could load; OpenCV's, bundled in its jar, is loaded from one copy in the user's cache
+ * folder ({@code NativeLibraryCache}).
  */
 package dss.image;
