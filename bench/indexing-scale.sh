@@ -7,7 +7,8 @@
 #   model     `bench model`: the test model alone on random tensors (the other bound: on 2 cores the decoders and
 #             the model share the same cores, and the test model costs more per image than decoding a 320x240 JPEG)
 #   index     `dreamsim index` into a fresh index: files/s (the run's own clock), the peak RSS (VmHWM of the
-#             process, sampled every 0.2 s), and from its GC log the largest heap after a collection (what is live)
+#             process) and the peak of its anonymous part (RssAnon, sampled every 0.2 s: the RSS without the
+#             memory-mapped files, which include the index's own vector files), and from its GC log the largest heap after a collection (what is live)
 #             and the largest heap the JVM committed (G1 grows it when collections take long, as under load: most
 #             of the RSS; DREAMSIM_JAVA_OPTS=-Xmx... caps it)
 #   kill      a second fresh index, killed with kill -9 once about half the files are done (the progress line),
@@ -34,16 +35,17 @@ field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | head -n 1; } # a numbe
 log() { echo "indexing-scale: $*" >&2; }
 
 # run_sampled OUT ERR CMD...: runs CMD in the background (stdout to OUT, stderr to ERR), sampling its peak RSS;
-# sets WALL (seconds), PEAK_KB (VmHWM) and RC. The launcher execs java in the same process, so $! is the JVM.
+# sets WALL (seconds), PEAK_KB (VmHWM), ANON_KB (the largest RssAnon seen) and RC. The launcher execs java in the same process, so $! is the JVM.
 run_sampled() {
   local out="$1" err="$2"; shift 2
   local start; start="$(now)"
   "$@" >"$out" 2>"$err" &
-  local pid=$! hwm
-  PEAK_KB=0
+  local pid=$! hwm anon
+  PEAK_KB=0; ANON_KB=0
   while kill -0 "$pid" 2>/dev/null; do
-    hwm="$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)"
-    [ -n "$hwm" ] && [ "$hwm" -gt "$PEAK_KB" ] && PEAK_KB="$hwm"
+    read -r hwm anon < <(awk '/^VmHWM:/ {h = $2} /^RssAnon:/ {a = $2} END {print h + 0, a + 0}' "/proc/$pid/status" 2>/dev/null || echo "0 0")
+    [ "${hwm:-0}" -gt "$PEAK_KB" ] && PEAK_KB="$hwm"
+    [ "${anon:-0}" -gt "$ANON_KB" ] && ANON_KB="$anon"
     sleep 0.2
   done
   RC=0; wait "$pid" || RC=$?
@@ -72,7 +74,7 @@ for n in $SIZES; do
   run_sampled "$WORK/full.json" "$WORK/full.err" env DREAMSIM_JAVA_OPTS="${DREAMSIM_JAVA_OPTS:-} -Xlog:gc:file=$WORK/gc-$n.log" \
     "$DS" index --index "$WORK/full-$n" "${MODEL[@]}" "$lib"
   [ "$RC" = 0 ] || { tail -n 20 "$WORK/full.err" >&2; log "index failed ($RC)"; exit 1; }
-  full="$(cat "$WORK/full.json")"; full_wall="$WALL"; full_peak="$PEAK_KB"
+  full="$(cat "$WORK/full.json")"; full_wall="$WALL"; full_peak="$PEAK_KB"; full_anon="$ANON_KB"
   # "GC(7) Pause Young (Normal) (G1 Evacuation Pause) 147M->84M(1452M) 23.4ms": after 84 MB, committed 1452 MB
   live_mb="$(grep -o '[0-9]*M->[0-9]*M' "$WORK/gc-$n.log" | sed 's/.*->\([0-9]*\)M/\1/' | sort -n | tail -n 1)"
   committed_mb="$(grep -o 'M([0-9]*M)' "$WORK/gc-$n.log" | tr -dc '0-9\n' | sort -n | tail -n 1)"
@@ -112,7 +114,7 @@ for n in $SIZES; do
   d1="$(field files_per_second "$decode1")"; d2="$(field files_per_second "$decode2")"
   awk -v n="$n" -v gen="$GEN_SIZE" -v date="$(date -u +%FT%TZ)" -v l0="$load0" -v l1="$(load)" \
       -v d1="$d1" -v d2="$d2" -v m="${model_rate:-0}" -v threads="$(field decode_threads "$decode1")" \
-      -v live="${live_mb:-0}" -v heap="${committed_mb:-0}" -v added="$(field added "$full")" -v secs="$(field seconds "$full")" -v fwall="$full_wall" -v fpeak="$full_peak" \
+      -v live="${live_mb:-0}" -v heap="${committed_mb:-0}" -v added="$(field added "$full")" -v secs="$(field seconds "$full")" -v fwall="$full_wall" -v fpeak="$full_peak" -v fanon="$full_anon" \
       -v kdone="$done_at_kill" -v kcommitted="${committed:-0}" -v radded="$(field added "$resume")" \
       -v runchanged="$(field unchanged "$resume")" -v rsecs="$(field seconds "$resume")" -v rwall="$resume_wall" \
       -v once="$(field exactly_once "$once")" -v docs="$(field documents "$once")" \
@@ -124,7 +126,7 @@ for n in $SIZES; do
     printf "\"device\":\"cpu\",\"load_start\":\"%s\",\"load_end\":\"%s\",", l0, l1
     printf "\"decode_only_files_per_second\":[%s,%s],\"decode_threads\":%s,", d1, d2, threads
     printf "\"index_added\":%d,\"index_seconds\":%s,\"index_wall_seconds\":%s,", added, secs, fwall
-    printf "\"index_files_per_second\":%.1f,\"fraction_of_decode_only\":%.3f,\"index_peak_rss_mb\":%.0f,", rate, rate / bound, fpeak / 1024
+    printf "\"index_files_per_second\":%.1f,\"fraction_of_decode_only\":%.3f,\"index_peak_rss_mb\":%.0f,\"index_peak_rss_anon_mb\":%.0f,", rate, rate / bound, fpeak / 1024, fanon / 1024
     printf "\"model_alone_files_per_second\":%.1f,\"fraction_of_model_alone\":%.3f,", m, (m > 0 ? rate / m : 0)
     printf "\"index_heap_after_gc_max_mb\":%d,\"index_heap_committed_max_mb\":%d,", live, heap
     printf "\"kill_after_files_done\":%d,\"committed_at_kill\":%d,\"resume_added\":%d,\"resume_unchanged\":%d,", kdone, kcommitted, radded, runchanged

@@ -14,7 +14,7 @@ package dss.index;
 public record KnnOptions(int k, Float maxDistance, String pathPrefix, int candidates) {
   /**
    * The fewest candidates a query collects by default ({@link #defaultCandidates} for small k and
-   * libraries up to 200k): Lucene's k plays the part of hnswlib's ef. See {@link
+   * libraries up to 160k): Lucene's k plays the part of hnswlib's ef. See {@link
    * #defaultCandidates} for where the figure comes from.
    */
   public static final int DEFAULT_CANDIDATES = 200;
@@ -27,7 +27,7 @@ public record KnnOptions(int k, Float maxDistance, String pathPrefix, int candid
    * graph of the same density loses recall as it grows, and collecting more candidates wins it
    * back.
    */
-  static final int VECTORS_PER_CANDIDATE = 1000;
+  static final int VECTORS_PER_CANDIDATE = 800;
 
   /** The most candidates a caller may ask for (the command line and the HTTP API refuse more). */
   public static final int MAX_CANDIDATES = 10_000;
@@ -57,9 +57,9 @@ public record KnnOptions(int k, Float maxDistance, String pathPrefix, int candid
 
   /**
    * Candidates collected for {@code k} results in a library of {@code vectors} images when none are
-   * asked for: {@code max(200, 4 k, vectors / 1000)}, at most {@link #MAX_CANDIDATES}; chosen from
+   * asked for: {@code max(200, 4 k, vectors / 800)}, at most {@link #MAX_CANDIDATES}; chosen from
    * the recall curves of docs/benchmarks.md (vector index): 200 keep recall@10 above 0.95 up to
-   * 200k vectors, a 1M library needs about 1,000.
+   * 200k vectors; at 1M, 1,200 give 0.954 and 1,000 give 0.948.
    */
   public static int defaultCandidates(int k, long vectors) {
     long c =

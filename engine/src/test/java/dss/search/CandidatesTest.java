@@ -49,13 +49,13 @@ class CandidatesTest {
   @Test
   void theDefaultGrowsWithTheLibraryAndAnAskedCountDoesNot() {
     // recall@10 at 200 candidates: 0.966 at 100k, 0.963 at 200k, 0.82 at 1M (docs/benchmarks.md)
-    assertEquals(200, KnnOptions.defaultCandidates(10, 200_000));
-    assertEquals(500, KnnOptions.defaultCandidates(10, 500_000));
-    assertEquals(1000, KnnOptions.defaultCandidates(10, 1_000_000));
-    assertEquals(1000, KnnOptions.defaultCandidates(100, 1_000_000));
+    assertEquals(200, KnnOptions.defaultCandidates(10, 160_000));
+    assertEquals(250, KnnOptions.defaultCandidates(10, 200_000));
+    assertEquals(1250, KnnOptions.defaultCandidates(10, 1_000_000));
+    assertEquals(1250, KnnOptions.defaultCandidates(100, 1_000_000));
     assertEquals(4000, KnnOptions.defaultCandidates(1000, 1_000_000));
     assertEquals(10_000, KnnOptions.defaultCandidates(10, 50_000_000), "at most the cap");
-    assertEquals(1000, KnnOptions.of(10).candidatesFor(1_000_000));
+    assertEquals(1250, KnnOptions.of(10).candidatesFor(1_000_000));
     assertEquals(300, new KnnOptions(10, null, null, 300).candidatesFor(1_000_000));
     assertEquals(20, new KnnOptions(20, null, null, 5).candidatesFor(1_000_000), "never below k");
     assertEquals(

@@ -73,7 +73,7 @@ final class SearchCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Candidates the approximate search collects "
-              + "(k..10000; more: better recall, slower). Default: max(200, 4 k, N / 1000) for a library of N images, "
+              + "(k..10000; more: better recall, slower). Default: max(200, 4 k, N / 800) for a library of N images, "
               + "recall@10 >= 0.95 on embedding-like vectors.")
   Integer candidates;
 
