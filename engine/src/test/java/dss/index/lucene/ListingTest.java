@@ -83,6 +83,66 @@ class ListingTest {
     }
   }
 
+  /**
+   * A library of many segments, whose sorted pass is split across threads (slices of up to five
+   * segments each): every order, paged by cursor from the first page to the end and by offset,
+   * gives the order the test computes, each image once.
+   */
+  @Test
+  void manySegmentsPagedByCursorGiveTheWholeOrder() throws Exception {
+    int perSegment = 23;
+    int segments = 6; // fewer than the merge policy merges at once: they stay six, two slices
+    int n = perSegment * segments;
+    float[][] v = TestVectors.clustered(n, DIMS, 3);
+    List<ImageRecord> records = new java.util.ArrayList<>();
+    try (ImageIndex index = LuceneIndex.openWritable(dir, MODEL, IndexConfig.DEFAULT)) {
+      for (int i = 0; i < n; i++) {
+        ImageRecord r =
+            record(
+                "/lib/" + (char) ('a' + i % 7) + "/" + (i * 37 % n) + ".jpg",
+                5_000 - (i * 11 % 97));
+        records.add(r);
+        index.upsert(r, v[i]);
+        if (i % perSegment == perSegment - 1) index.commit();
+      }
+      assertEquals(segments, index.stats().segments(), "one segment per commit");
+      java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
+      java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders =
+          java.util.Map.of(
+              ListingQuery.Order.NEWEST,
+                  java.util.Comparator.comparingLong(ImageRecord::mtime)
+                      .reversed()
+                      .thenComparing(byPath),
+              ListingQuery.Order.OLDEST,
+                  java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
+              ListingQuery.Order.PATH, byPath);
+      try (ImageIndex.Snapshot s = index.snapshot()) {
+        for (var order : orders.entrySet()) {
+          List<String> expected =
+              records.stream().sorted(order.getValue()).map(ImageRecord::path).toList();
+          for (int limit : new int[] {1, 10, 60}) {
+            List<String> paged = new java.util.ArrayList<>();
+            Listing page = s.list(new ListingQuery(order.getKey(), null, 0, limit));
+            paged.addAll(page.images().stream().map(ImageRecord::path).toList());
+            while (page.next() != null) {
+              page = s.list(ListingQuery.after(order.getKey(), null, page.next(), limit));
+              paged.addAll(page.images().stream().map(ImageRecord::path).toList());
+            }
+            assertEquals(expected, paged, order.getKey() + " by cursor, " + limit + " a page");
+            for (int offset = 0; offset < n; offset += 17) {
+              assertEquals(
+                  expected.subList(offset, Math.min(n, offset + limit)),
+                  s.list(new ListingQuery(order.getKey(), null, offset, limit)).images().stream()
+                      .map(ImageRecord::path)
+                      .toList(),
+                  order.getKey() + " at " + offset);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void olderDocumentsWithoutSortColumnsAreListedInOrder() throws Exception {
     float[][] v = TestVectors.clustered(6, DIMS, 7);
