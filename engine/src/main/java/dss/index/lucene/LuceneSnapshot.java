@@ -224,7 +224,7 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
    * documents (or, for a page in the back half, the top {@code total - offset} of the reversed
    * order), then the stored records of the page only. A page after a cursor is Lucene's {@code
    * searchAfter} from the cursor's sort values: a queue of one page, the same cost at every depth.
-   * The pass over the segments is split across the cores ({@link #LISTING_THREADS}). An index with
+   * The pass over the segments is split across the cores ({@code LISTING_THREADS}). An index with
    * documents written before those columns existed is listed by the full scan of {@link
    * ImageIndex.Snapshot#list} (correct, slow on a large library; an index built anew has the
    * columns).
