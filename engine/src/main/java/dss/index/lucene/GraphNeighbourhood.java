@@ -101,16 +101,14 @@ final class GraphNeighbourhood {
   ImageIndex.Neighbours within(int doc, float maxDistance, Siblings siblings) throws IOException {
     float[] query = vectors.vectorValue(doc).clone();
     float minDot = 1f - maxDistance;
-    int[] found = new int[16];
-    float[] dots = new float[16];
-    int count = 0;
+    Found found = new Found();
     int head = 0;
     int tail = 0;
     queue[tail++] = doc;
     visit(doc);
     try {
       int links = 0; // the item's own, on the bottom level
-      while (head < tail && count < MAX_FOUND) {
+      while (head < tail && found.count < MAX_FOUND) {
         int from = queue[head++];
         graph.seek(0, from);
         for (int next = graph.nextNeighbor();
@@ -124,35 +122,41 @@ final class GraphNeighbourhood {
           if (tail == queue.length) queue = Arrays.copyOf(queue, tail * 2);
           queue[tail++] =
               next; // within reach: its links are walked too (deleted documents still link)
-          if (liveDocs != null && !liveDocs.get(next)) continue;
-          if (count == found.length) {
-            found = Arrays.copyOf(found, count * 2);
-            dots = Arrays.copyOf(dots, count * 2);
-          }
-          found[count] = next;
-          dots[count++] = dot;
+          if (liveDocs == null || liveDocs.get(next)) found.add(next, dot);
         }
       }
       // a poorly linked item: also the other poorly linked items that link where it does
       for (int next : links <= FEW_LINKS ? siblings.of(doc, this) : new int[0]) {
-        if (count >= MAX_FOUND || visited.get(next)) continue;
+        if (found.count >= MAX_FOUND || visited.get(next)) continue;
         visit(next);
         if (liveDocs != null && !liveDocs.get(next)) continue;
         float dot = VectorUtil.dotProduct(query, vectors.vectorValue(next));
-        if (dot < minDot) continue;
-        if (count == found.length) {
-          found = Arrays.copyOf(found, count * 2);
-          dots = Arrays.copyOf(dots, count * 2);
-        }
-        found[count] = next;
-        dots[count++] = dot;
+        if (dot >= minDot) found.add(next, dot);
       }
     } finally {
       for (int i = 0; i < seenCount; i++) visited.clear(seen[i]);
       seenCount = 0;
     }
-    for (int i = 0; i < count; i++) dots[i] = Math.max(0f, 1f - dots[i]);
-    return nearestFirst(found, dots, Math.min(count, MAX_FOUND));
+    int count = Math.min(found.count, MAX_FOUND);
+    float[] distances = new float[count];
+    for (int i = 0; i < count; i++) distances[i] = Math.max(0f, 1f - found.dots[i]);
+    return nearestFirst(found.items, distances, count);
+  }
+
+  /** Items found within reach and their dot products with the query, in the order found. */
+  private static final class Found {
+    int[] items = new int[16];
+    float[] dots = new float[16];
+    int count;
+
+    void add(int item, float dot) {
+      if (count == items.length) {
+        items = Arrays.copyOf(items, count * 2);
+        dots = Arrays.copyOf(dots, count * 2);
+      }
+      items[count] = item;
+      dots[count++] = dot;
+    }
   }
 
   /** The item's links on the bottom level. */

@@ -509,13 +509,12 @@ final class LuceneSnapshot implements ImageIndex.Snapshot {
    */
   private int docOf(Term term) throws IOException {
     for (LeafReaderContext leaf : leaves) {
-      org.apache.lucene.index.Terms terms = leaf.reader().terms(term.field());
+      Terms terms = leaf.reader().terms(term.field());
       if (terms == null) continue;
-      org.apache.lucene.index.TermsEnum seek = terms.iterator();
+      TermsEnum seek = terms.iterator();
       if (!seek.seekExact(term.bytes())) continue;
-      org.apache.lucene.util.Bits live = leaf.reader().getLiveDocs();
-      org.apache.lucene.index.PostingsEnum docs =
-          seek.postings(null, org.apache.lucene.index.PostingsEnum.NONE);
+      Bits live = leaf.reader().getLiveDocs();
+      PostingsEnum docs = seek.postings(null, PostingsEnum.NONE);
       for (int d = docs.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = docs.nextDoc())
         if (live == null || live.get(d)) return leaf.docBase + d;
     }
