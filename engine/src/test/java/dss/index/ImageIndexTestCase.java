@@ -424,16 +424,8 @@ public abstract class ImageIndexTestCase {
         index.upsert(r, v[i]);
       }
       index.commit();
-      java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
       java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders =
-          java.util.Map.of(
-              ListingQuery.Order.NEWEST,
-                  java.util.Comparator.comparingLong(ImageRecord::mtime)
-                      .reversed()
-                      .thenComparing(byPath),
-              ListingQuery.Order.OLDEST,
-                  java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
-              ListingQuery.Order.PATH, byPath);
+          ExpectedOrders.byFileDateAndPath();
       try (ImageIndex.Snapshot s = index.snapshot()) {
         for (var order : orders.entrySet()) {
           for (String prefix : new String[] {null, "/lib/b/"}) {

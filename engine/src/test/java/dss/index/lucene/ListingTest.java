@@ -2,6 +2,7 @@ package dss.index.lucene;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dss.index.ExpectedOrders;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.IndexConfig;
@@ -54,16 +55,8 @@ class ListingTest {
         index.upsert(r, v[i]);
       }
       index.commit();
-      java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
       java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders =
-          java.util.Map.of(
-              ListingQuery.Order.NEWEST,
-                  java.util.Comparator.comparingLong(ImageRecord::mtime)
-                      .reversed()
-                      .thenComparing(byPath),
-              ListingQuery.Order.OLDEST,
-                  java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
-              ListingQuery.Order.PATH, byPath);
+          ExpectedOrders.byFileDateAndPath();
       try (ImageIndex.Snapshot s = index.snapshot()) {
         for (var order : orders.entrySet()) {
           List<String> expected =
@@ -106,16 +99,8 @@ class ListingTest {
         if (i % perSegment == perSegment - 1) index.commit();
       }
       assertEquals(segments, index.stats().segments(), "one segment per commit");
-      java.util.Comparator<ImageRecord> byPath = java.util.Comparator.comparing(ImageRecord::path);
       java.util.Map<ListingQuery.Order, java.util.Comparator<ImageRecord>> orders =
-          java.util.Map.of(
-              ListingQuery.Order.NEWEST,
-                  java.util.Comparator.comparingLong(ImageRecord::mtime)
-                      .reversed()
-                      .thenComparing(byPath),
-              ListingQuery.Order.OLDEST,
-                  java.util.Comparator.comparingLong(ImageRecord::mtime).thenComparing(byPath),
-              ListingQuery.Order.PATH, byPath);
+          ExpectedOrders.byFileDateAndPath();
       try (ImageIndex.Snapshot s = index.snapshot()) {
         for (var order : orders.entrySet()) {
           List<String> expected =
