@@ -4,7 +4,6 @@ import dss.cli.UsageError;
 import dss.image.FormatSniffer;
 import dss.image.ImageException;
 import dss.image.ImagePipeline;
-import dss.ingest.FileWalker;
 import dss.util.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,15 +32,7 @@ final class DecodeOnly {
 
   static Map<String, Object> run(Path library, int threads) throws Exception {
     if (threads < 1) throw new UsageError("--decode-threads must be at least 1");
-    List<Path> files = new ArrayList<>();
-    // the indexer's own walk (same files, same order)
-    new FileWalker(List.of(), List.of(), false)
-        .walk(
-            List.of(library),
-            (path, attrs) -> {
-              if (FormatSniffer.namedLikeImage(path.getFileName().toString())) files.add(path);
-            },
-            (path, reason) -> System.err.println("decode-only: " + path + ": " + reason));
+    List<Path> files = IndexingBench.imageFiles(library, "decode-only");
     if (files.isEmpty()) throw new UsageError("no images under " + library);
     ImagePipeline images = new ImagePipeline();
     decode(images, files.subList(0, Math.min(WARM_UP, files.size())), threads);

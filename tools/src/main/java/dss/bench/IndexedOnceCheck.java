@@ -1,16 +1,13 @@
 package dss.bench;
 
 import dss.cli.JsonOut;
-import dss.image.FormatSniffer;
 import dss.index.ImageIndex;
 import dss.index.ImageRecord;
 import dss.index.lucene.LuceneIndex;
-import dss.ingest.FileWalker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -43,14 +40,7 @@ public final class IndexedOnceCheck implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Set<String> files = new HashSet<>();
-    new FileWalker(List.of(), List.of(), false)
-        .walk(
-            List.of(library),
-            (path, attrs) -> {
-              if (FormatSniffer.namedLikeImage(path.getFileName().toString()))
-                files.add(path.toString());
-            },
-            (path, reason) -> System.err.println("indexed-once: " + path + ": " + reason));
+    for (Path file : IndexingBench.imageFiles(library, "indexed-once")) files.add(file.toString());
     Map<String, Integer> byPath = new HashMap<>();
     Map<String, Integer> byId = new HashMap<>();
     long documents = 0;

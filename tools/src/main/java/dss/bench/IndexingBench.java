@@ -3,10 +3,12 @@ package dss.bench;
 import dss.cli.JsonOut;
 import dss.cli.ModelOptions;
 import dss.cli.UsageError;
+import dss.image.FormatSniffer;
 import dss.image.ImagePipeline;
 import dss.index.ImageIndex;
 import dss.index.IndexConfig;
 import dss.index.lucene.LuceneIndex;
+import dss.ingest.FileWalker;
 import dss.ingest.IngestPipeline;
 import dss.ingest.LibraryIndexer;
 import dss.model.Embedder;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -200,6 +203,22 @@ public final class IndexingBench implements Callable<Integer> {
    */
   static void generate(Path dir, int n) throws IOException {
     generate(dir, n, new int[] {1024, 768});
+  }
+
+  /**
+   * The image files under {@code library} as the indexer's own walk finds them (same files, same
+   * order); a folder it cannot read is reported on stderr after {@code who}.
+   */
+  static List<Path> imageFiles(Path library, String who) throws IOException {
+    List<Path> files = new ArrayList<>();
+    new FileWalker(List.of(), List.of(), false)
+        .walk(
+            List.of(library),
+            (path, attrs) -> {
+              if (FormatSniffer.namedLikeImage(path.getFileName().toString())) files.add(path);
+            },
+            (path, reason) -> System.err.println(who + ": " + path + ": " + reason));
+    return files;
   }
 
   /** Width and height from "WxH". */
